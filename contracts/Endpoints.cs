@@ -1,0 +1,18 @@
+namespace AiMesh.Contracts;
+
+/// <summary>
+/// Queue names each service listens on. They are part of the contract between teams: a service that is
+/// deployed on its own must be reachable at the same name, whatever transport carries it.
+/// </summary>
+public static class Endpoints
+{
+    public const string Policy = "aimesh-policy";
+    public const string Prompts = "aimesh-prompts";
+    public const string Router = "aimesh-router";
+    public const string Metering = "aimesh-metering";
+
+    public static readonly Uri PolicyAddress = new($"queue:{Policy}");
+    public static readonly Uri PromptsAddress = new($"queue:{Prompts}");
+    public static readonly Uri RouterAddress = new($"queue:{Router}");
+    public static readonly Uri MeteringAddress = new($"queue:{Metering}");
+}

@@ -1,0 +1,31 @@
+using AiMesh.Contracts.Routing;
+
+namespace AiMesh.Contracts.Metering;
+
+/// <summary>
+/// The one usage record of an admitted request, sent to metering when the request ends, whatever its outcome.
+/// Metering stores it once per <paramref name="RequestId"/>: redelivery never duplicates it.
+/// </summary>
+public sealed record RecordUsage(
+    Guid RequestId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    string PrincipalId,
+    string KeyId,
+    string Api,
+    string ModelRequested,
+    string? Deployment,
+    string? Provider,
+    int Attempts,
+    string Outcome,
+    int Status,
+    string? ErrorCode,
+    TokenUsage? Usage,
+    double LatencyMs,
+    double? FirstTokenMs,
+    bool Stream,
+    string? ClientAddress,
+    string? User,
+    IReadOnlyDictionary<string, string>? Tags,
+    string? PromptId,
+    string? PromptVersion);

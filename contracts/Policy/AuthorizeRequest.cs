@@ -1,0 +1,12 @@
+namespace AiMesh.Contracts.Policy;
+
+/// <summary>Asks policy whether a caller may perform an operation. Answered by <see cref="RequestAuthorized"/> or <see cref="RequestDenied"/>.</summary>
+/// <param name="CredentialHash">Lower-case hex SHA-256 of the credential the client presented; the credential itself never travels.</param>
+/// <param name="Operation">What the caller wants: <c>chat.completions</c>, <c>embeddings</c>, <c>models.list</c>.</param>
+/// <param name="Model">The public model name asked for, when the operation names one.</param>
+public sealed record AuthorizeRequest(
+    Guid RequestId,
+    string CredentialHash,
+    string Operation,
+    string? Model,
+    string? ClientAddress);

@@ -1,0 +1,4 @@
+namespace AiMesh.Contracts.Prompts;
+
+/// <param name="Body">The request JSON with the rendered messages in place and the <c>prompt</c> member removed.</param>
+public sealed record PromptRendered(Guid RequestId, string Body, string PromptId, string PromptVersion);

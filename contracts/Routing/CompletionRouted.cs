@@ -1,0 +1,16 @@
+namespace AiMesh.Contracts.Routing;
+
+/// <summary>The provider answered completely.</summary>
+/// <param name="Body">The answer JSON for a call that was not streamed; null when streamed.</param>
+/// <param name="ChunkCount">How many <see cref="CompletionChunk"/> messages were sent (0 when not streamed).</param>
+/// <param name="Attempts">Provider calls made, the successful one included.</param>
+public sealed record CompletionRouted(
+    Guid RequestId,
+    int Status,
+    string? Body,
+    int ChunkCount,
+    string Deployment,
+    string Provider,
+    int Attempts,
+    TokenUsage? Usage,
+    double? FirstByteMs);

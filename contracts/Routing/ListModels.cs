@@ -1,0 +1,4 @@
+namespace AiMesh.Contracts.Routing;
+
+/// <summary>Asks the router for the public model catalog. Answered by <see cref="ModelsListed"/>.</summary>
+public sealed record ListModels(Guid RequestId);

@@ -1,0 +1,20 @@
+namespace AiMesh.Contracts.Routing;
+
+/// <summary>
+/// Asks the router to serve one model call: choose a deployment, call the provider, translate the answer.
+/// Answered by <see cref="CompletionRouted"/> or <see cref="CompletionFailed"/>.
+/// </summary>
+/// <param name="Api">The OpenAI surface called: <c>chat.completions</c> or <c>embeddings</c>.</param>
+/// <param name="Model">The public model name (the router maps it to a deployment and upstream name).</param>
+/// <param name="Body">The request JSON as the client sent it (unknown members included).</param>
+/// <param name="StreamAddress">Where <see cref="CompletionChunk"/> messages go when <paramref name="Stream"/> is set.</param>
+/// <param name="Deadline">The one deadline of the whole request; no attempt starts or runs past it.</param>
+public sealed record RouteCompletion(
+    Guid RequestId,
+    string Api,
+    string Model,
+    string Body,
+    bool Stream,
+    Uri? StreamAddress,
+    DateTimeOffset Deadline,
+    string PrincipalId);

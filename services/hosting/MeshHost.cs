@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AiMesh.Hosting;
+
+/// <summary>Builds the web host for a set of modules: one module when distributed, all of them when embedded.</summary>
+public static class MeshHost
+{
+    public static WebApplication Build(string[] args, string serviceName, Func<IHostApplicationBuilder, IReadOnlyList<IMeshModule>> modules)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        return Build(builder, serviceName, modules(builder));
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder, string serviceName, IReadOnlyList<IMeshModule> modules)
+    {
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Services.AddHealthChecks();
+        foreach (var module in modules)
+        {
+            module.ConfigureServices(builder);
+        }
+
+        builder.AddMeshBus(modules);
+        builder.AddMeshTelemetry(serviceName);
+
+        var app = builder.Build();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        foreach (var module in modules)
+        {
+            module.MapEndpoints(app);
+        }
+
+        return app;
+    }
+}
