@@ -1,22 +1,66 @@
+using AiMesh.Contracts;
+using AiMesh.Contracts.Policy;
+using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
+using AiMesh.Ingress.Instance;
+using AiMesh.Ingress.OpenAi;
+using AiMesh.Ingress.Relay;
+using AiMesh.Ingress.Saga;
+using AiMesh.Ingress.Scheduling;
 using MassTransit;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress;
 
-/// <summary>The ingress service as a module: hosted alone when distributed, beside the others when embedded.</summary>
+/// <summary>The ingress as a module: the OpenAI surface, the request saga and the relay of answers.</summary>
 public sealed class IngressModule : IMeshModule
 {
     public string Name => "ingress";
 
     public void ConfigureServices(IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<IngressOptions>()
+            .Bind(builder.Configuration.GetSection(IngressOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IngressInstance>();
+        builder.Services.AddSingleton<InProcessScheduleMessageProvider>();
+        builder.Services.AddSingleton<ResponseRelays>();
+        builder.Services.AddSingleton<CompletionExchange>();
+        builder.Services.AddScoped<ModelsEndpoint>();
+        builder.Services.AddHealthChecks().AddCheck<InstanceReadyCheck>("ingress-instance", tags: ["ready"]);
+
+        // Limits that protect everyone else from one bad client: Kestrel answers 431 for oversized headers and
+        // 408 for bodies that trickle in; the body size is enforced per request in RequestBody.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngressOptions>>((kestrel, ingress) =>
+        {
+            var limits = ingress.Value;
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxHeaderBytes;
+            kestrel.Limits.MaxRequestHeaderCount = limits.MaxHeaderCount;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
+        });
     }
 
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        bus.AddRequestSaga();
+        bus.AddConsumer<CompletionChunkConsumer, InstanceConsumerDefinition<CompletionChunkConsumer>>();
+        bus.AddConsumer<CompletionAnsweredConsumer, InstanceConsumerDefinition<CompletionAnsweredConsumer>>();
+        bus.AddRequestClient<AuthorizeRequest>(Endpoints.PolicyAddress, RequestTimeout.After(s: 3));
+        bus.AddRequestClient<ListModels>(Endpoints.RouterAddress, RequestTimeout.After(s: 3));
+        bus.AddReceiveEndpointObserver<InstanceEndpointObserver>();
     }
 
     public void MapEndpoints(WebApplication app)
     {
+        var exchange = app.Services.GetRequiredService<CompletionExchange>();
+        app.MapPost("/v1/chat/completions", exchange.ChatAsync);
+        app.MapPost("/v1/embeddings", exchange.EmbeddingsAsync);
+        app.MapGet("/v1/models", (HttpContext http, ModelsEndpoint models) => models.ListAsync(http));
+        app.MapGet("/v1/models/{id}", (HttpContext http, string id, ModelsEndpoint models) => models.GetAsync(http, id));
     }
 }

@@ -1,5 +1,8 @@
 using AiMesh.Hosting;
+using AiMesh.Policy.Authorization;
+using AiMesh.Policy.Keys;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Policy;
 
@@ -10,13 +13,21 @@ public sealed class PolicyModule : IMeshModule
 
     public void ConfigureServices(IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<PolicyOptions>()
+            .Bind(builder.Configuration.GetSection(PolicyOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
+        builder.Services.AddSingleton<KeyRing>();
     }
 
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<AuthorizeRequestConsumer, AuthorizeRequestConsumerDefinition>();
     }
 
     public void MapEndpoints(WebApplication app)
     {
+        var keys = app.Services.GetRequiredService<KeyRing>();
+        PolicyLog.KeysLoaded(app.Services.GetRequiredService<ILogger<PolicyModule>>(), keys.Count);
     }
 }

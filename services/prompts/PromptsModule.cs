@@ -1,5 +1,8 @@
 using AiMesh.Hosting;
+using AiMesh.Prompts.Rendering;
+using AiMesh.Prompts.Templates;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Prompts;
 
@@ -10,10 +13,15 @@ public sealed class PromptsModule : IMeshModule
 
     public void ConfigureServices(IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<PromptsOptions>()
+            .Bind(builder.Configuration.GetSection(PromptsOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PromptsOptions>, PromptsOptionsValidator>();
     }
 
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<RenderPromptConsumer, RenderPromptConsumerDefinition>();
     }
 
     public void MapEndpoints(WebApplication app)

@@ -1,0 +1,20 @@
+namespace AiMesh.Ingress;
+
+/// <summary>Ingress log messages. Event ids 1000–1099. Ids and numbers only: never bodies, prompts or credentials.</summary>
+internal static partial class IngressLog
+{
+    [LoggerMessage(1001, LogLevel.Debug, "Request {RequestId} submitted: {Api}, stream={Stream}")]
+    public static partial void Submitted(ILogger logger, Guid requestId, string api, bool stream);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Request {RequestId}: the bus did not take the message in time")]
+    public static partial void SubmitTimedOut(ILogger logger, Guid requestId);
+
+    [LoggerMessage(1003, LogLevel.Information, "Request {RequestId}: client went away; cancelling")]
+    public static partial void ClientLeft(ILogger logger, Guid requestId);
+
+    [LoggerMessage(1004, LogLevel.Error, "Request {RequestId}: stream chunks missing after the answer; ending with an error")]
+    public static partial void StreamIncomplete(ILogger logger, Guid requestId);
+
+    [LoggerMessage(1005, LogLevel.Error, "A scheduled {MessageType} could not be sent")]
+    public static partial void ScheduledSendFailed(ILogger logger, string messageType, Exception exception);
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AiMesh.Ingress;
+
+/// <summary>The "Ingress" section: request limits and the saga's step timeouts.</summary>
+public sealed class IngressOptions
+{
+    public const string Section = "Ingress";
+
+    /// <summary>Largest request body; larger ones get 413 without being read to the end.</summary>
+    [Range(1024, 512L * 1024 * 1024)]
+    public long MaxBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Deepest JSON nesting accepted in a request body.</summary>
+    [Range(4, 256)]
+    public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>All request headers together; beyond it Kestrel answers 431.</summary>
+    [Range(1024, 1024 * 1024)]
+    public int MaxHeaderBytes { get; set; } = 32 * 1024;
+
+    [Range(1, 1000)]
+    public int MaxHeaderCount { get; set; } = 100;
+
+    /// <summary>Slowest accepted upload rate (bytes/s, after a grace period); slower clients get 408.</summary>
+    [Range(1, 1_000_000)]
+    public double MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    public TimeSpan PolicyTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan PromptsTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The one deadline of a request, from arrival to its last byte.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long past the deadline the saga waits for the router's own deadline answer.</summary>
+    public TimeSpan RouterGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a stream waits for a chunk the router counted but the bus has not delivered yet.</summary>
+    public TimeSpan StreamGapTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to wait for the broker to take a new request before answering 503.</summary>
+    public TimeSpan SubmitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+}

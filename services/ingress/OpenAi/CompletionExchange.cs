@@ -1,0 +1,217 @@
+using System.Text;
+using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.Http;
+using AiMesh.Ingress.Instance;
+using AiMesh.Ingress.Relay;
+using AiMesh.Ingress.Saga;
+using MassTransit;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace AiMesh.Ingress.OpenAi;
+
+/// <summary>
+/// One HTTP exchange of the OpenAI surface: read and check the body, hand the request to a saga on this
+/// instance's endpoint, then relay the answer — whole, or as server-sent events as the chunks arrive.
+/// The ingress decides nothing about policy, routing or price: it only parses, publishes and relays.
+/// </summary>
+internal sealed class CompletionExchange(
+    IngressInstance instance,
+    ResponseRelays relays,
+    IBus bus,
+    IOptions<IngressOptions> options,
+    ILogger<CompletionExchange> logger)
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    public Task ChatAsync(HttpContext http) => HandleAsync(http, ChatRequestValidator.Validate);
+
+    public Task EmbeddingsAsync(HttpContext http) => HandleAsync(http, EmbeddingsRequestValidator.Validate);
+
+    private async Task HandleAsync(HttpContext http, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate)
+    {
+        var settings = options.Value;
+        var (requestId, clientRequestId) = RequestIds.Assign(http);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId, ["ClientRequestId"] = clientRequestId });
+
+        var credential = ClientCredential.HashFrom(http.Request);
+        if (credential is null)
+        {
+            await OpenAiErrors.WriteAsync(http.Response, new ApiError(401, "invalid_request_error", "missing_api_key",
+                "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'."));
+            return;
+        }
+
+        var (body, readError) = await RequestBody.ReadAsync(http, settings.MaxBodyBytes);
+        if (readError is not null)
+        {
+            await OpenAiErrors.WriteAsync(http.Response, readError);
+            return;
+        }
+
+        var (request, invalid) = validate(body!, settings.MaxJsonDepth);
+        if (invalid is not null)
+        {
+            await OpenAiErrors.WriteAsync(http.Response, invalid);
+            return;
+        }
+
+        if (instance.Address is not { } address)
+        {
+            await OpenAiErrors.WriteAsync(http.Response, ApiError.Unavailable("gateway_starting"));
+            return;
+        }
+
+        var relay = relays.Open(requestId);
+        try
+        {
+            var started = DateTimeOffset.UtcNow;
+            var submitted = await SubmitAsync(address, new SubmitCompletion(
+                requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, credential,
+                http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout));
+            if (!submitted)
+            {
+                await OpenAiErrors.WriteAsync(http.Response, ApiError.Unavailable("bus_unavailable"));
+                return;
+            }
+
+            IngressLog.Submitted(logger, requestId, request.Api, request.Stream);
+            await RelayAsync(http, relay, address, settings);
+        }
+        finally
+        {
+            relays.Close(requestId);
+        }
+    }
+
+    private async Task<bool> SubmitAsync(Uri address, SubmitCompletion message)
+    {
+        using var timeout = new CancellationTokenSource(options.Value.SubmitTimeout);
+        try
+        {
+            var endpoint = await bus.GetSendEndpoint(address);
+            await endpoint.Send(message, timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            IngressLog.SubmitTimedOut(logger, message.RequestId);
+            return false;
+        }
+    }
+
+    private async Task RelayAsync(HttpContext http, ResponseRelay relay, Uri address, IngressOptions settings)
+    {
+        var aborted = http.RequestAborted;
+        var streaming = false;
+        try
+        {
+            while (true)
+            {
+                var item = await relay.ReadAsync(settings.StreamGapTimeout, aborted);
+                if (item.Chunk is { } data)
+                {
+                    if (!streaming)
+                    {
+                        streaming = true;
+                        StartEventStream(http);
+                    }
+
+                    await WriteEventAsync(http.Response, data, aborted);
+                    continue;
+                }
+
+                await FinishAsync(http, relay.RequestId, item, streaming, aborted);
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            await AbandonAsync(relay.RequestId, address);
+        }
+        catch (IOException) when (aborted.IsCancellationRequested)
+        {
+            await AbandonAsync(relay.RequestId, address);
+        }
+    }
+
+    private async Task FinishAsync(HttpContext http, Guid requestId, RelayItem item, bool streaming, CancellationToken aborted)
+    {
+        var answer = item.Answer!;
+        var error = answer.Error is { } e ? OpenAiErrors.From(answer.Status, e) : null;
+        if (item.Incomplete)
+        {
+            IngressLog.StreamIncomplete(logger, requestId);
+            error = new ApiError(502, "api_error", "stream_incomplete", "The answer stream was interrupted inside the gateway.");
+        }
+
+        if (!streaming)
+        {
+            if (error is not null)
+            {
+                await OpenAiErrors.WriteAsync(http.Response, error);
+                return;
+            }
+
+            if (answer.Body is { } json)
+            {
+                http.Response.StatusCode = answer.Status;
+                http.Response.ContentType = "application/json";
+                await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(json), aborted);
+                return;
+            }
+
+            // A stream that ended without a single chunk: still a stream, and it completed.
+            StartEventStream(http);
+        }
+
+        if (error is not null)
+        {
+            // Never an invented finish: the client sees the stream end in an error event.
+            await http.Response.Body.WriteAsync(DataPrefix, aborted);
+            await http.Response.Body.WriteAsync(OpenAiErrors.Envelope(error), aborted);
+            await http.Response.Body.WriteAsync(EventEnd, aborted);
+        }
+        else
+        {
+            await http.Response.Body.WriteAsync(Done, aborted);
+        }
+
+        await http.Response.Body.FlushAsync(aborted);
+    }
+
+    private static void StartEventStream(HttpContext http)
+    {
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+    }
+
+    private static async Task WriteEventAsync(HttpResponse response, string data, CancellationToken aborted)
+    {
+        await response.Body.WriteAsync(DataPrefix, aborted);
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(data), aborted);
+        await response.Body.WriteAsync(EventEnd, aborted);
+        await response.Body.FlushAsync(aborted);
+    }
+
+    private async Task AbandonAsync(Guid requestId, Uri address)
+    {
+        IngressLog.ClientLeft(logger, requestId);
+        using var timeout = new CancellationTokenSource(options.Value.SubmitTimeout);
+        try
+        {
+            await bus.Publish(new CompletionAbandoned(requestId, "client_disconnected"), timeout.Token);
+            var endpoint = await bus.GetSendEndpoint(address);
+            await endpoint.Send(new AbandonRequest(requestId), timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            IngressLog.SubmitTimedOut(logger, requestId);
+        }
+    }
+}

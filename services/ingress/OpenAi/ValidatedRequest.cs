@@ -1,0 +1,11 @@
+namespace AiMesh.Ingress.OpenAi;
+
+/// <summary>What the ingress needs to know of a valid request; the body itself travels unchanged.</summary>
+internal sealed record ValidatedRequest(
+    string Api,
+    string Model,
+    bool Stream,
+    bool HasPrompt,
+    string? User,
+    IReadOnlyDictionary<string, string>? Tags,
+    string Body);

@@ -1,0 +1,18 @@
+using AiMesh.Ingress.Instance;
+using MassTransit;
+
+namespace AiMesh.Ingress.Relay;
+
+/// <summary>Puts a relay consumer on this instance's own endpoint, beside the request sagas.</summary>
+internal sealed class InstanceConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    public InstanceConsumerDefinition(IngressInstance instance)
+    {
+        Endpoint(e =>
+        {
+            e.Name = instance.EndpointName;
+            e.Temporary = true;
+        });
+    }
+}

@@ -1,0 +1,86 @@
+using System.Threading.Channels;
+using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.Saga;
+
+namespace AiMesh.Ingress.Relay;
+
+/// <summary>
+/// Carries one request's answer from the bus to its HTTP exchange. Chunks may arrive out of order (concurrent
+/// consumers) and before or after the saga's answer; the relay hands them out strictly in sequence and ends only
+/// when every chunk the answer counts has been handed out.
+/// </summary>
+internal sealed class ResponseRelay
+{
+    private readonly Channel<object> _inbox = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SortedDictionary<int, string> _early = [];
+    private int _next;
+    private CompletionAnswered? _answer;
+
+    public ResponseRelay(Guid requestId)
+    {
+        RequestId = requestId;
+    }
+
+    public Guid RequestId { get; }
+
+    public void Post(CompletionChunk chunk) => _inbox.Writer.TryWrite(chunk);
+
+    public void Post(CompletionAnswered answer) => _inbox.Writer.TryWrite(answer);
+
+    /// <summary>
+    /// The next item in order: a chunk's data, or the answer once all its chunks were read. Waits at most
+    /// <paramref name="gapTimeout"/> for chunks the answer counts but that have not come; then the answer is
+    /// returned with <see cref="RelayItem.Incomplete"/> set, so the stream ends in an error, never as complete.
+    /// </summary>
+    public async ValueTask<RelayItem> ReadAsync(TimeSpan gapTimeout, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_early.Remove(_next, out var ready))
+            {
+                _next++;
+                return RelayItem.ForChunk(ready);
+            }
+
+            if (_answer is { } answer && _next >= answer.ChunkCount)
+            {
+                return RelayItem.ForAnswer(answer, incomplete: false);
+            }
+
+            object item;
+            if (_answer is null)
+            {
+                item = await _inbox.Reader.ReadAsync(cancellationToken);
+            }
+            else
+            {
+                using var gap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                gap.CancelAfter(gapTimeout);
+                try
+                {
+                    item = await _inbox.Reader.ReadAsync(gap.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return RelayItem.ForAnswer(_answer, incomplete: true);
+                }
+            }
+
+            switch (item)
+            {
+                case CompletionChunk chunk when chunk.Sequence == _next:
+                    _next++;
+                    return RelayItem.ForChunk(chunk.Data);
+                case CompletionChunk chunk when chunk.Sequence > _next:
+                    _early[chunk.Sequence] = chunk.Data;
+                    break;
+                case CompletionAnswered a:
+                    _answer = a;
+                    break;
+                default:
+                    // A duplicate of a chunk already relayed (redelivery): drop it.
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using AiMesh.Contracts.Routing;
+
+namespace AiMesh.Ingress.Saga;
+
+/// <summary>
+/// The saga's answer for the HTTP exchange holding the client. Private to the ingress. When <see cref="Error"/> is
+/// set the request failed; <see cref="ChunkCount"/> chunks were streamed before it ended either way.
+/// </summary>
+public sealed record CompletionAnswered(
+    Guid RequestId,
+    int Status,
+    string? Body,
+    int ChunkCount,
+    AnswerError? Error,
+    string? Deployment,
+    TokenUsage? Usage);

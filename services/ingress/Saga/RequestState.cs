@@ -1,0 +1,49 @@
+using MassTransit;
+
+namespace AiMesh.Ingress.Saga;
+
+/// <summary>One request's progress. <see cref="CorrelationId"/> is the request id.</summary>
+public sealed class RequestState : SagaStateMachineInstance
+{
+    public Guid CorrelationId { get; set; }
+
+    public string CurrentState { get; set; } = "";
+
+    public Guid? AuthorizationRequestId { get; set; }
+
+    public Guid? PromptRequestId { get; set; }
+
+    public Guid? RoutingRequestId { get; set; }
+
+    public Uri? ReplyAddress { get; set; }
+
+    public string Api { get; set; } = "";
+
+    public string Model { get; set; } = "";
+
+    public string Body { get; set; } = "";
+
+    public bool Stream { get; set; }
+
+    public bool HasPrompt { get; set; }
+
+    public string? ClientAddress { get; set; }
+
+    public string? User { get; set; }
+
+    public IReadOnlyDictionary<string, string>? Tags { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset Deadline { get; set; }
+
+    public string? PrincipalId { get; set; }
+
+    public string? KeyId { get; set; }
+
+    public string? PromptId { get; set; }
+
+    public string? PromptVersion { get; set; }
+
+    public bool Abandoned { get; set; }
+}

@@ -1,0 +1,29 @@
+using AiMesh.Ingress.Instance;
+using AiMesh.Ingress.Scheduling;
+using MassTransit;
+
+namespace AiMesh.Ingress.Saga;
+
+/// <summary>
+/// The saga's endpoint is this ingress instance's own temporary queue (see <see cref="IngressInstance"/>). The
+/// in-memory outbox holds every send and publish of a transition until the transition has completed, so an
+/// answer or usage record never leaves for a state change that did not happen. No message retry: a transition
+/// that throws would only throw again, and the client is waiting.
+/// </summary>
+internal sealed class RequestStateDefinition : SagaDefinition<RequestState>
+{
+    public RequestStateDefinition(IngressInstance instance)
+    {
+        Endpoint(e =>
+        {
+            e.Name = instance.EndpointName;
+            e.Temporary = true;
+        });
+    }
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<RequestState> sagaConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.UseFilter(new InProcessSchedulerFilter(context.GetRequiredService<InProcessScheduleMessageProvider>()));
+        endpointConfigurator.UseInMemoryOutbox(context);
+    }
+}

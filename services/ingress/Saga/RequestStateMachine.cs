@@ -1,0 +1,211 @@
+using AiMesh.Contracts;
+using AiMesh.Contracts.Metering;
+using AiMesh.Contracts.Policy;
+using AiMesh.Contracts.Prompts;
+using AiMesh.Contracts.Routing;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace AiMesh.Ingress.Saga;
+
+/// <summary>
+/// Coordinates one request: policy decision → prompt rendering (when the request names a prompt) → routing and
+/// the provider call → answer to the HTTP exchange → usage record to metering. Every call out is a request with
+/// a timeout; every ending answers the client and, once the request was admitted, records its usage exactly once.
+/// </summary>
+public sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
+{
+    public RequestStateMachine(IOptions<IngressOptions> options)
+    {
+        var timeouts = options.Value;
+        InstanceState(x => x.CurrentState);
+
+        Event(() => Submitted, e => e.CorrelateById(m => m.Message.RequestId));
+        Event(() => Abandoned, e =>
+        {
+            e.CorrelateById(m => m.Message.RequestId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+
+        // Answers that arrive after the saga ended (client gone, timeout taken) are dropped, never faulted:
+        // the instance endpoint is temporary and must not grow an error queue.
+        Request(() => Authorization, s => s.AuthorizationRequestId, r =>
+        {
+            r.ServiceAddress = Endpoints.PolicyAddress;
+            r.Timeout = timeouts.PolicyTimeout;
+            r.Completed = c => c.OnMissingInstance(m => m.Discard());
+            r.Completed2 = c => c.OnMissingInstance(m => m.Discard());
+            r.Faulted = c => c.OnMissingInstance(m => m.Discard());
+            r.TimeoutExpired = c => c.OnMissingInstance(m => m.Discard());
+        });
+        Request(() => PromptRendering, s => s.PromptRequestId, r =>
+        {
+            r.ServiceAddress = Endpoints.PromptsAddress;
+            r.Timeout = timeouts.PromptsTimeout;
+            r.Completed = c => c.OnMissingInstance(m => m.Discard());
+            r.Completed2 = c => c.OnMissingInstance(m => m.Discard());
+            r.Faulted = c => c.OnMissingInstance(m => m.Discard());
+            r.TimeoutExpired = c => c.OnMissingInstance(m => m.Discard());
+        });
+        Request(() => Routing, s => s.RoutingRequestId, r =>
+        {
+            r.ServiceAddress = Endpoints.RouterAddress;
+            r.Timeout = timeouts.RequestTimeout + timeouts.RouterGrace;
+            r.Completed = c => c.OnMissingInstance(m => m.Discard());
+            r.Completed2 = c => c.OnMissingInstance(m => m.Discard());
+            r.Faulted = c => c.OnMissingInstance(m => m.Discard());
+            r.TimeoutExpired = c => c.OnMissingInstance(m => m.Discard());
+        });
+
+        Initially(
+            When(Submitted)
+                .Then(c => Accept(c.Saga, c.Message, c.ReceiveContext.InputAddress))
+                .Request(Authorization, c => new AuthorizeRequest(
+                    c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress))
+                .TransitionTo(Authorization.Pending));
+
+        During(Authorization.Pending,
+            When(Authorization.Completed)
+                .Then(c =>
+                {
+                    c.Saga.PrincipalId = c.Message.PrincipalId;
+                    c.Saga.KeyId = c.Message.KeyId;
+                })
+                .IfElse(c => c.Saga.HasPrompt,
+                    render => render
+                        .Request(PromptRendering, c => new RenderPrompt(c.Saga.CorrelationId, c.Saga.Body))
+                        .TransitionTo(PromptRendering.Pending),
+                    route => route
+                        .Request(Routing, c => RouteOf(c.Saga))
+                        .TransitionTo(Routing.Pending)),
+            When(Authorization.Completed2)
+                .SendAsync(c => c.Saga.ReplyAddress!, c => Task.FromResult(Fail(c.Saga, c.Message.Status,
+                    new AnswerError(TypeFor(c.Message.Status), c.Message.Code, c.Message.Message, null, c.Message.RetryAfterSeconds))))
+                .Finalize(),
+            When(Authorization.Faulted)
+                .Send(c => c.Saga.ReplyAddress!, c => Unavailable(c.Saga, "policy_unavailable"))
+                .Finalize(),
+            When(Authorization.TimeoutExpired)
+                .Send(c => c.Saga.ReplyAddress!, c => Unavailable(c.Saga, "policy_unavailable"))
+                .Finalize(),
+            When(Abandoned).Finalize());
+
+        During(PromptRendering.Pending,
+            When(PromptRendering.Completed)
+                .Then(c =>
+                {
+                    c.Saga.Body = c.Message.Body;
+                    c.Saga.PromptId = c.Message.PromptId;
+                    c.Saga.PromptVersion = c.Message.PromptVersion;
+                })
+                .Request(Routing, c => RouteOf(c.Saga))
+                .TransitionTo(Routing.Pending),
+            When(PromptRendering.Completed2)
+                .Send(c => c.Saga.ReplyAddress!, c => Fail(c.Saga, c.Message.Status,
+                    new AnswerError("invalid_request_error", c.Message.Code, c.Message.Message, c.Message.Param, null)))
+                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, c.Message.Status, c.Message.Code))
+                .Finalize(),
+            When(PromptRendering.Faulted)
+                .Send(c => c.Saga.ReplyAddress!, c => Unavailable(c.Saga, "prompts_unavailable"))
+                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
+                .Finalize(),
+            When(PromptRendering.TimeoutExpired)
+                .Send(c => c.Saga.ReplyAddress!, c => Unavailable(c.Saga, "prompts_unavailable"))
+                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
+                .Finalize(),
+            When(Abandoned)
+                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Cancelled, 499, null))
+                .Finalize());
+
+        During(Routing.Pending,
+            When(Routing.Completed)
+                .Send(c => c.Saga.ReplyAddress!, c => new CompletionAnswered(
+                    c.Saga.CorrelationId, c.Message.Status, c.Message.Body, c.Message.ChunkCount, null, c.Message.Deployment, c.Message.Usage))
+                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, c.Message))
+                .Finalize(),
+            When(Routing.Completed2)
+                .Send(c => c.Saga.ReplyAddress!, c => new CompletionAnswered(
+                    c.Saga.CorrelationId, c.Message.Status, null, c.Message.ChunkCount,
+                    new AnswerError(c.Message.Type, c.Message.Code, c.Message.Message, c.Message.Param, c.Message.RetryAfterSeconds),
+                    c.Message.Deployment, c.Message.Usage))
+                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, c.Message))
+                .Finalize(),
+            When(Routing.Faulted)
+                .Send(c => c.Saga.ReplyAddress!, c => Fail(c.Saga, 502, new AnswerError("api_error", "router_failed", "The router failed to serve the request.", null, null)))
+                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, 502, "router_failed"))
+                .Finalize(),
+            When(Routing.TimeoutExpired)
+                .Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "deadline"))
+                .Send(c => c.Saga.ReplyAddress!, c => Fail(c.Saga, 504, new AnswerError("api_error", "timeout", "The request did not finish before its deadline.", null, null)))
+                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.TimedOut, 504, "timeout"))
+                .Finalize(),
+
+            // The router holds the provider call: it cancels it and answers client_cancelled, which ends the saga
+            // above with the attempts and any usage the provider billed.
+            When(Abandoned).Then(c => c.Saga.Abandoned = true));
+
+        SetCompletedWhenFinalized();
+    }
+
+    public Event<SubmitCompletion> Submitted { get; private set; } = null!;
+
+    public Event<AbandonRequest> Abandoned { get; private set; } = null!;
+
+    public Request<RequestState, AuthorizeRequest, RequestAuthorized, RequestDenied> Authorization { get; private set; } = null!;
+
+    public Request<RequestState, RenderPrompt, PromptRendered, PromptRenderFailed> PromptRendering { get; private set; } = null!;
+
+    public Request<RequestState, RouteCompletion, CompletionRouted, CompletionFailed> Routing { get; private set; } = null!;
+
+    private static void Accept(RequestState saga, SubmitCompletion message, Uri replyAddress)
+    {
+        saga.ReplyAddress = replyAddress;
+        saga.Api = message.Api;
+        saga.Model = message.Model;
+        saga.Body = message.Body;
+        saga.Stream = message.Stream;
+        saga.HasPrompt = message.HasPrompt;
+        saga.ClientAddress = message.ClientAddress;
+        saga.User = message.User;
+        saga.Tags = message.Tags;
+        saga.StartedAt = message.StartedAt;
+        saga.Deadline = message.Deadline;
+    }
+
+    private static RouteCompletion RouteOf(RequestState saga) => new(
+        saga.CorrelationId, saga.Api, saga.Model, saga.Body, saga.Stream,
+        saga.Stream ? saga.ReplyAddress : null, saga.Deadline, saga.PrincipalId ?? "");
+
+    private static string TypeFor(int status) => status switch
+    {
+        401 => "invalid_request_error",
+        403 => "permission_error",
+        429 => "rate_limit_error",
+        _ => "invalid_request_error",
+    };
+
+    private static CompletionAnswered Fail(RequestState saga, int status, AnswerError error) =>
+        new(saga.CorrelationId, status, null, 0, error, null, null);
+
+    private static CompletionAnswered Unavailable(RequestState saga, string code) =>
+        Fail(saga, 503, new AnswerError("api_error", code, "A gateway service is unavailable; try again shortly.", null, 1));
+
+    private static RecordUsage Usage(RequestState saga, CompletionRouted ok) =>
+        Usage(saga, CompletionOutcomes.Ok, ok.Status, null, ok.Deployment, ok.Provider, ok.Attempts, ok.Usage, ok.FirstByteMs);
+
+    private static RecordUsage Usage(RequestState saga, CompletionFailed failed) =>
+        Usage(saga, failed.Outcome, failed.Status, failed.Code, failed.Deployment, failed.Provider, failed.Attempts, failed.Usage, null);
+
+    private static RecordUsage Usage(RequestState saga, string outcome, int status, string? code) =>
+        Usage(saga, outcome, status, code, null, null, 0, null, null);
+
+    private static RecordUsage Usage(
+        RequestState saga, string outcome, int status, string? code, string? deployment, string? provider, int attempts, TokenUsage? usage, double? firstByteMs)
+    {
+        var finished = DateTimeOffset.UtcNow;
+        return new RecordUsage(
+            saga.CorrelationId, saga.StartedAt, finished, saga.PrincipalId ?? "", saga.KeyId ?? "", saga.Api, saga.Model,
+            deployment, provider, attempts, outcome, status, code, usage, (finished - saga.StartedAt).TotalMilliseconds,
+            firstByteMs, saga.Stream, saga.ClientAddress, saga.User, saga.Tags, saga.PromptId, saga.PromptVersion);
+    }
+}

@@ -1,0 +1,20 @@
+namespace AiMesh.Ingress.Saga;
+
+/// <summary>
+/// Starts a request saga. Private to the ingress: it never leaves this process's own endpoint. It carries the
+/// hash of the client's credential, never the credential.
+/// </summary>
+/// <param name="Tags">The caller's tags (the <c>metadata</c> member), metered with the request.</param>
+public sealed record SubmitCompletion(
+    Guid RequestId,
+    string Api,
+    string Model,
+    string Body,
+    bool Stream,
+    bool HasPrompt,
+    string CredentialHash,
+    string? ClientAddress,
+    string? User,
+    IReadOnlyDictionary<string, string>? Tags,
+    DateTimeOffset StartedAt,
+    DateTimeOffset Deadline);

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AiMesh.Policy.Keys;
+
+/// <summary>
+/// The "Policy" section. Issue 2's identity model: API keys from configuration. A key is given either as the
+/// SHA-256 of the secret (safe to commit) or as the name of an environment variable holding the secret.
+/// </summary>
+internal sealed class PolicyOptions
+{
+    public const string Section = "Policy";
+
+    public List<ConfiguredKey> Keys { get; set; } = [];
+}
+
+internal sealed class ConfiguredKey
+{
+    /// <summary>Non-secret identifier shown in logs and usage records.</summary>
+    [Required]
+    public string Id { get; set; } = "";
+
+    /// <summary>Who the key belongs to (an application, user or team).</summary>
+    [Required]
+    public string Principal { get; set; } = "";
+
+    public string? Team { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the key.</summary>
+    public string? Sha256 { get; set; }
+
+    /// <summary>An environment variable that holds the key itself.</summary>
+    public string? Env { get; set; }
+
+    /// <summary>Public model names the key may use; <c>*</c> allows every model.</summary>
+    public List<string> Models { get; set; } = ["*"];
+}
