@@ -1,19 +1,84 @@
+using System.Net;
 using AiMesh.Hosting;
+using AiMesh.Router.Configuration;
+using AiMesh.Router.Deployments;
+using AiMesh.Router.Providers;
+using AiMesh.Router.Providers.OpenAi;
+using AiMesh.Router.Routing;
+using AiMesh.Router.Transport;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Router;
 
 /// <summary>The router service as a module: hosted alone when distributed, beside the others when embedded.</summary>
 public sealed class RouterModule : IMeshModule
 {
+    /// <summary>Prefix of the per-replica queue that receives <see cref="AiMesh.Contracts.Routing.CompletionAbandoned"/>.</summary>
+    public const string AbandonedEndpointName = "aimesh-router-abandoned";
+
+    // Each router replica (each module instance) needs its own queue for abandonment events: the event must reach
+    // every replica, because only the one running the call can cancel it.
+    private readonly string instanceId = NewId.NextGuid().ToString("N");
+
     public string Name => "router";
 
     public void ConfigureServices(IHostApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<RouterOptions>()
+            .Bind(builder.Configuration.GetSection(RouterOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<IProviderAdapter, OpenAiAdapter>();
+        services.AddSingleton<ProviderAdapters>();
+        services.AddSingleton<DeploymentCatalog>();
+        services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();
+        services.AddSingleton<InFlightCalls>();
+        services.AddTransient<CompletionRouter>();
+
+        services.AddHttpClient<ProviderTransport>(ProviderTransport.HttpClientName)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // the call's own clocks decide
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                ConnectTimeout = provider.GetRequiredService<IOptions<RouterOptions>>().Value.Timeouts.Connect,
+
+                // Pooled connections are recycled so DNS changes of a provider are seen within minutes.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+
+                // Every streamed call holds a connection for its whole answer; concurrency is bounded by the
+                // router endpoint (MaxConcurrentCalls), not here.
+                MaxConnectionsPerServer = int.MaxValue,
+
+                // A redirect would carry the deployment's key to another URL: it is a provider error, never followed.
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.All,
+
+                // Cookies set by a provider for one client's call must not ride along on another's.
+                UseCookies = false,
+            })
+            // The handler recycles its own connections; the factory must not rotate (and drop) it underneath.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            // The router logs its calls itself, without URLs or headers.
+            .RemoveAllLoggers();
     }
 
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddConsumer<RouteCompletionConsumer, RouteCompletionConsumerDefinition>();
+        bus.AddConsumer<ListModelsConsumer, ListModelsConsumerDefinition>();
+        bus.AddConsumer<CompletionAbandonedConsumer>().Endpoint(e =>
+        {
+            e.Name = AbandonedEndpointName;
+            e.InstanceId = instanceId;
+            e.Temporary = true;
+        });
     }
 
     public void MapEndpoints(WebApplication app)

@@ -1,0 +1,38 @@
+namespace AiMesh.Router.Configuration;
+
+/// <summary>
+/// One upstream the router may call: a public model name served by a provider at a base URL. Holds no secret:
+/// <see cref="ApiKeyEnv"/> names the environment variable that does.
+/// </summary>
+internal sealed class DeploymentOptions
+{
+    /// <summary>Unique name, reported in metering and logs.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The public model name clients ask for.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Which adapter speaks to it, e.g. <c>openai</c>, <c>vllm</c>, <c>ollama</c>.</summary>
+    public string? Provider { get; set; }
+
+    /// <summary>The API root, e.g. <c>https://api.openai.com/v1</c>. The only host this deployment's key is sent to.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>The model name the provider knows; <see cref="Model"/> when absent.</summary>
+    public string? UpstreamModel { get; set; }
+
+    /// <summary>Environment variable that holds the API key. Absent: no credentials are sent (local servers).</summary>
+    public string? ApiKeyEnv { get; set; }
+
+    /// <summary>Extra request headers (non-secret, e.g. organization or routing hints).</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The OpenAI surfaces served: <c>chat.completions</c>, <c>embeddings</c>.</summary>
+    public IList<string> Api { get; } = [];
+
+    /// <summary>The <c>owned_by</c> of the model listing; the provider name when absent.</summary>
+    public string? OwnedBy { get; set; }
+
+    /// <summary>The <c>created</c> of the model listing. Fixed by configuration so every replica lists the same.</summary>
+    public DateTimeOffset? Created { get; set; }
+}

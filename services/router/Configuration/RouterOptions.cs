@@ -1,0 +1,21 @@
+namespace AiMesh.Router.Configuration;
+
+/// <summary>
+/// The "Router" configuration section: the timeouts of every provider call and the deployments the public
+/// model names map to. Validated at start by <see cref="RouterOptionsValidator"/>, which reports every error at once.
+/// </summary>
+internal sealed class RouterOptions
+{
+    public const string Section = "Router";
+
+    public RouterTimeoutOptions Timeouts { get; set; } = new();
+
+    /// <summary>In order: the first deployment that serves a model and API is the one called.</summary>
+    public IList<DeploymentOptions> Deployments { get; } = [];
+
+    /// <summary>
+    /// Provider calls this replica runs at once. A streamed call holds its message for the whole answer, so the
+    /// bus-wide prefetch (sized for short handlers) would cap the router far below what its sockets can carry.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 256;
+}

@@ -1,0 +1,147 @@
+using System.Text.RegularExpressions;
+using AiMesh.Router.Providers;
+using Microsoft.Extensions.Options;
+
+namespace AiMesh.Router.Configuration;
+
+/// <summary>
+/// Checks the whole "Router" section at start and reports every problem in one go (yarp's <c>IConfigValidator</c>
+/// habit), so an operator fixes a catalog in one round. Messages name settings and environment variables,
+/// never their values.
+/// </summary>
+internal sealed partial class RouterOptionsValidator(IConfiguration configuration, ProviderAdapters adapters) : IValidateOptions<RouterOptions>
+{
+    private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(1);
+
+    // Set by the transport or the adapter; configuration must not override them.
+    private static readonly HashSet<string> ReservedHeaders = new(
+        ["Host", "Content-Length", "Content-Type", "Transfer-Encoding", "Connection", "Upgrade", "TE", "Keep-Alive", "Expect", "Accept"],
+        StringComparer.OrdinalIgnoreCase);
+
+    public ValidateOptionsResult Validate(string? name, RouterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        CheckTimeout(errors, "Connect", options.Timeouts.Connect);
+        CheckTimeout(errors, "FirstByte", options.Timeouts.FirstByte);
+        CheckTimeout(errors, "Idle", options.Timeouts.Idle);
+        CheckTimeout(errors, "Total", options.Timeouts.Total);
+        if (options.MaxConcurrentCalls is < 1 or > 100_000)
+        {
+            errors.Add($"{RouterOptions.Section}:MaxConcurrentCalls must be between 1 and 100000.");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var index = 0; index < options.Deployments.Count; index++)
+        {
+            var deployment = options.Deployments[index];
+            var at = $"{RouterOptions.Section}:Deployments:{index}" + (string.IsNullOrWhiteSpace(deployment.Name) ? "" : $" ({deployment.Name})");
+            CheckDeployment(errors, at, deployment, names);
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void CheckDeployment(List<string> errors, string at, DeploymentOptions deployment, HashSet<string> names)
+    {
+        if (string.IsNullOrWhiteSpace(deployment.Name))
+        {
+            errors.Add($"{at}: Name is required.");
+        }
+        else if (!names.Add(deployment.Name))
+        {
+            errors.Add($"{at}: Name '{deployment.Name}' is used by an earlier deployment.");
+        }
+
+        if (string.IsNullOrWhiteSpace(deployment.Model))
+        {
+            errors.Add($"{at}: Model is required.");
+        }
+
+        CheckBaseUrl(errors, at, deployment.BaseUrl);
+        var adapter = string.IsNullOrWhiteSpace(deployment.Provider) ? null : adapters.Find(deployment.Provider);
+        if (adapter is null)
+        {
+            errors.Add($"{at}: Provider '{deployment.Provider}' is not one of: {string.Join(", ", adapters.Providers.Order(StringComparer.Ordinal))}.");
+        }
+
+        if (deployment.Api.Count == 0)
+        {
+            errors.Add($"{at}: Api must list at least one of the APIs the deployment serves.");
+        }
+        else if (adapter is not null)
+        {
+            foreach (var api in deployment.Api.Where(api => !adapter.Apis.Contains(api)))
+            {
+                errors.Add($"{at}: Api '{api}' is not served by the {adapter.Name} adapter (it serves {string.Join(", ", adapter.Apis)}).");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(deployment.ApiKeyEnv))
+        {
+            if (string.IsNullOrEmpty(configuration[deployment.ApiKeyEnv]))
+            {
+                errors.Add($"{at}: the environment variable {deployment.ApiKeyEnv} named by ApiKeyEnv is not set.");
+            }
+        }
+        else if (adapter is not null && deployment.Provider is not null && adapter.RequiresApiKey(deployment.Provider))
+        {
+            errors.Add($"{at}: provider '{deployment.Provider}' needs credentials: set ApiKeyEnv to the name of the environment variable that holds the key.");
+        }
+
+        foreach (var (header, value) in deployment.Headers)
+        {
+            CheckHeader(errors, at, header, value);
+        }
+    }
+
+    private static void CheckBaseUrl(List<string> errors, string at, string? baseUrl)
+    {
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"{at}: BaseUrl must be an absolute http or https URL.");
+            return;
+        }
+
+        if (uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            // Credentials in a URL end up in logs and traces; query and fragment would be lost when paths are appended.
+            errors.Add($"{at}: BaseUrl must not contain user information, a query or a fragment.");
+        }
+    }
+
+    private static void CheckHeader(List<string> errors, string at, string header, string? value)
+    {
+        if (!HeaderName().IsMatch(header))
+        {
+            errors.Add($"{at}: Headers has an invalid header name.");
+        }
+        else if (ReservedHeaders.Contains(header))
+        {
+            errors.Add($"{at}: Headers must not set {header}; the router sets it.");
+        }
+        else if (SecretHeaderName().IsMatch(header))
+        {
+            errors.Add($"{at}: Headers must not carry credentials ({header}); the key comes only from the variable named by ApiKeyEnv.");
+        }
+
+        if (value is null || value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            errors.Add($"{at}: the value of header {header} must be a single line.");
+        }
+    }
+
+    private static void CheckTimeout(List<string> errors, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero || value > LongestTimeout)
+        {
+            errors.Add($"{RouterOptions.Section}:Timeouts:{name} must be greater than zero and at most one day.");
+        }
+    }
+
+    [GeneratedRegex(@"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex HeaderName();
+
+    [GeneratedRegex("auth|api-?_?key|token|secret|cookie|password", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SecretHeaderName();
+}

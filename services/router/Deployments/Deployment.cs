@@ -1,0 +1,16 @@
+namespace AiMesh.Router.Deployments;
+
+/// <summary>A validated deployment, resolved from configuration once at start (its key read from the environment).</summary>
+/// <param name="BaseUrl">Ends with a slash, so relative API paths append to it.</param>
+/// <param name="ApiKey">Null when the deployment sends no credentials.</param>
+internal sealed record Deployment(
+    string Name,
+    string Model,
+    string Provider,
+    Uri BaseUrl,
+    string UpstreamModel,
+    ApiKey? ApiKey,
+    IReadOnlyDictionary<string, string> Headers,
+    IReadOnlyList<string> Api,
+    string OwnedBy,
+    long Created);

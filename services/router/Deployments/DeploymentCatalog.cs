@@ -1,0 +1,65 @@
+using AiMesh.Contracts.Routing;
+using AiMesh.Router.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AiMesh.Router.Deployments;
+
+/// <summary>
+/// The deployments of this replica, resolved once from validated options: keys read from the environment
+/// references, lookups by (model, API) precomputed, the public model list built.
+/// </summary>
+internal sealed class DeploymentCatalog
+{
+    private readonly Dictionary<(string Model, string Api), Deployment> firstMatch = [];
+
+    public DeploymentCatalog(IOptions<RouterOptions> options, IConfiguration configuration)
+    {
+        var deployments = new List<Deployment>();
+        foreach (var source in options.Value.Deployments)
+        {
+            var deployment = Resolve(source, configuration);
+            deployments.Add(deployment);
+            foreach (var api in deployment.Api)
+            {
+                firstMatch.TryAdd((deployment.Model, api), deployment);
+            }
+        }
+
+        Deployments = deployments;
+        Models = deployments
+            .GroupBy(d => d.Model, StringComparer.Ordinal)
+            .Select(g => new ModelDescription(
+                g.Key,
+                g.First().OwnedBy,
+                g.First().Created,
+                g.SelectMany(d => d.Api).Distinct(StringComparer.Ordinal).ToArray()))
+            .ToArray();
+    }
+
+    public IReadOnlyList<Deployment> Deployments { get; }
+
+    /// <summary>Each public model once, in configuration order.</summary>
+    public IReadOnlyList<ModelDescription> Models { get; }
+
+    public Deployment? Find(string model, string api) => firstMatch.GetValueOrDefault((model, api));
+
+    /// <summary>Also used by the validator, so what is validated is exactly what runs.</summary>
+    internal static Uri NormalizeBaseUrl(string baseUrl) =>
+        new(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute);
+
+    private static Deployment Resolve(DeploymentOptions source, IConfiguration configuration)
+    {
+        var apiKey = string.IsNullOrWhiteSpace(source.ApiKeyEnv) ? null : configuration[source.ApiKeyEnv];
+        return new Deployment(
+            source.Name!,
+            source.Model!,
+            source.Provider!,
+            NormalizeBaseUrl(source.BaseUrl!),
+            string.IsNullOrWhiteSpace(source.UpstreamModel) ? source.Model! : source.UpstreamModel,
+            string.IsNullOrEmpty(apiKey) ? null : new ApiKey(apiKey),
+            new Dictionary<string, string>(source.Headers, StringComparer.OrdinalIgnoreCase),
+            source.Api.ToArray(),
+            string.IsNullOrWhiteSpace(source.OwnedBy) ? source.Provider! : source.OwnedBy,
+            (source.Created ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds());
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AiMesh.Router.Deployments;
+
+namespace AiMesh.Router.Providers.OpenAi;
+
+/// <summary>
+/// OpenAI and every server that speaks its API (vLLM, Ollama, Groq, Together, DeepSeek, OpenRouter, xAI…).
+/// The request passes through with two changes only: <c>model</c> becomes the deployment's upstream name, and a
+/// streamed chat asks for <c>stream_options.include_usage</c> so usage is always metered.
+/// </summary>
+internal sealed class OpenAiAdapter : IProviderAdapter
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
+
+    // The body goes to a provider, never into HTML: escaping every non-ASCII character would only bloat prompts.
+    private static readonly JsonSerializerOptions WriteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public string Name => "openai";
+
+    public IReadOnlyCollection<string> Providers { get; } =
+        ["openai", "openai-compatible", "vllm", "ollama", "groq", "together", "deepseek", "openrouter", "xai"];
+
+    public IReadOnlyCollection<string> Apis { get; } = [ProviderApis.ChatCompletions, ProviderApis.Embeddings];
+
+    // Any OpenAI-compatible server may run without credentials (a local vLLM or Ollama, a mock, a proxy that
+    // adds them); a hosted one without a key answers 401, which the router reports as upstream_auth_failed.
+    public bool RequiresApiKey(string provider) => false;
+
+    public HttpRequestMessage BuildRequest(ProviderCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var body = call.Body;
+        body["model"] = call.Deployment.UpstreamModel;
+        if (call.Api == ProviderApis.ChatCompletions)
+        {
+            // The transport reads what the call says (SSE or JSON); the body must agree with it.
+            if (IsTrue(body["stream"]) != call.Stream)
+            {
+                body["stream"] = call.Stream;
+            }
+
+            if (call.Stream)
+            {
+                if (body["stream_options"] is JsonObject streamOptions)
+                {
+                    streamOptions["include_usage"] = true;
+                }
+                else
+                {
+                    body["stream_options"] = new JsonObject { ["include_usage"] = true };
+                }
+            }
+        }
+
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, WriteOptions));
+        content.Headers.ContentType = Json;
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(call.Deployment.BaseUrl, Path(call.Api))) { Content = content };
+        request.Headers.Accept.Add(call.Stream ? AcceptEventStream : AcceptJson);
+        foreach (var (name, value) in call.Deployment.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (call.Deployment.ApiKey is { } key)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());
+        }
+
+        return request;
+    }
+
+    public ProviderResponse ReadResponse(ProviderCall call, ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            using var document = JsonDocument.ParseValue(ref reader);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? new ProviderResponse(Encoding.UTF8.GetString(body), OpenAiUsage.Read(document.RootElement))
+                : ProviderResponse.Invalid;
+        }
+        catch (JsonException)
+        {
+            return ProviderResponse.Invalid;
+        }
+    }
+
+    public UpstreamError ReadError(ReadOnlySpan<byte> body) => OpenAiErrors.Read(body);
+
+    public IStreamTranslator CreateStreamTranslator(ProviderCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return new OpenAiStreamTranslator(call.ClientIncludeUsage);
+    }
+
+    private static string Path(string api) => api switch
+    {
+        ProviderApis.ChatCompletions => "chat/completions",
+        ProviderApis.Embeddings => "embeddings",
+        _ => throw new ArgumentOutOfRangeException(nameof(api), api, "Not an API this adapter serves."),
+    };
+
+    private static bool IsTrue(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.True;
+}

@@ -1,0 +1,16 @@
+using AiMesh.Contracts.Routing;
+
+namespace AiMesh.Router.Providers;
+
+/// <summary>A complete (not streamed) answer, translated. A class, not a record, so nothing prints the body.</summary>
+/// <param name="body">The OpenAI-shaped answer JSON; null when the answer could not be read.</param>
+internal sealed class ProviderResponse(string? body, TokenUsage? usage)
+{
+    public static readonly ProviderResponse Invalid = new(null, null);
+
+    public string? Body { get; } = body;
+
+    public TokenUsage? Usage { get; } = usage;
+
+    public bool IsValid => Body is not null;
+}

@@ -1,0 +1,17 @@
+namespace AiMesh.Router.Providers;
+
+/// <summary>
+/// The error a provider described, as read from its body. Untrusted: the message may echo a credential, so it
+/// reaches a client only through <see cref="Errors.FailureMapper"/>, which redacts it. A class, not a record,
+/// so that no generated <c>ToString</c> prints the raw text.
+/// </summary>
+internal sealed class UpstreamError(string? message, string? code, string? param)
+{
+    public static readonly UpstreamError None = new(null, null, null);
+
+    public string? Message { get; } = message;
+
+    public string? Code { get; } = code;
+
+    public string? Param { get; } = param;
+}

@@ -1,0 +1,94 @@
+using AiMesh.Contracts.Routing;
+using AiMesh.Router.Deployments;
+using AiMesh.Router.Errors;
+using AiMesh.Router.Providers;
+using AiMesh.Router.Telemetry;
+using AiMesh.Router.Transport;
+using MassTransit;
+
+namespace AiMesh.Router.Routing;
+
+/// <summary>
+/// Serves one <see cref="RouteCompletion"/>: picks the deployment, checks the request, hands the call to the
+/// transport with the deployment's adapter, and shapes the answer. The only place that decides what a route
+/// request becomes; the consumer around it only registers the call and responds.
+/// </summary>
+internal sealed class CompletionRouter(
+    IDeploymentSelector selector,
+    ProviderAdapters adapters,
+    ProviderTransport transport,
+    TimeProvider time,
+    ILogger<CompletionRouter> logger)
+{
+    public async Task<RouteResult> RouteAsync(RouteCompletion request, ISendEndpointProvider sendEndpoints, CancellationToken abandoned)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(sendEndpoints);
+        var deployment = selector.Select(request.Model, request.Api);
+        if (deployment is null)
+        {
+            logger.ModelNotFound(request.RequestId, request.Api);
+            return FailureMapper.Rejected(request, FailureMapper.ModelNotFound(request.Model, request.Api));
+        }
+
+        var body = ClientRequest.TryParse(request.Body);
+        if (body is null)
+        {
+            return Reject(request, deployment, new(400, ErrorTypes.InvalidRequest, ErrorCodes.InvalidJson,
+                "The request body is not a JSON object.", CompletionOutcomes.Error));
+        }
+
+        if (request.Stream && request.Api != ProviderApis.ChatCompletions)
+        {
+            return Reject(request, deployment, new(400, ErrorTypes.InvalidRequest, ErrorCodes.StreamUnsupported,
+                $"Streaming is not available for {request.Api}.", CompletionOutcomes.Error, "stream"));
+        }
+
+        if (request.Stream && request.StreamAddress is null)
+        {
+            return Reject(request, deployment, new(500, ErrorTypes.Api, ErrorCodes.StreamAddressMissing,
+                "The gateway asked for a stream without saying where to send it.", CompletionOutcomes.Error));
+        }
+
+        var call = new ProviderCall
+        {
+            RequestId = request.RequestId,
+            Api = request.Api,
+            Deployment = deployment,
+            Body = body,
+            Stream = request.Stream,
+            ClientIncludeUsage = ClientRequest.IncludesUsage(body),
+        };
+        IChunkSink chunks = request.Stream
+            ? new BusChunkSink(await sendEndpoints.GetSendEndpoint(request.StreamAddress!))
+            : NoChunkSink.Instance;
+
+        logger.RouteStarted(request.RequestId, deployment.Name, deployment.Provider, request.Api, request.Stream);
+        using var activity = RouterActivity.StartProviderCall(deployment, request);
+        var started = time.GetTimestamp();
+        var outcome = await transport.CallAsync(call, adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
+        var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
+
+        if (outcome.Failure is null)
+        {
+            var routed = new CompletionRouted(
+                request.RequestId, 200, outcome.Body, outcome.ChunkCount, deployment.Name, deployment.Provider,
+                outcome.Attempts, outcome.Usage, outcome.FirstByteMs);
+            activity.Succeeded(routed);
+            logger.RouteSucceeded(request.RequestId, deployment.Name, routed.Status, routed.ChunkCount, routed.FirstByteMs, durationMs);
+            return routed;
+        }
+
+        var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome);
+        activity.Failed(failed, outcome.Failure.UpstreamStatus);
+        logger.RouteFailed(request.RequestId, deployment.Name, failed.Status, failed.Code, outcome.Failure.Kind.ToString(),
+            outcome.Failure.UpstreamStatus, failed.ChunkCount, durationMs);
+        return failed;
+    }
+
+    private CompletionFailed Reject(RouteCompletion request, Deployment deployment, FailureDescription description)
+    {
+        logger.RequestRejected(request.RequestId, description.Status, description.Code);
+        return FailureMapper.Rejected(request, description, deployment);
+    }
+}

@@ -1,0 +1,22 @@
+using AiMesh.Contracts;
+using AiMesh.Router.Configuration;
+using MassTransit;
+
+namespace AiMesh.Router.Routing;
+
+/// <summary>
+/// The router's one queue, <see cref="Endpoints.Router"/>, which both <see cref="RouteCompletionConsumer"/> and
+/// <see cref="ListModelsConsumer"/> listen on; both definitions configure it identically through here.
+/// </summary>
+internal static class RouterEndpoint
+{
+    public static void Configure(IEndpointRegistrationConfigurator endpoint, RouterOptions options)
+    {
+        endpoint.Name = Endpoints.Router;
+
+        // A streamed call holds its message for the whole answer: the endpoint must admit as many as this
+        // replica is meant to run at once, not the few a prefetch sized for short handlers allows.
+        endpoint.PrefetchCount = options.MaxConcurrentCalls;
+        endpoint.ConcurrentMessageLimit = options.MaxConcurrentCalls;
+    }
+}

@@ -1,0 +1,18 @@
+namespace AiMesh.Router.Telemetry;
+
+/// <summary>
+/// Every log event id of the router in one place (the router owns 3000–3099), so an id means one thing
+/// across releases and dashboards can filter on it.
+/// </summary>
+internal static class EventIds
+{
+    public const int RouteStarted = 3000;
+    public const int RouteSucceeded = 3001;
+    public const int RouteFailed = 3002;
+    public const int ModelNotFound = 3003;
+    public const int RequestRejected = 3004;
+    public const int UpstreamUnreachable = 3005;
+    public const int UpstreamReadFailed = 3006;
+    public const int CallAbandoned = 3007;
+    public const int ModelsListed = 3008;
+}

@@ -1,0 +1,44 @@
+namespace AiMesh.Router.Telemetry;
+
+/// <summary>
+/// The router's log messages. Ids, names, numbers and codes only: never a request or answer body, a header
+/// or a key, and never a provider's error text (it may echo a credential).
+/// </summary>
+internal static partial class RouterLog
+{
+    [LoggerMessage(EventId = EventIds.RouteStarted, Level = LogLevel.Debug,
+        Message = "Request {RequestId}: calling deployment {Deployment} ({Provider}) for {Api}, stream {Stream}")]
+    public static partial void RouteStarted(this ILogger logger, Guid requestId, string deployment, string provider, string api, bool stream);
+
+    [LoggerMessage(EventId = EventIds.RouteSucceeded, Level = LogLevel.Information,
+        Message = "Request {RequestId}: deployment {Deployment} answered {Status} with {ChunkCount} chunks, first byte {FirstByteMs:F0} ms, total {DurationMs:F0} ms")]
+    public static partial void RouteSucceeded(this ILogger logger, Guid requestId, string deployment, int status, int chunkCount, double? firstByteMs, double durationMs);
+
+    [LoggerMessage(EventId = EventIds.RouteFailed, Level = LogLevel.Warning,
+        Message = "Request {RequestId}: deployment {Deployment} failed: {Status} {Code} ({Failure}, upstream status {UpstreamStatus}) after {ChunkCount} chunks, total {DurationMs:F0} ms")]
+    public static partial void RouteFailed(this ILogger logger, Guid requestId, string deployment, int status, string code, string failure, int? upstreamStatus, int chunkCount, double durationMs);
+
+    [LoggerMessage(EventId = EventIds.ModelNotFound, Level = LogLevel.Information,
+        Message = "Request {RequestId}: no deployment serves {Api} for the requested model")]
+    public static partial void ModelNotFound(this ILogger logger, Guid requestId, string api);
+
+    [LoggerMessage(EventId = EventIds.RequestRejected, Level = LogLevel.Information,
+        Message = "Request {RequestId}: refused before any provider call: {Status} {Code}")]
+    public static partial void RequestRejected(this ILogger logger, Guid requestId, int status, string code);
+
+    [LoggerMessage(EventId = EventIds.UpstreamUnreachable, Level = LogLevel.Warning,
+        Message = "Request {RequestId}: deployment {Deployment} gave no answer")]
+    public static partial void UpstreamUnreachable(this ILogger logger, Guid requestId, string deployment, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.UpstreamReadFailed, Level = LogLevel.Warning,
+        Message = "Request {RequestId}: reading the answer of deployment {Deployment} failed")]
+    public static partial void UpstreamReadFailed(this ILogger logger, Guid requestId, string deployment, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.CallAbandoned, Level = LogLevel.Information,
+        Message = "Request {RequestId} abandoned ({Reason}); call in flight on this replica: {InFlight}")]
+    public static partial void CallAbandoned(this ILogger logger, Guid requestId, string reason, bool inFlight);
+
+    [LoggerMessage(EventId = EventIds.ModelsListed, Level = LogLevel.Debug,
+        Message = "Request {RequestId}: listed {Count} models")]
+    public static partial void ModelsListed(this ILogger logger, Guid requestId, int count);
+}

@@ -1,0 +1,27 @@
+using AiMesh.Contracts.Routing;
+
+namespace AiMesh.Router.Transport;
+
+/// <summary>What one provider call produced. A class, not a record, so that nothing prints the answer body.</summary>
+internal sealed class CallOutcome
+{
+    /// <summary>Null when the provider answered completely.</summary>
+    public ProviderFailure? Failure { get; init; }
+
+    /// <summary>The translated answer of a call that was not streamed.</summary>
+    public string? Body { get; init; }
+
+    /// <summary>The last usage the provider reported, also when the call failed later.</summary>
+    public TokenUsage? Usage { get; init; }
+
+    /// <summary>Chunks already sent to the client.</summary>
+    public int ChunkCount { get; init; }
+
+    /// <summary>Time to the response headers, or for a stream to its first event.</summary>
+    public double? FirstByteMs { get; init; }
+
+    /// <summary>Provider calls made: 0 when none started.</summary>
+    public int Attempts { get; init; }
+
+    public static CallOutcome NotAttempted(FailureKind kind) => new() { Failure = new ProviderFailure(kind) };
+}
