@@ -10,8 +10,11 @@ namespace AiMesh.Ingress.Scheduling;
 /// connection die with it, and nothing is left waiting for a timer. This spares the broker a scheduler plugin
 /// (Debian's RabbitMQ has no delayed-exchange plugin) and keeps one code path for both transports.
 /// </summary>
-internal sealed class InProcessScheduleMessageProvider(IBus bus, ILogger<InProcessScheduleMessageProvider> logger) : IScheduleMessageProvider
+/// <remarks>The bus is resolved on first use: the saga's endpoint is configured while the bus is being built.</remarks>
+internal sealed class InProcessScheduleMessageProvider(IServiceProvider services, ILogger<InProcessScheduleMessageProvider> logger) : IScheduleMessageProvider
 {
+    private IBus Bus => field ??= services.GetRequiredService<IBus>();
+
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _pending = new();
 
     public int Pending => _pending.Count;
@@ -60,7 +63,7 @@ internal sealed class InProcessScheduleMessageProvider(IBus bus, ILogger<InProce
                 return;
             }
 
-            var endpoint = await bus.GetSendEndpoint(destination);
+            var endpoint = await Bus.GetSendEndpoint(destination);
             await endpoint.Send(message, pipe, CancellationToken.None);
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested)

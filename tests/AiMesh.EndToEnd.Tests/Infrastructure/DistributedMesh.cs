@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using AiMesh.Hosting;
+using AiMesh.Metering;
+using AiMesh.Policy;
+using AiMesh.Prompts;
+using AiMesh.Router;
+using Npgsql;
+
+namespace AiMesh.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The distributed mode: every service its own host with its own broker connection, on RabbitMQ (a virtual host
+/// of its own, so runs never see each other's queues) and PostgreSQL (a database of its own), with two replicas
+/// of the router and of policy competing on the same queues.
+/// </summary>
+public sealed class DistributedMesh : MeshFixture
+{
+    private readonly string _name = "aimesh_e2e_" + Guid.NewGuid().ToString("N")[..12];
+    private WebApplication _metering = null!;
+
+    public override string Transport => "rabbitmq";
+
+    public IReadOnlyList<WebApplication> Routers { get; private set; } = [];
+
+    public IReadOnlyList<WebApplication> Policies { get; private set; } = [];
+
+    public override Task<IReadOnlyList<UsageRow>> UsageAsync() => MeteringReader.ReadAsync(_metering.Services);
+
+    protected override async Task<Uri> StartMeshAsync(List<string> args)
+    {
+        await RabbitCtlAsync("add_vhost", _name);
+        await RabbitCtlAsync("set_permissions", "-p", _name, TestEnvironment.RabbitMq.UserInfo.Split(':')[0], ".*", ".*", ".*");
+        await ExecutePostgresAsync($"CREATE DATABASE {_name}");
+
+        var rabbit = TestEnvironment.RabbitMq;
+        var credentials = rabbit.UserInfo.Split(':');
+        args.Add("--Bus:Transport=RabbitMq");
+        args.Add($"--Bus:RabbitMq:Host={rabbit.Host}");
+        args.Add($"--Bus:RabbitMq:Port={rabbit.Port}");
+        args.Add($"--Bus:RabbitMq:VirtualHost={_name}");
+        args.Add($"--Bus:RabbitMq:Username={credentials[0]}");
+        args.Add($"--Bus:RabbitMq:Password={credentials[1]}");
+        args.Add("--Metering:Database:Provider=Postgres");
+        args.Add($"--Metering:Database:ConnectionString={new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _name }}");
+
+        string[] With(string service) => [.. args, $"--Mesh:Service={service}"];
+        _metering = await StartHostAsync(MeshHost.Build(With("metering"), "aimesh-metering", _ => [new MeteringModule()]));
+        await StartHostAsync(MeshHost.Build(With("prompts"), "aimesh-prompts", _ => [new PromptsModule()]));
+        Policies =
+        [
+            await StartHostAsync(MeshHost.Build(With("policy"), "aimesh-policy", _ => [new PolicyModule()])),
+            await StartHostAsync(MeshHost.Build(With("policy"), "aimesh-policy", _ => [new PolicyModule()])),
+        ];
+        Routers =
+        [
+            await StartHostAsync(MeshHost.Build(With("router"), "aimesh-router", _ => [new RouterModule()])),
+            await StartHostAsync(MeshHost.Build(With("router"), "aimesh-router", _ => [new RouterModule()])),
+        ];
+        var ingress = await StartHostAsync(AiMesh.Ingress.Program.BuildApp([.. args, "--Mesh:Embedded=false"]));
+        return AddressOf(ingress);
+    }
+
+    protected override async Task CleanUpAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await ExecutePostgresAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
+        await RabbitCtlAsync("delete_vhost", _name);
+    }
+
+    private static async Task ExecutePostgresAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task RabbitCtlAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {await stderr}");
+        }
+    }
+}

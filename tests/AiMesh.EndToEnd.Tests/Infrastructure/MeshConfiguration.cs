@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AiMesh.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The configuration every test mesh runs with, as command-line arguments (exactly how an operator would pass
+/// it): keys, templates and deployments pointing at the mock provider, some of them at fault scenarios.
+/// </summary>
+internal static class MeshConfiguration
+{
+    public static List<string> Common(Uri mock)
+    {
+        var args = new List<string>
+        {
+            "--urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:AiMesh=Warning",
+            $"--AIMESH_TEST_PROVIDER_KEY={TestEnvironment.ProviderKey}",
+            "--Policy:Keys:0:Id=test-key",
+            "--Policy:Keys:0:Principal=test-app",
+            $"--Policy:Keys:0:Sha256={Sha256(TestEnvironment.ClientKey)}",
+            "--Policy:Keys:0:Models:0=*",
+            "--Policy:Keys:1:Id=limited-key",
+            "--Policy:Keys:1:Principal=limited-app",
+            $"--Policy:Keys:1:Sha256={Sha256(TestEnvironment.LimitedClientKey)}",
+            "--Policy:Keys:1:Models:0=gpt-4o-mini",
+            "--Prompts:Templates:greeter:Version=3",
+            "--Prompts:Templates:greeter:Variables:0=name",
+            "--Prompts:Templates:greeter:Messages:0:Role=system",
+            "--Prompts:Templates:greeter:Messages:0:Content=Greet {{name}} warmly.",
+            "--Router:Timeouts:Idle=00:00:01.500",
+            "--Ingress:PolicyTimeout=00:00:05",
+        };
+
+        var deployments = new (string Model, string Spec, string Api)[]
+        {
+            ("gpt-4o-mini", "", "chat.completions"),
+            ("cut-model", "cutAfter=3", "chat.completions"),
+            ("stall-model", "stallAfter=2", "chat.completions"),
+            ("limited-model", "status=429;retryAfter=7", "chat.completions"),
+            ("broken-model", "status=500", "chat.completions"),
+            ("slow-model", "pace=100;tokens=200", "chat.completions"),
+            ("text-embedding-3-small", "", "embeddings"),
+        };
+        for (var i = 0; i < deployments.Length; i++)
+        {
+            var (model, spec, api) = deployments[i];
+            var baseUrl = spec.Length == 0 ? new Uri(mock, "v1") : new Uri(new Uri(mock, "s/" + Uri.EscapeDataString(spec) + "/"), "v1");
+            args.Add($"--Router:Deployments:{i}:Name={model}-mock");
+            args.Add($"--Router:Deployments:{i}:Model={model}");
+            args.Add($"--Router:Deployments:{i}:Provider=openai");
+            args.Add($"--Router:Deployments:{i}:BaseUrl={baseUrl}");
+            args.Add($"--Router:Deployments:{i}:UpstreamModel={(api == "embeddings" ? "mock-embed" : "mock-gpt")}");
+            args.Add($"--Router:Deployments:{i}:ApiKeyEnv=AIMESH_TEST_PROVIDER_KEY");
+            args.Add($"--Router:Deployments:{i}:Headers:x-deployment={model}");
+            args.Add($"--Router:Deployments:{i}:Api:0={api}");
+        }
+
+        return args;
+    }
+
+    public static string Sha256(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}
