@@ -1,19 +1,49 @@
 using AiMesh.Hosting;
+using AiMesh.Metering.Configuration;
+using AiMesh.Metering.Recording;
+using AiMesh.Metering.Storage;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Metering;
 
-/// <summary>The metering service as a module: hosted alone when distributed, beside the others when embedded.</summary>
+/// <summary>
+/// The metering service as a module: hosted alone when distributed, beside the others when embedded.
+/// RecordUsage (queue aimesh-metering) → one row in usage_events → UsageMetered published.
+/// </summary>
 public sealed class MeteringModule : IMeshModule
 {
     public string Name => "metering";
 
     public void ConfigureServices(IHostApplicationBuilder builder)
     {
+        var services = builder.Services;
+        services.AddOptions<MeteringOptions>()
+            .Bind(builder.Configuration.GetSection(MeteringOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MeteringOptions>, MeteringOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddDbContextPool<MeteringDbContext>((provider, db) =>
+            MeteringDatabase.Configure(db, provider.GetRequiredService<IOptions<MeteringOptions>>().Value.Database));
+        services.AddScoped<UsageQueries>();
+        services.AddScoped<IUsageLog, UsageLog>();
+
+        // Registered here, before the host adds the bus, so it starts (and on a healthy start, finishes) first.
+        services.AddSingleton<SchemaState>();
+        services.AddHostedService<SchemaInitializer>();
+
+        services.AddHealthChecks().AddCheck<MeteringDatabaseHealthCheck>(
+            MeteringDatabaseHealthCheck.Name,
+            tags: ["ready"],
+            timeout: MeteringDatabaseHealthCheck.Timeout + TimeSpan.FromSeconds(1));
     }
 
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<RecordUsageConsumer, RecordUsageConsumerDefinition>();
     }
 
     public void MapEndpoints(WebApplication app)

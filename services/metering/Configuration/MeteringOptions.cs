@@ -1,0 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AiMesh.Metering.Configuration;
+
+/// <summary>The "Metering" configuration section.</summary>
+internal sealed class MeteringOptions
+{
+    public const string Section = "Metering";
+
+    [Required]
+    public MeteringDatabaseOptions Database { get; set; } = new();
+}

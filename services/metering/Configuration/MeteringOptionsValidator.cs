@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace AiMesh.Metering.Configuration;
+
+/// <summary>
+/// Checks what data annotations cannot: the nested database section (annotations are not applied to nested
+/// objects) and that the provider is one we know. Every problem is reported at once.
+/// </summary>
+internal sealed class MeteringOptionsValidator : IValidateOptions<MeteringOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MeteringOptions options)
+    {
+        var failures = new List<string>();
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options.Database, new ValidationContext(options.Database), results, validateAllProperties: true))
+        {
+            failures.AddRange(results.Select(r => $"{MeteringOptions.Section}:Database: {r.ErrorMessage}"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Database.Provider) && !DatabaseProviders.IsKnown(options.Database.Provider))
+        {
+            failures.Add($"{MeteringOptions.Section}:Database:Provider '{options.Database.Provider}' is not known; use " +
+                $"'{DatabaseProviders.Sqlite}' or '{DatabaseProviders.Postgres}'.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

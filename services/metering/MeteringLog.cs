@@ -1,0 +1,20 @@
+namespace AiMesh.Metering;
+
+/// <summary>
+/// Metering log messages. Event ids 4000–4099. Ids and numbers only: never tag values, never anything the
+/// prompt or the completion carried.
+/// </summary>
+internal static partial class MeteringLog
+{
+    [LoggerMessage(4001, LogLevel.Debug, "Request {RequestId}: usage stored as event {EventId} at sequence {Sequence}")]
+    public static partial void UsageStored(ILogger logger, Guid requestId, Guid eventId, long sequence);
+
+    [LoggerMessage(4002, LogLevel.Information, "Request {RequestId}: usage already stored as event {EventId} at sequence {Sequence}; publishing it again")]
+    public static partial void UsageAlreadyStored(ILogger logger, Guid requestId, Guid eventId, long sequence);
+
+    [LoggerMessage(4010, LogLevel.Information, "Metering schema ready on {Provider} (created: {Created})")]
+    public static partial void SchemaReady(ILogger logger, string provider, bool created);
+
+    [LoggerMessage(4011, LogLevel.Warning, "Metering database on {Provider} not available (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void SchemaUnavailable(ILogger logger, Exception exception, string provider, int attempt, TimeSpan delay);
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using AiMesh.Contracts.Integration;
+using AiMesh.Contracts.Metering;
+using AiMesh.Metering.Storage;
+
+namespace AiMesh.Metering.Recording;
+
+/// <summary>RecordUsage in, a usage_events row; a row out, the UsageMetered event finance consumes.</summary>
+internal static class UsageEventMapping
+{
+    /// <summary>
+    /// Flattens <paramref name="usage"/> into a row, or throws <see cref="ArgumentException"/> for a record that can
+    /// never be stored (the consumer definition does not retry those: they go straight to the error queue).
+    /// Timestamps are stored in UTC at microsecond precision, the finest PostgreSQL keeps, so both providers hold
+    /// the same values.
+    /// </summary>
+    public static UsageEvent ToUsageEvent(this RecordUsage usage, DateTimeOffset recordedAt)
+    {
+        Validate(usage);
+        return new UsageEvent
+        {
+            EventId = UsageEventIds.For(usage.RequestId),
+            RequestId = usage.RequestId,
+            StartedAt = ToStoredTime(usage.StartedAt),
+            FinishedAt = ToStoredTime(usage.FinishedAt),
+            PrincipalId = usage.PrincipalId,
+            KeyId = usage.KeyId,
+            Api = usage.Api,
+            ModelRequested = usage.ModelRequested,
+            Deployment = usage.Deployment,
+            Provider = usage.Provider,
+            Attempts = usage.Attempts,
+            Outcome = usage.Outcome,
+            Status = usage.Status,
+            ErrorCode = usage.ErrorCode,
+            InputTokens = usage.Usage?.PromptTokens,
+            OutputTokens = usage.Usage?.CompletionTokens,
+            CachedTokens = usage.Usage?.CachedTokens,
+            ReasoningTokens = usage.Usage?.ReasoningTokens,
+            TokensEstimated = usage.Usage?.Estimated ?? false,
+            LatencyMs = usage.LatencyMs,
+            FirstTokenMs = usage.FirstTokenMs,
+            Stream = usage.Stream,
+            ClientAddress = usage.ClientAddress,
+            EndUser = usage.User,
+            Tags = usage.Tags is null ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(usage.Tags.ToDictionary(), StringComparer.Ordinal)),
+            PromptId = usage.PromptId,
+            PromptVersion = usage.PromptVersion,
+            RecordedAt = ToStoredTime(recordedAt),
+        };
+    }
+
+    /// <summary>
+    /// Built from the stored row, not from the incoming message, so a duplicate republishes exactly what the first
+    /// delivery published. No team nor cost yet: pricing comes with issue 5.
+    /// </summary>
+    public static UsageMetered ToUsageMetered(this UsageEvent stored) => new(
+        UsageEventId: stored.EventId,
+        RequestId: stored.RequestId,
+        OccurredAt: stored.FinishedAt,
+        PrincipalId: stored.PrincipalId,
+        TeamId: null,
+        ModelRequested: stored.ModelRequested,
+        Deployment: stored.Deployment,
+        Outcome: stored.Outcome,
+        InputTokens: stored.InputTokens ?? 0,
+        OutputTokens: stored.OutputTokens ?? 0,
+        Cost: null,
+        Currency: null,
+        PriceTableVersion: null);
+
+    public static DateTimeOffset ToStoredTime(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+    }
+
+    // Only what no row could honestly hold. Anything else odd (an empty model name, a negative latency) is still
+    // somebody's usage and is stored as sent rather than lost to the error queue.
+    private static void Validate(RecordUsage usage)
+    {
+        if (usage.RequestId == Guid.Empty)
+        {
+            throw new ArgumentException("RecordUsage.RequestId is empty.", nameof(usage));
+        }
+
+        RequireText(usage.PrincipalId, nameof(RecordUsage.PrincipalId));
+        RequireText(usage.KeyId, nameof(RecordUsage.KeyId));
+        RequireText(usage.Api, nameof(RecordUsage.Api));
+        RequireText(usage.ModelRequested, nameof(RecordUsage.ModelRequested));
+        RequireText(usage.Outcome, nameof(RecordUsage.Outcome));
+        if (usage.Attempts < 0)
+        {
+            throw new ArgumentException("RecordUsage.Attempts is negative.", nameof(usage));
+        }
+
+        if (usage.Usage is { } tokens &&
+            (tokens.PromptTokens < 0 || tokens.CompletionTokens < 0 || tokens.CachedTokens < 0 || tokens.ReasoningTokens < 0))
+        {
+            throw new ArgumentException("RecordUsage.Usage has a negative token count.", nameof(usage));
+        }
+    }
+
+    // The contract says non-null, but a message from another service is only as good as its serializer.
+    private static void RequireText(string? value, string member)
+    {
+        if (value is null)
+        {
+            throw new ArgumentException($"RecordUsage.{member} is missing.", member);
+        }
+    }
+}

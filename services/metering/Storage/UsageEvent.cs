@@ -1,0 +1,71 @@
+namespace AiMesh.Metering.Storage;
+
+/// <summary>
+/// One row of <c>usage_events</c>: the usage of one request, flattened from <c>RecordUsage</c>. Written once,
+/// never updated nor deleted (<see cref="MeteringDbContext"/> refuses both).
+/// </summary>
+internal sealed class UsageEvent
+{
+    /// <summary>Assigned by the database on insert; the replay order of the log.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>Derived from <see cref="RequestId"/> (see <c>UsageEventIds</c>), so every redelivery computes the same id.</summary>
+    public Guid EventId { get; init; }
+
+    public Guid RequestId { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset FinishedAt { get; init; }
+
+    public required string PrincipalId { get; init; }
+
+    public required string KeyId { get; init; }
+
+    public required string Api { get; init; }
+
+    public required string ModelRequested { get; init; }
+
+    public string? Deployment { get; init; }
+
+    public string? Provider { get; init; }
+
+    public int Attempts { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public int Status { get; init; }
+
+    public string? ErrorCode { get; init; }
+
+    /// <summary>Null when the request reported no usage at all (then every token column is null).</summary>
+    public int? InputTokens { get; init; }
+
+    public int? OutputTokens { get; init; }
+
+    public int? CachedTokens { get; init; }
+
+    public int? ReasoningTokens { get; init; }
+
+    public bool TokensEstimated { get; init; }
+
+    public double LatencyMs { get; init; }
+
+    public double? FirstTokenMs { get; init; }
+
+    public bool Stream { get; init; }
+
+    public string? ClientAddress { get; init; }
+
+    /// <summary>The caller's end-user id (OpenAI's <c>user</c>); the column is <c>end_user</c> because <c>user</c> is reserved in SQL.</summary>
+    public string? EndUser { get; init; }
+
+    /// <summary>The request's tags as a JSON object with keys in ordinal order, or null when it had none.</summary>
+    public string? Tags { get; init; }
+
+    public string? PromptId { get; init; }
+
+    public string? PromptVersion { get; init; }
+
+    public DateTimeOffset RecordedAt { get; init; }
+}

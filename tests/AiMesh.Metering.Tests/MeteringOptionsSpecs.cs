@@ -1,0 +1,45 @@
+using AiMesh.Metering.Configuration;
+using AiMesh.Metering.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AiMesh.Metering.Tests;
+
+public sealed class MeteringOptionsSpecs
+{
+    [Fact]
+    public void Without_a_Metering_section_the_store_is_the_embedded_SQLite_file()
+    {
+        using var host = MeteringTestHost.Build(new Dictionary<string, string?>(), out _);
+
+        var options = host.Services.GetRequiredService<IOptions<MeteringOptions>>().Value;
+
+        Assert.Equal("Sqlite", options.Database.Provider);
+        Assert.Equal("Data Source=data/aimesh-metering.db", options.Database.ConnectionString);
+    }
+
+    [Fact]
+    public async Task An_unknown_provider_and_a_missing_connection_string_fail_the_start_together()
+    {
+        using var host = MeteringTestHost.Build(new Dictionary<string, string?>
+        {
+            ["Metering:Database:Provider"] = "Mongo",
+            ["Metering:Database:ConnectionString"] = "",
+        }, out _);
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(failure.Failures, f => f.Contains("'Mongo' is not known", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.Contains("ConnectionString", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("SQLite")]
+    public void Provider_names_are_not_case_sensitive(string provider)
+    {
+        var result = new MeteringOptionsValidator().Validate(null, new MeteringOptions { Database = { Provider = provider } });
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+}
