@@ -1,0 +1,122 @@
+using System.Globalization;
+using AiMesh.MockProvider.Http;
+
+namespace AiMesh.MockProvider.Chat;
+
+/// <summary><c>POST /v1/chat/completions</c>, whole or streamed, with the scenario's pacing and stream faults.</summary>
+internal static class ChatCompletions
+{
+    public static async Task HandleAsync(MockExchange exchange, ReadOnlyMemory<byte> body)
+    {
+        if (!ChatRequestReader.TryRead(body, out var request, out var error))
+        {
+            await exchange.SendErrorAsync(error!);
+            return;
+        }
+
+        var scenario = exchange.Scenario;
+        var reply = ReplyPlanner.Plan(request, scenario);
+        var number = exchange.State.NextCompletionNumber();
+        var frame = new CompletionFrame(
+            Id: "chatcmpl-mock-" + number.ToString(CultureInfo.InvariantCulture),
+            Created: DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            Model: request.Model,
+            Choices: request.Choices,
+            PromptTokens: request.PromptTokens,
+            CompletionTokens: reply.Pieces.Count * request.Choices,
+            SendUsage: !scenario.NoUsage,
+            StreamUsage: request.Stream && request.IncludeUsage && !scenario.NoUsage);
+        exchange.Http.Response.Headers["x-request-id"] = "req_mock_" + number.ToString(CultureInfo.InvariantCulture);
+        if (request.Stream)
+        {
+            await StreamAsync(exchange, frame, reply);
+        }
+        else
+        {
+            var json = MockJson.Render((frame, reply), ChatCompletionJson.WriteCompletion);
+            await exchange.SendJsonAsync(StatusCodes.Status200OK, json.WrittenMemory, injectFaults: true);
+        }
+    }
+
+    private static async Task StreamAsync(MockExchange exchange, CompletionFrame frame, Reply reply)
+    {
+        var scenario = exchange.Scenario;
+        var response = exchange.Http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        await exchange.FlushAsync();
+        await exchange.DelayAsync(scenario.TtftMs);
+
+        // A fault past the end of the reply still happens, just before the finish chunk, so "cutAfter=99" always cuts.
+        var contentChunks = reply.Pieces.Count * frame.Choices;
+        var cutAt = scenario.CutAfter is { } cut ? Math.Min(cut, contentChunks) : -1;
+        var stallAt = scenario.StallAfter is { } stall ? Math.Min(stall, contentChunks) : -1;
+
+        using var sse = new SseWriter(response.BodyWriter);
+        for (var choice = 0; choice < frame.Choices; choice++)
+        {
+            ChatCompletionJson.WriteRoleChunk(sse.BeginEvent(), frame, reply, choice);
+            sse.EndEvent();
+            await exchange.FlushAsync();
+        }
+
+        var sent = 0;
+        if (await InjectFaultAsync(exchange, sent, cutAt, stallAt))
+        {
+            return;
+        }
+
+        for (var piece = 0; piece < reply.Pieces.Count; piece++)
+        {
+            if (piece > 0)
+            {
+                await exchange.DelayAsync(scenario.PaceMs);
+            }
+
+            for (var choice = 0; choice < frame.Choices; choice++)
+            {
+                ChatCompletionJson.WritePieceChunk(sse.BeginEvent(), frame, reply, choice, reply.Pieces[piece]);
+                sse.EndEvent();
+                await exchange.FlushAsync();
+                if (await InjectFaultAsync(exchange, ++sent, cutAt, stallAt))
+                {
+                    return;
+                }
+            }
+        }
+
+        for (var choice = 0; choice < frame.Choices; choice++)
+        {
+            ChatCompletionJson.WriteFinishChunk(sse.BeginEvent(), frame, choice, reply.FinishReason);
+            sse.EndEvent();
+        }
+
+        if (frame.StreamUsage)
+        {
+            ChatCompletionJson.WriteUsageChunk(sse.BeginEvent(), frame);
+            sse.EndEvent();
+        }
+
+        sse.WriteDone();
+        await exchange.FlushAsync();
+        exchange.MarkCompleted();
+    }
+
+    /// <summary>Cuts (returns true) or stalls once <paramref name="sent"/> content chunks are out.</summary>
+    private static async Task<bool> InjectFaultAsync(MockExchange exchange, int sent, int cutAt, int stallAt)
+    {
+        if (sent == stallAt)
+        {
+            await exchange.StallAsync();
+        }
+
+        if (sent == cutAt)
+        {
+            exchange.Abort();
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,22 @@
+using AiMesh.MockProvider.Scenarios;
+
+namespace AiMesh.MockProvider.Http;
+
+/// <summary>What one running mock shares across its requests. Values are copied from the options at start.</summary>
+internal sealed class MockServerState(MockProviderOptions options, MockRecorder recorder, CancellationToken stopping)
+{
+    private long _nextCompletion;
+
+    public Scenario Defaults { get; } = Scenario.FromOptions(options);
+
+    public MockRecorder Recorder { get; } = recorder;
+
+    public StatusCounters Counters { get; } = new();
+
+    public IReadOnlyList<string> ModelIds { get; } = ["mock-gpt", "mock-embed", .. options.Models.Where(m => m is not ("mock-gpt" or "mock-embed")).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Fires when the host stops, so stalls and delays end instead of holding shutdown up.</summary>
+    public CancellationToken Stopping { get; } = stopping;
+
+    public long NextCompletionNumber() => Interlocked.Increment(ref _nextCompletion);
+}

@@ -1,0 +1,47 @@
+namespace AiMesh.MockProvider;
+
+/// <summary>
+/// Defaults for every request; a request's scenario spec (path prefix or <c>x-mock-scenario</c> header)
+/// overrides them one key at a time.
+/// </summary>
+public sealed class MockProviderOptions
+{
+    /// <summary>Delay before the response headers (non-streamed: before the whole answer), in milliseconds.</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>Streamed: delay between the headers and the first chunk, in milliseconds.</summary>
+    public int TtftMs { get; set; }
+
+    /// <summary>Streamed: delay between tokens, in milliseconds.</summary>
+    public int PaceMs { get; set; }
+
+    /// <summary>Length of the canned reply in tokens (words).</summary>
+    public int Tokens { get; set; } = 8;
+
+    /// <summary>Port for the in-process server on 127.0.0.1; 0 lets the OS pick a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Minimum level the server logs at; warnings only by default so test output stays readable.</summary>
+    public LogLevel LogLevel { get; set; } = LogLevel.Warning;
+
+    /// <summary>Whether requests are recorded. A benchmark can turn this off.</summary>
+    public bool Record { get; set; } = true;
+
+    /// <summary>How many recorded requests are kept; the oldest are dropped beyond that.</summary>
+    public int RecordCapacity { get; set; } = 10_000;
+
+    /// <summary>Model ids listed by <c>GET /v1/models</c> besides <c>mock-gpt</c> and <c>mock-embed</c>.</summary>
+    public IList<string> Models { get; } = [];
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(LatencyMs);
+        ArgumentOutOfRangeException.ThrowIfNegative(TtftMs);
+        ArgumentOutOfRangeException.ThrowIfNegative(PaceMs);
+        ArgumentOutOfRangeException.ThrowIfNegative(Tokens);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Tokens, Scenarios.Scenario.MaxTokens);
+        ArgumentOutOfRangeException.ThrowIfNegative(Port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535);
+        ArgumentOutOfRangeException.ThrowIfLessThan(RecordCapacity, 1);
+    }
+}

@@ -1,0 +1,46 @@
+namespace AiMesh.MockProvider.Scenarios;
+
+/// <summary>How one request is answered: pacing, length and the fault to inject, after merging the spec over the defaults.</summary>
+internal sealed record Scenario
+{
+    /// <summary>A bound on reply length so a typo such as tokens=10000000000 cannot exhaust memory.</summary>
+    public const int MaxTokens = 1_000_000;
+
+    public int LatencyMs { get; init; }
+
+    public int TtftMs { get; init; }
+
+    public int PaceMs { get; init; }
+
+    public int Tokens { get; init; }
+
+    /// <summary>Answer with this error status instead of a reply.</summary>
+    public int? Status { get; init; }
+
+    public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>Only the first N requests with the same spec string fail with <see cref="Status"/>.</summary>
+    public int? StatusCount { get; init; }
+
+    public int? CutAfter { get; init; }
+
+    public int? StallAfter { get; init; }
+
+    /// <summary>How long a stall lasts; null stalls until the caller goes away.</summary>
+    public int? StallMs { get; init; }
+
+    public bool NoUsage { get; init; }
+
+    public string? Finish { get; init; }
+
+    /// <summary>The raw spec strings (path, then header) that <see cref="StatusCount"/> counts by.</summary>
+    public string? CounterKey { get; init; }
+
+    public static Scenario FromOptions(MockProviderOptions options) => new()
+    {
+        LatencyMs = options.LatencyMs,
+        TtftMs = options.TtftMs,
+        PaceMs = options.PaceMs,
+        Tokens = options.Tokens,
+    };
+}
