@@ -16,11 +16,11 @@ namespace AiMesh.Router;
 public sealed class RouterModule : IMeshModule
 {
     /// <summary>Prefix of the per-replica queue that receives <see cref="AiMesh.Contracts.Routing.CompletionAbandoned"/>.</summary>
-    public const string AbandonedEndpointName = "aimesh-router-abandoned";
+    public const string AbandonedEndpointPrefix = "aimesh-router-abandoned-";
 
     // Each router replica (each module instance) needs its own queue for abandonment events: the event must reach
-    // every replica, because only the one running the call can cancel it.
-    private readonly string instanceId = NewId.NextGuid().ToString("N");
+    // every replica, because only the one running the call can cancel it. Temporary: it goes with the process.
+    private readonly string abandonedEndpointName = AbandonedEndpointPrefix + NewId.NextGuid().ToString("N");
 
     public string Name => "router";
 
@@ -75,8 +75,7 @@ public sealed class RouterModule : IMeshModule
         bus.AddConsumer<ListModelsConsumer, ListModelsConsumerDefinition>();
         bus.AddConsumer<CompletionAbandonedConsumer>().Endpoint(e =>
         {
-            e.Name = AbandonedEndpointName;
-            e.InstanceId = instanceId;
+            e.Name = abandonedEndpointName;
             e.Temporary = true;
         });
     }

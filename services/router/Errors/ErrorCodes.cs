@@ -20,4 +20,5 @@ internal static class ErrorCodes
     public const string UpstreamStreamError = "upstream_stream_error";
     public const string ClientCancelled = "client_cancelled";
     public const string DeadlineExceeded = "deadline_exceeded";
+    public const string RouterStopping = "router_stopping";
 }

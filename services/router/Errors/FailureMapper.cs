@@ -45,6 +45,20 @@ internal static partial class FailureMapper
             description.RetryAfterSeconds, 0, description.Outcome, deployment?.Name, deployment?.Provider, 0, null);
     }
 
+    /// <summary>A call cancelled because this replica is stopping, not because its client left.</summary>
+    public static CompletionFailed Stopping(CompletionFailed cancelled)
+    {
+        ArgumentNullException.ThrowIfNull(cancelled);
+        return cancelled with
+        {
+            Status = 503,
+            Type = ErrorTypes.Api,
+            Code = ErrorCodes.RouterStopping,
+            Message = "The gateway stopped while the answer was in progress; the request can be retried.",
+            Outcome = CompletionOutcomes.Error,
+        };
+    }
+
     public static FailureDescription ModelNotFound(string model, string api) => new(
         404, ErrorTypes.InvalidRequest, ErrorCodes.ModelNotFound,
         $"The model '{Shorten(model)}' does not exist or does not serve {Shorten(api)}.", CompletionOutcomes.Error, "model");

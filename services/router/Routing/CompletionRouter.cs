@@ -81,8 +81,17 @@ internal sealed class CompletionRouter(
 
         var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome);
         activity.Failed(failed, outcome.Failure.UpstreamStatus);
-        logger.RouteFailed(request.RequestId, deployment.Name, failed.Status, failed.Code, outcome.Failure.Kind.ToString(),
-            outcome.Failure.UpstreamStatus, failed.ChunkCount, durationMs);
+        if (outcome.Failure.Kind == FailureKind.Cancelled)
+        {
+            // The client left: routine, not a provider problem worth a warning.
+            logger.RouteCancelled(request.RequestId, deployment.Name, failed.ChunkCount, durationMs);
+        }
+        else
+        {
+            logger.RouteFailed(request.RequestId, deployment.Name, failed.Status, failed.Code, outcome.Failure.Kind.ToString(),
+                outcome.Failure.UpstreamStatus, failed.ChunkCount, durationMs);
+        }
+
         return failed;
     }
 

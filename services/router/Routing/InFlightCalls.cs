@@ -12,7 +12,7 @@ internal sealed class InFlightCalls(TimeProvider time)
     /// <summary>How long an abandonment without a running call is remembered.</summary>
     public static readonly TimeSpan AbandonedMemory = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> running = new();
+    private readonly ConcurrentDictionary<Guid, Lease> running = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> abandoned = new();
     private long nextSweepTicks;
 
@@ -21,16 +21,16 @@ internal sealed class InFlightCalls(TimeProvider time)
     /// <summary>Registers a call; dispose the lease when it ends. Its token fires on abandonment or <paramref name="consumerCancelled"/>.</summary>
     public Lease Begin(Guid requestId, CancellationToken consumerCancelled)
     {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(consumerCancelled);
-        running[requestId] = source;
+        var lease = new Lease(this, requestId, CancellationTokenSource.CreateLinkedTokenSource(consumerCancelled));
+        running[requestId] = lease;
 
         // Checked after registering: an abandonment racing with us either sees the call or left this mark.
         if (abandoned.TryRemove(requestId, out _))
         {
-            source.Cancel();
+            lease.Abandon();
         }
 
-        return new Lease(this, requestId, source);
+        return lease;
     }
 
     /// <returns>Whether a call of this request was running here.</returns>
@@ -39,23 +39,13 @@ internal sealed class InFlightCalls(TimeProvider time)
         var now = time.GetUtcNow();
         abandoned[requestId] = now + AbandonedMemory;
         Sweep(now);
-        if (!running.TryGetValue(requestId, out var source))
+        if (!running.TryGetValue(requestId, out var lease))
         {
             return false;
         }
 
         abandoned.TryRemove(requestId, out _);
-        try
-        {
-            source.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The call ended between the lookup and the cancel: nothing left to stop.
-            return false;
-        }
-
-        return true;
+        return lease.Abandon();
     }
 
     private void Sweep(DateTimeOffset now)
@@ -75,17 +65,38 @@ internal sealed class InFlightCalls(TimeProvider time)
         }
     }
 
-    private void End(Guid requestId, CancellationTokenSource source)
-    {
-        running.TryRemove(new KeyValuePair<Guid, CancellationTokenSource>(requestId, source));
-        source.Dispose();
-    }
+    private void End(Guid requestId, Lease lease) =>
+        running.TryRemove(new KeyValuePair<Guid, Lease>(requestId, lease));
 
     /// <summary>One registered call.</summary>
     internal sealed class Lease(InFlightCalls owner, Guid requestId, CancellationTokenSource source) : IDisposable
     {
+        private int abandonedByClient;
+
         public CancellationToken Token { get; } = source.Token;
 
-        public void Dispose() => owner.End(requestId, source);
+        /// <summary>Whether the client abandoned the call, as opposed to the consumer being stopped.</summary>
+        public bool AbandonedByClient => Volatile.Read(ref abandonedByClient) == 1;
+
+        public void Dispose()
+        {
+            owner.End(requestId, this);
+            source.Dispose();
+        }
+
+        internal bool Abandon()
+        {
+            Volatile.Write(ref abandonedByClient, 1);
+            try
+            {
+                source.Cancel();
+                return true;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The call ended between the lookup and the cancel: nothing left to stop.
+                return false;
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using AiMesh.Contracts.Routing;
+using AiMesh.Router.Errors;
 using MassTransit;
 
 namespace AiMesh.Router.Routing;
@@ -16,6 +17,13 @@ internal sealed class RouteCompletionConsumer(CompletionRouter router, InFlightC
         {
             // The consume context sends the chunks, so they carry this request's conversation and trace headers.
             result = await router.RouteAsync(context.Message, context, lease.Token);
+
+            // Cancelled without the client asking: this replica is stopping. That is the gateway's failure, not a
+            // client cancellation, and metering must not count it as one.
+            if (result.Failed is { Outcome: CompletionOutcomes.Cancelled } cancelled && !lease.AbandonedByClient)
+            {
+                result = FailureMapper.Stopping(cancelled);
+            }
         }
 
         if (result.Routed is { } routed)

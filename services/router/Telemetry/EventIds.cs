@@ -15,4 +15,5 @@ internal static class EventIds
     public const int UpstreamReadFailed = 3006;
     public const int CallAbandoned = 3007;
     public const int ModelsListed = 3008;
+    public const int RouteCancelled = 3009;
 }

@@ -18,6 +18,10 @@ internal static partial class RouterLog
         Message = "Request {RequestId}: deployment {Deployment} failed: {Status} {Code} ({Failure}, upstream status {UpstreamStatus}) after {ChunkCount} chunks, total {DurationMs:F0} ms")]
     public static partial void RouteFailed(this ILogger logger, Guid requestId, string deployment, int status, string code, string failure, int? upstreamStatus, int chunkCount, double durationMs);
 
+    [LoggerMessage(EventId = EventIds.RouteCancelled, Level = LogLevel.Information,
+        Message = "Request {RequestId}: call to deployment {Deployment} cancelled after {ChunkCount} chunks, total {DurationMs:F0} ms")]
+    public static partial void RouteCancelled(this ILogger logger, Guid requestId, string deployment, int chunkCount, double durationMs);
+
     [LoggerMessage(EventId = EventIds.ModelNotFound, Level = LogLevel.Information,
         Message = "Request {RequestId}: no deployment serves {Api} for the requested model")]
     public static partial void ModelNotFound(this ILogger logger, Guid requestId, string api);

@@ -100,4 +100,12 @@ public sealed class FailureMapperTests
         var description = FailureMapper.ModelNotFound("gpt-unknown", "chat.completions");
         Assert.Equal((404, "invalid_request_error", "model_not_found", "model"), (description.Status, description.Type, description.Code, description.Param));
     }
+
+    [Fact]
+    public void A_call_cancelled_by_a_stopping_replica_is_the_gateway_failing_not_the_client()
+    {
+        var cancelled = new CompletionFailed(Guid.NewGuid(), 499, "api_error", "client_cancelled", "m", null, null, 2, "client_cancelled", "mock-gpt", "openai", 1, new TokenUsage(1, 2));
+        var stopping = FailureMapper.Stopping(cancelled);
+        Assert.Equal((503, "router_stopping", "error", 2, new TokenUsage(1, 2)), (stopping.Status, stopping.Code, stopping.Outcome, stopping.ChunkCount, stopping.Usage));
+    }
 }

@@ -14,6 +14,7 @@ public sealed class InFlightCallsTests
 
         Assert.True(calls.Abandon(id));
         Assert.True(lease.Token.IsCancellationRequested);
+        Assert.True(lease.AbandonedByClient);
         Assert.False(other.Token.IsCancellationRequested);
     }
 
@@ -25,6 +26,7 @@ public sealed class InFlightCallsTests
         Assert.False(calls.Abandon(id));
         using var lease = calls.Begin(id, CancellationToken.None);
         Assert.True(lease.Token.IsCancellationRequested);
+        Assert.True(lease.AbandonedByClient);
     }
 
     [Fact]
@@ -35,6 +37,7 @@ public sealed class InFlightCallsTests
         using var lease = calls.Begin(Guid.NewGuid(), consumer.Token);
         consumer.Cancel();
         Assert.True(lease.Token.IsCancellationRequested);
+        Assert.False(lease.AbandonedByClient);
     }
 
     [Fact]
