@@ -14,11 +14,18 @@ public static class Program
 {
     public static async Task Main(string[] args)
     {
-        var app = BuildApp(args);
+        var builder = WebApplication.CreateBuilder(args);
+        await QuickStart.ApplyAsync(builder);
+        var app = MeshHost.Build(builder, "aimesh-ingress", Modules(builder));
         await app.RunAsync();
     }
 
-    public static WebApplication BuildApp(string[] args) => MeshHost.Build(args, "aimesh-ingress", Modules);
+    /// <summary>The host as configured by <paramref name="args"/> alone (no quick start): what tests start.</summary>
+    public static WebApplication BuildApp(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        return MeshHost.Build(builder, "aimesh-ingress", Modules(builder));
+    }
 
     internal static IReadOnlyList<IMeshModule> Modules(IHostApplicationBuilder builder)
     {

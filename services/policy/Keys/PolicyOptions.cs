@@ -31,6 +31,9 @@ internal sealed class ConfiguredKey
     /// <summary>An environment variable that holds the key itself.</summary>
     public string? Env { get; set; }
 
-    /// <summary>Public model names the key may use; <c>*</c> allows every model.</summary>
-    public List<string> Models { get; set; } = ["*"];
+    /// <summary>
+    /// Public model names the key may use; <c>*</c> allows every model. Empty by default, and required: the
+    /// configuration binder appends to a list, so a default entry would silently widen every key.
+    /// </summary>
+    public List<string> Models { get; set; } = [];
 }
