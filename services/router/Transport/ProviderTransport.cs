@@ -90,8 +90,13 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         }
         catch (Exception exception) when (IsReadFailure(exception, clock))
         {
-            logger.UpstreamReadFailed(call.RequestId, call.Deployment.Name, exception);
-            return Failed(clock.Reason(answerStarted: true) ?? Unread(exception));
+            var kind = clock.Reason(answerStarted: true) ?? Unread(exception);
+            if (kind is FailureKind.Truncated or FailureKind.InvalidResponse)
+            {
+                logger.UpstreamReadFailed(call.RequestId, call.Deployment.Name, exception);
+            }
+
+            return Failed(kind);
         }
 
         var answer = adapter.ReadResponse(call, body);

@@ -81,14 +81,18 @@ internal sealed class RouterHost : IAsyncDisposable
 
         var host = builder.Build();
         var tap = new MessageTap();
+        var started = false;
         try
         {
             await host.StartAsync();
+            started = true;
         }
-        catch
+        finally
         {
-            host.Dispose();
-            throw;
+            if (!started)
+            {
+                host.Dispose();
+            }
         }
 
         var harness = host.Services.GetRequiredService<ITestHarness>();

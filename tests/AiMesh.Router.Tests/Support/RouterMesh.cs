@@ -19,17 +19,21 @@ internal sealed class RouterMesh : IAsyncDisposable
     public static async Task<RouterMesh> StartAsync(string? scenario = null, Action<Dictionary<string, string?>>? configure = null)
     {
         var mock = await MockProviderServer.StartAsync();
+        RouterHost? router = null;
         try
         {
             var root = scenario is null ? mock.BaseAddress : mock.ScenarioAddress(scenario);
             var settings = RouterHost.Settings(new Uri(root, "v1"), new Uri(mock.BaseAddress, "v1"));
             configure?.Invoke(settings);
-            return new RouterMesh(mock, await RouterHost.StartAsync(settings));
+            router = await RouterHost.StartAsync(settings);
+            return new RouterMesh(mock, router);
         }
-        catch
+        finally
         {
-            await mock.DisposeAsync();
-            throw;
+            if (router is null)
+            {
+                await mock.DisposeAsync();
+            }
         }
     }
 
