@@ -1,0 +1,102 @@
+using System.Reflection;
+using System.Text.Json;
+using AiMesh.Contracts.Integration;
+using AiMesh.Contracts.Metering;
+using AiMesh.Contracts.Policy;
+using AiMesh.Contracts.Routing;
+using MassTransit.Serialization;
+
+namespace AiMesh.Contracts.Tests;
+
+/// <summary>
+/// The rules of docs/contracts.md, enforced: yesterday's messages (the JSON files under v1/, as MassTransit's
+/// serializer writes them) still read today, and no message type was renamed, moved or removed.
+/// </summary>
+public sealed class WireCompatibilityTests
+{
+    private static readonly JsonSerializerOptions Wire = SystemTextJsonMessageSerializer.Options;
+
+    private static readonly Type[] Messages = typeof(AuthorizeRequest).Assembly.GetExportedTypes()
+        .Where(t => t.Namespace!.StartsWith("AiMesh.Contracts.", StringComparison.Ordinal) && !t.IsAbstract && t.IsClass && !typeof(Attribute).IsAssignableFrom(t))
+        .ToArray();
+
+    private static T Read<T>(string file) =>
+        JsonSerializer.Deserialize<T>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "v1", file)), Wire)!;
+
+    [Fact]
+    public void No_message_type_was_renamed_moved_or_removed()
+    {
+        var frozen = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "wire-names.txt"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#')).ToHashSet(StringComparer.Ordinal);
+        var current = Messages.Select(t => t.FullName!).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(frozen.Except(current));
+        Assert.Empty(current.Except(frozen));
+    }
+
+    [Fact]
+    public void Messages_are_records_that_carry_data_only()
+    {
+        foreach (var type in Messages)
+        {
+            Assert.True(type.IsSealed, $"{type.Name} is sealed");
+            Assert.Equal(typeof(object), type.BaseType);
+            Assert.NotNull(type.GetMethod("<Clone>$"));
+            var behaviour = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Where(m => !m.IsSpecialName && m.Name is not ("ToString" or "Equals" or "GetHashCode" or "Deconstruct" or "<Clone>$"));
+            Assert.Empty(behaviour);
+        }
+    }
+
+    [Fact]
+    public void A_v1_authorization_without_members_added_later_still_reads()
+    {
+        var message = Read<RequestAuthorized>("RequestAuthorized.json");
+        Assert.Equal("billing-app", message.PrincipalId);
+        Assert.Equal(["gpt-4o-mini"], message.AllowedModels);
+        Assert.Null(message.TeamId);
+    }
+
+    [Fact]
+    public void A_v1_route_command_reads()
+    {
+        var message = Read<RouteCompletion>("RouteCompletion.json");
+        Assert.Equal(("chat.completions", "gpt-4o-mini", true), (message.Api, message.Model, message.Stream));
+        Assert.Equal("rabbitmq://localhost/aimesh-ingress-abc?temporary=true", message.StreamAddress!.ToString());
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero), message.Deadline);
+    }
+
+    [Fact]
+    public void A_v1_failure_with_usage_but_without_optional_usage_members_reads()
+    {
+        var message = Read<CompletionFailed>("CompletionFailed.json");
+        Assert.Equal((502, "truncated", 4), (message.Status, message.Outcome, message.ChunkCount));
+        Assert.Equal(new TokenUsage(12, 4), message.Usage);
+    }
+
+    [Fact]
+    public void A_v1_usage_record_reads()
+    {
+        var message = Read<RecordUsage>("RecordUsage.json");
+        Assert.Equal(("ok", 200, 30), (message.Outcome, message.Status, message.Usage!.CompletionTokens));
+        Assert.Equal("blue", message.Tags!["team"]);
+    }
+
+    [Fact]
+    public void The_finance_event_is_marked_as_an_integration_event_and_reads()
+    {
+        Assert.Equal(1, typeof(UsageMetered).GetCustomAttribute<IntegrationEventAttribute>()!.Version);
+        var message = Read<UsageMetered>("UsageMetered.json");
+        Assert.Equal((12, 30), (message.InputTokens, message.OutputTokens));
+        Assert.Null(message.Cost);
+    }
+
+    [Fact]
+    public void Todays_messages_round_trip_through_the_wire_format()
+    {
+        var original = new RecordUsage(Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "p", "k", "embeddings", "m", null, null, 0,
+            CompletionOutcomes.Cancelled, 499, null, new TokenUsage(1, 2, 3, 4, true), 1.5, null, false, null, null, null, null, null);
+        var copy = JsonSerializer.Deserialize<RecordUsage>(JsonSerializer.Serialize(original, Wire), Wire);
+        Assert.Equal(original with { Tags = null }, copy! with { Tags = null });
+    }
+}
