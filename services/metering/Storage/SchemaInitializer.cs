@@ -21,7 +21,9 @@ internal sealed class SchemaInitializer(
     TimeProvider time,
     ILogger<SchemaInitializer> logger) : IHostedService, IDisposable
 {
-    private static readonly TimeSpan FirstAttemptTimeout = TimeSpan.FromSeconds(5);
+    // Long enough for CREATE DATABASE on a busy server (seconds under I/O load), short enough that an unanswering
+    // database delays the host's start about as much as one Npgsql connect timeout (15 s) would anyway.
+    private static readonly TimeSpan FirstAttemptTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource _stopping = new();
