@@ -47,15 +47,18 @@ AIMESH_DISTRIBUTED_CMD=${AIMESH_DISTRIBUTED_CMD:-"env AIMESH_MOCK_PROVIDER=0 $RO
 AIMESH_BENCH_KEY=${AIMESH_BENCH_KEY:-sk-aimesh-bench}
 export AIMESH_BENCH_KEY
 # The gateway's configuration through the environment (both modes read it; the distributed mode passes the caller's
-# environment to every service): one deployment on the mock upstream and one client key.
+# environment to every service): one deployment on the mock upstream (an explicit deployment also turns the
+# embedded quick start's in-process mock off) and one client key. The key sits at index 9 so it adds to the keys in
+# appsettings.json instead of merging field by field into their entry 0.
 export Router__Deployments__0__Name=${Router__Deployments__0__Name:-bench}
 export Router__Deployments__0__Model=${Router__Deployments__0__Model:-gpt-4o-mini}
 export Router__Deployments__0__Provider=${Router__Deployments__0__Provider:-openai}
 export Router__Deployments__0__BaseUrl=${Router__Deployments__0__BaseUrl:-$UPSTREAM}
 export Router__Deployments__0__Api__0=${Router__Deployments__0__Api__0:-chat.completions}
-export Policy__Keys__0__Id=${Policy__Keys__0__Id:-bench}
-export Policy__Keys__0__Principal=${Policy__Keys__0__Principal:-bench}
-export Policy__Keys__0__Env=${Policy__Keys__0__Env:-AIMESH_BENCH_KEY}
+export Policy__Keys__9__Id=${Policy__Keys__9__Id:-bench}
+export Policy__Keys__9__Principal=${Policy__Keys__9__Principal:-bench}
+export Policy__Keys__9__Env=${Policy__Keys__9__Env:-AIMESH_BENCH_KEY}
+export Policy__Keys__9__Models__0=${Policy__Keys__9__Models__0:-*}
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$BENCH/results
@@ -235,15 +238,16 @@ measure() {
 }
 
 machine_json() {
-  python3 - "$@" <<'PY'
+  AIMESH_ROOT=$ROOT python3 - "$@" <<'PY'
 import json, os, platform, subprocess, sys
 
 def out(cmd):
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip() or \
-            subprocess.run(cmd, capture_output=True, text=True, timeout=30).stderr.strip()
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
+    # nginx -v and a few others print their version on stderr.
+    return done.stdout.strip() or done.stderr.strip()
 
 def cpu_model():
     with open("/proc/cpuinfo") as f:
@@ -264,6 +268,9 @@ print(json.dumps({
     "wrk_threads": int(threads),
     "cores": os.cpu_count(), "cpu": cpu_model(), "memory_gib": mem_gib(), "kernel": platform.release(),
     "os": out(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+    "commit": out(["git", "-C", os.environ["AIMESH_ROOT"], "rev-parse", "--short", "HEAD"]),
+    # AiMesh is built from the work tree: say when that differs from the commit.
+    "uncommitted_changes": bool(out(["git", "-C", os.environ["AIMESH_ROOT"], "status", "--porcelain", "--untracked-files=no"])),
     "dotnet": out(["dotnet", "--version"]), "node": out(["node", "--version"]),
     "packages": out(["dpkg-query", "-W", "-f", "${Package} ${Version}\\n", "nginx", "wrk", "rabbitmq-server", "erlang-base"]),
 }, indent=2))

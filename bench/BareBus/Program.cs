@@ -22,6 +22,8 @@ public static class Program
         builder.Services.AddHttpClient(CompleteChatConsumer.UpstreamClient, c => c.BaseAddress = new Uri(upstream));
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit 8.4 otherwise reports usage to its vendor's host over the internet.
+            bus.DisableUsageTelemetry();
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConsumer<CompleteChatConsumer>().Endpoint(e => e.Name = "bench-bare-bus");
             bus.AddRequestClient<CompleteChat>();

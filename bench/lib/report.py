@@ -53,9 +53,11 @@ def measurement_error(row):
 def summarize(rows, uses_broker):
     load = [r for r in rows if r["phase"] == "load" and measurement_error(r) is None]
     lat = [r for r in rows if r["phase"] == "latency" and measurement_error(r) is None]
-    failures = sorted({measurement_error(r) for r in rows if measurement_error(r) is not None})
+    errors = [f"round {r['round']} {r['phase']}: {measurement_error(r)}" for r in rows if measurement_error(r)]
+    # One line a reader can act on; the JSON keeps every round.
+    failures = [f"{len(errors)} of {len(rows)} measurements failed, first {errors[0]}"] if errors else []
     if not load or not lat:
-        return {"status": "failed", "failures": failures}
+        return {"status": "failed", "failures": failures or ["no measurement"], "measurement_errors": errors}
 
     def per_round_rps(r):
         return r["wrk"]["requests"] / (r["wrk"]["duration_us"] / 1e6)
@@ -71,6 +73,7 @@ def summarize(rows, uses_broker):
         "p99_ms_1": statistics.median(r["wrk"]["p99_us"] / 1000 for r in lat),
         "cpu_us_per_request": statistics.median(cpu_us(r, "cpu_seconds") for r in load),
         "failures": failures,
+        "measurement_errors": errors,
     }
     if uses_broker:
         summary["broker_cpu_us_per_request"] = statistics.median(cpu_us(r, "broker_cpu_seconds") for r in load)
@@ -148,6 +151,8 @@ def main(argv):
             if parts:
                 cell += " — " + ", ".join(parts)
             cells.append(cell)
+        if s["failures"]:
+            cells[-1] += f" ({s['failures'][0]}; medians over the rest)"
         print(f"| {name} | " + " | ".join(cells) + " |")
     print()
     print(f"Medians of {machine.get('rounds', '?')} interleaved rounds; ratios are this target's value over the "
