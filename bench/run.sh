@@ -110,7 +110,10 @@ start() {
 }
 
 stop_all() {
-  trap - EXIT INT TERM
+  # Once: a second Ctrl-C (or `timeout`, which signals the child and then its whole group) must not cut the
+  # cleanup short and orphan what is still stopping; the KILL below bounds how long it takes.
+  trap - EXIT
+  trap '' INT TERM
   local name
   for name in "${!PID[@]}"; do
     kill -TERM -- "-${PID[$name]}" 2>/dev/null || true
