@@ -176,7 +176,7 @@ internal static class ChatRequestValidator
 
         return options.ValueKind != JsonValueKind.Object
             ? JsonChecks.WrongType("stream_options", "an object", options)
-            : JsonChecks.Boolean(options, "include_usage") is { } e ? e with { Param = "stream_options.include_usage" } : null;
+            : JsonChecks.Boolean(options, "include_usage") is null ? null : JsonChecks.WrongType("stream_options.include_usage", "a boolean", options.GetProperty("include_usage"));
     }
 
     private static ApiError? Stop(JsonElement root)
