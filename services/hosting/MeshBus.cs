@@ -20,6 +20,8 @@ public static class MeshBus
 
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit 8.4 reports usage to its vendor's host by default; a gateway phones nobody home.
+            bus.DisableUsageTelemetry();
             bus.SetKebabCaseEndpointNameFormatter();
             foreach (var module in modules)
             {

@@ -15,6 +15,12 @@ internal static partial class IngressLog
     [LoggerMessage(1004, LogLevel.Error, "Request {RequestId}: stream chunks missing after the answer; ending with an error")]
     public static partial void StreamIncomplete(ILogger logger, Guid requestId);
 
+    [LoggerMessage(1006, LogLevel.Debug, "Request {RequestId}: refused with 503, the bus is unavailable")]
+    public static partial void BusUnhealthy(ILogger logger, Guid requestId);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Request {RequestId}: no answer can come ({Reason}); ending the exchange")]
+    public static partial void ExchangeGaveUp(ILogger logger, Guid requestId, string reason);
+
     [LoggerMessage(1005, LogLevel.Error, "A scheduled {MessageType} could not be sent")]
     public static partial void ScheduledSendFailed(ILogger logger, string messageType, Exception exception);
 }

@@ -25,6 +25,7 @@ public sealed class IngressModule : IMeshModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IngressInstance>();
+        builder.Services.AddSingleton<BusHealth>();
         builder.Services.AddSingleton<InProcessScheduleMessageProvider>();
         builder.Services.AddSingleton<ResponseRelays>();
         builder.Services.AddSingleton<CompletionExchange>();

@@ -2,11 +2,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AiMesh.Ingress.Instance;
 
-/// <summary>Ready only once this instance's own endpoint listens: before that no answer could reach a client.</summary>
-internal sealed class InstanceReadyCheck(IngressInstance instance) : IHealthCheck
+/// <summary>Ready only while requests would be taken: the same gate new requests pass (see <see cref="BusHealth"/>).</summary>
+internal sealed class InstanceReadyCheck(BusHealth bus) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(instance.Address is null
-            ? HealthCheckResult.Unhealthy("The ingress instance endpoint is not listening yet.")
-            : HealthCheckResult.Healthy());
+        Task.FromResult(bus.IsHealthy
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The ingress cannot carry requests over the bus now."));
 }

@@ -17,6 +17,7 @@ namespace AiMesh.Ingress.OpenAi;
 /// </summary>
 internal sealed class CompletionExchange(
     IngressInstance instance,
+    BusHealth busHealth,
     ResponseRelays relays,
     IBus bus,
     IOptions<IngressOptions> options,
@@ -25,6 +26,7 @@ internal sealed class CompletionExchange(
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
     public Task ChatAsync(HttpContext http) => HandleAsync(http, ChatRequestValidator.Validate);
 
@@ -64,13 +66,21 @@ internal sealed class CompletionExchange(
             return;
         }
 
+        if (!busHealth.IsHealthy)
+        {
+            IngressLog.BusUnhealthy(logger, requestId);
+            await OpenAiErrors.WriteAsync(http.Response, ApiError.Unavailable("bus_unavailable"));
+            return;
+        }
+
         var relay = relays.Open(requestId);
         try
         {
             var started = DateTimeOffset.UtcNow;
             var submitted = await SubmitAsync(address, new SubmitCompletion(
                 requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, credential,
-                http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout));
+                http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
+                started + settings.SubmitTimeout));
             if (!submitted)
             {
                 await OpenAiErrors.WriteAsync(http.Response, ApiError.Unavailable("bus_unavailable"));
@@ -78,7 +88,7 @@ internal sealed class CompletionExchange(
             }
 
             IngressLog.Submitted(logger, requestId, request.Api, request.Stream);
-            await RelayAsync(http, relay, address, settings);
+            await RelayAsync(http, relay, address, started + settings.RequestTimeout + settings.RouterGrace + settings.RouterGrace, settings);
         }
         finally
         {
@@ -88,29 +98,77 @@ internal sealed class CompletionExchange(
 
     private async Task<bool> SubmitAsync(Uri address, SubmitCompletion message)
     {
-        using var timeout = new CancellationTokenSource(options.Value.SubmitTimeout);
-        try
+        if (await TrySendAsync(address, message))
         {
-            var endpoint = await bus.GetSendEndpoint(address);
-            await endpoint.Send(message, timeout.Token);
             return true;
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+
+        IngressLog.SubmitTimedOut(logger, message.RequestId);
+        return false;
+    }
+
+    /// <summary>
+    /// Sends within <see cref="IngressOptions.SubmitTimeout"/>. The wait is bounded by <c>WaitAsync</c>, not only by the
+    /// token: while MassTransit reconnects to a lost broker a send can outlive its cancellation token.
+    /// </summary>
+    private async Task<bool> TrySendAsync<T>(Uri address, T message)
+        where T : class
+    {
+        var limit = options.Value.SubmitTimeout;
+        using var timeout = new CancellationTokenSource(limit);
+        try
         {
-            IngressLog.SubmitTimedOut(logger, message.RequestId);
+            var endpoint = await bus.GetSendEndpoint(address).WaitAsync(limit);
+            await endpoint.Send(message, timeout.Token).WaitAsync(limit);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
+        {
+            busHealth.SendFailed();
             return false;
         }
     }
 
-    private async Task RelayAsync(HttpContext http, ResponseRelay relay, Uri address, IngressOptions settings)
+    /// <summary>
+    /// Relays until the answer, the client leaving, or — so that no exchange ever hangs on answers the bus lost —
+    /// the bus failing or the exchange's own deadline (the saga's, plus grace) passing.
+    /// </summary>
+    private async Task RelayAsync(HttpContext http, ResponseRelay relay, Uri address, DateTimeOffset deadline, IngressOptions settings)
     {
         var aborted = http.RequestAborted;
         var streaming = false;
+
+        // One timer for the whole exchange, re-armed per read: no allocation per chunk on the hot path.
+        var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         try
         {
             while (true)
             {
-                var item = await relay.ReadAsync(settings.StreamGapTimeout, aborted);
+                if (!heartbeat.TryReset())
+                {
+                    heartbeat.Dispose();
+                    heartbeat = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                }
+
+                heartbeat.CancelAfter(HeartbeatInterval);
+                RelayItem item;
+                try
+                {
+                    item = await relay.ReadAsync(settings.StreamGapTimeout, heartbeat.Token);
+                }
+                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+                {
+                    if (LostFailure(deadline) is { } lost)
+                    {
+                        IngressLog.ExchangeGaveUp(logger, relay.RequestId, lost.Code!);
+                        await FinishAsync(http, relay.RequestId, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, aborted);
+                        await AbandonAsync(relay.RequestId, address);
+                        return;
+                    }
+
+                    continue;
+                }
+
                 if (item.Chunk is { } data)
                 {
                     if (!streaming)
@@ -135,7 +193,26 @@ internal sealed class CompletionExchange(
         {
             await AbandonAsync(relay.RequestId, address);
         }
+        finally
+        {
+            heartbeat.Dispose();
+        }
     }
+
+    private ApiError? LostFailure(DateTimeOffset deadline)
+    {
+        if (!busHealth.IsHealthy)
+        {
+            return ApiError.Unavailable("bus_unavailable");
+        }
+
+        return DateTimeOffset.UtcNow > deadline
+            ? new ApiError(504, "api_error", "timeout", "The request did not finish before its deadline.")
+            : null;
+    }
+
+    private static CompletionAnswered Failed(Guid requestId, ApiError error) =>
+        new(requestId, error.Status, null, 0, new AnswerError(error.Type, error.Code!, error.Message, null, error.RetryAfterSeconds), null, null);
 
     private async Task FinishAsync(HttpContext http, Guid requestId, RelayItem item, bool streaming, CancellationToken aborted)
     {
@@ -202,16 +279,17 @@ internal sealed class CompletionExchange(
     private async Task AbandonAsync(Guid requestId, Uri address)
     {
         IngressLog.ClientLeft(logger, requestId);
-        using var timeout = new CancellationTokenSource(options.Value.SubmitTimeout);
+        var limit = options.Value.SubmitTimeout;
         try
         {
-            await bus.Publish(new CompletionAbandoned(requestId, "client_disconnected"), timeout.Token);
-            var endpoint = await bus.GetSendEndpoint(address);
-            await endpoint.Send(new AbandonRequest(requestId), timeout.Token);
+            await bus.Publish(new CompletionAbandoned(requestId, "client_disconnected")).WaitAsync(limit);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (TimeoutException)
         {
+            busHealth.SendFailed();
             IngressLog.SubmitTimedOut(logger, requestId);
         }
+
+        await TrySendAsync(address, new AbandonRequest(requestId));
     }
 }

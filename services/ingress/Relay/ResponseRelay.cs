@@ -15,6 +15,7 @@ internal sealed class ResponseRelay
     private readonly SortedDictionary<int, string> _early = [];
     private int _next;
     private CompletionAnswered? _answer;
+    private long _answerArrivedAt;
 
     public ResponseRelay(Guid requestId)
     {
@@ -54,8 +55,15 @@ internal sealed class ResponseRelay
             }
             else
             {
+                // Measured from the answer's arrival, not from this call: callers may read in short slices.
+                var left = gapTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _answerArrivedAt);
+                if (left <= TimeSpan.Zero)
+                {
+                    return RelayItem.ForAnswer(_answer, incomplete: true);
+                }
+
                 using var gap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                gap.CancelAfter(gapTimeout);
+                gap.CancelAfter(left);
                 try
                 {
                     item = await _inbox.Reader.ReadAsync(gap.Token);
@@ -76,6 +84,7 @@ internal sealed class ResponseRelay
                     break;
                 case CompletionAnswered a:
                     _answer = a;
+                    _answerArrivedAt = Environment.TickCount64;
                     break;
                 default:
                     // A duplicate of a chunk already relayed (redelivery): drop it.

@@ -58,7 +58,9 @@ public sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
         });
 
         Initially(
-            When(Submitted)
+            When(Submitted, c => c.Message.AcceptBefore < DateTimeOffset.UtcNow)
+                .Finalize(),
+            When(Submitted, c => c.Message.AcceptBefore >= DateTimeOffset.UtcNow)
                 .Then(c => Accept(c.Saga, c.Message, c.ReceiveContext.InputAddress))
                 .Request(Authorization, c => new AuthorizeRequest(
                     c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress))

@@ -5,6 +5,10 @@ namespace AiMesh.Ingress.Saga;
 /// hash of the client's credential, never the credential.
 /// </summary>
 /// <param name="Tags">The caller's tags (the <c>metadata</c> member), metered with the request.</param>
+/// <param name="AcceptBefore">
+/// After this the client was already told 503 (the send did not complete in time), so a saga must not start: a send
+/// the broker took late would otherwise run a request nobody waits for.
+/// </param>
 public sealed record SubmitCompletion(
     Guid RequestId,
     string Api,
@@ -17,4 +21,5 @@ public sealed record SubmitCompletion(
     string? User,
     IReadOnlyDictionary<string, string>? Tags,
     DateTimeOffset StartedAt,
-    DateTimeOffset Deadline);
+    DateTimeOffset Deadline,
+    DateTimeOffset AcceptBefore);

@@ -13,7 +13,7 @@ namespace AiMesh.EndToEnd.Tests.Infrastructure;
 /// of its own, so runs never see each other's queues) and PostgreSQL (a database of its own), with two replicas
 /// of the router and of policy competing on the same queues.
 /// </summary>
-public sealed class DistributedMesh : MeshFixture
+public class DistributedMesh : MeshFixture
 {
     private readonly string _name = "aimesh_e2e_" + Guid.NewGuid().ToString("N")[..12];
     private WebApplication _metering = null!;
@@ -34,9 +34,10 @@ public sealed class DistributedMesh : MeshFixture
 
         var rabbit = TestEnvironment.RabbitMq;
         var credentials = rabbit.UserInfo.Split(':');
+        var (brokerHost, brokerPort) = BrokerEndpoint(rabbit.Host, rabbit.Port);
         args.Add("--Bus:Transport=RabbitMq");
-        args.Add($"--Bus:RabbitMq:Host={rabbit.Host}");
-        args.Add($"--Bus:RabbitMq:Port={rabbit.Port}");
+        args.Add($"--Bus:RabbitMq:Host={brokerHost}");
+        args.Add($"--Bus:RabbitMq:Port={brokerPort}");
         args.Add($"--Bus:RabbitMq:VirtualHost={_name}");
         args.Add($"--Bus:RabbitMq:Username={credentials[0]}");
         args.Add($"--Bus:RabbitMq:Password={credentials[1]}");
@@ -60,6 +61,12 @@ public sealed class DistributedMesh : MeshFixture
         return AddressOf(ingress);
     }
 
+    /// <summary>The broker closes every connection of this mesh, as it does when it restarts.</summary>
+    public Task CloseBrokerConnectionsAsync() => RabbitCtlAsync("close_all_connections", "-p", _name, "broker restart (test)");
+
+    /// <summary>Where the hosts reach the broker; a subclass can put something in between.</summary>
+    protected virtual (string Host, int Port) BrokerEndpoint(string host, int port) => (host, port);
+
     protected override async Task CleanUpAsync()
     {
         NpgsqlConnection.ClearAllPools();
@@ -75,7 +82,7 @@ public sealed class DistributedMesh : MeshFixture
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task RabbitCtlAsync(params string[] arguments)
+    protected static async Task RabbitCtlAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)

@@ -16,6 +16,7 @@ internal static class MeshConfiguration
             "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:AiMesh=Warning",
+            "--Logging:LogLevel:MassTransit=Error",
             $"--AIMESH_TEST_PROVIDER_KEY={TestEnvironment.ProviderKey}",
             "--Policy:Keys:0:Id=test-key",
             "--Policy:Keys:0:Principal=test-app",

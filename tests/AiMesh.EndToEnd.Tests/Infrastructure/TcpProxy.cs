@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AiMesh.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A loopback TCP forwarder the tests can cut: every open connection is reset and new ones are refused until it is
+/// restored. Put between the mesh and its broker, it is a broker outage without stopping the broker other tests use.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly IPEndPoint _target;
+    private readonly ConcurrentDictionary<TcpClient, byte> _open = new();
+    private readonly CancellationTokenSource _stop = new();
+    private TcpListener _listener;
+    private Task _accepting;
+    private volatile bool _cut;
+
+    public TcpProxy(string targetHost, int targetPort)
+    {
+        _target = new IPEndPoint(Dns.GetHostAddresses(targetHost).First(a => a.AddressFamily == AddressFamily.InterNetwork), targetPort);
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _accepting = AcceptAsync(_listener);
+    }
+
+    public int Port { get; }
+
+    /// <summary>Refuses new connections; open ones carry on (the broker can then close them itself).</summary>
+    public void StopAccepting()
+    {
+        _cut = true;
+        _listener.Stop();
+    }
+
+    /// <summary>Resets every connection and refuses new ones.</summary>
+    public void Cut()
+    {
+        StopAccepting();
+        foreach (var client in _open.Keys)
+        {
+            // A connection still being set up or already closed has no socket to reset.
+            if (client.Client is { Connected: true } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+
+            client.Dispose();
+        }
+
+        _open.Clear();
+    }
+
+    /// <summary>Listens again on the same port.</summary>
+    public void Restore()
+    {
+        _listener = new TcpListener(IPAddress.Loopback, Port);
+        _listener.Start();
+        _cut = false;
+        _accepting = AcceptAsync(_listener);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        Cut();
+        try
+        {
+            await _accepting;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The listener was stopped while accepting.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync(TcpListener listener)
+    {
+        while (!_stop.IsCancellationRequested && !_cut)
+        {
+            TcpClient inbound;
+            try
+            {
+                inbound = await listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+
+            _ = PipeAsync(inbound);
+        }
+    }
+
+    private async Task PipeAsync(TcpClient inbound)
+    {
+        var outbound = new TcpClient();
+        _open[inbound] = 0;
+        _open[outbound] = 0;
+        try
+        {
+            await outbound.ConnectAsync(_target, _stop.Token);
+            var a = inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token);
+            var b = outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token);
+            await Task.WhenAny(a, b);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // A cut, or either side closing: both sides are closed below.
+        }
+        finally
+        {
+            _open.TryRemove(inbound, out _);
+            _open.TryRemove(outbound, out _);
+            inbound.Dispose();
+            outbound.Dispose();
+        }
+    }
+}
