@@ -1,0 +1,161 @@
+using AiMesh.Contracts;
+using AiMesh.Contracts.Metering;
+using AiMesh.Contracts.Policy;
+using AiMesh.Contracts.Prompts;
+using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.Saga;
+using AiMesh.Ingress.Tests.Support;
+
+namespace AiMesh.Ingress.Tests.Saga;
+
+public sealed class HappyPathTests
+{
+    [Fact]
+    public async Task A_plain_request_is_authorized_routed_answered_and_metered_once()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var request = SagaHost.Chat();
+
+        var relay = await mesh.SubmitAsync(request);
+        var (chunks, answer, incomplete) = await SagaHost.ReadAllAsync(relay);
+
+        Assert.Empty(chunks);
+        Assert.False(incomplete);
+        Assert.Equal((request.RequestId, 200, 0, Neighbours.Deployment), (answer.RequestId, answer.Status, answer.ChunkCount, answer.Deployment));
+        Assert.Null(answer.Error);
+        Assert.Equal("""{"id":"chatcmpl-1","object":"chat.completion"}""", answer.Body);
+        Assert.Equal(new TokenUsage(11, 7), answer.Usage);
+
+        var authorize = Assert.Single(mesh.Neighbours.Authorizations.Snapshot());
+        Assert.Equal(new AuthorizeRequest(request.RequestId, request.CredentialHash, "chat.completions", "gpt-4o-mini", "10.1.2.3"), authorize);
+
+        var route = Assert.Single(mesh.Neighbours.Routes.Snapshot());
+        Assert.Equal(
+            new RouteCompletion(request.RequestId, "chat.completions", "gpt-4o-mini", request.Body, false, null, request.Deadline, Neighbours.Principal),
+            route);
+        Assert.Empty(mesh.Neighbours.Renders.Snapshot());
+
+        var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
+        Assert.Equal((CompletionOutcomes.Ok, 200, (string?)null), (usage.Outcome, usage.Status, usage.ErrorCode));
+        Assert.Equal((Neighbours.Principal, Neighbours.KeyId, "chat.completions", "gpt-4o-mini"), (usage.PrincipalId, usage.KeyId, usage.Api, usage.ModelRequested));
+        Assert.Equal((Neighbours.Deployment, Neighbours.Provider, 1), (usage.Deployment, usage.Provider, usage.Attempts));
+        Assert.Equal(new TokenUsage(11, 7), usage.Usage);
+        Assert.Equal(42.5, usage.FirstTokenMs);
+        Assert.Equal((false, "10.1.2.3", "user-42"), (usage.Stream, usage.ClientAddress, usage.User));
+        Assert.Equal(request.Tags, usage.Tags);
+        Assert.Equal(request.StartedAt, usage.StartedAt);
+        Assert.True(usage.FinishedAt >= usage.StartedAt);
+        Assert.True(usage.LatencyMs >= 0);
+        Assert.Null(usage.PromptId);
+        Assert.Null(usage.PromptVersion);
+
+        await mesh.AssertFinalizedAsync(request.RequestId);
+        await mesh.SettleAsync();
+        Assert.Single(mesh.Neighbours.Usage.Snapshot());
+        var answered = Assert.Single(mesh.Harness.Sent.Select<CompletionAnswered>());
+        Assert.Equal(mesh.Instance.Address, answered.Context.DestinationAddress);
+        var metered = Assert.Single(mesh.Harness.Sent.Select<RecordUsage>());
+        Assert.EndsWith("/" + Endpoints.Metering, metered.Context.DestinationAddress!.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_prompt_request_passes_through_every_state_and_routes_the_rendered_body()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var policy = Gate();
+        var prompts = Gate();
+        var router = Gate();
+        mesh.Neighbours.Policy = Neighbours.After<AuthorizeRequest>(policy.Task, Neighbours.Authorize);
+        mesh.Neighbours.Prompts = Neighbours.After<RenderPrompt>(prompts.Task, Neighbours.Render);
+        mesh.Neighbours.Router = Neighbours.After<RouteCompletion>(router.Task, Neighbours.Route);
+        var request = SagaHost.Chat(body: """{"model":"gpt-4o-mini","prompt":{"id":"greeting","variables":{"name":"Ada"}}}""", hasPrompt: true);
+
+        var relay = await mesh.SubmitAsync(request);
+
+        await mesh.AssertStateAsync(request.RequestId, m => m.Authorization.Pending);
+        Assert.Empty(mesh.Neighbours.Renders.Snapshot());
+        policy.SetResult();
+
+        await mesh.AssertStateAsync(request.RequestId, m => m.PromptRendering.Pending);
+        var render = await mesh.Neighbours.Renders.WaitForAsync(r => r.RequestId == request.RequestId);
+        Assert.Equal(request.Body, render.Body);
+        Assert.Empty(mesh.Neighbours.Routes.Snapshot());
+        prompts.SetResult();
+
+        await mesh.AssertStateAsync(request.RequestId, m => m.Routing.Pending);
+        var route = await mesh.Neighbours.Routes.WaitForAsync(r => r.RequestId == request.RequestId);
+        Assert.Equal(Neighbours.RenderedBody, route.Body);
+        Assert.Equal((false, (Uri?)null, Neighbours.Principal, request.Deadline), (route.Stream, route.StreamAddress, route.PrincipalId, route.Deadline));
+        Assert.Empty(mesh.Neighbours.Usage.Snapshot());
+        router.SetResult();
+
+        var (_, answer, _) = await SagaHost.ReadAllAsync(relay);
+        Assert.Equal(200, answer.Status);
+        await mesh.AssertFinalizedAsync(request.RequestId);
+        var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
+        Assert.Equal(("greeting", "3", CompletionOutcomes.Ok), (usage.PromptId, usage.PromptVersion, usage.Outcome));
+        await mesh.SettleAsync();
+        Assert.Single(mesh.Neighbours.Usage.Snapshot());
+    }
+
+    [Fact]
+    public async Task A_streamed_request_names_this_instance_as_stream_address_and_its_chunks_reach_the_relay_in_order()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        mesh.Neighbours.Router = Neighbours.Stream(5);
+        var request = SagaHost.Chat(body: """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}""", stream: true);
+
+        var relay = await mesh.SubmitAsync(request);
+        var (chunks, answer, incomplete) = await SagaHost.ReadAllAsync(relay);
+
+        var route = Assert.Single(mesh.Neighbours.Routes.Snapshot());
+        Assert.True(route.Stream);
+        Assert.NotNull(mesh.Instance.Address);
+        Assert.Equal(mesh.Instance.Address, route.StreamAddress);
+        Assert.Equal(["""{"n":0}""", """{"n":1}""", """{"n":2}""", """{"n":3}""", """{"n":4}"""], chunks);
+        Assert.False(incomplete);
+        Assert.Equal((200, 5, (string?)null), (answer.Status, answer.ChunkCount, answer.Body));
+        var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
+        Assert.True(usage.Stream);
+        Assert.Equal(CompletionOutcomes.Ok, usage.Outcome);
+    }
+
+    [Fact]
+    public async Task An_embeddings_request_is_authorized_and_routed_on_its_own_api()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var request = SagaHost.Chat(body: """{"model":"text-embedding-3-small","input":"hi"}""") with { Api = "embeddings", Model = "text-embedding-3-small" };
+
+        var relay = await mesh.SubmitAsync(request);
+        var (_, answer, _) = await SagaHost.ReadAllAsync(relay);
+
+        Assert.Equal(200, answer.Status);
+        var authorize = Assert.Single(mesh.Neighbours.Authorizations.Snapshot());
+        Assert.Equal(("embeddings", "text-embedding-3-small"), (authorize.Operation, authorize.Model));
+        var route = Assert.Single(mesh.Neighbours.Routes.Snapshot());
+        Assert.Equal(("embeddings", "text-embedding-3-small", request.Body), (route.Api, route.Model, route.Body));
+        var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
+        Assert.Equal(("embeddings", "text-embedding-3-small"), (usage.Api, usage.ModelRequested));
+    }
+
+    [Fact]
+    public async Task While_a_step_is_pending_its_timeout_is_held_by_the_in_process_scheduler_and_cancelled_by_the_answer()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var router = Gate();
+        mesh.Neighbours.Router = Neighbours.After<RouteCompletion>(router.Task, Neighbours.Route);
+        var request = SagaHost.Chat();
+
+        var relay = await mesh.SubmitAsync(request);
+        await mesh.AssertStateAsync(request.RequestId, m => m.Routing.Pending);
+
+        // The policy timeout was cancelled by policy's answer; only the routing timeout is left.
+        await SagaHost.WaitUntilAsync(() => mesh.Scheduler.Pending == 1);
+        router.SetResult();
+        await SagaHost.ReadAllAsync(relay);
+        await mesh.AssertFinalizedAsync(request.RequestId);
+        await SagaHost.WaitUntilAsync(() => mesh.Scheduler.Pending == 0);
+    }
+
+    private static TaskCompletionSource Gate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,4 @@
+namespace AiMesh.Ingress.Tests.Scheduling;
+
+/// <summary>A message to schedule.</summary>
+public sealed record Probe(int Number);
