@@ -9,6 +9,9 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
     {
         var errors = new List<string>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
+
+        // One grant per hash: a second key with the same hash would silently take the first one's traffic.
+        var hashes = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < options.Keys.Count; i++)
         {
             var key = options.Keys[i];
@@ -37,6 +40,10 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             if (hasHash && (key.Sha256!.Trim().Length != 64 || !key.Sha256.Trim().All(Uri.IsHexDigit)))
             {
                 errors.Add($"{at}:Sha256 must be 64 hex digits.");
+            }
+            else if (hasHash && !hashes.TryAdd(key.Sha256!.Trim().ToLowerInvariant(), i))
+            {
+                errors.Add($"{at}:Sha256 is the same key as Policy:Keys:{hashes[key.Sha256!.Trim().ToLowerInvariant()]}.");
             }
 
             if (key.Models.Count == 0)

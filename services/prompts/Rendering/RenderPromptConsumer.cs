@@ -41,7 +41,21 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
             return (null, new PromptRenderFailed(requestId, 404, "prompt_not_found", $"No prompt named '{id}'.", "prompt.id"));
         }
 
-        if (prompt["version"] is JsonValue versionValue && versionValue.TryGetValue<string>(out var version) && version != template.Version)
+        // A version is named by a string or a number (compared by its JSON text); anything else is an error, never
+        // silently "whatever version is current".
+        var version = prompt["version"] switch
+        {
+            null => null,
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
+            _ => "",
+        };
+        if (version == "")
+        {
+            return (null, Fail("invalid_prompt", "'prompt.version' must be a string or a number.", "prompt.version"));
+        }
+
+        if (version is not null && version != template.Version)
         {
             return (null, new PromptRenderFailed(requestId, 404, "prompt_version_not_found", $"Prompt '{id}' has no version '{version}'.", "prompt.version"));
         }

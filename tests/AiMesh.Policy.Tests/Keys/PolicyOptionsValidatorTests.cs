@@ -81,6 +81,7 @@ public sealed class PolicyOptionsValidatorTests
                 "Policy:Keys:1: give exactly one of Sha256 or Env.",
                 "Policy:Keys:1:Sha256 must be 64 hex digits.",
                 "Policy:Keys:3:Id 'fine' is used twice.",
+                "Policy:Keys:3:Sha256 is the same key as Policy:Keys:2.",
                 "Policy:Keys:3:Models must name at least one model or '*'.",
             ],
             result.Failures);
