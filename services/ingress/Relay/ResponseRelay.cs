@@ -57,20 +57,27 @@ internal sealed class ResponseRelay
             {
                 // Measured from the answer's arrival, not from this call: callers may read in short slices.
                 var left = gapTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _answerArrivedAt);
-                if (left <= TimeSpan.Zero)
+                if (_inbox.Reader.TryRead(out var waiting))
+                {
+                    // Already delivered: a late reader must not call a chunk missing that is sitting in the inbox.
+                    item = waiting;
+                }
+                else if (left <= TimeSpan.Zero)
                 {
                     return RelayItem.ForAnswer(_answer, incomplete: true);
                 }
-
-                using var gap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                gap.CancelAfter(left);
-                try
+                else
                 {
-                    item = await _inbox.Reader.ReadAsync(gap.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    return RelayItem.ForAnswer(_answer, incomplete: true);
+                    using var gap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    gap.CancelAfter(left);
+                    try
+                    {
+                        item = await _inbox.Reader.ReadAsync(gap.Token);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        return RelayItem.ForAnswer(_answer, incomplete: true);
+                    }
                 }
             }
 
