@@ -281,8 +281,11 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
     /// <summary>No answer and none of our clocks fired: the connection failed or the handler's connect timeout did.</summary>
     private static FailureKind Unanswered(Exception exception) => exception switch
     {
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
-            or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError } => FailureKind.Unreachable,
+        HttpRequestException
+        {
+            HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+            or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError
+        } => FailureKind.Unreachable,
         OperationCanceledException => FailureKind.Unreachable,
         _ => FailureKind.InvalidResponse,
     };

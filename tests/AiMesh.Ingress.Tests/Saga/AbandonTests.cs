@@ -24,7 +24,7 @@ public sealed class AbandonTests
 
         await mesh.AssertFinalizedAsync(request.RequestId);
         policy.SetResult();
-        Assert.True(await mesh.Harness.Sent.Any<RequestAuthorized>());
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Harness.Sent.Any<RequestAuthorized>()));
         await mesh.SettleAsync();
         Assert.Empty(mesh.Neighbours.Routes.Snapshot());
         Assert.Empty(mesh.Neighbours.Usage.Snapshot());
@@ -49,7 +49,7 @@ public sealed class AbandonTests
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
         Assert.Equal((CompletionOutcomes.Cancelled, 499, (string?)null, Neighbours.Principal), (usage.Outcome, usage.Status, usage.ErrorCode, usage.PrincipalId));
         prompts.SetResult();
-        Assert.True(await mesh.Harness.Sent.Any<PromptRendered>());
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Harness.Sent.Any<PromptRendered>()));
         await mesh.SettleAsync();
         Assert.Empty(mesh.Neighbours.Routes.Snapshot());
         Assert.Single(mesh.Neighbours.Usage.Snapshot());
@@ -134,7 +134,7 @@ public sealed class AbandonTests
     {
         var endpoint = await mesh.Harness.Bus.GetSendEndpoint(mesh.Instance.Address!);
         await endpoint.Send(new AbandonRequest(requestId));
-        Assert.True(await mesh.Saga.Consumed.Any<AbandonRequest>(x => x.Context.Message.RequestId == requestId));
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Saga.Consumed.Any<AbandonRequest>(x => x.Context.Message.RequestId == requestId)));
     }
 
     private static TaskCompletionSource Gate() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -112,7 +112,7 @@ public sealed class FailureTests
 
         Assert.Equal(503, answer.Status);
         Assert.Equal(("api_error", "policy_unavailable", 1), (answer.Error!.Type, answer.Error.Code, answer.Error.RetryAfterSeconds));
-        Assert.True(await mesh.Saga.Consumed.Any<Fault<AuthorizeRequest>>());
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Saga.Consumed.Any<Fault<AuthorizeRequest>>()));
         Assert.NotEmpty(mesh.Harness.Sent.Select<Fault>());
         await mesh.AssertFinalizedAsync(request.RequestId);
         await mesh.SettleAsync();
@@ -131,7 +131,7 @@ public sealed class FailureTests
         var (_, answer, _) = await SagaHost.ReadAllAsync(relay);
 
         Assert.Equal((503, "prompts_unavailable"), (answer.Status, answer.Error!.Code));
-        Assert.True(await mesh.Saga.Consumed.Any<Fault<RenderPrompt>>());
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Saga.Consumed.Any<Fault<RenderPrompt>>()));
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
         Assert.Equal((CompletionOutcomes.Error, 503, "prompts_unavailable"), (usage.Outcome, usage.Status, usage.ErrorCode));
         await mesh.AssertFinalizedAsync(request.RequestId);
@@ -151,7 +151,7 @@ public sealed class FailureTests
         var (_, answer, _) = await SagaHost.ReadAllAsync(relay);
 
         Assert.Equal((502, "api_error", "router_failed"), (answer.Status, answer.Error!.Type, answer.Error.Code));
-        Assert.True(await mesh.Saga.Consumed.Any<Fault<RouteCompletion>>());
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Saga.Consumed.Any<Fault<RouteCompletion>>()));
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
         Assert.Equal((CompletionOutcomes.Error, 502, "router_failed"), (usage.Outcome, usage.Status, usage.ErrorCode));
         await mesh.AssertFinalizedAsync(request.RequestId);
@@ -166,7 +166,7 @@ public sealed class FailureTests
         var request = SagaHost.Chat() with { AcceptBefore = DateTimeOffset.UtcNow.AddSeconds(-1) };
 
         await mesh.SubmitAsync(request);
-        Assert.True(await mesh.Saga.Consumed.Any<SubmitCompletion>());
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Saga.Consumed.Any<SubmitCompletion>()));
         await mesh.SettleAsync();
 
         Assert.Null(await mesh.Saga.NotExists(request.RequestId, TimeSpan.FromSeconds(30)));
@@ -193,7 +193,7 @@ public sealed class FailureTests
 
         Assert.Equal(200, answer.Status);
         await mesh.AssertFinalizedAsync(request.RequestId);
-        Assert.True(await mesh.Harness.Sent.Any<CompletionFailed>());
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Harness.Sent.Any<CompletionFailed>()));
         await mesh.SettleAsync();
         var usage = Assert.Single(mesh.Neighbours.Usage.Snapshot());
         Assert.Equal(CompletionOutcomes.Ok, usage.Outcome);

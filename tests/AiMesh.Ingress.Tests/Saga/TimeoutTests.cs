@@ -69,7 +69,7 @@ public sealed class TimeoutTests
         var (_, answer, _) = await SagaHost.ReadAllAsync(relay);
 
         Assert.Equal((504, "api_error", "timeout"), (answer.Status, answer.Error!.Type, answer.Error.Code));
-        Assert.True(await mesh.Harness.Published.Any<CompletionAbandoned>(x => x.Context.Message.RequestId == request.RequestId));
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Harness.Published.Any<CompletionAbandoned>(x => x.Context.Message.RequestId == request.RequestId)));
         var abandoned = mesh.Harness.Published.Select<CompletionAbandoned>().Single().Context.Message;
         Assert.Equal("deadline", abandoned.Reason);
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
@@ -93,7 +93,7 @@ public sealed class TimeoutTests
         await mesh.AssertFinalizedAsync(request.RequestId);
 
         late.SetResult();
-        Assert.True(await mesh.Harness.Sent.Any<RequestAuthorized>(x => x.Context.Message.RequestId == request.RequestId));
+        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Harness.Sent.Any<RequestAuthorized>(x => x.Context.Message.RequestId == request.RequestId)));
         await mesh.SettleAsync();
 
         Assert.False(await mesh.Saga.Consumed.Any<RequestAuthorized>());

@@ -154,6 +154,26 @@ internal sealed class SagaHost : IAsyncDisposable
     /// <summary>Waits until the bus has been idle for the harness's quiet period: nothing more is on its way.</summary>
     public async Task SettleAsync() => await Harness.InactivityTask.WaitAsync(Patience);
 
+    /// <summary>
+    /// Asks again until the answer is yes or patience runs out: the harness's <c>Any</c> says no as soon as the bus
+    /// has been quiet for its short inactivity period, which a loaded machine can reach before the message arrives.
+    /// </summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> check)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!await check())
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        return true;
+    }
+
     public static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(Patience);

@@ -44,7 +44,8 @@ public sealed class NonStreamedTests
     {
         await using var mesh = await RouterMesh.StartAsync();
         var request = RouterHost.Chat("""{"model":"text-embedding-3-small","input":["one","two"]}""", stream: false, model: "text-embedding-3-small")
-            with { Api = "embeddings" };
+            with
+        { Api = "embeddings" };
 
         var (routed, failed) = await mesh.Router.RouteAsync(request);
 
