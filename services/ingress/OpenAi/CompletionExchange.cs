@@ -34,6 +34,7 @@ internal sealed class CompletionExchange(
 
     private async Task HandleAsync(HttpContext http, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate)
     {
+        var started = DateTimeOffset.UtcNow;
         var settings = options.Value;
         var (requestId, clientRequestId) = RequestIds.Assign(http);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId, ["ClientRequestId"] = clientRequestId });
@@ -76,7 +77,6 @@ internal sealed class CompletionExchange(
         var relay = relays.Open(requestId);
         try
         {
-            var started = DateTimeOffset.UtcNow;
             var submitted = await SubmitAsync(address, new SubmitCompletion(
                 requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, credential,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
