@@ -214,6 +214,22 @@ public abstract class CoreScenarios<TMesh>(TMesh mesh) : IClassFixture<TMesh>
     }
 
     [Fact]
+    public async Task One_trace_runs_from_the_client_through_the_bus_to_the_provider()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        var request = Sse.Post(Mesh.Ingress, "v1/chat/completions", $$"""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"{{marker}}"}]}""");
+        request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await Mesh.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // The provider call carries the client's trace: ingress → saga → policy → router over the bus, then HTTP.
+        var seen = await Mesh.Mock.Recorder.WaitForAsync(r => r.Body.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.True(seen.Headers.TryGetValue("traceparent", out var upstream), "the provider call carries a traceparent");
+        Assert.Equal(traceId, upstream.Split('-')[1]);
+    }
+
+    [Fact]
     public async Task Named_prompt_is_rendered_before_routing_and_metered_with_its_version()
     {
         var marker = Guid.NewGuid().ToString("N");

@@ -32,6 +32,9 @@ internal static class MeshConfiguration
             "--Prompts:Templates:greeter:Messages:0:Content=Greet {{name}} warmly.",
             "--Router:Timeouts:Idle=00:00:01.500",
             "--Ingress:PolicyTimeout=00:00:05",
+
+            // Telemetry on, as in production (the collector address is closed: spans are dropped, the wiring runs).
+            "--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9",
         };
 
         var deployments = new (string Model, string Spec, string Api)[]
