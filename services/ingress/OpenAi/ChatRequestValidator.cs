@@ -13,35 +13,15 @@ internal static class ChatRequestValidator
 
     public static (ValidatedRequest? Request, ApiError? Error) Validate(byte[] body, int maxDepth)
     {
-        JsonDocument document;
-        try
+        var (document, modelName, opened) = RequestDocument.Open(body, maxDepth);
+        if (opened is not null)
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
-        }
-        catch (JsonException)
-        {
-            return (null, ApiError.Invalid(
-                "The request body is not valid JSON (or nests deeper than " + maxDepth + " levels).", null, "invalid_json"));
+            return (null, opened);
         }
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return (null, ApiError.Invalid("The request body must be a JSON object.", null, "invalid_json"));
-            }
-
-            if (!root.TryGetProperty("model", out var model))
-            {
-                return (null, JsonChecks.Missing("model"));
-            }
-
-            if (model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 } modelName)
-            {
-                return (null, JsonChecks.WrongType("model", "a non-empty string", model));
-            }
-
+            var root = document!.RootElement;
             var hasPrompt = root.TryGetProperty("prompt", out var prompt) && prompt.ValueKind != JsonValueKind.Null;
             if (hasPrompt && prompt.ValueKind != JsonValueKind.Object)
             {
@@ -77,7 +57,7 @@ internal static class ChatRequestValidator
 
             var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
             var user = root.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-            return (new ValidatedRequest("chat.completions", modelName, stream, hasPrompt, user, tags, Encoding.UTF8.GetString(body)), null);
+            return (new ValidatedRequest("chat.completions", modelName!, stream, hasPrompt, user, tags, Encoding.UTF8.GetString(body)), null);
         }
     }
 
