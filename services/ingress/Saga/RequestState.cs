@@ -9,12 +9,6 @@ public sealed class RequestState : SagaStateMachineInstance
 
     public string CurrentState { get; set; } = "";
 
-    public Guid? AuthorizationRequestId { get; set; }
-
-    public Guid? PromptRequestId { get; set; }
-
-    public Guid? RoutingRequestId { get; set; }
-
     public Uri? ReplyAddress { get; set; }
 
     public string Api { get; set; } = "";

@@ -27,9 +27,11 @@ public sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
             e.OnMissingInstance(m => m.Discard());
         });
 
-        // Answers that arrive after the saga ended (client gone, timeout taken) are dropped, never faulted:
+        // A saga has one call out at a time, so each request's id is the saga's CorrelationId: answers correlate by id,
+        // the in-memory repository's fast path (a request-id property would make every answer a query, compiled per
+        // message). Answers that arrive after the saga ended (client gone, timeout taken) are dropped, never faulted:
         // the instance endpoint is temporary and must not grow an error queue.
-        Request(() => Authorization, s => s.AuthorizationRequestId, r =>
+        Request(() => Authorization, r =>
         {
             r.ServiceAddress = Endpoints.PolicyAddress;
             r.Timeout = timeouts.PolicyTimeout;
@@ -38,7 +40,7 @@ public sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
             r.Faulted = c => c.OnMissingInstance(m => m.Discard());
             r.TimeoutExpired = c => c.OnMissingInstance(m => m.Discard());
         });
-        Request(() => PromptRendering, s => s.PromptRequestId, r =>
+        Request(() => PromptRendering, r =>
         {
             r.ServiceAddress = Endpoints.PromptsAddress;
             r.Timeout = timeouts.PromptsTimeout;
@@ -47,7 +49,7 @@ public sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
             r.Faulted = c => c.OnMissingInstance(m => m.Discard());
             r.TimeoutExpired = c => c.OnMissingInstance(m => m.Discard());
         });
-        Request(() => Routing, s => s.RoutingRequestId, r =>
+        Request(() => Routing, r =>
         {
             r.ServiceAddress = Endpoints.RouterAddress;
             r.Timeout = timeouts.RequestTimeout + timeouts.RouterGrace;
