@@ -13,39 +13,21 @@ internal static class ChatRequestReader
     public static bool TryRead(ReadOnlyMemory<byte> body, out ChatRequest request, out OpenAiError? error)
     {
         request = null!;
-        JsonDocument document;
-        try
+        if (!RequestJson.TryOpen(body, out var document, out var modelName, out error))
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
-            error = OpenAiError.UnparsableBody();
             return false;
         }
 
         using (document)
         {
-            return TryRead(document.RootElement, out request, out error);
+            return TryRead(document.RootElement, modelName, out request, out error);
         }
     }
 
-    private static bool TryRead(JsonElement root, out ChatRequest request, out OpenAiError? error)
+    private static bool TryRead(JsonElement root, string modelName, out ChatRequest request, out OpenAiError? error)
     {
         request = null!;
         error = null;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            error = OpenAiError.BadRequest("The request body must be a JSON object.");
-            return false;
-        }
-
-        if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 } modelName)
-        {
-            error = OpenAiError.MissingParameter("model");
-            return false;
-        }
-
         if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
         {
             error = OpenAiError.MissingParameter("messages");

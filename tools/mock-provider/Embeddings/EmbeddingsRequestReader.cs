@@ -17,39 +17,21 @@ internal static class EmbeddingsRequestReader
     public static bool TryRead(ReadOnlyMemory<byte> body, out EmbeddingsRequest request, out OpenAiError? error)
     {
         request = null!;
-        JsonDocument document;
-        try
+        if (!RequestJson.TryOpen(body, out var document, out var modelName, out error))
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
-            error = OpenAiError.UnparsableBody();
             return false;
         }
 
         using (document)
         {
-            return TryRead(document.RootElement, out request, out error);
+            return TryRead(document.RootElement, modelName, out request, out error);
         }
     }
 
-    private static bool TryRead(JsonElement root, out EmbeddingsRequest request, out OpenAiError? error)
+    private static bool TryRead(JsonElement root, string modelName, out EmbeddingsRequest request, out OpenAiError? error)
     {
         request = null!;
         error = null;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            error = OpenAiError.BadRequest("The request body must be a JSON object.");
-            return false;
-        }
-
-        if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 } modelName)
-        {
-            error = OpenAiError.MissingParameter("model");
-            return false;
-        }
-
         if (!root.TryGetProperty("input", out var input) || input.ValueKind == JsonValueKind.Null)
         {
             error = OpenAiError.MissingParameter("input");
