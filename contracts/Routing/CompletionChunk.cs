@@ -5,4 +5,5 @@ namespace AiMesh.Contracts.Routing;
 /// the client. <paramref name="Sequence"/> starts at 0 and has no gaps, so the ingress can restore order.
 /// </summary>
 /// <param name="Data">The event's <c>data:</c> payload (one OpenAI chunk as JSON).</param>
-public sealed record CompletionChunk(Guid RequestId, int Sequence, string Data);
+/// <param name="DroppedParameters">On the first chunk only: request fields the deployment dropped, so the ingress can say so in a header before the stream starts. Added after v1.</param>
+public sealed record CompletionChunk(Guid RequestId, int Sequence, string Data, IReadOnlyList<string>? DroppedParameters = null);

@@ -4,6 +4,7 @@ namespace AiMesh.Contracts.Routing;
 /// <param name="Body">The answer JSON for a call that was not streamed; null when streamed.</param>
 /// <param name="ChunkCount">How many <see cref="CompletionChunk"/> messages were sent (0 when not streamed).</param>
 /// <param name="Attempts">Provider calls made, the successful one included.</param>
+/// <param name="DroppedParameters">Request fields the provider cannot honour that the deployment is configured to drop; the ingress reports them in a warning header. Added after v1.</param>
 public sealed record CompletionRouted(
     Guid RequestId,
     int Status,
@@ -13,4 +14,5 @@ public sealed record CompletionRouted(
     string Provider,
     int Attempts,
     TokenUsage? Usage,
-    double? FirstByteMs);
+    double? FirstByteMs,
+    IReadOnlyList<string>? DroppedParameters = null);

@@ -30,6 +30,13 @@ internal sealed class DeploymentOptions
     /// <summary>The OpenAI surfaces served: <c>chat.completions</c>, <c>embeddings</c>.</summary>
     public IList<string> Api { get; } = [];
 
+    /// <summary>
+    /// What to do with a request field the provider cannot honour: <c>reject</c> (the default: a 400
+    /// <c>unsupported_parameter</c> naming it, nothing sent upstream) or <c>drop</c> (sent without it, and the
+    /// client told in the <c>x-aimesh-dropped-params</c> header).
+    /// </summary>
+    public string? UnsupportedParameters { get; set; }
+
     /// <summary>The <c>owned_by</c> of the model listing; the provider name when absent.</summary>
     public string? OwnedBy { get; set; }
 

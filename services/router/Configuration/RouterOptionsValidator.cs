@@ -59,6 +59,11 @@ internal sealed partial class RouterOptionsValidator(IConfiguration configuratio
         }
 
         CheckBaseUrl(errors, at, deployment.BaseUrl);
+        if (Deployments.DeploymentCatalog.ParsePolicy(deployment.UnsupportedParameters) is null)
+        {
+            errors.Add($"{at}: UnsupportedParameters must be 'reject' or 'drop'.");
+        }
+
         var adapter = string.IsNullOrWhiteSpace(deployment.Provider) ? null : adapters.Find(deployment.Provider);
         if (adapter is null)
         {

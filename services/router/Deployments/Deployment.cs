@@ -3,6 +3,7 @@ namespace AiMesh.Router.Deployments;
 /// <summary>A validated deployment, resolved from configuration once at start (its key read from the environment).</summary>
 /// <param name="BaseUrl">Ends with a slash, so relative API paths append to it.</param>
 /// <param name="ApiKey">Null when the deployment sends no credentials.</param>
+/// <param name="UnsupportedParameters">What to do with request fields the provider cannot honour.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -13,4 +14,5 @@ internal sealed record Deployment(
     IReadOnlyDictionary<string, string> Headers,
     IReadOnlyList<string> Api,
     string OwnedBy,
-    long Created);
+    long Created,
+    UnsupportedParameterPolicy UnsupportedParameters = UnsupportedParameterPolicy.Reject);

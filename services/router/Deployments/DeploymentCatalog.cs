@@ -60,6 +60,15 @@ internal sealed class DeploymentCatalog
             new Dictionary<string, string>(source.Headers, StringComparer.OrdinalIgnoreCase),
             source.Api.ToArray(),
             string.IsNullOrWhiteSpace(source.OwnedBy) ? source.Provider! : source.OwnedBy,
-            (source.Created ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds());
+            (source.Created ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds(),
+            ParsePolicy(source.UnsupportedParameters) ?? UnsupportedParameterPolicy.Reject);
     }
+
+    /// <summary>Also used by the validator: null for a value that is neither <c>reject</c> nor <c>drop</c>.</summary>
+    internal static UnsupportedParameterPolicy? ParsePolicy(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "REJECT" => UnsupportedParameterPolicy.Reject,
+        "DROP" => UnsupportedParameterPolicy.Drop,
+        _ => null,
+    };
 }

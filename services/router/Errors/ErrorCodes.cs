@@ -21,4 +21,8 @@ internal static class ErrorCodes
     public const string ClientCancelled = "client_cancelled";
     public const string DeadlineExceeded = "deadline_exceeded";
     public const string RouterStopping = "router_stopping";
+    public const string UpstreamOverloaded = "upstream_overloaded";
+    public const string ContextLengthExceeded = "context_length_exceeded";
+    public const string ContentFilter = "content_filter";
+    public const string UnsupportedParameter = "unsupported_parameter";
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Deployments;
+using AiMesh.Router.Providers;
 using AiMesh.Router.Transport;
 
 namespace AiMesh.Router.Errors;
@@ -68,6 +69,11 @@ internal static partial class FailureMapper
         ArgumentNullException.ThrowIfNull(failure);
         ArgumentNullException.ThrowIfNull(deployment);
         var name = deployment.Name;
+        if (failure.Kind is FailureKind.UpstreamStatus or FailureKind.StreamError && DescribeKind(failure, deployment) is { } recognized)
+        {
+            return recognized;
+        }
+
         return failure.Kind switch
         {
             FailureKind.UpstreamStatus => DescribeStatus(failure, deployment),
@@ -87,8 +93,36 @@ internal static partial class FailureMapper
             FailureKind.Cancelled => Error(499, ErrorCodes.ClientCancelled, "The request was cancelled before the answer was complete.", CompletionOutcomes.Cancelled),
             FailureKind.TotalTimeout => Error(504, ErrorCodes.UpstreamTimeout,
                 $"The provider of deployment '{name}' did not complete the answer within the router's time limit.", CompletionOutcomes.TimedOut),
+            FailureKind.UnsupportedParameter => new FailureDescription(400, ErrorTypes.InvalidRequest, ErrorCodes.UnsupportedParameter,
+                $"The model '{Shorten(deployment.Model)}' does not support the parameter '{Shorten(failure.Error?.Param ?? "")}'.",
+                CompletionOutcomes.Error, SafeToken(failure.Error?.Param)),
             FailureKind.DeadlineExceeded => Error(504, ErrorCodes.DeadlineExceeded, "The request's deadline passed before the answer was complete.", CompletionOutcomes.TimedOut),
             _ => throw new ArgumentOutOfRangeException(nameof(failure), failure.Kind, "Unknown failure kind."),
+        };
+    }
+
+    /// <summary>Errors the adapter recognized: the same client-facing error whichever provider said it.</summary>
+    private static FailureDescription? DescribeKind(ProviderFailure failure, Deployment deployment)
+    {
+        var name = deployment.Name;
+        var truncatedOutcome = failure.Kind == FailureKind.StreamError ? CompletionOutcomes.Truncated : CompletionOutcomes.Error;
+        return failure.Error?.Kind switch
+        {
+            UpstreamErrorKind.AuthenticationFailed => Error(502, ErrorCodes.UpstreamAuthFailed, $"The provider rejected the credentials of deployment '{name}'."),
+            UpstreamErrorKind.RateLimited => new FailureDescription(429, ErrorTypes.RateLimit, ErrorCodes.RateLimitExceeded,
+                ProviderText(failure, deployment) ?? $"The provider of deployment '{name}' is limiting requests; retry later.", truncatedOutcome,
+                RetryAfterSeconds: failure.RetryAfterSeconds),
+            UpstreamErrorKind.Overloaded => new FailureDescription(503, ErrorTypes.Api, ErrorCodes.UpstreamOverloaded,
+                $"The provider of deployment '{name}' is overloaded; retry later.", truncatedOutcome, RetryAfterSeconds: failure.RetryAfterSeconds),
+            UpstreamErrorKind.ContextLengthExceeded => new FailureDescription(400, ErrorTypes.InvalidRequest, ErrorCodes.ContextLengthExceeded,
+                ProviderText(failure, deployment) ?? "The messages and the requested output do not fit the model's context length.", CompletionOutcomes.Error, "messages"),
+            UpstreamErrorKind.ContentFiltered => new FailureDescription(400, ErrorTypes.InvalidRequest, ErrorCodes.ContentFilter,
+                $"The provider of deployment '{name}' blocked the request or its answer under its content policy.", truncatedOutcome),
+            UpstreamErrorKind.InvalidRequest when failure.UpstreamStatus is >= 400 and < 500 and not (401 or 403 or 429) => new FailureDescription(
+                failure.UpstreamStatus.Value, ErrorTypes.InvalidRequest, SafeToken(failure.Error.Code) ?? DefaultCode(failure.UpstreamStatus.Value),
+                ProviderText(failure, deployment) ?? $"The provider of deployment '{name}' refused the request ({failure.UpstreamStatus}).",
+                CompletionOutcomes.Error, SafeToken(failure.Error.Param)),
+            _ => null,
         };
     }
 

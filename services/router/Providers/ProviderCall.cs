@@ -22,4 +22,12 @@ internal sealed class ProviderCall
 
     /// <summary>Whether the client itself asked for the usage chunk (<c>stream_options.include_usage</c>).</summary>
     public required bool ClientIncludeUsage { get; init; }
+
+    /// <summary>
+    /// Request fields the provider cannot honour, by their OpenAI names (<c>logprobs</c>, <c>n</c>…). The adapter
+    /// adds each one it leaves out of the upstream request, in <see cref="IProviderAdapter.BuildRequest"/>; the
+    /// transport then refuses the call or sends it without them, as the deployment's
+    /// <see cref="Deployments.Deployment.UnsupportedParameters"/> says. Never silently changed.
+    /// </summary>
+    public List<string> Unsupported { get; } = [];
 }

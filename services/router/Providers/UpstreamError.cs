@@ -5,7 +5,8 @@ namespace AiMesh.Router.Providers;
 /// reaches a client only through <see cref="Errors.FailureMapper"/>, which redacts it. A class, not a record,
 /// so that no generated <c>ToString</c> prints the raw text.
 /// </summary>
-internal sealed class UpstreamError(string? message, string? code, string? param)
+/// <param name="kind">What the adapter recognized the error as; <see cref="UpstreamErrorKind.Unknown"/> lets the status decide.</param>
+internal sealed class UpstreamError(string? message, string? code, string? param, UpstreamErrorKind kind = UpstreamErrorKind.Unknown)
 {
     public static readonly UpstreamError None = new(null, null, null);
 
@@ -14,4 +15,6 @@ internal sealed class UpstreamError(string? message, string? code, string? param
     public string? Code { get; } = code;
 
     public string? Param { get; } = param;
+
+    public UpstreamErrorKind Kind { get; } = kind;
 }

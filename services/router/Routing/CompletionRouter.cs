@@ -73,7 +73,7 @@ internal sealed class CompletionRouter(
         {
             var routed = new CompletionRouted(
                 request.RequestId, 200, outcome.Body, outcome.ChunkCount, deployment.Name, deployment.Provider,
-                outcome.Attempts, outcome.Usage, outcome.FirstByteMs);
+                outcome.Attempts, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call));
             activity.Succeeded(routed);
             logger.RouteSucceeded(request.RequestId, deployment.Name, routed.Status, routed.ChunkCount, routed.FirstByteMs, durationMs);
             return routed;

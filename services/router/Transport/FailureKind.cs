@@ -35,4 +35,7 @@ internal enum FailureKind
 
     /// <summary>The request's deadline passed (it is the tighter of the two limits).</summary>
     DeadlineExceeded,
+
+    /// <summary>The request uses a field the provider cannot honour and the deployment rejects such requests; nothing was sent.</summary>
+    UnsupportedParameter,
 }

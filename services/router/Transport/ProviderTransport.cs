@@ -1,6 +1,7 @@
 using System.Buffers;
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Configuration;
+using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Telemetry;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,11 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         using var clock = new CallClock(options.Value.Timeouts, untilDeadline, time, abandoned);
         var started = time.GetTimestamp();
         using var request = adapter.BuildRequest(call);
+        if (call.Unsupported.Count > 0 && call.Deployment.UnsupportedParameters == UnsupportedParameterPolicy.Reject)
+        {
+            return new CallOutcome { Failure = new ProviderFailure(FailureKind.UnsupportedParameter, Error: new UpstreamError(null, null, call.Unsupported[0])) };
+        }
+
         HttpResponseMessage response;
         try
         {
@@ -179,7 +185,7 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                             case StreamStepKind.Forward:
                                 try
                                 {
-                                    await chunks.SendAsync(new CompletionChunk(call.RequestId, progress.ChunkCount, step.Chunk!), clock.SendToken);
+                                    await chunks.SendAsync(new CompletionChunk(call.RequestId, progress.ChunkCount, step.Chunk!, progress.ChunkCount == 0 ? Dropped(call) : null), clock.SendToken);
                                 }
                                 catch (OperationCanceledException) when (clock.Fired)
                                 {
@@ -205,6 +211,10 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>The fields sent without, for the client's warning header; null when none.</summary>
+    internal static IReadOnlyList<string>? Dropped(ProviderCall call) =>
+        call.Unsupported.Count > 0 && call.Deployment.UnsupportedParameters == UnsupportedParameterPolicy.Drop ? call.Unsupported.ToArray() : null;
 
     /// <summary>Reads until at least one event is complete. Failures come back as values, so a send error is never mistaken for a provider's.</summary>
     private async Task<FailureKind?> ReadEventsAsync(

@@ -35,7 +35,52 @@ public sealed class FailureMapperTests
         { "Cancelled", null, true, 499, "api_error", "client_cancelled", "client_cancelled" },
         { "TotalTimeout", null, true, 504, "api_error", "upstream_timeout", "timed_out" },
         { "DeadlineExceeded", null, false, 504, "api_error", "deadline_exceeded", "timed_out" },
+        { "UnsupportedParameter", null, false, 400, "invalid_request_error", "unsupported_parameter", "error" },
     };
+
+    public static TheoryData<string, string, int, int, string, string, string> Kinds => new()
+    {
+        // adapter's kind, failure kind, upstream status → status, type, code, outcome
+        { "RateLimited", "UpstreamStatus", 400, 429, "rate_limit_error", "rate_limit_exceeded", "error" },
+        { "RateLimited", "StreamError", 200, 429, "rate_limit_error", "rate_limit_exceeded", "truncated" },
+        { "Overloaded", "UpstreamStatus", 529, 503, "api_error", "upstream_overloaded", "error" },
+        { "Overloaded", "StreamError", 200, 503, "api_error", "upstream_overloaded", "truncated" },
+        { "ContextLengthExceeded", "UpstreamStatus", 400, 400, "invalid_request_error", "context_length_exceeded", "error" },
+        { "ContentFiltered", "UpstreamStatus", 400, 400, "invalid_request_error", "content_filter", "error" },
+        { "ContentFiltered", "StreamError", 200, 400, "invalid_request_error", "content_filter", "truncated" },
+        { "AuthenticationFailed", "UpstreamStatus", 400, 502, "api_error", "upstream_auth_failed", "error" },
+        { "InvalidRequest", "UpstreamStatus", 422, 422, "invalid_request_error", "bad_field", "error" },
+        // A kind that contradicts the status class falls back to the status table.
+        { "InvalidRequest", "UpstreamStatus", 500, 500, "api_error", "upstream_error", "error" },
+        { "Unknown", "UpstreamStatus", 503, 503, "api_error", "upstream_error", "error" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Maps_an_error_the_adapter_recognized_the_same_for_every_provider(string errorKind, string kind, int upstream, int status, string type, string code, string outcome)
+    {
+        var error = new UpstreamError("said by the provider", "bad_field", "temperature", Enum.Parse<UpstreamErrorKind>(errorKind));
+        var description = FailureMapper.Describe(new ProviderFailure(Enum.Parse<FailureKind>(kind), upstream, error, 9), TestDeployments.Create(), stream: true);
+        Assert.Equal((status, type, code, outcome), (description.Status, description.Type, description.Code, description.Outcome));
+    }
+
+    [Fact]
+    public void Names_the_unsupported_parameter()
+    {
+        var failure = new ProviderFailure(FailureKind.UnsupportedParameter, Error: new UpstreamError(null, null, "logprobs"));
+        var description = FailureMapper.Describe(failure, TestDeployments.Create(), false);
+        Assert.Equal("logprobs", description.Param);
+        Assert.Contains("'logprobs'", description.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_overloaded_provider_keeps_its_retry_after_and_hides_its_text()
+    {
+        var error = new UpstreamError("Overloaded (request id req_123)", "overloaded_error", null, UpstreamErrorKind.Overloaded);
+        var description = FailureMapper.Describe(new ProviderFailure(FailureKind.UpstreamStatus, 529, error, 4), TestDeployments.Create(), false);
+        Assert.Equal((503, 4), (description.Status, description.RetryAfterSeconds));
+        Assert.DoesNotContain("req_123", description.Message, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(Table))]
