@@ -23,4 +23,7 @@ internal static partial class IngressLog
 
     [LoggerMessage(1005, LogLevel.Error, "A scheduled {MessageType} could not be sent")]
     public static partial void ScheduledSendFailed(ILogger logger, string messageType, Exception exception);
+
+    [LoggerMessage(1008, LogLevel.Debug, "The saga did not take a {MessageType}")]
+    public static partial void DeliveryFailed(ILogger logger, string messageType, Exception exception);
 }

@@ -28,6 +28,7 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddSingleton<BusHealth>();
         builder.Services.AddSingleton<InProcessScheduleMessageProvider>();
         builder.Services.AddSingleton<ResponseRelays>();
+        builder.Services.AddSingleton<SagaInbox>();
         builder.Services.AddSingleton<CompletionExchange>();
         builder.Services.AddScoped<ModelsEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<InstanceReadyCheck>("ingress-instance", tags: ["ready"]);
@@ -50,7 +51,6 @@ public sealed class IngressModule : IMeshModule
     {
         bus.AddRequestSaga();
         bus.AddConsumer<CompletionChunkConsumer, InstanceConsumerDefinition<CompletionChunkConsumer>>();
-        bus.AddConsumer<CompletionAnsweredConsumer, InstanceConsumerDefinition<CompletionAnsweredConsumer>>();
         bus.AddRequestClient<AuthorizeRequest>(Endpoints.PolicyAddress, RequestTimeout.After(s: 3));
         bus.AddRequestClient<ListModels>(Endpoints.RouterAddress, RequestTimeout.After(s: 3));
         bus.AddReceiveEndpointObserver<InstanceEndpointObserver>();

@@ -19,6 +19,7 @@ internal sealed class CompletionExchange(
     IngressInstance instance,
     BusHealth busHealth,
     ResponseRelays relays,
+    SagaInbox inbox,
     IBus bus,
     IOptions<IngressOptions> options,
     ILogger<CompletionExchange> logger)
@@ -77,7 +78,7 @@ internal sealed class CompletionExchange(
         var relay = relays.Open(requestId);
         try
         {
-            var submitted = await SubmitAsync(address, new SubmitCompletion(
+            var submitted = await SubmitAsync(new SubmitCompletion(
                 requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, credential,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
                 started + settings.SubmitTimeout));
@@ -96,35 +97,39 @@ internal sealed class CompletionExchange(
         }
     }
 
-    private async Task<bool> SubmitAsync(Uri address, SubmitCompletion message)
+    /// <summary>
+    /// Starts the saga in process; its first step sends to policy. If that send fails or does not finish within
+    /// <see cref="IngressOptions.SubmitTimeout"/> (bounded by <c>WaitAsync</c>: while MassTransit reconnects to a lost
+    /// broker a send can outlive its cancellation token), the client is told 503 and the saga is abandoned, so a send
+    /// that completes late starts nothing anyone waits for.
+    /// </summary>
+    private async Task<bool> SubmitAsync(SubmitCompletion message)
     {
-        if (await TrySendAsync(address, message))
+        if (await TryDeliverAsync(message))
         {
             return true;
         }
 
         IngressLog.SubmitTimedOut(logger, message.RequestId);
+        await TryDeliverAsync(new AbandonRequest(message.RequestId));
         return false;
     }
 
-    /// <summary>
-    /// Sends within <see cref="IngressOptions.SubmitTimeout"/>. The wait is bounded by <c>WaitAsync</c>, not only by the
-    /// token: while MassTransit reconnects to a lost broker a send can outlive its cancellation token.
-    /// </summary>
-    private async Task<bool> TrySendAsync<T>(Uri address, T message)
+    private async Task<bool> TryDeliverAsync<T>(T message)
         where T : class
     {
         var limit = options.Value.SubmitTimeout;
         using var timeout = new CancellationTokenSource(limit);
         try
         {
-            var endpoint = await bus.GetSendEndpoint(address).WaitAsync(limit);
-            await endpoint.Send(message, timeout.Token).WaitAsync(limit);
+            await inbox.DeliverAsync(message, timeout.Token).WaitAsync(limit);
             return true;
         }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
+        catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
         {
+            // A send the broker refused, a send that did not finish in time: the bus is not serving.
             busHealth.SendFailed();
+            IngressLog.DeliveryFailed(logger, typeof(T).Name, ex);
             return false;
         }
     }
@@ -162,7 +167,7 @@ internal sealed class CompletionExchange(
                     {
                         IngressLog.ExchangeGaveUp(logger, relay.RequestId, lost.Code!);
                         await FinishAsync(http, relay.RequestId, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, aborted);
-                        await AbandonAsync(relay.RequestId, address);
+                        await AbandonAsync(relay.RequestId);
                         return;
                     }
 
@@ -187,11 +192,11 @@ internal sealed class CompletionExchange(
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            await AbandonAsync(relay.RequestId, address);
+            await AbandonAsync(relay.RequestId);
         }
         catch (IOException) when (aborted.IsCancellationRequested)
         {
-            await AbandonAsync(relay.RequestId, address);
+            await AbandonAsync(relay.RequestId);
         }
         finally
         {
@@ -276,7 +281,7 @@ internal sealed class CompletionExchange(
         await response.Body.FlushAsync(aborted);
     }
 
-    private async Task AbandonAsync(Guid requestId, Uri address)
+    private async Task AbandonAsync(Guid requestId)
     {
         IngressLog.ClientLeft(logger, requestId);
         var limit = options.Value.SubmitTimeout;
@@ -290,6 +295,6 @@ internal sealed class CompletionExchange(
             IngressLog.SubmitTimedOut(logger, requestId);
         }
 
-        await TrySendAsync(address, new AbandonRequest(requestId));
+        await TryDeliverAsync(new AbandonRequest(requestId));
     }
 }

@@ -9,6 +9,7 @@ public sealed class RequestState : SagaStateMachineInstance
 
     public string CurrentState { get; set; } = "";
 
+    /// <summary>This instance's endpoint: where routers stream the request's chunks.</summary>
     public Uri? ReplyAddress { get; set; }
 
     public string Api { get; set; } = "";

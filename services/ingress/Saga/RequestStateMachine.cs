@@ -3,6 +3,7 @@ using AiMesh.Contracts.Metering;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Prompts;
 using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.Relay;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -13,9 +14,9 @@ namespace AiMesh.Ingress.Saga;
 /// the provider call → answer to the HTTP exchange → usage record to metering. Every call out is a request with
 /// a timeout; every ending answers the client and, once the request was admitted, records its usage exactly once.
 /// </summary>
-public sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
+internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
 {
-    public RequestStateMachine(IOptions<IngressOptions> options)
+    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays)
     {
         var timeouts = options.Value;
         InstanceState(x => x.CurrentState);
@@ -83,14 +84,14 @@ public sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
                         .Request(Routing, c => RouteOf(c.Saga))
                         .TransitionTo(Routing.Pending)),
             When(Authorization.Completed2)
-                .SendAsync(c => c.Saga.ReplyAddress!, c => Task.FromResult(Fail(c.Saga, c.Message.Status,
-                    new AnswerError(TypeFor(c.Message.Status), c.Message.Code, c.Message.Message, null, c.Message.RetryAfterSeconds))))
+                .Answer(relays, c => Fail(c.Saga, c.Message.Status,
+                    new AnswerError(TypeFor(c.Message.Status), c.Message.Code, c.Message.Message, null, c.Message.RetryAfterSeconds)))
                 .Finalize(),
             When(Authorization.Faulted)
-                .Send(c => c.Saga.ReplyAddress!, c => Unavailable(c.Saga, "policy_unavailable"))
+                .Answer(relays, c => Unavailable(c.Saga, "policy_unavailable"))
                 .Finalize(),
             When(Authorization.TimeoutExpired)
-                .Send(c => c.Saga.ReplyAddress!, c => Unavailable(c.Saga, "policy_unavailable"))
+                .Answer(relays, c => Unavailable(c.Saga, "policy_unavailable"))
                 .Finalize(),
             When(Abandoned).Finalize());
 
@@ -105,16 +106,16 @@ public sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
                 .Request(Routing, c => RouteOf(c.Saga))
                 .TransitionTo(Routing.Pending),
             When(PromptRendering.Completed2)
-                .Send(c => c.Saga.ReplyAddress!, c => Fail(c.Saga, c.Message.Status,
+                .Answer(relays, c => Fail(c.Saga, c.Message.Status,
                     new AnswerError("invalid_request_error", c.Message.Code, c.Message.Message, c.Message.Param, null)))
                 .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, c.Message.Status, c.Message.Code))
                 .Finalize(),
             When(PromptRendering.Faulted)
-                .Send(c => c.Saga.ReplyAddress!, c => Unavailable(c.Saga, "prompts_unavailable"))
+                .Answer(relays, c => Unavailable(c.Saga, "prompts_unavailable"))
                 .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
                 .Finalize(),
             When(PromptRendering.TimeoutExpired)
-                .Send(c => c.Saga.ReplyAddress!, c => Unavailable(c.Saga, "prompts_unavailable"))
+                .Answer(relays, c => Unavailable(c.Saga, "prompts_unavailable"))
                 .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
                 .Finalize(),
             When(Abandoned)
@@ -123,24 +124,24 @@ public sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
 
         During(Routing.Pending,
             When(Routing.Completed)
-                .Send(c => c.Saga.ReplyAddress!, c => new CompletionAnswered(
+                .Answer(relays, c => new CompletionAnswered(
                     c.Saga.CorrelationId, c.Message.Status, c.Message.Body, c.Message.ChunkCount, null, c.Message.Deployment, c.Message.Usage))
                 .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, c.Message))
                 .Finalize(),
             When(Routing.Completed2)
-                .Send(c => c.Saga.ReplyAddress!, c => new CompletionAnswered(
+                .Answer(relays, c => new CompletionAnswered(
                     c.Saga.CorrelationId, c.Message.Status, null, c.Message.ChunkCount,
                     new AnswerError(c.Message.Type, c.Message.Code, c.Message.Message, c.Message.Param, c.Message.RetryAfterSeconds),
                     c.Message.Deployment, c.Message.Usage))
                 .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, c.Message))
                 .Finalize(),
             When(Routing.Faulted)
-                .Send(c => c.Saga.ReplyAddress!, c => Fail(c.Saga, 502, new AnswerError("api_error", "router_failed", "The router failed to serve the request.", null, null)))
+                .Answer(relays, c => Fail(c.Saga, 502, new AnswerError("api_error", "router_failed", "The router failed to serve the request.", null, null)))
                 .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, 502, "router_failed"))
                 .Finalize(),
             When(Routing.TimeoutExpired)
                 .Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "deadline"))
-                .Send(c => c.Saga.ReplyAddress!, c => Fail(c.Saga, 504, new AnswerError("api_error", "timeout", "The request did not finish before its deadline.", null, null)))
+                .Answer(relays, c => Fail(c.Saga, 504, new AnswerError("api_error", "timeout", "The request did not finish before its deadline.", null, null)))
                 .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.TimedOut, 504, "timeout"))
                 .Finalize(),
 

@@ -2,7 +2,6 @@ using AiMesh.Contracts.Metering;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Prompts;
 using AiMesh.Contracts.Routing;
-using AiMesh.Ingress.Saga;
 using AiMesh.Ingress.Tests.Support;
 using MassTransit;
 
@@ -18,9 +17,9 @@ public sealed class AbandonTests
         mesh.Neighbours.Policy = Neighbours.After<AuthorizeRequest>(policy.Task, Neighbours.Authorize);
         var request = SagaHost.Chat();
 
-        await mesh.SubmitAsync(request);
+        var relay = await mesh.SubmitAsync(request);
         await mesh.AssertStateAsync(request.RequestId, m => m.Authorization.Pending);
-        await AbandonAsync(mesh, request.RequestId);
+        await mesh.AbandonAsync(request.RequestId);
 
         await mesh.AssertFinalizedAsync(request.RequestId);
         policy.SetResult();
@@ -28,7 +27,7 @@ public sealed class AbandonTests
         await mesh.SettleAsync();
         Assert.Empty(mesh.Neighbours.Routes.Snapshot());
         Assert.Empty(mesh.Neighbours.Usage.Snapshot());
-        Assert.Empty(mesh.Harness.Sent.Select<CompletionAnswered>());
+        await SagaHost.AssertNothingMoreAsync(relay);
         Assert.Empty(mesh.Harness.Published.Select<Fault<RequestAuthorized>>());
         Assert.Empty(mesh.Harness.Published.Select<Fault>());
     }
@@ -41,9 +40,9 @@ public sealed class AbandonTests
         mesh.Neighbours.Prompts = Neighbours.After<RenderPrompt>(prompts.Task, Neighbours.Render);
         var request = SagaHost.Chat(body: """{"model":"gpt-4o-mini","prompt":{"id":"greeting"}}""", hasPrompt: true);
 
-        await mesh.SubmitAsync(request);
+        var relay = await mesh.SubmitAsync(request);
         await mesh.AssertStateAsync(request.RequestId, m => m.PromptRendering.Pending);
-        await AbandonAsync(mesh, request.RequestId);
+        await mesh.AbandonAsync(request.RequestId);
 
         await mesh.AssertFinalizedAsync(request.RequestId);
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
@@ -53,7 +52,7 @@ public sealed class AbandonTests
         await mesh.SettleAsync();
         Assert.Empty(mesh.Neighbours.Routes.Snapshot());
         Assert.Single(mesh.Neighbours.Usage.Snapshot());
-        Assert.Empty(mesh.Harness.Sent.Select<CompletionAnswered>());
+        await SagaHost.AssertNothingMoreAsync(relay);
     }
 
     [Fact]
@@ -68,7 +67,7 @@ public sealed class AbandonTests
 
         var relay = await mesh.SubmitAsync(request);
         await mesh.AssertStateAsync(request.RequestId, m => m.Routing.Pending);
-        await AbandonAsync(mesh, request.RequestId);
+        await mesh.AbandonAsync(request.RequestId);
 
         // Still waiting: the router holds the provider call and will report what it cost.
         await mesh.AssertStateAsync(request.RequestId, m => m.Routing.Pending);
@@ -91,11 +90,9 @@ public sealed class AbandonTests
         await using var mesh = await SagaHost.StartAsync();
         var unknown = Guid.NewGuid();
 
-        var endpoint = await mesh.Harness.Bus.GetSendEndpoint(mesh.Instance.Address!);
-        await endpoint.Send(new AbandonRequest(unknown));
+        await mesh.AbandonAsync(unknown);
         await mesh.SettleAsync();
 
-        Assert.False(await mesh.Saga.Consumed.Any<AbandonRequest>());
         Assert.Empty(mesh.Saga.Created.Select(x => x.CorrelationId == unknown));
         Assert.Empty(mesh.Harness.Published.Select<Fault>());
     }
@@ -128,13 +125,6 @@ public sealed class AbandonTests
         }
 
         Assert.Equal(20, mesh.Harness.Sent.Select<RecordUsage>().Count());
-    }
-
-    private static async Task AbandonAsync(SagaHost mesh, Guid requestId)
-    {
-        var endpoint = await mesh.Harness.Bus.GetSendEndpoint(mesh.Instance.Address!);
-        await endpoint.Send(new AbandonRequest(requestId));
-        Assert.True(await SagaHost.EventuallyAsync(() => mesh.Saga.Consumed.Any<AbandonRequest>(x => x.Context.Message.RequestId == requestId)));
     }
 
     private static TaskCompletionSource Gate() => new(TaskCreationOptions.RunContinuationsAsynchronously);

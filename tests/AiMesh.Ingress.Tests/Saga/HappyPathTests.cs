@@ -3,7 +3,6 @@ using AiMesh.Contracts.Metering;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Prompts;
 using AiMesh.Contracts.Routing;
-using AiMesh.Ingress.Saga;
 using AiMesh.Ingress.Tests.Support;
 
 namespace AiMesh.Ingress.Tests.Saga;
@@ -52,8 +51,8 @@ public sealed class HappyPathTests
         await mesh.AssertFinalizedAsync(request.RequestId);
         await mesh.SettleAsync();
         Assert.Single(mesh.Neighbours.Usage.Snapshot());
-        var answered = Assert.Single(mesh.Harness.Sent.Select<CompletionAnswered>());
-        Assert.Equal(mesh.Instance.Address, answered.Context.DestinationAddress);
+        var authorizeSent = Assert.Single(mesh.Harness.Sent.Select<AuthorizeRequest>());
+        Assert.Equal(mesh.Instance.Address, authorizeSent.Context.ResponseAddress);
         var metered = Assert.Single(mesh.Harness.Sent.Select<RecordUsage>());
         Assert.EndsWith("/" + Endpoints.Metering, metered.Context.DestinationAddress!.AbsolutePath, StringComparison.Ordinal);
     }

@@ -32,7 +32,10 @@ internal sealed class SagaHost : IAsyncDisposable
         Instance = host.Services.GetRequiredService<IngressInstance>();
         Relays = host.Services.GetRequiredService<ResponseRelays>();
         Scheduler = host.Services.GetRequiredService<InProcessScheduleMessageProvider>();
+        Inbox = host.Services.GetRequiredService<SagaInbox>();
     }
+
+    public SagaInbox Inbox { get; }
 
     public ITestHarness Harness { get; }
 
@@ -103,14 +106,16 @@ internal sealed class SagaHost : IAsyncDisposable
             new Dictionary<string, string> { ["team"] = "search", ["env"] = "test" }, started, started.AddMinutes(10), started.AddMinutes(1));
     }
 
-    /// <summary>Opens the relay for the request (as the exchange does) and sends the request to this instance's saga.</summary>
+    /// <summary>Opens the relay for the request and hands the request to this instance's saga, as the exchange does.</summary>
     public async Task<ResponseRelay> SubmitAsync(SubmitCompletion request)
     {
         var relay = Relays.Open(request.RequestId);
-        var endpoint = await Harness.Bus.GetSendEndpoint(Instance.Address!);
-        await endpoint.Send(request);
+        await Inbox.DeliverAsync(request, CancellationToken.None);
         return relay;
     }
+
+    /// <summary>Tells the saga its client left, as the exchange does.</summary>
+    public Task AbandonAsync(Guid requestId) => Inbox.DeliverAsync(new AbandonRequest(requestId), CancellationToken.None);
 
     /// <summary>Reads the relay to its end: the chunks in the order handed out, then the answer.</summary>
     public static async Task<(IReadOnlyList<string> Chunks, CompletionAnswered Answer, bool Incomplete)> ReadAllAsync(ResponseRelay relay)
@@ -127,6 +132,16 @@ internal sealed class SagaHost : IAsyncDisposable
 
             chunks.Add(item.Chunk!);
         }
+    }
+
+    /// <summary>
+    /// Asserts the relay holds nothing to read: no answer was handed over. Call after the bus
+    /// settled; answers are handed over when the saga's transition completes, so one would be there by then.
+    /// </summary>
+    public static async Task AssertNothingMoreAsync(ResponseRelay relay)
+    {
+        using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await relay.ReadAsync(TimeSpan.FromSeconds(10), quiet.Token));
     }
 
     /// <summary>Waits until the request's saga is in <paramref name="state"/>; fails the test if it never gets there.</summary>
