@@ -4,6 +4,7 @@ namespace AiMesh.Contracts.Policy;
 /// <param name="CredentialHash">Lower-case hex SHA-256 of the credential the client presented; the credential itself never travels.</param>
 /// <param name="Operation">What the caller wants: <c>chat.completions</c>, <c>embeddings</c>, <c>models.list</c>.</param>
 /// <param name="Model">The public model name asked for, when the operation names one.</param>
+[TransientMessage]
 public sealed record AuthorizeRequest(
     Guid RequestId,
     string CredentialHash,

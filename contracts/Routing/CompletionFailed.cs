@@ -6,6 +6,7 @@ namespace AiMesh.Contracts.Routing;
 /// </summary>
 /// <param name="Outcome">One of <see cref="CompletionOutcomes"/>.</param>
 /// <param name="Type">OpenAI error type, e.g. <c>api_error</c>, <c>invalid_request_error</c>.</param>
+[TransientMessage]
 public sealed record CompletionFailed(
     Guid RequestId,
     int Status,

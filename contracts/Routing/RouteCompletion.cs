@@ -9,6 +9,7 @@ namespace AiMesh.Contracts.Routing;
 /// <param name="Body">The request JSON as the client sent it (unknown members included).</param>
 /// <param name="StreamAddress">Where <see cref="CompletionChunk"/> messages go when <paramref name="Stream"/> is set.</param>
 /// <param name="Deadline">The one deadline of the whole request; no attempt starts or runs past it.</param>
+[TransientMessage]
 public sealed record RouteCompletion(
     Guid RequestId,
     string Api,

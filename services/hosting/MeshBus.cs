@@ -34,6 +34,7 @@ public static class MeshBus
                     bus.UsingInMemory((context, cfg) =>
                     {
                         cfg.ConcurrentMessageLimit = options.PrefetchCount;
+                        TransientMessages.Configure(cfg); // no effect in memory; applied so both modes send alike
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
@@ -48,6 +49,7 @@ public static class MeshBus
                             h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
                         });
                         cfg.PrefetchCount = options.PrefetchCount;
+                        TransientMessages.Configure(cfg);
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
