@@ -29,6 +29,9 @@ internal sealed class CompletionExchange(
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Response header listing request fields sent without; see <see cref="WarnDropped"/>.</summary>
+    public const string DroppedParametersHeader = "x-aimesh-dropped-params";
+
     public Task ChatAsync(HttpContext http) => HandleAsync(http, ChatRequestValidator.Validate);
 
     public Task EmbeddingsAsync(HttpContext http) => HandleAsync(http, EmbeddingsRequestValidator.Validate);
@@ -179,7 +182,7 @@ internal sealed class CompletionExchange(
                     if (!streaming)
                     {
                         streaming = true;
-                        StartEventStream(http);
+                        StartEventStream(http, relay.DroppedParameters);
                     }
 
                     await WriteEventAsync(http.Response, data, aborted);
@@ -239,6 +242,7 @@ internal sealed class CompletionExchange(
 
             if (answer.Body is { } json)
             {
+                WarnDropped(http, answer.DroppedParameters);
                 http.Response.StatusCode = answer.Status;
                 http.Response.ContentType = "application/json";
                 await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(json), aborted);
@@ -246,7 +250,7 @@ internal sealed class CompletionExchange(
             }
 
             // A stream that ended without a single chunk: still a stream, and it completed.
-            StartEventStream(http);
+            StartEventStream(http, answer.DroppedParameters);
         }
 
         if (error is not null)
@@ -264,8 +268,22 @@ internal sealed class CompletionExchange(
         await http.Response.Body.FlushAsync(aborted);
     }
 
-    private static void StartEventStream(HttpContext http)
+    /// <summary>
+    /// Names the request fields the deployment's provider could not honour and was configured to send without
+    /// (router deployment setting <c>UnsupportedParameters: drop</c>), so a client is never silently served
+    /// something other than it asked for.
+    /// </summary>
+    private static void WarnDropped(HttpContext http, IReadOnlyList<string>? dropped)
     {
+        if (dropped is { Count: > 0 })
+        {
+            http.Response.Headers[DroppedParametersHeader] = string.Join(", ", dropped);
+        }
+    }
+
+    private static void StartEventStream(HttpContext http, IReadOnlyList<string>? dropped)
+    {
+        WarnDropped(http, dropped);
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/event-stream";

@@ -24,6 +24,9 @@ internal sealed class ResponseRelay
 
     public Guid RequestId { get; }
 
+    /// <summary>Request fields the deployment sent without, as the first chunk reported them; null when none.</summary>
+    public IReadOnlyList<string>? DroppedParameters { get; private set; }
+
     public void Post(CompletionChunk chunk) => _inbox.Writer.TryWrite(chunk);
 
     public void Post(CompletionAnswered answer) => _inbox.Writer.TryWrite(answer);
@@ -84,9 +87,11 @@ internal sealed class ResponseRelay
             switch (item)
             {
                 case CompletionChunk chunk when chunk.Sequence == _next:
+                    DroppedParameters ??= chunk.DroppedParameters;
                     _next++;
                     return RelayItem.ForChunk(chunk.Data);
                 case CompletionChunk chunk when chunk.Sequence > _next:
+                    DroppedParameters ??= chunk.DroppedParameters;
                     _early[chunk.Sequence] = chunk.Data;
                     break;
                 case CompletionAnswered a:

@@ -5,6 +5,7 @@ namespace AiMesh.Ingress.Saga;
 /// <summary>
 /// The saga's answer for the HTTP exchange holding the client. Private to the ingress. When <see cref="Error"/> is
 /// set the request failed; <see cref="ChunkCount"/> chunks were streamed before it ended either way.
+/// <see cref="DroppedParameters"/> are request fields the deployment sent without (the client is told in a header).
 /// </summary>
 public sealed record CompletionAnswered(
     Guid RequestId,
@@ -13,4 +14,5 @@ public sealed record CompletionAnswered(
     int ChunkCount,
     AnswerError? Error,
     string? Deployment,
-    TokenUsage? Usage);
+    TokenUsage? Usage,
+    IReadOnlyList<string>? DroppedParameters = null);

@@ -125,7 +125,8 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         During(Routing.Pending,
             When(Routing.Completed)
                 .Answer(relays, c => new CompletionAnswered(
-                    c.Saga.CorrelationId, c.Message.Status, c.Message.Body, c.Message.ChunkCount, null, c.Message.Deployment, c.Message.Usage))
+                    c.Saga.CorrelationId, c.Message.Status, c.Message.Body, c.Message.ChunkCount, null, c.Message.Deployment, c.Message.Usage,
+                    c.Message.DroppedParameters))
                 .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, c.Message))
                 .Finalize(),
             When(Routing.Completed2)

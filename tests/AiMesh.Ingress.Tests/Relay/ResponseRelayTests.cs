@@ -27,6 +27,20 @@ public sealed class ResponseRelayTests
     }
 
     [Fact]
+    public async Task The_first_chunk_says_which_parameters_were_dropped_even_when_it_arrives_late()
+    {
+        var relay = new ResponseRelay(RequestId);
+        relay.Post(Chunk(1));
+        relay.Post(new CompletionChunk(RequestId, 0, "c0", ["logprobs", "n"]));
+        relay.Post(Answer(2));
+
+        var first = await relay.ReadAsync(LongGap, CancellationToken.None);
+
+        Assert.Equal("c0", first.Chunk);
+        Assert.Equal(["logprobs", "n"], relay.DroppedParameters);
+    }
+
+    [Fact]
     public async Task An_answer_without_chunks_comes_back_at_once()
     {
         var relay = new ResponseRelay(RequestId);

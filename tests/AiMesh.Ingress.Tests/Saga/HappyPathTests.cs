@@ -10,6 +10,18 @@ namespace AiMesh.Ingress.Tests.Saga;
 public sealed class HappyPathTests
 {
     [Fact]
+    public async Task The_answer_carries_the_parameters_the_router_dropped()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        mesh.Neighbours.Router = c => c.RespondAsync(Neighbours.Routed(c.Message, "{}", 0) with { DroppedParameters = ["logprobs"] });
+        var request = SagaHost.Chat();
+
+        var (_, answer, _) = await SagaHost.ReadAllAsync(await mesh.SubmitAsync(request));
+
+        Assert.Equal(["logprobs"], answer.DroppedParameters);
+    }
+
+    [Fact]
     public async Task A_plain_request_is_authorized_routed_answered_and_metered_once()
     {
         await using var mesh = await SagaHost.StartAsync();
