@@ -31,9 +31,10 @@ internal static class AnthropicErrors
             using var document = JsonDocument.ParseValue(ref reader);
             return Read(document.RootElement);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            // An HTML page from a proxy or load balancer: nothing in it is fit to pass on; the status decides.
+            // An HTML page from a proxy or load balancer, or text that is not valid UTF-16: nothing in it is fit to
+            // pass on; the status decides.
             return UpstreamError.None;
         }
     }

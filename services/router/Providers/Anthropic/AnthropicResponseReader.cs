@@ -27,8 +27,9 @@ internal static class AnthropicResponseReader
             using var document = JsonDocument.ParseValue(ref reader);
             return Read(call, document.RootElement, created);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string escape that is not valid UTF-16 (a lone surrogate).
             return ProviderResponse.Invalid;
         }
     }

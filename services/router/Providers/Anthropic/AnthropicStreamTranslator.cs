@@ -60,44 +60,56 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
+                return Translate(document.RootElement, sseEvent.Type);
+            }
+            catch (InvalidOperationException)
+            {
+                // A string escape that is not valid UTF-16 (a lone surrogate): valid JSON, unreadable text.
                 return StreamStep.Failed(Unreadable);
             }
-
-            var type = root.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
-                ? typeElement.GetString()
-                : sseEvent.Type;
-            switch (type)
-            {
-                case "error":
-                    return StreamStep.Failed(AnthropicErrors.Read(root));
-                case "message_start":
-                    return MessageStart(root);
-                case "ping":
-                    return StreamStep.Skip();
-                default:
-                    break;
-            }
-
-            if (!chunks.Started)
-            {
-                return type is "content_block_start" or "content_block_delta" or "content_block_stop" or "message_delta" or "message_stop"
-                    ? StreamStep.Failed(Unreadable)
-                    : StreamStep.Skip();
-            }
-
-            return type switch
-            {
-                "content_block_start" => BlockStart(root),
-                "content_block_delta" => BlockDelta(root),
-                "content_block_stop" => BlockStop(root),
-                "message_delta" => MessageDelta(root),
-                "message_stop" => StreamStep.Done(usage?.ToTokenUsage(), call.ClientIncludeUsage && usage is { } final ? chunks.Usage(final) : null),
-                _ => StreamStep.Skip(),
-            };
         }
+    }
+
+    private StreamStep Translate(JsonElement root, string eventType)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return StreamStep.Failed(Unreadable);
+        }
+
+        var type = root.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
+            ? typeElement.GetString()
+            : eventType;
+        switch (type)
+        {
+            case "error":
+                return StreamStep.Failed(AnthropicErrors.Read(root));
+            case "message_start":
+                return MessageStart(root);
+            case "ping":
+                return StreamStep.Skip();
+            default:
+                break;
+        }
+
+        if (!chunks.Started)
+        {
+            return type is "content_block_start" or "content_block_delta" or "content_block_stop" or "message_delta" or "message_stop"
+                ? StreamStep.Failed(Unreadable)
+                : StreamStep.Skip();
+        }
+
+        return type switch
+        {
+            "content_block_start" => BlockStart(root),
+            "content_block_delta" => BlockDelta(root),
+            "content_block_stop" => BlockStop(root),
+            "message_delta" => MessageDelta(root),
+            "message_stop" => StreamStep.Done(usage?.ToTokenUsage(), call.ClientIncludeUsage && usage is { } final ? chunks.Usage(final) : null),
+            _ => StreamStep.Skip(),
+        };
     }
 
     private StreamStep MessageStart(JsonElement root)
