@@ -1,3 +1,4 @@
+using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Http;
 
 namespace AiMesh.MockProvider.Anthropic;
@@ -13,12 +14,7 @@ internal static class AnthropicMessageStream
     public static async Task SendAsync(MockExchange exchange, AnthropicAnswer answer)
     {
         var scenario = exchange.Scenario;
-        var response = exchange.Http.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        await exchange.FlushAsync();
-        await exchange.DelayAsync(scenario.TtftMs);
+        await exchange.BeginEventStreamAsync();
 
         var deltas = answer.Thinking.Count + answer.Pieces.Count;
         var faults = new Faults(
@@ -26,7 +22,7 @@ internal static class AnthropicMessageStream
             scenario.StallAfter is { } stall ? Math.Min(stall, deltas) : -1,
             scenario.ErrorAfter is { } failAt ? Math.Min(failAt, deltas) : -1);
 
-        using var sse = new AnthropicSseWriter(response.BodyWriter);
+        using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
         AnthropicMessageJson.WriteMessageStart(sse.BeginEvent("message_start"), answer);
         sse.EndEvent();
         await exchange.FlushAsync();
@@ -109,14 +105,14 @@ internal static class AnthropicMessageStream
         exchange.MarkCompleted();
     }
 
-    private static void WritePing(AnthropicSseWriter sse)
+    private static void WritePing(SseWriter sse)
     {
         AnthropicMessageJson.WriteTypeOnly(sse.BeginEvent("ping"), "ping");
         sse.EndEvent();
     }
 
     /// <summary>Stalls, cuts (true) or ends with an error event (true) once <paramref name="sent"/> content deltas are out.</summary>
-    private static async Task<bool> InjectFaultAsync(MockExchange exchange, AnthropicSseWriter sse, Faults faults, int sent)
+    private static async Task<bool> InjectFaultAsync(MockExchange exchange, SseWriter sse, Faults faults, int sent)
     {
         if (sent == faults.StallAt)
         {

@@ -2,8 +2,8 @@ using AiMesh.Router.Configuration;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.OpenAi;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using ValidatorTests = AiMesh.Router.Tests.Configuration.RouterOptionsValidatorTests;
 
 namespace AiMesh.Router.Tests.Providers.Anthropic;
 
@@ -18,10 +18,10 @@ public sealed class AnthropicConfigurationTests
         settings["Router:Deployments:0:Headers:anthropic-beta"] = "output-128k-2025-02-19";
 
         Assert.True(Validate(settings).Succeeded);
-        var deployment = Assert.Single(new DeploymentCatalog(Options.Create(Bind(settings)), Configuration(settings)).Deployments);
+        var deployment = Assert.Single(new DeploymentCatalog(Options.Create(ValidatorTests.Bind(settings)), ValidatorTests.Configuration(settings)).Deployments);
         Assert.Equal(("anthropic", 8192), (deployment.Provider, deployment.DefaultMaxTokens));
         Assert.Equal("output-128k-2025-02-19", deployment.Headers["anthropic-beta"]);
-        Assert.Null(new DeploymentCatalog(Options.Create(Bind(Settings())), Configuration(Settings())).Deployments[0].DefaultMaxTokens);
+        Assert.Null(new DeploymentCatalog(Options.Create(ValidatorTests.Bind(Settings())), ValidatorTests.Configuration(Settings())).Deployments[0].DefaultMaxTokens);
     }
 
     [Theory]
@@ -74,16 +74,6 @@ public sealed class AnthropicConfigurationTests
         ["Router:Deployments:0:Api:0"] = "chat.completions",
     };
 
-    private static IConfiguration Configuration(Dictionary<string, string?> settings) =>
-        new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-
-    private static RouterOptions Bind(Dictionary<string, string?> settings)
-    {
-        var options = new RouterOptions();
-        Configuration(settings).GetSection(RouterOptions.Section).Bind(options);
-        return options;
-    }
-
     private static ValidateOptionsResult Validate(Dictionary<string, string?> settings) =>
-        new RouterOptionsValidator(Configuration(settings), new ProviderAdapters([new OpenAiAdapter(), AnthropicCalls.Adapter])).Validate(null, Bind(settings));
+        new RouterOptionsValidator(ValidatorTests.Configuration(settings), new ProviderAdapters([new OpenAiAdapter(), AnthropicCalls.Adapter])).Validate(null, ValidatorTests.Bind(settings));
 }
