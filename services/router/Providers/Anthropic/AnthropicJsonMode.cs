@@ -10,7 +10,8 @@ namespace AiMesh.Router.Providers.Anthropic;
 /// the message content, with <c>finish_reason: "stop"</c>. <c>json_object</c> uses the schema <c>{"type":"object"}</c>;
 /// <c>strict: true</c> is passed on as the tool's <c>strict</c>, which Anthropic either honours or refuses with a 400,
 /// never silently ignores. Not possible, so the field is unsupported: together with the client's own tools (the forced
-/// tool would shut them out), or a schema whose top level is not an object (tool input always is).
+/// tool would shut them out), or a schema whose top level is not an object (tool input always is). With extended
+/// <c>thinking</c> Anthropic refuses forced tool use; its 400 says so and reaches the client as it is.
 /// </summary>
 internal static partial class AnthropicJsonMode
 {
