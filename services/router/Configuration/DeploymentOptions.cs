@@ -24,7 +24,10 @@ internal sealed class DeploymentOptions
     /// <summary>Environment variable that holds the API key. Absent: no credentials are sent (local servers).</summary>
     public string? ApiKeyEnv { get; set; }
 
-    /// <summary>Extra request headers (non-secret, e.g. organization or routing hints).</summary>
+    /// <summary>
+    /// Extra request headers (non-secret, e.g. organization or routing hints). For <c>anthropic</c> deployments
+    /// this is also where <c>anthropic-version</c> (default <c>2023-06-01</c>) and <c>anthropic-beta</c> are set.
+    /// </summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The OpenAI surfaces served: <c>chat.completions</c>, <c>embeddings</c>.</summary>
@@ -42,4 +45,10 @@ internal sealed class DeploymentOptions
 
     /// <summary>The <c>created</c> of the model listing. Fixed by configuration so every replica lists the same.</summary>
     public DateTimeOffset? Created { get; set; }
+
+    /// <summary>
+    /// The output limit sent when the client gave none, for providers that require one (<c>anthropic</c>: its
+    /// <c>max_tokens</c>). Absent: the adapter's own default (4096 for Anthropic).
+    /// </summary>
+    public int? DefaultMaxTokens { get; set; }
 }

@@ -13,6 +13,9 @@ internal sealed partial class RouterOptionsValidator(IConfiguration configuratio
 {
     private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(1);
 
+    // Far above any model's output limit: only catches a typo (an extra zero or two), never a real setting.
+    private const int LargestDefaultMaxTokens = 1_000_000;
+
     // Set by the transport or the adapter; configuration must not override them.
     private static readonly HashSet<string> ReservedHeaders = new(
         ["Host", "Content-Length", "Content-Type", "Transfer-Encoding", "Connection", "Upgrade", "TE", "Keep-Alive", "Expect", "Accept"],
@@ -97,6 +100,11 @@ internal sealed partial class RouterOptionsValidator(IConfiguration configuratio
         foreach (var (header, value) in deployment.Headers)
         {
             CheckHeader(errors, at, header, value);
+        }
+
+        if (deployment.DefaultMaxTokens is < 1 or > LargestDefaultMaxTokens)
+        {
+            errors.Add($"{at}: DefaultMaxTokens must be between 1 and {LargestDefaultMaxTokens}.");
         }
     }
 

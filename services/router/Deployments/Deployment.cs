@@ -4,6 +4,7 @@ namespace AiMesh.Router.Deployments;
 /// <param name="BaseUrl">Ends with a slash, so relative API paths append to it.</param>
 /// <param name="ApiKey">Null when the deployment sends no credentials.</param>
 /// <param name="UnsupportedParameters">What to do with request fields the provider cannot honour.</param>
+/// <param name="DefaultMaxTokens">The output limit for providers that require one, when the client gave none; null: the adapter's default.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -15,4 +16,5 @@ internal sealed record Deployment(
     IReadOnlyList<string> Api,
     string OwnedBy,
     long Created,
-    UnsupportedParameterPolicy UnsupportedParameters = UnsupportedParameterPolicy.Reject);
+    UnsupportedParameterPolicy UnsupportedParameters = UnsupportedParameterPolicy.Reject,
+    int? DefaultMaxTokens = null);

@@ -61,7 +61,8 @@ internal sealed class DeploymentCatalog
             source.Api.ToArray(),
             string.IsNullOrWhiteSpace(source.OwnedBy) ? source.Provider! : source.OwnedBy,
             (source.Created ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds(),
-            ParsePolicy(source.UnsupportedParameters) ?? UnsupportedParameterPolicy.Reject);
+            ParsePolicy(source.UnsupportedParameters) ?? UnsupportedParameterPolicy.Reject,
+            source.DefaultMaxTokens);
     }
 
     /// <summary>Also used by the validator: null for a value that is neither <c>reject</c> nor <c>drop</c>.</summary>

@@ -180,24 +180,27 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                     {
                         var step = translator.Translate(sseEvent);
                         progress.Usage = step.Usage ?? progress.Usage;
+                        if (step.Kind is StreamStepKind.Forward or StreamStepKind.Done && step.Chunk is not null)
+                        {
+                            try
+                            {
+                                await chunks.SendAsync(new CompletionChunk(call.RequestId, progress.ChunkCount, step.Chunk, progress.ChunkCount == 0 ? Dropped(call) : null), clock.SendToken);
+                            }
+                            catch (OperationCanceledException) when (clock.Fired)
+                            {
+                                return progress.Fail(clock.Reason(answerStarted: true) ?? FailureKind.Cancelled);
+                            }
+
+                            progress.ChunkCount++;
+                        }
+
                         switch (step.Kind)
                         {
-                            case StreamStepKind.Forward:
-                                try
-                                {
-                                    await chunks.SendAsync(new CompletionChunk(call.RequestId, progress.ChunkCount, step.Chunk!, progress.ChunkCount == 0 ? Dropped(call) : null), clock.SendToken);
-                                }
-                                catch (OperationCanceledException) when (clock.Fired)
-                                {
-                                    return progress.Fail(clock.Reason(answerStarted: true) ?? FailureKind.Cancelled);
-                                }
-
-                                progress.ChunkCount++;
-                                break;
                             case StreamStepKind.Done:
                                 return progress.Succeed();
                             case StreamStepKind.Failed:
                                 return progress.Fail(new ProviderFailure(FailureKind.StreamError, Error: step.Error));
+                            case StreamStepKind.Forward:
                             case StreamStepKind.Skip:
                             default:
                                 break;

@@ -121,10 +121,10 @@ public sealed class RouterOptionsValidatorTests
         ["Router:Deployments:0:OwnedBy"] = "aimesh",
     };
 
-    private static IConfiguration Configuration(Dictionary<string, string?> settings) =>
+    internal static IConfiguration Configuration(Dictionary<string, string?> settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
-    private static RouterOptions Bind(Dictionary<string, string?> settings)
+    internal static RouterOptions Bind(Dictionary<string, string?> settings)
     {
         var options = new RouterOptions();
         Configuration(settings).GetSection(RouterOptions.Section).Bind(options);

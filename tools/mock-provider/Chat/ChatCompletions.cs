@@ -41,19 +41,14 @@ internal static class ChatCompletions
     private static async Task StreamAsync(MockExchange exchange, CompletionFrame frame, Reply reply)
     {
         var scenario = exchange.Scenario;
-        var response = exchange.Http.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        await exchange.FlushAsync();
-        await exchange.DelayAsync(scenario.TtftMs);
+        await exchange.BeginEventStreamAsync();
 
         // A fault past the end of the reply still happens, just before the finish chunk, so "cutAfter=99" always cuts.
         var contentChunks = reply.Pieces.Count * frame.Choices;
         var cutAt = scenario.CutAfter is { } cut ? Math.Min(cut, contentChunks) : -1;
         var stallAt = scenario.StallAfter is { } stall ? Math.Min(stall, contentChunks) : -1;
 
-        using var sse = new SseWriter(response.BodyWriter);
+        using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
         for (var choice = 0; choice < frame.Choices; choice++)
         {
             ChatCompletionJson.WriteRoleChunk(sse.BeginEvent(), frame, reply, choice);

@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text;
 using System.Text.Json;
 using AiMesh.MockProvider.Http;
 
 namespace AiMesh.MockProvider.Chat;
 
-/// <summary>Writes <c>data: {json}\n\n</c> events straight into the response pipe, one reused JSON writer per stream.</summary>
+/// <summary>Writes <c>data: {json}\n\n</c> events (optionally named) straight into the response pipe, one reused JSON writer per stream.</summary>
 internal sealed class SseWriter(PipeWriter pipe) : IDisposable
 {
     private readonly Utf8JsonWriter _json = new(pipe, MockJson.WriterOptions);
@@ -15,6 +16,15 @@ internal sealed class SseWriter(PipeWriter pipe) : IDisposable
         pipe.Write("data: "u8);
         _json.Reset(pipe);
         return _json;
+    }
+
+    /// <summary>An event with an <c>event:</c> name, as Anthropic names every event of its streams.</summary>
+    public Utf8JsonWriter BeginEvent(string name)
+    {
+        pipe.Write("event: "u8);
+        pipe.Write(Encoding.UTF8.GetBytes(name));
+        pipe.Write("\n"u8);
+        return BeginEvent();
     }
 
     public void EndEvent()

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using AiMesh.MockProvider.Anthropic;
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Embeddings;
 using AiMesh.MockProvider.Models;
@@ -71,7 +72,9 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
         if (!ScenarioParser.TryParse(state.Defaults, pathSpec, headerSpec, out var scenario, out var error))
         {
             MockLog.ScenarioRejected(logger, path);
-            await exchange.SendErrorAsync(OpenAiError.BadRequest(error!, ScenarioHeader, "invalid_mock_scenario"));
+            await (path == AnthropicMessagesEndpoint.Path
+                ? AnthropicError.SendAsync(exchange, AnthropicError.BadRequest(error!))
+                : exchange.SendErrorAsync(OpenAiError.BadRequest(error!, ScenarioHeader, "invalid_mock_scenario")));
             return;
         }
 
@@ -79,7 +82,10 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
         await exchange.DelayAsync(scenario.LatencyMs);
         if (state.Counters.ShouldFail(scenario))
         {
-            await exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value));
+            // Each wire format fails with its own provider's error body, so adapters are tested against the real shapes.
+            await (path == AnthropicMessagesEndpoint.Path
+                ? AnthropicError.SendAsync(exchange, AnthropicError.ForStatus(scenario.Status!.Value))
+                : exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value)));
             return;
         }
 
@@ -88,6 +94,9 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
         {
             case "/v1/chat/completions" when HttpMethods.IsPost(method):
                 await ChatCompletions.HandleAsync(exchange, body);
+                break;
+            case AnthropicMessagesEndpoint.Path when HttpMethods.IsPost(method):
+                await AnthropicMessagesEndpoint.HandleAsync(exchange, body);
                 break;
             case "/v1/embeddings" when HttpMethods.IsPost(method):
                 await EmbeddingsEndpoint.HandleAsync(exchange, body);

@@ -55,6 +55,17 @@ internal sealed class MockExchange : IDisposable
     /// <summary>Sends nothing until the stall bound (if any) passes, the caller leaves or the mock stops.</summary>
     public Task StallAsync() => Task.Delay(Scenario.StallMs ?? Timeout.Infinite, Cancellation);
 
+    /// <summary>Answers 200 with an event stream, sends the headers, then waits the scenario's time to first token.</summary>
+    public async Task BeginEventStreamAsync()
+    {
+        var response = Http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        await FlushAsync();
+        await DelayAsync(Scenario.TtftMs);
+    }
+
     public async ValueTask FlushAsync()
     {
         var result = await Http.Response.BodyWriter.FlushAsync(Cancellation);

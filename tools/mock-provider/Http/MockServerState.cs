@@ -1,3 +1,4 @@
+using AiMesh.MockProvider.Anthropic;
 using AiMesh.MockProvider.Scenarios;
 
 namespace AiMesh.MockProvider.Http;
@@ -12,6 +13,9 @@ internal sealed class MockServerState(MockProviderOptions options, MockRecorder 
     public MockRecorder Recorder { get; } = recorder;
 
     public StatusCounters Counters { get; } = new();
+
+    /// <summary>Prompt prefixes Anthropic requests marked for caching (see <see cref="AnthropicPromptCache"/>).</summary>
+    public AnthropicPromptCache AnthropicPromptCache { get; } = new();
 
     public IReadOnlyList<string> ModelIds { get; } = ["mock-gpt", "mock-embed", .. options.Models.Where(m => m is not ("mock-gpt" or "mock-embed")).Distinct(StringComparer.Ordinal)];
 

@@ -29,6 +29,12 @@ internal sealed record Scenario
     /// <summary>How long a stall lasts; null stalls until the caller goes away.</summary>
     public int? StallMs { get; init; }
 
+    /// <summary>Streamed: after this many content chunks, the provider's in-stream error event ends the stream (Anthropic's <c>error</c> event).</summary>
+    public int? ErrorAfter { get; init; }
+
+    /// <summary>The status whose error type <see cref="ErrorAfter"/> reports; null: the provider's overloaded error.</summary>
+    public int? ErrorStatus { get; init; }
+
     public bool NoUsage { get; init; }
 
     public string? Finish { get; init; }

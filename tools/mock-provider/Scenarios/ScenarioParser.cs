@@ -98,6 +98,12 @@ internal static class ScenarioParser
             case "STALL" when TryInt(value, out n):
                 s = s with { StallMs = n };
                 return true;
+            case "ERRORAFTER" when TryInt(value, out n):
+                s = s with { ErrorAfter = n };
+                return true;
+            case "ERRORSTATUS" when TryInt(value, out n) && n is >= 400 and <= 599:
+                s = s with { ErrorStatus = n };
+                return true;
             case "NOUSAGE" when value is "1" or "true" or "0" or "false":
                 s = s with { NoUsage = value is "1" or "true" };
                 return true;
@@ -108,7 +114,7 @@ internal static class ScenarioParser
                 // Only makes a spec string distinct, so two tests' statusCount counters do not meet.
                 return true;
             case "LATENCY" or "TTFT" or "PACE" or "TOKENS" or "STATUS" or "RETRYAFTER" or "STATUSCOUNT" or "CUTAFTER"
-                or "STALLAFTER" or "STALL" or "NOUSAGE" or "FINISH":
+                or "STALLAFTER" or "STALL" or "ERRORAFTER" or "ERRORSTATUS" or "NOUSAGE" or "FINISH":
                 error = $"Mock scenario value '{value}' is not valid for '{key}'.";
                 return false;
             default:
