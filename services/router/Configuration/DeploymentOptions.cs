@@ -42,4 +42,20 @@ internal sealed class DeploymentOptions
 
     /// <summary>The <c>created</c> of the model listing. Fixed by configuration so every replica lists the same.</summary>
     public DateTimeOffset? Created { get; set; }
+
+    /// <summary>The cloud region (AWS: <c>us-east-1</c>), for providers whose endpoint and signature depend on it (<c>bedrock</c>).</summary>
+    public string? Region { get; set; }
+
+    /// <summary>
+    /// Environment variable that holds the AWS access key id. For <c>bedrock</c> deployments with neither this nor
+    /// <see cref="ApiKeyEnv"/>, the standard <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c> and (when set)
+    /// <c>AWS_SESSION_TOKEN</c> are used.
+    /// </summary>
+    public string? AwsAccessKeyIdEnv { get; set; }
+
+    /// <summary>Environment variable that holds the AWS secret access key (never sent: it only signs).</summary>
+    public string? AwsSecretAccessKeyEnv { get; set; }
+
+    /// <summary>Environment variable that holds an AWS session token, for temporary credentials.</summary>
+    public string? AwsSessionTokenEnv { get; set; }
 }

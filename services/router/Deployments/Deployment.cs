@@ -4,6 +4,8 @@ namespace AiMesh.Router.Deployments;
 /// <param name="BaseUrl">Ends with a slash, so relative API paths append to it.</param>
 /// <param name="ApiKey">Null when the deployment sends no credentials.</param>
 /// <param name="UnsupportedParameters">What to do with request fields the provider cannot honour.</param>
+/// <param name="Region">The cloud region, for providers that need one (<c>bedrock</c>).</param>
+/// <param name="AwsCredentials">AWS keys that sign the requests (<c>bedrock</c>); null when the deployment has none.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -15,4 +17,6 @@ internal sealed record Deployment(
     IReadOnlyList<string> Api,
     string OwnedBy,
     long Created,
-    UnsupportedParameterPolicy UnsupportedParameters = UnsupportedParameterPolicy.Reject);
+    UnsupportedParameterPolicy UnsupportedParameters = UnsupportedParameterPolicy.Reject,
+    string? Region = null,
+    AwsCredentials? AwsCredentials = null);
