@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using AiMesh.MockProvider.Bedrock;
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Embeddings;
 using AiMesh.MockProvider.Models;
@@ -67,19 +68,36 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
             exchange.Record.Body = Encoding.UTF8.GetString(body);
         }
 
+        // Bedrock's routes answer every error in AWS's shape, and check the SigV4 signature before anything else.
+        var bedrock = BedrockRoutes.Matches(path);
         var headerSpec = ScenarioParser.Decode(http.Request.Headers[ScenarioHeader]);
         if (!ScenarioParser.TryParse(state.Defaults, pathSpec, headerSpec, out var scenario, out var error))
         {
             MockLog.ScenarioRejected(logger, path);
-            await exchange.SendErrorAsync(OpenAiError.BadRequest(error!, ScenarioHeader, "invalid_mock_scenario"));
+            await (bedrock
+                ? AwsError.Validation(error!).SendAsync(exchange)
+                : exchange.SendErrorAsync(OpenAiError.BadRequest(error!, ScenarioHeader, "invalid_mock_scenario")));
             return;
         }
 
         exchange.Scenario = scenario;
+        if (bedrock && await BedrockRoutes.RejectUnsignedAsync(exchange, body))
+        {
+            return;
+        }
+
         await exchange.DelayAsync(scenario.LatencyMs);
         if (state.Counters.ShouldFail(scenario))
         {
-            await exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value));
+            await (bedrock
+                ? AwsError.ForStatus(scenario.Status!.Value).SendAsync(exchange)
+                : exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value)));
+            return;
+        }
+
+        if (bedrock)
+        {
+            await BedrockRoutes.HandleAsync(exchange, path, body);
             return;
         }
 
