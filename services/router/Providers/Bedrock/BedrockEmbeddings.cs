@@ -117,7 +117,7 @@ internal static class BedrockEmbeddings
         }
     }
 
-    /// <returns>Null when a vector is not an array of numbers.</returns>
+    /// <returns>Null when a vector is not an array of finite numbers.</returns>
     private static string? Write(JsonElement[] vectors, bool base64, string model, TokenUsage usage)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
@@ -129,7 +129,7 @@ internal static class BedrockEmbeddings
             for (var i = 0; i < vectors.Length; i++)
             {
                 var vector = vectors[i];
-                if (vector.ValueKind != JsonValueKind.Array || vector.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.Number))
+                if (vector.ValueKind != JsonValueKind.Array || vector.EnumerateArray().Any(v => !IsFloat(v)))
                 {
                     return null;
                 }
@@ -169,6 +169,10 @@ internal static class BedrockEmbeddings
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>A number an embedding may hold: a finite float32.</summary>
+    private static bool IsFloat(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetSingle(out var number) && float.IsFinite(number);
 
     /// <summary>A string or an array of strings; null for token ids or anything else.</summary>
     private static List<string>? Texts(JsonNode? input)
