@@ -93,7 +93,7 @@ internal static class SigV4Verifier
     /// <summary>The signature of a request; also how the mock's own tests sign what they send.</summary>
     /// <param name="headers">The signed headers, names lower case, in any order.</param>
     public static string Sign(string method, string rawPath, string rawQuery, IEnumerable<(string Name, string Value)> headers, string payloadHash,
-        string secret, string amzDate, string region)
+        string secret, string amzDate, string region, string service = Service)
     {
         ArgumentNullException.ThrowIfNull(method);
         var sorted = headers.OrderBy(h => h.Name, StringComparer.Ordinal).ToArray();
@@ -108,10 +108,10 @@ internal static class SigV4Verifier
 
         canonical.Append('\n').AppendJoin(';', sorted.Select(h => h.Name)).Append('\n').Append(payloadHash);
         var day = amzDate[..8];
-        var stringToSign = $"{Algorithm}\n{amzDate}\n{day}/{region}/{Service}/aws4_request\n"
+        var stringToSign = $"{Algorithm}\n{amzDate}\n{day}/{region}/{service}/aws4_request\n"
             + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
         var key = Encoding.UTF8.GetBytes("AWS4" + secret);
-        foreach (var part in new[] { day, region, Service, "aws4_request" })
+        foreach (var part in new[] { day, region, service, "aws4_request" })
         {
             key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
         }
