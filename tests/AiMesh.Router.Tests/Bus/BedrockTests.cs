@@ -196,7 +196,45 @@ public sealed class BedrockTests
         Assert.Empty(mesh.Mock.Recorder.Snapshot());
     }
 
+    [Fact]
+    public async Task A_frame_that_fails_its_checksum_is_an_invalid_response()
+    {
+        await using var odd = await OddProvider.StartAsync();
+        await using var router = await RouterHost.StartAsync(OddSettings(odd, "bedrock-corrupt"));
+
+        var (_, failed) = await router.RouteAsync(Chat("""{"model":"claude-bedrock","stream":true,"messages":[]}""", stream: true));
+
+        // Whether the good frame before it became a chunk depends on whether both came in one read.
+        Assert.Equal((502, "upstream_invalid_response"), (failed!.Status, failed.Code));
+        Assert.InRange(failed.ChunkCount, 0, 1);
+    }
+
+    [Fact]
+    public async Task Reassembles_frames_that_arrive_three_bytes_at_a_time()
+    {
+        await using var odd = await OddProvider.StartAsync();
+        await using var router = await RouterHost.StartAsync(OddSettings(odd, "bedrock-tiny"));
+        var request = Chat("""{"model":"claude-bedrock","stream":true,"messages":[]}""", stream: true);
+
+        var (routed, failed) = await router.RouteAsync(request);
+
+        Assert.Null(failed);
+        Assert.Equal((6, new TokenUsage(25, 9, 5)), (routed!.ChunkCount, routed.Usage));
+        var chunks = await router.Chunks.WaitForAsync(request.RequestId, 6);
+        Assert.Equal("tool_calls", (string?)JsonNode.Parse(chunks[^1].Data)!["choices"]![0]!["finish_reason"]);
+    }
+
+    private static Dictionary<string, string?> OddSettings(OddProvider odd, string route)
+    {
+        var settings = RouterHost.Settings(odd.Api("unused"));
+        settings[KeyIdVariable] = "AKIDMOCKBEDROCK";
+        settings[SecretVariable] = "any";
+        AddDeployment(settings, 2, "bedrock-chat", "claude-bedrock", UpstreamModel, "chat.completions", new Uri(odd.BaseAddress, route + "/"));
+        return settings;
+    }
+
     private static RouteCompletion Chat(string body, bool stream) => RouterHost.Chat(body, stream, model: "claude-bedrock");
+
 
     private static Task<RouterMesh> StartAsync(string? scenario = null, string secret = "mock/bedrock+secret/for+tests+only") =>
         RouterMesh.StartAsync(null, settings =>
