@@ -23,8 +23,8 @@ internal static partial class BedrockErrors
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object)
             {
-                message = Text(root, "message") ?? Text(root, "Message");
-                errorType ??= Text(root, "__type") ?? Text(root, "code");
+                message = JsonText.Of(root, "message") ?? JsonText.Of(root, "Message");
+                errorType ??= JsonText.Of(root, "__type") ?? JsonText.Of(root, "code");
             }
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
@@ -83,8 +83,6 @@ internal static partial class BedrockErrors
         return (hash >= 0 ? type[(hash + 1)..] : type).Trim();
     }
 
-    private static string? Text(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     // Bedrock passes each model's own words: "Input is too long for requested model", "prompt is too long: 210000
     // tokens > 200000 maximum", "Too many input tokens", "exceeds the maximum number of tokens", "context window".

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using AiMesh.Contracts.Routing;
 
@@ -13,9 +12,6 @@ namespace AiMesh.Router.Providers.Bedrock;
 /// </summary>
 internal sealed class ChatChunkWriter(string id, long created, string model, bool clientIncludeUsage)
 {
-    // Chunks go to a client as JSON, never into HTML: escaping non-ASCII would only bloat them.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly ArrayBufferWriter<byte> buffer = new(512);
 
     public bool ClientIncludeUsage => clientIncludeUsage;
@@ -124,13 +120,10 @@ internal sealed class ChatChunkWriter(string id, long created, string model, boo
     private string Write(Action<Utf8JsonWriter> body)
     {
         buffer.ResetWrittenCount();
-        using (var w = new Utf8JsonWriter(buffer, Options))
+        using (var w = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
         {
             w.WriteStartObject();
-            w.WriteString("id", id);
-            w.WriteString("object", "chat.completion.chunk");
-            w.WriteNumber("created", created);
-            w.WriteString("model", model);
+            JsonText.WriteChatHeader(w, id, "chat.completion.chunk", created, model);
             body(w);
             w.WriteEndObject();
         }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace AiMesh.Router.Providers.Bedrock;
@@ -13,8 +12,6 @@ namespace AiMesh.Router.Providers.Bedrock;
 /// </summary>
 internal static class ConverseResponse
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static ProviderResponse Read(ReadOnlySpan<byte> body, string id, long created, string model)
     {
         var reader = new Utf8JsonReader(body);
@@ -34,13 +31,10 @@ internal static class ConverseResponse
 
             var usage = ConverseUsage.Read(root);
             var buffer = new ArrayBufferWriter<byte>(body.Length + 256);
-            using (var w = new Utf8JsonWriter(buffer, Options))
+            using (var w = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
             {
                 w.WriteStartObject();
-                w.WriteString("id", id);
-                w.WriteString("object", "chat.completion");
-                w.WriteNumber("created", created);
-                w.WriteString("model", model);
+                JsonText.WriteChatHeader(w, id, "chat.completion", created, model);
                 w.WriteStartArray("choices");
                 w.WriteStartObject();
                 w.WriteNumber("index", 0);
@@ -101,10 +95,10 @@ internal static class ConverseResponse
             foreach (var call in calls)
             {
                 w.WriteStartObject();
-                w.WriteString("id", Text(call, "toolUseId"));
+                w.WriteString("id", JsonText.Of(call, "toolUseId"));
                 w.WriteString("type", "function");
                 w.WriteStartObject("function");
-                w.WriteString("name", Text(call, "name"));
+                w.WriteString("name", JsonText.Of(call, "name"));
                 w.WriteString("arguments", call.TryGetProperty("input", out var input) ? input.GetRawText() : "{}");
                 w.WriteEndObject();
                 w.WriteEndObject();
@@ -116,6 +110,4 @@ internal static class ConverseResponse
         w.WriteEndObject();
     }
 
-    private static string? Text(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -76,7 +76,7 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
             return StreamStep.Skip();
         }
 
-        if (BlockIndex(root) is not { } block || Text(toolUse, "toolUseId") is not { } id || Text(toolUse, "name") is not { } name)
+        if (BlockIndex(root) is not { } block || JsonText.Of(toolUse, "toolUseId") is not { } id || JsonText.Of(toolUse, "name") is not { } name)
         {
             return Unreadable();
         }
@@ -102,7 +102,7 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
         if (delta.TryGetProperty("toolUse", out var toolUse) && toolUse.ValueKind == JsonValueKind.Object)
         {
             // Input for a block that never started as a tool call cannot be placed in any call.
-            if (BlockIndex(root) is not { } block || !toolIndexByBlock.TryGetValue(block, out var index) || Text(toolUse, "input") is not { } input)
+            if (BlockIndex(root) is not { } block || !toolIndexByBlock.TryGetValue(block, out var index) || JsonText.Of(toolUse, "input") is not { } input)
             {
                 return Unreadable();
             }
@@ -116,7 +116,7 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
 
     private StreamStep Stop(JsonElement root)
     {
-        var stopReason = Text(root, "stopReason");
+        var stopReason = JsonText.Of(root, "stopReason");
         finishReason = ConverseStopReason.ToFinishReason(stopReason);
         if (finishReason is null)
         {
@@ -154,6 +154,4 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
             ? value
             : null;
 
-    private static string? Text(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
