@@ -104,6 +104,16 @@ public sealed class SigV4SignerTests
     }
 
     [Fact]
+    public void A_deployment_with_a_bedrock_api_key_sends_it_as_a_bearer_token_instead_of_signing()
+    {
+        var deployment = BedrockCalls.Deployment() with { AwsCredentials = null, ApiKey = new ApiKey("bedrock-api-key") };
+        using var request = new BedrockAdapter(new FixedTime()).BuildRequest(BedrockCalls.Call("""{"model":"m","messages":[]}""", deployment: deployment));
+
+        Assert.Equal(("Bearer", "bedrock-api-key"), (request.Headers.Authorization!.Scheme, request.Headers.Authorization.Parameter));
+        Assert.False(request.Headers.Contains("x-amz-date"));
+    }
+
+    [Fact]
     public void Sends_the_session_token_signed_and_never_prints_credentials()
     {
         var adapter = new BedrockAdapter(new FixedTime());
