@@ -4,6 +4,7 @@ using AiMesh.Router.Configuration;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Anthropic;
+using AiMesh.Router.Providers.Bedrock;
 using AiMesh.Router.Providers.OpenAi;
 using AiMesh.Router.Routing;
 using AiMesh.Router.Transport;
@@ -37,6 +38,9 @@ public sealed class RouterModule : IMeshModule
 
         services.AddSingleton<IProviderAdapter, OpenAiAdapter>();
         services.AddSingleton<IProviderAdapter, AnthropicAdapter>();
+        services.AddSingleton<IProviderAdapter, BedrockAdapter>();
+        services.AddSingleton<IPostConfigureOptions<RouterOptions>, BedrockDeploymentDefaults>();
+        services.AddSingleton<IValidateOptions<RouterOptions>, BedrockOptionsValidator>();
         services.AddSingleton<ProviderAdapters>();
         services.AddSingleton<DeploymentCatalog>();
         services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();

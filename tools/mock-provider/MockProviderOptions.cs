@@ -33,6 +33,15 @@ public sealed class MockProviderOptions
     /// <summary>Model ids listed by <c>GET /v1/models</c> besides <c>mock-gpt</c> and <c>mock-embed</c>.</summary>
     public IList<string> Models { get; } = [];
 
+    /// <summary>The AWS access key id the Bedrock routes accept in a SigV4 signature (test credentials, never real ones).</summary>
+    public string AwsAccessKeyId { get; set; } = "AKIDMOCKBEDROCK";
+
+    /// <summary>The secret the Bedrock routes verify SigV4 signatures with.</summary>
+    public string AwsSecretAccessKey { get; set; } = "mock/bedrock+secret/for+tests+only";
+
+    /// <summary>When set, Bedrock requests must carry it as <c>x-amz-security-token</c> (temporary credentials).</summary>
+    public string? AwsSessionToken { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(LatencyMs);
@@ -43,5 +52,7 @@ public sealed class MockProviderOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535);
         ArgumentOutOfRangeException.ThrowIfLessThan(RecordCapacity, 1);
+        ArgumentException.ThrowIfNullOrEmpty(AwsAccessKeyId);
+        ArgumentException.ThrowIfNullOrEmpty(AwsSecretAccessKey);
     }
 }

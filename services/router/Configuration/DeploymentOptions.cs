@@ -51,4 +51,19 @@ internal sealed class DeploymentOptions
     /// <c>max_tokens</c>). Absent: the adapter's own default (4096 for Anthropic).
     /// </summary>
     public int? DefaultMaxTokens { get; set; }
+    /// <summary>The cloud region (AWS: <c>us-east-1</c>), for providers whose endpoint and signature depend on it (<c>bedrock</c>).</summary>
+    public string? Region { get; set; }
+
+    /// <summary>
+    /// Environment variable that holds the AWS access key id. For <c>bedrock</c> deployments with neither this nor
+    /// <see cref="ApiKeyEnv"/>, the standard <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c> and (when set)
+    /// <c>AWS_SESSION_TOKEN</c> are used.
+    /// </summary>
+    public string? AwsAccessKeyIdEnv { get; set; }
+
+    /// <summary>Environment variable that holds the AWS secret access key (never sent: it only signs).</summary>
+    public string? AwsSecretAccessKeyEnv { get; set; }
+
+    /// <summary>Environment variable that holds an AWS session token, for temporary credentials.</summary>
+    public string? AwsSessionTokenEnv { get; set; }
 }

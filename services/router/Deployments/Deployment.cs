@@ -5,6 +5,8 @@ namespace AiMesh.Router.Deployments;
 /// <param name="ApiKey">Null when the deployment sends no credentials.</param>
 /// <param name="UnsupportedParameters">What to do with request fields the provider cannot honour.</param>
 /// <param name="DefaultMaxTokens">The output limit for providers that require one, when the client gave none; null: the adapter's default.</param>
+/// <param name="Region">The cloud region, for providers that need one (<c>bedrock</c>).</param>
+/// <param name="AwsCredentials">AWS keys that sign the requests (<c>bedrock</c>); null when the deployment has none.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -17,4 +19,6 @@ internal sealed record Deployment(
     string OwnedBy,
     long Created,
     UnsupportedParameterPolicy UnsupportedParameters = UnsupportedParameterPolicy.Reject,
-    int? DefaultMaxTokens = null);
+    int? DefaultMaxTokens = null,
+    string? Region = null,
+    AwsCredentials? AwsCredentials = null);

@@ -62,7 +62,25 @@ internal sealed class DeploymentCatalog
             string.IsNullOrWhiteSpace(source.OwnedBy) ? source.Provider! : source.OwnedBy,
             (source.Created ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds(),
             ParsePolicy(source.UnsupportedParameters) ?? UnsupportedParameterPolicy.Reject,
-            source.DefaultMaxTokens);
+            source.DefaultMaxTokens,
+            string.IsNullOrWhiteSpace(source.Region) ? null : source.Region.Trim(),
+            ResolveAws(source, configuration));
+    }
+
+    /// <summary>Null unless the deployment names AWS key variables (a Bedrock deployment's defaults are filled in before).</summary>
+    private static AwsCredentials? ResolveAws(DeploymentOptions source, IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(source.AwsAccessKeyIdEnv) || string.IsNullOrWhiteSpace(source.AwsSecretAccessKeyEnv))
+        {
+            return null;
+        }
+
+        var id = configuration[source.AwsAccessKeyIdEnv];
+        var secret = configuration[source.AwsSecretAccessKeyEnv];
+        var token = string.IsNullOrWhiteSpace(source.AwsSessionTokenEnv) ? null : configuration[source.AwsSessionTokenEnv];
+        return string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret)
+            ? null
+            : new AwsCredentials(id, new ApiKey(secret), string.IsNullOrEmpty(token) ? null : new ApiKey(token));
     }
 
     /// <summary>Also used by the validator: null for a value that is neither <c>reject</c> nor <c>drop</c>.</summary>

@@ -1,9 +1,12 @@
+using System.Net.Http.Headers;
+using AiMesh.Router.Transport;
+
 namespace AiMesh.Router.Providers;
 
 /// <summary>
 /// Speaks one provider's wire format. Pure translation, no I/O: it builds the upstream request from the
 /// client's OpenAI-shaped request and reads the upstream answer back into OpenAI shapes. The transport
-/// (<see cref="Transport.ProviderTransport"/>) owns sockets, timeouts, SSE framing, cancellation and chunk
+/// (<see cref="Transport.ProviderTransport"/>) owns sockets, timeouts, stream framing, cancellation and chunk
 /// sending, once for every adapter; so a new provider is one class plus its stream translator, testable
 /// without a network.
 /// </summary>
@@ -33,6 +36,18 @@ internal interface IProviderAdapter
     /// <summary>What the provider said in an error answer (untrusted text: the caller redacts it).</summary>
     UpstreamError ReadError(ReadOnlySpan<byte> body);
 
+    /// <summary>
+    /// The same, for a provider that names its error in a response header rather than the body (AWS:
+    /// <c>x-amzn-ErrorType</c>). The transport calls this one; by default the headers are not needed.
+    /// </summary>
+    UpstreamError ReadError(ReadOnlySpan<byte> body, HttpResponseHeaders headers) => ReadError(body);
+
     /// <summary>A fresh translator for the events of one streamed answer.</summary>
     IStreamTranslator CreateStreamTranslator(ProviderCall call);
+
+    /// <summary>
+    /// A fresh decoder for the framing of one streamed answer: server-sent events unless the provider frames its
+    /// stream otherwise (AWS event stream). Its events are what <see cref="CreateStreamTranslator"/>'s translator reads.
+    /// </summary>
+    IStreamDecoder CreateStreamDecoder() => new SseParser();
 }

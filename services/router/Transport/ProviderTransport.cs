@@ -10,9 +10,9 @@ namespace AiMesh.Router.Transport;
 
 /// <summary>
 /// Runs one provider call for any adapter: sends the request the adapter built, enforces the four clocks,
-/// reads the answer (SSE incrementally when streamed), sends each chunk as it arrives, and turns every way a
-/// call can end into a <see cref="CallOutcome"/>. Makes exactly one attempt: retries belong to issue 6's
-/// resilience pipeline, in this one place.
+/// reads the answer (a stream incrementally, with the adapter's decoder), sends each chunk as it arrives, and
+/// turns every way a call can end into a <see cref="CallOutcome"/>. Makes exactly one attempt: retries belong to
+/// issue 6's resilience pipeline, in this one place.
 /// </summary>
 internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions> options, TimeProvider time, ILogger<ProviderTransport> logger)
 {
@@ -118,7 +118,7 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         UpstreamError error;
         try
         {
-            error = adapter.ReadError(await ReadBodyAsync(response.Content, MaxErrorBytes, truncate: true, clock));
+            error = adapter.ReadError(await ReadBodyAsync(response.Content, MaxErrorBytes, truncate: true, clock), response.Headers);
         }
         catch (Exception exception) when (IsReadFailure(exception, clock))
         {
@@ -143,7 +143,7 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         }
 
         var translator = adapter.CreateStreamTranslator(call);
-        var parser = new SseParser();
+        var decoder = adapter.CreateStreamDecoder();
         var events = new List<SseEvent>();
         var progress = new StreamProgress();
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
@@ -164,7 +164,7 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                 while (true)
                 {
                     events.Clear();
-                    var failure = await ReadEventsAsync(call, body, buffer, parser, events, clock, progress.Started);
+                    var failure = await ReadEventsAsync(call, body, buffer, decoder, events, clock, progress.Started);
                     if (failure is not null)
                     {
                         return progress.Fail(failure.Value);
@@ -180,18 +180,11 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                     {
                         var step = translator.Translate(sseEvent);
                         progress.Usage = step.Usage ?? progress.Usage;
-                        if (step.Kind is StreamStepKind.Forward or StreamStepKind.Done && step.Chunk is not null)
+                        // Done may carry a last chunk (see StreamStep.Done): it goes out before the call succeeds.
+                        if (step.Kind is StreamStepKind.Forward or StreamStepKind.Done && step.Chunk is not null
+                            && !await TrySendAsync(call, chunks, step.Chunk, progress, clock))
                         {
-                            try
-                            {
-                                await chunks.SendAsync(new CompletionChunk(call.RequestId, progress.ChunkCount, step.Chunk, progress.ChunkCount == 0 ? Dropped(call) : null), clock.SendToken);
-                            }
-                            catch (OperationCanceledException) when (clock.Fired)
-                            {
-                                return progress.Fail(clock.Reason(answerStarted: true) ?? FailureKind.Cancelled);
-                            }
-
-                            progress.ChunkCount++;
+                            return progress.Fail(clock.Reason(answerStarted: true) ?? FailureKind.Cancelled);
                         }
 
                         switch (step.Kind)
@@ -215,13 +208,29 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         }
     }
 
+    /// <returns>False when a clock or the client cancelled the send.</returns>
+    private static async Task<bool> TrySendAsync(ProviderCall call, IChunkSink chunks, string chunk, StreamProgress progress, CallClock clock)
+    {
+        try
+        {
+            await chunks.SendAsync(new CompletionChunk(call.RequestId, progress.ChunkCount, chunk, progress.ChunkCount == 0 ? Dropped(call) : null), clock.SendToken);
+        }
+        catch (OperationCanceledException) when (clock.Fired)
+        {
+            return false;
+        }
+
+        progress.ChunkCount++;
+        return true;
+    }
+
     /// <summary>The fields sent without, for the client's warning header; null when none.</summary>
     internal static IReadOnlyList<string>? Dropped(ProviderCall call) =>
         call.Unsupported.Count > 0 && call.Deployment.UnsupportedParameters == UnsupportedParameterPolicy.Drop ? call.Unsupported.ToArray() : null;
 
     /// <summary>Reads until at least one event is complete. Failures come back as values, so a send error is never mistaken for a provider's.</summary>
     private async Task<FailureKind?> ReadEventsAsync(
-        ProviderCall call, Stream body, byte[] buffer, SseParser parser, List<SseEvent> events, CallClock clock, bool answerStarted)
+        ProviderCall call, Stream body, byte[] buffer, IStreamDecoder decoder, List<SseEvent> events, CallClock clock, bool answerStarted)
     {
         try
         {
@@ -239,7 +248,7 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                     return FailureKind.Truncated;
                 }
 
-                parser.Feed(buffer.AsSpan(0, read), events);
+                decoder.Feed(buffer.AsSpan(0, read), events);
             }
 
             clock.Disarm();

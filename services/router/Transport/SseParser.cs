@@ -9,7 +9,7 @@ namespace AiMesh.Router.Transport;
 /// never dispatched. Bytes may arrive split anywhere (inside a line ending or a UTF-8 sequence): lines are
 /// kept as bytes and decoded only when complete. Pure: no I/O, one instance per stream.
 /// </summary>
-internal sealed class SseParser(int maxEventBytes = SseParser.DefaultMaxEventBytes)
+internal sealed class SseParser(int maxEventBytes = SseParser.DefaultMaxEventBytes) : IStreamDecoder
 {
     /// <summary>Bounds the memory one misbehaving upstream can hold in a single event.</summary>
     public const int DefaultMaxEventBytes = 8 * 1024 * 1024;

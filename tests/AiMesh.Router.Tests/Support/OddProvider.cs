@@ -67,6 +67,24 @@ internal sealed class OddProvider : IAsyncDisposable
             }
         });
 
+        app.MapPost("/bedrock-corrupt/model/{id}/converse-stream", async (HttpContext http) =>
+        {
+            http.Response.ContentType = "application/vnd.amazon.eventstream";
+            await http.Response.Body.WriteAsync(Providers.Bedrock.EventStreamFrames.Event("messageStart", "{\"role\":\"assistant\"}"));
+            var corrupt = Providers.Bedrock.EventStreamFrames.Event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"x\"}}");
+            corrupt[^1] ^= 0xFF;
+            await http.Response.Body.WriteAsync(corrupt);
+        });
+        app.MapPost("/bedrock-tiny/model/{id}/converse-stream", async (HttpContext http) =>
+        {
+            http.Response.ContentType = "application/vnd.amazon.eventstream";
+            foreach (var piece in Providers.Bedrock.EventStreamFrames.ToolAnswer().Chunk(3))
+            {
+                await http.Response.Body.WriteAsync(piece);
+                await http.Response.Body.FlushAsync();
+            }
+        });
+
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         provider.BaseAddress = new Uri(address.TrimEnd('/') + "/");

@@ -113,7 +113,7 @@ internal static class EmbeddingsRequestReader
         return true;
     }
 
-    private static EmbeddingInput FromText(string text)
+    internal static EmbeddingInput FromText(string text)
     {
         var hash = FnvOffset;
         foreach (var c in text)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using AiMesh.MockProvider.Anthropic;
+using AiMesh.MockProvider.Bedrock;
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Embeddings;
 using AiMesh.MockProvider.Models;
@@ -68,24 +69,41 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
             exchange.Record.Body = Encoding.UTF8.GetString(body);
         }
 
+        // Bedrock's routes answer every error in AWS's shape, and check the SigV4 signature before anything else.
+        var bedrock = BedrockRoutes.Matches(path);
         var headerSpec = ScenarioParser.Decode(http.Request.Headers[ScenarioHeader]);
         if (!ScenarioParser.TryParse(state.Defaults, pathSpec, headerSpec, out var scenario, out var error))
         {
             MockLog.ScenarioRejected(logger, path);
-            await (path == AnthropicMessagesEndpoint.Path
+            await (bedrock
+                ? AwsError.Validation(error!).SendAsync(exchange)
+                : path == AnthropicMessagesEndpoint.Path
                 ? AnthropicError.SendAsync(exchange, AnthropicError.BadRequest(error!))
                 : exchange.SendErrorAsync(OpenAiError.BadRequest(error!, ScenarioHeader, "invalid_mock_scenario")));
             return;
         }
 
         exchange.Scenario = scenario;
+        if (bedrock && await BedrockRoutes.RejectUnsignedAsync(exchange, body))
+        {
+            return;
+        }
+
         await exchange.DelayAsync(scenario.LatencyMs);
         if (state.Counters.ShouldFail(scenario))
         {
             // Each wire format fails with its own provider's error body, so adapters are tested against the real shapes.
-            await (path == AnthropicMessagesEndpoint.Path
+            await (bedrock
+                ? AwsError.ForStatus(scenario.Status!.Value).SendAsync(exchange)
+                : path == AnthropicMessagesEndpoint.Path
                 ? AnthropicError.SendAsync(exchange, AnthropicError.ForStatus(scenario.Status!.Value))
                 : exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value)));
+            return;
+        }
+
+        if (bedrock)
+        {
+            await BedrockRoutes.HandleAsync(exchange, path, body);
             return;
         }
 

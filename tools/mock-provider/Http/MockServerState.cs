@@ -10,6 +10,9 @@ internal sealed class MockServerState(MockProviderOptions options, MockRecorder 
 
     public Scenario Defaults { get; } = Scenario.FromOptions(options);
 
+    /// <summary>The options the mock started with (the Bedrock routes verify signatures with its AWS credentials).</summary>
+    public MockProviderOptions Options { get; } = options;
+
     public MockRecorder Recorder { get; } = recorder;
 
     public StatusCounters Counters { get; } = new();

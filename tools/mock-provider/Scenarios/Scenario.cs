@@ -39,6 +39,9 @@ internal sealed record Scenario
 
     public string? Finish { get; init; }
 
+    /// <summary>Streamed (Bedrock): after the content, send this exception event (e.g. <c>throttlingException</c>) instead of the stop.</summary>
+    public string? StreamError { get; init; }
+
     /// <summary>The raw spec strings (path, then header) that <see cref="StatusCount"/> counts by.</summary>
     public string? CounterKey { get; init; }
 

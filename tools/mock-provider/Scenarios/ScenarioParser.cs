@@ -110,11 +110,14 @@ internal static class ScenarioParser
             case "FINISH" when value.Length > 0:
                 s = s with { Finish = value };
                 return true;
+            case "STREAMERROR" when value.Length > 0:
+                s = s with { StreamError = value };
+                return true;
             case "TAG":
                 // Only makes a spec string distinct, so two tests' statusCount counters do not meet.
                 return true;
             case "LATENCY" or "TTFT" or "PACE" or "TOKENS" or "STATUS" or "RETRYAFTER" or "STATUSCOUNT" or "CUTAFTER"
-                or "STALLAFTER" or "STALL" or "ERRORAFTER" or "ERRORSTATUS" or "NOUSAGE" or "FINISH":
+                or "STALLAFTER" or "STALL" or "ERRORAFTER" or "ERRORSTATUS" or "NOUSAGE" or "FINISH" or "STREAMERROR":
                 error = $"Mock scenario value '{value}' is not valid for '{key}'.";
                 return false;
             default:

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using AiMesh.Contracts.Routing;
+using AiMesh.Router.Transport;
+
+namespace AiMesh.Router.Providers.Bedrock;
+
+/// <summary>
+/// ConverseStream events (as <see cref="EventStreamDecoder"/> names them) as OpenAI chunks: <c>messageStart</c>
+/// the role chunk; <c>contentBlockStart</c> with <c>toolUse</c> a tool call's first chunk; <c>contentBlockDelta</c>
+/// text or a piece of a tool call's input; <c>messageStop</c> the finish chunk; <c>metadata</c> the usage. The
+/// answer is complete only when both <c>messageStop</c> and <c>metadata</c> came (Bedrock sends metadata last, and
+/// always): the step for the second is Done, carrying the usage chunk when the client asked for one. Reasoning,
+/// citation and other deltas OpenAI's chat format has no place for are skipped. Exception events fail the call
+/// with their kind; an event that is not JSON, or a stop reason with no OpenAI meaning, fails it too.
+/// </summary>
+internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStreamTranslator
+{
+    private readonly Dictionary<int, int> toolIndexByBlock = [];
+    private string? finishReason;
+    private bool metadataSeen;
+    private TokenUsage? usage;
+
+    public StreamStep Translate(SseEvent sseEvent)
+    {
+        if (BedrockErrors.IsError(sseEvent.Type))
+        {
+            return StreamStep.Failed(BedrockErrors.FromStream(sseEvent.Type, sseEvent.Data));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(sseEvent.Data);
+        }
+        catch (JsonException)
+        {
+            return Unreadable();
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Unreadable();
+            }
+
+            try
+            {
+                return sseEvent.Type switch
+                {
+                    "messageStart" => Role(),
+                    "contentBlockStart" => BlockStart(root),
+                    "contentBlockDelta" => BlockDelta(root),
+                    "messageStop" => Stop(root),
+                    "metadata" => Metadata(root),
+                    // contentBlockStop, and members added after this was written.
+                    _ => StreamStep.Skip(),
+                };
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+            {
+                // A string JSON allows but .NET cannot hold (a lone surrogate escape).
+                return Unreadable();
+            }
+        }
+    }
+
+    private StreamStep Role() => chunks.RoleSent ? StreamStep.Skip() : StreamStep.Forward(chunks.Role());
+
+    private StreamStep BlockStart(JsonElement root)
+    {
+        if (!root.TryGetProperty("start", out var start) || start.ValueKind != JsonValueKind.Object
+            || !start.TryGetProperty("toolUse", out var toolUse) || toolUse.ValueKind != JsonValueKind.Object)
+        {
+            return StreamStep.Skip();
+        }
+
+        if (BlockIndex(root) is not { } block || JsonText.Of(toolUse, "toolUseId") is not { } id || JsonText.Of(toolUse, "name") is not { } name)
+        {
+            return Unreadable();
+        }
+
+        var index = toolIndexByBlock.Count;
+        toolIndexByBlock[block] = index;
+        return StreamStep.Forward(chunks.ToolStart(index, id, name));
+    }
+
+    private StreamStep BlockDelta(JsonElement root)
+    {
+        if (!root.TryGetProperty("delta", out var delta) || delta.ValueKind != JsonValueKind.Object)
+        {
+            return Unreadable();
+        }
+
+        if (delta.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+        {
+            var value = text.GetString()!;
+            return value.Length == 0 ? StreamStep.Skip() : StreamStep.Forward(chunks.Content(value));
+        }
+
+        if (delta.TryGetProperty("toolUse", out var toolUse) && toolUse.ValueKind == JsonValueKind.Object)
+        {
+            // Input for a block that never started as a tool call cannot be placed in any call.
+            if (BlockIndex(root) is not { } block || !toolIndexByBlock.TryGetValue(block, out var index) || JsonText.Of(toolUse, "input") is not { } input)
+            {
+                return Unreadable();
+            }
+
+            return input.Length == 0 ? StreamStep.Skip() : StreamStep.Forward(chunks.ToolArguments(index, input));
+        }
+
+        // reasoningContent, citation and the like.
+        return StreamStep.Skip();
+    }
+
+    private StreamStep Stop(JsonElement root)
+    {
+        var stopReason = JsonText.Of(root, "stopReason");
+        finishReason = ConverseStopReason.ToFinishReason(stopReason);
+        if (finishReason is null)
+        {
+            return StreamStep.Failed(new UpstreamError(UnmappedStop(stopReason), null, null));
+        }
+
+        // Metadata normally follows; if it came first, this is the end, and its usage rides on the finish chunk.
+        return metadataSeen
+            ? StreamStep.Done(usage, chunks.Finish(finishReason, chunks.ClientIncludeUsage ? usage : null))
+            : StreamStep.Forward(chunks.Finish(finishReason));
+    }
+
+    private StreamStep Metadata(JsonElement root)
+    {
+        metadataSeen = true;
+        usage = ConverseUsage.Read(root) ?? usage;
+        if (finishReason is null)
+        {
+            return StreamStep.Skip(usage);
+        }
+
+        return StreamStep.Done(usage, chunks.ClientIncludeUsage && usage is not null ? chunks.Usage(usage) : null);
+    }
+
+    internal static string UnmappedStop(string? stopReason) =>
+        stopReason is not null && stopReason.Length <= 64 && stopReason.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+            ? $"The model stopped for a reason the OpenAI format cannot express ({stopReason})."
+            : "The model stopped for a reason the OpenAI format cannot express.";
+
+    private static StreamStep Unreadable() =>
+        StreamStep.Failed(new UpstreamError("The provider sent a stream event the router could not read.", null, null));
+
+    private static int? BlockIndex(JsonElement root) =>
+        root.TryGetProperty("contentBlockIndex", out var index) && index.ValueKind == JsonValueKind.Number && index.TryGetInt32(out var value)
+            ? value
+            : null;
+
+}
