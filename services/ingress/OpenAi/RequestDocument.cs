@@ -21,6 +21,13 @@ internal static class RequestDocument
                 "The request body is not valid JSON (or nests deeper than " + maxDepth + " levels).", null, "invalid_json"));
         }
 
+        if (HasUnpairedSurrogate(body))
+        {
+            document.Dispose();
+            return (null, null, ApiError.Invalid(
+                "The request body contains a \\u escape of half a UTF-16 surrogate pair, which is not text.", null, "invalid_json"));
+        }
+
         var root = document.RootElement;
         var error = root.ValueKind != JsonValueKind.Object
             ? ApiError.Invalid("The request body must be a JSON object.", null, "invalid_json")
@@ -36,5 +43,30 @@ internal static class RequestDocument
         }
 
         return (document, root.GetProperty("model").GetString(), null);
+    }
+
+    /// <summary>
+    /// JSON's grammar accepts an escaped lone surrogate (<c>"\ud800"</c>), but it is not text: no service could read
+    /// or forward it. Only escaped strings can hold one, so only those are decoded.
+    /// </summary>
+    private static bool HasUnpairedSurrogate(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 }

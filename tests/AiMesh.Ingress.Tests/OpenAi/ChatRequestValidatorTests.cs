@@ -11,6 +11,7 @@ public sealed class ChatRequestValidatorTests
     {
         // body, model, stream, has prompt
         { """{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}""", "gpt-4o", false, false },
+        { """{"model":"gpt-4o","messages":[{"role":"user","content":"a whole pair: \ud83d\ude00"}]}""", "gpt-4o", false, false },
         {
             """{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"what is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo=","detail":"high"}}]}]}""",
             "gpt-4o", false, false
@@ -58,6 +59,9 @@ public sealed class ChatRequestValidatorTests
         { "", null, "invalid_json" },
         { "[]", null, "invalid_json" },
         { "\"text\"", null, "invalid_json" },
+        { """{"model":"m","messages":[{"role":"user","content":"\ud800"}]}""", null, "invalid_json" },
+        { """{"model":"\udfff","messages":[]}""", null, "invalid_json" },
+        { """{"model":"m","messages":[],"\ud83d":1}""", null, "invalid_json" },
         { "{}", "model", "missing_required_parameter" },
         { """{"model":""}""", "model", "invalid_type" },
         { """{"model":5,"messages":[]}""", "model", "invalid_type" },
