@@ -6,11 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace AiMesh.Metering.Recording;
 
 /// <summary>
-/// Idempotent append: insert, and let the unique request id refuse a second row. Never check-then-insert: two
-/// deliveries of the same request racing would both see "absent" and both insert.
+/// Idempotent append: insert (through <see cref="UsageBatchWriter"/>, which commits concurrent rows together), and let
+/// the unique request id refuse a second row. Never check-then-insert: two deliveries of the same request racing
+/// would both see "absent" and both insert.
 /// </summary>
 internal sealed class UsageLog(
-    MeteringDbContext db,
+    UsageBatchWriter writer,
     UsageQueries queries,
     SchemaState schema,
     TimeProvider time,
@@ -21,16 +22,14 @@ internal sealed class UsageLog(
         var usageEvent = usage.ToUsageEvent(time.GetUtcNow());
         schema.ThrowIfNotReady();
 
-        db.UsageEvents.Add(usageEvent);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await writer.InsertAsync(usageEvent, cancellationToken);
             MeteringLog.UsageStored(logger, usageEvent.RequestId, usageEvent.EventId, usageEvent.Sequence);
             return usageEvent.ToUsageMetered();
         }
         catch (DbUpdateException exception) when (UniqueViolation.Is(exception))
         {
-            db.ChangeTracker.Clear();
             var stored = await queries.FindByRequestIdAsync(usage.RequestId, cancellationToken)
                 ?? throw new InvalidOperationException($"Request {usage.RequestId} violated the unique request id but no stored event was found.", exception);
             MeteringLog.UsageAlreadyStored(logger, stored.RequestId, stored.EventId, stored.Sequence);
