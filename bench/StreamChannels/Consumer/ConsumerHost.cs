@@ -12,7 +12,7 @@ internal static class ConsumerHost
     public static async Task RunAsync(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -22,7 +22,7 @@ internal static class DriverHost
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.AddOptions<DriverOptions>()
             .Bind(builder.Configuration.GetSection(DriverOptions.Section))
             .ValidateDataAnnotations()
@@ -33,6 +33,8 @@ internal static class DriverHost
         await host.StartAsync();
         var options = host.Services.GetRequiredService<IOptions<DriverOptions>>().Value;
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        // Written at once, not through the logger's queue, so it is seen even when the process ends right after.
+        stopping.Register(() => Console.Error.WriteLine("[streams] the driver's host is stopping (a signal, or a hosted service failed): the run is cancelled."));
         var stamp = !string.IsNullOrEmpty(options.Stamp) ? options.Stamp : DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var loadBefore = LoadAverage.Read();
 
@@ -53,13 +55,13 @@ internal static class DriverHost
         }
 
         var feed = new ChunkFeed(options.Chunks);
-        var cpu = new CpuMeter(info.ProcessId, options.BrokerUser, options.ClockTicksPerSecond);
+        var meter = new ProcessMeter(info.ProcessId, options.BrokerUser, options.ClockTicksPerSecond);
         var busEndpoint = await host.Services.GetRequiredService<IBus>().GetSendEndpoint(info.BusAddress!);
         using var directHandler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) };
         using var direct = new HttpClient(directHandler) { BaseAddress = options.Consumer, Timeout = TimeSpan.FromSeconds(90) };
         IChunkChannel[] channels = [new BusChannel(busEndpoint), new DirectChannel(direct)];
 
-        var benchmark = new StreamBenchmark(options, consumer, cpu, feed, channels);
+        var benchmark = new StreamBenchmark(options, consumer, meter, feed, channels);
         var rounds = await benchmark.RunAsync(Console.Error, stopping);
         var stray = (await consumer.InfoAsync(stopping)).StrayChunks;
 
@@ -75,7 +77,7 @@ internal static class DriverHost
                 loadBefore,
                 LoadAverage.Read()),
             new BenchSettings(options.Chunks, feed.MeanBytes, options.Rounds, options.PacedStreams, options.PaceMilliseconds,
-                options.BurstSeconds, options.WarmupSeconds, cpu.BrokerProcesses),
+                options.BurstSeconds, options.WarmupSeconds, meter.BrokerProcesses),
             clock,
             stray,
             rounds,

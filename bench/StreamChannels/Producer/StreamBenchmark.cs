@@ -10,7 +10,7 @@ namespace AiMesh.Bench.StreamChannels.Producer;
 /// phase and a back-to-back phase. Within a phase streams follow one another (the next starts when the channel took
 /// the previous one's last chunk); the phase ends when the consumer has every chunk of every stream.
 /// </summary>
-internal sealed class StreamBenchmark(DriverOptions options, ConsumerClient consumer, CpuMeter cpu, ChunkFeed feed, IReadOnlyList<IChunkChannel> channels)
+internal sealed class StreamBenchmark(DriverOptions options, ConsumerClient consumer, ProcessMeter meter, ChunkFeed feed, IReadOnlyList<IChunkChannel> channels)
 {
     private TimeSpan Pace => TimeSpan.FromMilliseconds(options.PaceMilliseconds);
 
@@ -50,7 +50,7 @@ internal sealed class StreamBenchmark(DriverOptions options, ConsumerClient cons
     {
         var length = duration ?? TimeSpan.FromSeconds(options.BurstSeconds);
         await consumer.OpenPhaseAsync(feed.Count, cancellationToken);
-        var start = cpu.Start();
+        var start = await meter.StartAsync(cancellationToken);
         var began = Stopwatch.GetTimestamp();
         var streams = 0;
         do
@@ -66,7 +66,7 @@ internal sealed class StreamBenchmark(DriverOptions options, ConsumerClient cons
         while (paced ? streams < options.PacedStreams : Stopwatch.GetElapsedTime(began) < length);
 
         var complete = await consumer.WaitPhaseAsync(streams, cancellationToken);
-        var used = cpu.Stop(start);
+        var used = await meter.StopAsync(start, cancellationToken);
         var receipt = await consumer.CollectPhaseAsync(detail: paced, cancellationToken);
         if (!complete)
         {

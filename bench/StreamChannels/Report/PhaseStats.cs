@@ -2,10 +2,10 @@ using AiMesh.Bench.StreamChannels.Wire;
 
 namespace AiMesh.Bench.StreamChannels.Report;
 
-/// <summary>Turns a phase's receipt and CPU time into its numbers; and a channel's rounds into medians.</summary>
+/// <summary>Turns a phase's receipt and the processes' usage into its numbers; and a channel's rounds into medians.</summary>
 internal static class PhaseStats
 {
-    public static PhaseResult Summarize(PhaseReceipt phase, int streams, int chunksPerStream, CpuTimes cpu, long ticksPerSecond)
+    public static PhaseResult Summarize(PhaseReceipt phase, int streams, int chunksPerStream, ProcessUsage usage, long ticksPerSecond)
     {
         // Latency as the client would see it: the ingress's relay hands chunks out strictly in sequence, so a chunk
         // that overtook its predecessor waits for it. Arrival latency (each chunk on its own) is kept beside it.
@@ -41,7 +41,7 @@ internal static class PhaseStats
         latencies.Sort();
         gaps.Sort();
         var sent = streams * chunksPerStream;
-        double PerChunk(double seconds) => sent == 0 ? 0 : seconds * 1e6 / sent;
+        double PerChunk(double value) => sent == 0 ? 0 : value / sent;
         var span = phase.LastReceived - phase.FirstSent;
         return new PhaseResult(
             streams,
@@ -55,9 +55,11 @@ internal static class PhaseStats
             latencies.Count == 0 ? double.NaN : latencies[^1],
             Percentile(gaps, 0.99),
             span <= 0 ? 0 : phase.Arrived / ((double)span / ticksPerSecond),
-            PerChunk(cpu.Producer),
-            PerChunk(cpu.Consumer),
-            PerChunk(cpu.Broker));
+            PerChunk(usage.Producer * 1e6),
+            PerChunk(usage.Consumer * 1e6),
+            PerChunk(usage.Broker * 1e6),
+            PerChunk(usage.ProducerSent),
+            PerChunk(usage.ConsumerReceived));
     }
 
     /// <summary>Each number's median over rounds, separately; streams, chunks, lost, out-of-order and unexpected chunks are summed.</summary>
@@ -75,7 +77,9 @@ internal static class PhaseStats
         Median(rounds, r => r.ChunksPerSecond),
         Median(rounds, r => r.ProducerCpuUs),
         Median(rounds, r => r.ConsumerCpuUs),
-        Median(rounds, r => r.BrokerCpuUs));
+        Median(rounds, r => r.BrokerCpuUs),
+        Median(rounds, r => r.ProducerSentPerChunk),
+        Median(rounds, r => r.ConsumerReceivedPerChunk));
 
     private static double Median(IReadOnlyList<PhaseResult> rounds, Func<PhaseResult, double> value)
     {
