@@ -34,7 +34,7 @@ internal static class DriverHost
         var options = host.Services.GetRequiredService<IOptions<DriverOptions>>().Value;
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         // Written at once, not through the logger's queue, so it is seen even when the process ends right after.
-        stopping.Register(() => Console.Error.WriteLine("[streams] the driver's host is stopping (a signal, or a hosted service failed): the run is cancelled."));
+        var stopNotice = stopping.Register(() => Console.Error.WriteLine("[streams] the driver's host is stopping (a signal, or a hosted service failed): the run is cancelled."));
         var stamp = !string.IsNullOrEmpty(options.Stamp) ? options.Stamp : DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var loadBefore = LoadAverage.Read();
 
@@ -93,6 +93,7 @@ internal static class DriverHost
         }
 
         MarkdownReport.Write(Console.Out, report);
+        await stopNotice.DisposeAsync(); // stopping from here on is the end of a finished run
         await host.StopAsync();
         return report.Rounds.Any(r => r.Paced.Lost + r.BackToBack.Lost + r.Paced.Unexpected + r.BackToBack.Unexpected > 0) ? 1 : 0;
     }
