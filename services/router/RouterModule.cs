@@ -3,6 +3,7 @@ using AiMesh.Hosting;
 using AiMesh.Router.Configuration;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
+using AiMesh.Router.Providers.Gemini;
 using AiMesh.Router.Providers.OpenAi;
 using AiMesh.Router.Routing;
 using AiMesh.Router.Transport;
@@ -35,6 +36,7 @@ public sealed class RouterModule : IMeshModule
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton<IProviderAdapter, OpenAiAdapter>();
+        services.AddGeminiProviders();
         services.AddSingleton<ProviderAdapters>();
         services.AddSingleton<DeploymentCatalog>();
         services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();

@@ -42,4 +42,25 @@ internal sealed class DeploymentOptions
 
     /// <summary>The <c>created</c> of the model listing. Fixed by configuration so every replica lists the same.</summary>
     public DateTimeOffset? Created { get; set; }
+
+    /// <summary>Vertex AI: the Google Cloud project id (or number) the model runs in.</summary>
+    public string? Project { get; set; }
+
+    /// <summary>
+    /// Vertex AI: the location, e.g. <c>us-central1</c> or <c>global</c>. Also gives the default
+    /// <see cref="BaseUrl"/>: <c>https://{Region}-aiplatform.googleapis.com/v1</c> (<c>https://aiplatform.googleapis.com/v1</c> for <c>global</c>).
+    /// </summary>
+    public string? Region { get; set; }
+
+    /// <summary>
+    /// Vertex AI: environment variable that holds the service-account key, either the key file's JSON itself (a
+    /// value starting with <c>{</c>) or the path of that file. Read once at start.
+    /// </summary>
+    public string? ServiceAccountEnv { get; set; }
+
+    /// <summary>
+    /// Vertex AI: the only OAuth token endpoint the service account's signed assertion is sent to; default
+    /// <c>https://oauth2.googleapis.com/token</c>. The key file's <c>token_uri</c> must name the same URL.
+    /// </summary>
+    public string? TokenUrl { get; set; }
 }

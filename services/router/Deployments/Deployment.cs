@@ -4,6 +4,10 @@ namespace AiMesh.Router.Deployments;
 /// <param name="BaseUrl">Ends with a slash, so relative API paths append to it.</param>
 /// <param name="ApiKey">Null when the deployment sends no credentials.</param>
 /// <param name="UnsupportedParameters">What to do with request fields the provider cannot honour.</param>
+/// <param name="Project">Vertex AI: the Google Cloud project.</param>
+/// <param name="Region">Vertex AI: the location.</param>
+/// <param name="ServiceAccount">Vertex AI: the service-account key the access tokens are obtained with.</param>
+/// <param name="TokenUrl">Vertex AI: the OAuth token endpoint, the only place the signed assertion goes.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -15,4 +19,8 @@ internal sealed record Deployment(
     IReadOnlyList<string> Api,
     string OwnedBy,
     long Created,
-    UnsupportedParameterPolicy UnsupportedParameters = UnsupportedParameterPolicy.Reject);
+    UnsupportedParameterPolicy UnsupportedParameters = UnsupportedParameterPolicy.Reject,
+    string? Project = null,
+    string? Region = null,
+    Providers.Gemini.GoogleServiceAccount? ServiceAccount = null,
+    Uri? TokenUrl = null);

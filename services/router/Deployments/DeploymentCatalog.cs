@@ -1,5 +1,6 @@
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Configuration;
+using AiMesh.Router.Providers.Gemini;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Router.Deployments;
@@ -61,7 +62,11 @@ internal sealed class DeploymentCatalog
             source.Api.ToArray(),
             string.IsNullOrWhiteSpace(source.OwnedBy) ? source.Provider! : source.OwnedBy,
             (source.Created ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds(),
-            ParsePolicy(source.UnsupportedParameters) ?? UnsupportedParameterPolicy.Reject);
+            ParsePolicy(source.UnsupportedParameters) ?? UnsupportedParameterPolicy.Reject,
+            source.Project,
+            source.Region,
+            GoogleServiceAccount.Resolve(source.ServiceAccountEnv, configuration),
+            string.IsNullOrWhiteSpace(source.ServiceAccountEnv) ? null : GoogleServiceAccount.TokenUrl(source));
     }
 
     /// <summary>Also used by the validator: null for a value that is neither <c>reject</c> nor <c>drop</c>.</summary>

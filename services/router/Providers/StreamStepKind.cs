@@ -8,7 +8,7 @@ internal enum StreamStepKind
     /// <summary>Nothing for the client in this event (it may still carry usage).</summary>
     Skip,
 
-    /// <summary>The provider said the answer is complete.</summary>
+    /// <summary>The provider said the answer is complete; <see cref="StreamStep.Chunk"/>, when set, is sent first.</summary>
     Done,
 
     /// <summary>The provider reported an error inside the stream.</summary>

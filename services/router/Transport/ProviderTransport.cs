@@ -51,6 +51,13 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
             return new CallOutcome { Failure = new ProviderFailure(FailureKind.UnsupportedParameter, Error: new UpstreamError(null, null, call.Unsupported[0])) };
         }
 
+        // Credentials that take I/O to get (an OAuth token exchange) are the one async step between the pure
+        // translation and the send. It runs under the first-byte clock; a refusal never reached the provider.
+        if (adapter is IProviderCredentials credentials && await AuthorizeAsync(call, credentials, request, clock) is { } unauthorized)
+        {
+            return unauthorized;
+        }
+
         HttpResponseMessage response;
         try
         {
@@ -106,6 +113,18 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         }
 
         var answer = adapter.ReadResponse(call, body);
+        if (answer.Error is { } refusal)
+        {
+            // A 2xx that is a refusal (a blocked prompt): classified by the adapter like an error status.
+            return new CallOutcome
+            {
+                Failure = new ProviderFailure(FailureKind.UpstreamStatus, (int)response.StatusCode, refusal),
+                Usage = answer.Usage,
+                FirstByteMs = headersMs,
+                Attempts = 1,
+            };
+        }
+
         return answer.IsValid
             ? new CallOutcome { Body = answer.Body, Usage = answer.Usage, FirstByteMs = headersMs, Attempts = 1 }
             : Failed(FailureKind.InvalidResponse);
@@ -131,7 +150,24 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
             error = UpstreamError.None;
         }
 
-        return new CallOutcome { Failure = new ProviderFailure(FailureKind.UpstreamStatus, status, error, retryAfter), Attempts = 1 };
+        // Some providers put the wait in the body instead of a header (Google's RetryInfo); the header wins.
+        return new CallOutcome { Failure = new ProviderFailure(FailureKind.UpstreamStatus, status, error, retryAfter ?? error.RetryAfterSeconds), Attempts = 1 };
+    }
+
+    /// <returns>Null when the request carries its credentials; otherwise the failed outcome (nothing was sent).</returns>
+    private static async Task<CallOutcome?> AuthorizeAsync(ProviderCall call, IProviderCredentials credentials, HttpRequestMessage request, CallClock clock)
+    {
+        UpstreamError? refused;
+        try
+        {
+            refused = await credentials.AuthorizeAsync(call, request, clock.ReadToken);
+        }
+        catch (OperationCanceledException) when (clock.Fired)
+        {
+            return CallOutcome.NotAttempted(clock.Reason(answerStarted: false) ?? FailureKind.Cancelled);
+        }
+
+        return refused is null ? null : new CallOutcome { Failure = new ProviderFailure(FailureKind.UpstreamStatus, Error: refused) };
     }
 
     private async Task<CallOutcome> StreamAsync(ProviderCall call, IProviderAdapter adapter, HttpResponseMessage response, IChunkSink chunks, CallClock clock, long started)
@@ -180,24 +216,29 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                     {
                         var step = translator.Translate(sseEvent);
                         progress.Usage = step.Usage ?? progress.Usage;
+
+                        // Forward sends its chunk; Done may carry a last one (Gemini ends with content, finish and usage in one event).
+                        if (step.Chunk is not null && step.Kind is StreamStepKind.Forward or StreamStepKind.Done)
+                        {
+                            try
+                            {
+                                await chunks.SendAsync(new CompletionChunk(call.RequestId, progress.ChunkCount, step.Chunk, progress.ChunkCount == 0 ? Dropped(call) : null), clock.SendToken);
+                            }
+                            catch (OperationCanceledException) when (clock.Fired)
+                            {
+                                return progress.Fail(clock.Reason(answerStarted: true) ?? FailureKind.Cancelled);
+                            }
+
+                            progress.ChunkCount++;
+                        }
+
                         switch (step.Kind)
                         {
-                            case StreamStepKind.Forward:
-                                try
-                                {
-                                    await chunks.SendAsync(new CompletionChunk(call.RequestId, progress.ChunkCount, step.Chunk!, progress.ChunkCount == 0 ? Dropped(call) : null), clock.SendToken);
-                                }
-                                catch (OperationCanceledException) when (clock.Fired)
-                                {
-                                    return progress.Fail(clock.Reason(answerStarted: true) ?? FailureKind.Cancelled);
-                                }
-
-                                progress.ChunkCount++;
-                                break;
                             case StreamStepKind.Done:
                                 return progress.Succeed();
                             case StreamStepKind.Failed:
                                 return progress.Fail(new ProviderFailure(FailureKind.StreamError, Error: step.Error));
+                            case StreamStepKind.Forward:
                             case StreamStepKind.Skip:
                             default:
                                 break;
