@@ -33,6 +33,12 @@ public sealed class MockProviderOptions
     /// <summary>Model ids listed by <c>GET /v1/models</c> besides <c>mock-gpt</c> and <c>mock-embed</c>.</summary>
     public IList<string> Models { get; } = [];
 
+    /// <summary>
+    /// The PEM public key (SubjectPublicKeyInfo) the mock Google token endpoint (<c>POST /token</c>) verifies
+    /// service-account assertions with; without one it refuses every assertion. Tests make the key pair at run time.
+    /// </summary>
+    public string? ServiceAccountPublicKeyPem { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(LatencyMs);

@@ -113,7 +113,8 @@ internal static class EmbeddingsRequestReader
         return true;
     }
 
-    private static EmbeddingInput FromText(string text)
+    /// <summary>Also used by the Google embeddings routes, so one text embeds the same whichever API asked.</summary>
+    internal static EmbeddingInput FromText(string text)
     {
         var hash = FnvOffset;
         foreach (var c in text)

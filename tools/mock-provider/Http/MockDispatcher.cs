@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Embeddings;
+using AiMesh.MockProvider.Gemini;
 using AiMesh.MockProvider.Models;
 using AiMesh.MockProvider.Recording;
 using AiMesh.MockProvider.Scenarios;
@@ -77,6 +78,14 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
 
         exchange.Scenario = scenario;
         await exchange.DelayAsync(scenario.LatencyMs);
+
+        // Google's paths (Gemini API, Vertex AI, the OAuth token endpoint) answer faults with Google's error bodies.
+        if (GoogleRoute.TryParse(http.Request.Method, path, out var google))
+        {
+            await GoogleEndpoints.HandleAsync(exchange, google, body);
+            return;
+        }
+
         if (state.Counters.ShouldFail(scenario))
         {
             await exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value));
