@@ -72,10 +72,11 @@ internal static class GeminiGenerate
         await exchange.FlushAsync();
         await exchange.DelayAsync(scenario.TtftMs);
 
-        using var sse = new GoogleSseWriter(response.BodyWriter);
+        using var sse = new SseWriter(response.BodyWriter, crlf: true);
         if (request.Blocked)
         {
-            sse.Write(frame, GeminiResponseJson.WriteBlocked);
+            GeminiResponseJson.WriteBlocked(sse.BeginEvent(), frame);
+            sse.EndEvent();
             await FinishAsync(exchange);
             return;
         }
@@ -100,7 +101,8 @@ internal static class GeminiGenerate
             if (request.FailWith is { } code && i == Math.Min(2, events.Count - 1))
             {
                 // An error after the answer started travels inside the stream, as Google sends it.
-                sse.Write(GoogleError.ForCode(code), static (w, error) => error.Write(w));
+                GoogleError.ForCode(code).Write(sse.BeginEvent());
+                sse.EndEvent();
                 await FinishAsync(exchange);
                 return;
             }
@@ -111,7 +113,8 @@ internal static class GeminiGenerate
             }
 
             var last = i == events.Count - 1;
-            sse.Write((frame, reply, events[i], last ? finish : null, last), static (w, s) => GeminiResponseJson.WriteEvent(w, s.frame, s.reply, s.Item3, s.Item4, s.last));
+            GeminiResponseJson.WriteEvent(sse.BeginEvent(), frame, reply, events[i], last ? finish : null, last);
+            sse.EndEvent();
             await exchange.FlushAsync();
         }
 

@@ -41,6 +41,7 @@ internal sealed record GoogleError(int Status, string Code, string Message, stri
         _ => ForStatus(500, 0),
     };
 
+    /// <summary>The whole body, also how an error travels inside a stream.</summary>
     public void Write(Utf8JsonWriter w)
     {
         ArgumentNullException.ThrowIfNull(w);
@@ -49,10 +50,9 @@ internal sealed record GoogleError(int Status, string Code, string Message, stri
         w.WriteEndObject();
     }
 
-    /// <summary>The <c>"error": {...}</c> member alone, also how an error travels inside a stream.</summary>
-    public void WriteMember(Utf8JsonWriter w)
+    /// <summary>The <c>"error": {...}</c> member.</summary>
+    private void WriteMember(Utf8JsonWriter w)
     {
-        ArgumentNullException.ThrowIfNull(w);
         w.WriteStartObject("error");
         w.WriteNumber("code", Status);
         w.WriteString("message", Message);

@@ -8,19 +8,17 @@ namespace AiMesh.Router.Providers.Gemini;
 /// <c>https://generativelanguage.googleapis.com/v1beta</c>. The key goes in the <c>x-goog-api-key</c> header, never
 /// in the URL's <c>key=</c> query, since URLs end up in logs. Bodies are shared with Vertex AI (<see cref="VertexAdapter"/>).
 /// </summary>
-internal sealed class GeminiAdapter(TimeProvider time) : IProviderAdapter
+internal sealed class GeminiAdapter(TimeProvider time) : GoogleAdapter(time)
 {
     public const string ApiKeyHeader = "x-goog-api-key";
 
-    public string Name => "gemini";
+    public override string Name => "gemini";
 
-    public IReadOnlyCollection<string> Providers { get; } = ["gemini"];
+    public override IReadOnlyCollection<string> Providers { get; } = ["gemini"];
 
-    public IReadOnlyCollection<string> Apis { get; } = [ProviderApis.ChatCompletions, ProviderApis.Embeddings];
+    public override bool RequiresApiKey(string provider) => true;
 
-    public bool RequiresApiKey(string provider) => true;
-
-    public HttpRequestMessage BuildRequest(ProviderCall call)
+    public override HttpRequestMessage BuildRequest(ProviderCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
         var body = call.Api == ProviderApis.Embeddings ? GeminiEmbeddings.BuildGemini(call) : GeminiChatRequest.Build(call);
@@ -34,15 +32,5 @@ internal sealed class GeminiAdapter(TimeProvider time) : IProviderAdapter
         return request;
     }
 
-    public ProviderResponse ReadResponse(ProviderCall call, ReadOnlySpan<byte> body)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        return call.Api == ProviderApis.Embeddings
-            ? GeminiEmbeddings.ReadGemini(call, body)
-            : GeminiChatResponse.Read(call, body, time.GetUtcNow().ToUnixTimeSeconds());
-    }
-
-    public UpstreamError ReadError(ReadOnlySpan<byte> body) => GeminiErrors.Read(body);
-
-    public IStreamTranslator CreateStreamTranslator(ProviderCall call) => new GeminiStreamTranslator(call, time.GetUtcNow().ToUnixTimeSeconds());
+    protected override ProviderResponse ReadEmbeddings(ProviderCall call, ReadOnlySpan<byte> body) => GeminiEmbeddings.ReadGemini(call, body);
 }

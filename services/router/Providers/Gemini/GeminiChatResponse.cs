@@ -119,15 +119,7 @@ internal static class GeminiChatResponse
             writer.WriteStartArray("tool_calls");
             for (var i = 0; i < candidate.Calls.Count; i++)
             {
-                var call = candidate.Calls[i];
-                writer.WriteStartObject();
-                writer.WriteString("id", GeminiToolCallIds.Create(requestId, candidate.Index, i, call.ThoughtSignature));
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", call.Name);
-                writer.WriteString("arguments", call.Arguments);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
+                candidate.Calls[i].WriteToolCall(writer, requestId, candidate.Index, i, index: false);
             }
 
             writer.WriteEndArray();

@@ -186,16 +186,7 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
             writer.WriteStartArray("tool_calls");
             foreach (var functionCall in candidate.Calls)
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("index", ordinal);
-                writer.WriteString("id", GeminiToolCallIds.Create(call.RequestId, candidate.Index, ordinal, functionCall.ThoughtSignature));
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", functionCall.Name);
-                writer.WriteString("arguments", functionCall.Arguments);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-                ordinal++;
+                functionCall.WriteToolCall(writer, call.RequestId, candidate.Index, ordinal++, index: true);
             }
 
             writer.WriteEndArray();

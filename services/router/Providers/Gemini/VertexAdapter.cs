@@ -11,18 +11,16 @@ namespace AiMesh.Router.Providers.Gemini;
 /// service account; getting one takes I/O, so it is the transport's credential step (<see cref="IProviderCredentials"/>)
 /// and translation stays pure.
 /// </summary>
-internal sealed class VertexAdapter(TimeProvider time, VertexAccessTokens tokens) : IProviderAdapter, IProviderCredentials
+internal sealed class VertexAdapter(TimeProvider time, VertexAccessTokens tokens) : GoogleAdapter(time), IProviderCredentials
 {
-    public string Name => "vertex";
+    public override string Name => "vertex";
 
-    public IReadOnlyCollection<string> Providers { get; } = ["vertex"];
-
-    public IReadOnlyCollection<string> Apis { get; } = [ProviderApis.ChatCompletions, ProviderApis.Embeddings];
+    public override IReadOnlyCollection<string> Providers { get; } = ["vertex"];
 
     // The service account, not an API key, is the credential (checked by VertexOptionsValidator).
-    public bool RequiresApiKey(string provider) => false;
+    public override bool RequiresApiKey(string provider) => false;
 
-    public HttpRequestMessage BuildRequest(ProviderCall call)
+    public override HttpRequestMessage BuildRequest(ProviderCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
         var deployment = call.Deployment;
@@ -46,15 +44,5 @@ internal sealed class VertexAdapter(TimeProvider time, VertexAccessTokens tokens
         return null;
     }
 
-    public ProviderResponse ReadResponse(ProviderCall call, ReadOnlySpan<byte> body)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        return call.Api == ProviderApis.Embeddings
-            ? GeminiEmbeddings.ReadVertex(call, body)
-            : GeminiChatResponse.Read(call, body, time.GetUtcNow().ToUnixTimeSeconds());
-    }
-
-    public UpstreamError ReadError(ReadOnlySpan<byte> body) => GeminiErrors.Read(body);
-
-    public IStreamTranslator CreateStreamTranslator(ProviderCall call) => new GeminiStreamTranslator(call, time.GetUtcNow().ToUnixTimeSeconds());
+    protected override ProviderResponse ReadEmbeddings(ProviderCall call, ReadOnlySpan<byte> body) => GeminiEmbeddings.ReadVertex(call, body);
 }
