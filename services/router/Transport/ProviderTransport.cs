@@ -115,10 +115,11 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         var answer = adapter.ReadResponse(call, body);
         if (answer.Error is { } refusal)
         {
-            // A 2xx that is a refusal (a blocked prompt): classified by the adapter like an error status.
+            // A 2xx that is a refusal (a blocked prompt, an answer the model broke off): the adapter's kind decides, and
+            // an unrecognized one is a provider failure (502) whose message says why, not an "unexpected status 200".
             return new CallOutcome
             {
-                Failure = new ProviderFailure(FailureKind.UpstreamStatus, (int)response.StatusCode, refusal),
+                Failure = new ProviderFailure(FailureKind.UpstreamStatus, StatusCodes.Status502BadGateway, refusal),
                 Usage = answer.Usage,
                 FirstByteMs = headersMs,
                 Attempts = 1,

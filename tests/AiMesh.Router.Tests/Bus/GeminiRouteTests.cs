@@ -167,6 +167,20 @@ public sealed class GeminiRouteTests
     }
 
     [Fact]
+    public async Task A_finish_reason_without_an_openai_meaning_fails_the_call_and_says_which()
+    {
+        await using var mesh = await GoogleMesh.StartAsync("finish=MALFORMED_FUNCTION_CALL;tokens=2");
+
+        var (_, whole) = await mesh.Router.RouteAsync(RouterHost.Chat(Body, stream: false, model: "gemini-public"));
+        var (_, streamed) = await mesh.Router.RouteAsync(RouterHost.Chat(StreamBody, stream: true, model: "gemini-public"));
+
+        Assert.Equal((502, "upstream_error"), (whole!.Status, whole.Code));
+        Assert.Contains("MALFORMED_FUNCTION_CALL", whole.Message, StringComparison.Ordinal);
+        Assert.Equal((502, "upstream_stream_error", 1), (streamed!.Status, streamed.Code, streamed.ChunkCount));
+        Assert.Contains("MALFORMED_FUNCTION_CALL", streamed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_stream_cut_mid_way_is_truncated_with_no_invented_finish()
     {
         await using var mesh = await GoogleMesh.StartAsync("tokens=8;cutAfter=3");

@@ -19,10 +19,15 @@ internal sealed partial class VertexOptionsValidator(IConfiguration configuratio
         for (var index = 0; index < options.Deployments.Count; index++)
         {
             var deployment = options.Deployments[index];
+            var at = $"{RouterOptions.Section}:Deployments:{index}" + (string.IsNullOrWhiteSpace(deployment.Name) ? "" : $" ({deployment.Name})");
             if (string.Equals(deployment.Provider, "vertex", StringComparison.OrdinalIgnoreCase))
             {
-                var at = $"{RouterOptions.Section}:Deployments:{index}" + (string.IsNullOrWhiteSpace(deployment.Name) ? "" : $" ({deployment.Name})");
                 Check(errors, at, deployment);
+            }
+            else if (!string.IsNullOrWhiteSpace(deployment.ServiceAccountEnv) || !string.IsNullOrWhiteSpace(deployment.TokenUrl))
+            {
+                // A service account is read at start wherever it is named; only Vertex uses one.
+                errors.Add($"{at}: ServiceAccountEnv and TokenUrl are only used by provider 'vertex'.");
             }
         }
 

@@ -104,6 +104,15 @@ public sealed class VertexConfigurationTests : IDisposable
         Assert.DoesNotContain(errors, e => e.Contains("PRIVATE KEY", StringComparison.Ordinal) || e.Contains("evil", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Only_a_vertex_deployment_may_name_a_service_account()
+    {
+        var settings = Settings(TestKeys.ServiceAccountJson(key));
+        settings["Router:Deployments:0:Provider"] = "gemini";
+        var error = Assert.Single(Validate(settings, PostConfigured(settings)).Failures!);
+        Assert.Contains("ServiceAccountEnv and TokenUrl are only used by provider 'vertex'", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("not json at all", "does not name a readable service-account key file")]
     [InlineData("{\"type\":\"authorized_user\",\"client_email\":\"a\",\"private_key\":\"b\"}", "does not hold a service-account key")]
