@@ -22,7 +22,7 @@ namespace AiMesh.Router.Providers.Gemini;
 /// <item>Pure annotations (<c>$schema</c>, <c>$id</c>, <c>$comment</c>, <c>deprecated</c>, <c>readOnly</c>, <c>writeOnly</c>) are dropped.</item>
 /// </list>
 /// Everything else (<c>not</c>, <c>if</c>, tuples, <c>additionalProperties</c> other than false, exclusive bounds,
-/// non-string enums…) is refused.
+/// non-string enums, an object without properties, an array without items…) is refused.
 /// </summary>
 internal static class GeminiSchema
 {
@@ -347,7 +347,13 @@ internal static class GeminiSchema
                 result["type"] = "STRING";
             }
 
-            return result["enum"] is not null && (string?)result["type"] != "STRING" ? null : result;
+            // Gemini wants an object's properties and an array's items spelled out: JSON Schema's "any object" or
+            // "any array" has no Schema form.
+            var type = (string?)result["type"];
+            var fits = (result["enum"] is null || type == "STRING")
+                && (type != "OBJECT" || result["properties"] is JsonObject { Count: > 0 })
+                && (type != "ARRAY" || result["items"] is not null);
+            return fits ? result : null;
         }
 
         private static bool Set(JsonObject result, string name, JsonNode? value)

@@ -64,6 +64,9 @@ public sealed class GeminiSchemaTests
     [InlineData("""{"if":{"type":"string"},"then":{"minLength":1}}""")]
     [InlineData("""{"type":"object","patternProperties":{"^x":{"type":"string"}}}""")]
     [InlineData("""[1,2]""")]
+    [InlineData("""{"type":"object"}""")]
+    [InlineData("""{"type":"object","properties":{"free":{"type":"object"}}}""")]
+    [InlineData("""{"type":"array"}""")]
     public void Refuses_what_it_cannot_translate_exactly(string schema)
     {
         Assert.Null(GeminiSchema.Translate(JsonNode.Parse(schema)));
