@@ -5,6 +5,7 @@ using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Anthropic;
 using AiMesh.Router.Providers.Bedrock;
+using AiMesh.Router.Providers.Gemini;
 using AiMesh.Router.Providers.OpenAi;
 using AiMesh.Router.Routing;
 using AiMesh.Router.Transport;
@@ -41,6 +42,7 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<IProviderAdapter, BedrockAdapter>();
         services.AddSingleton<IPostConfigureOptions<RouterOptions>, BedrockDeploymentDefaults>();
         services.AddSingleton<IValidateOptions<RouterOptions>, BedrockOptionsValidator>();
+        services.AddGeminiProviders();
         services.AddSingleton<ProviderAdapters>();
         services.AddSingleton<DeploymentCatalog>();
         services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();

@@ -42,6 +42,12 @@ public sealed class MockProviderOptions
     /// <summary>When set, Bedrock requests must carry it as <c>x-amz-security-token</c> (temporary credentials).</summary>
     public string? AwsSessionToken { get; set; }
 
+    /// <summary>
+    /// The PEM public key (SubjectPublicKeyInfo) the mock Google token endpoint (<c>POST /token</c>) verifies
+    /// service-account assertions with; without one it refuses every assertion. Tests make the key pair at run time.
+    /// </summary>
+    public string? ServiceAccountPublicKeyPem { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(LatencyMs);

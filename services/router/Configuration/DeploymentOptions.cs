@@ -51,7 +51,13 @@ internal sealed class DeploymentOptions
     /// <c>max_tokens</c>). Absent: the adapter's own default (4096 for Anthropic).
     /// </summary>
     public int? DefaultMaxTokens { get; set; }
-    /// <summary>The cloud region (AWS: <c>us-east-1</c>), for providers whose endpoint and signature depend on it (<c>bedrock</c>).</summary>
+
+    /// <summary>
+    /// The cloud region, for providers whose endpoint and signature depend on it: AWS (<c>bedrock</c>, e.g.
+    /// <c>us-east-1</c>) and Vertex AI (<c>vertex</c>, e.g. <c>us-central1</c> or <c>global</c>, which also gives the
+    /// default <see cref="BaseUrl"/>: <c>https://{Region}-aiplatform.googleapis.com/v1</c>, or
+    /// <c>https://aiplatform.googleapis.com/v1</c> for <c>global</c>).
+    /// </summary>
     public string? Region { get; set; }
 
     /// <summary>
@@ -66,4 +72,19 @@ internal sealed class DeploymentOptions
 
     /// <summary>Environment variable that holds an AWS session token, for temporary credentials.</summary>
     public string? AwsSessionTokenEnv { get; set; }
+
+    /// <summary>Vertex AI: the Google Cloud project id (or number) the model runs in.</summary>
+    public string? Project { get; set; }
+
+    /// <summary>
+    /// Vertex AI: environment variable that holds the service-account key, either the key file's JSON itself (a
+    /// value starting with <c>{</c>) or the path of that file. Read once at start.
+    /// </summary>
+    public string? ServiceAccountEnv { get; set; }
+
+    /// <summary>
+    /// Vertex AI: the only OAuth token endpoint the service account's signed assertion is sent to; default
+    /// <c>https://oauth2.googleapis.com/token</c>. The key file's <c>token_uri</c> must name the same URL.
+    /// </summary>
+    public string? TokenUrl { get; set; }
 }

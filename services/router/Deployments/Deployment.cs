@@ -5,8 +5,11 @@ namespace AiMesh.Router.Deployments;
 /// <param name="ApiKey">Null when the deployment sends no credentials.</param>
 /// <param name="UnsupportedParameters">What to do with request fields the provider cannot honour.</param>
 /// <param name="DefaultMaxTokens">The output limit for providers that require one, when the client gave none; null: the adapter's default.</param>
-/// <param name="Region">The cloud region, for providers that need one (<c>bedrock</c>).</param>
+/// <param name="Region">The cloud region, for providers that need one (<c>bedrock</c>, <c>vertex</c>).</param>
 /// <param name="AwsCredentials">AWS keys that sign the requests (<c>bedrock</c>); null when the deployment has none.</param>
+/// <param name="Project">Vertex AI: the Google Cloud project.</param>
+/// <param name="ServiceAccount">Vertex AI: the service-account key the access tokens are obtained with.</param>
+/// <param name="TokenUrl">Vertex AI: the OAuth token endpoint, the only place the signed assertion goes.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -21,4 +24,7 @@ internal sealed record Deployment(
     UnsupportedParameterPolicy UnsupportedParameters = UnsupportedParameterPolicy.Reject,
     int? DefaultMaxTokens = null,
     string? Region = null,
-    AwsCredentials? AwsCredentials = null);
+    AwsCredentials? AwsCredentials = null,
+    string? Project = null,
+    Providers.Gemini.GoogleServiceAccount? ServiceAccount = null,
+    Uri? TokenUrl = null);

@@ -1,5 +1,6 @@
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Configuration;
+using AiMesh.Router.Providers.Gemini;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Router.Deployments;
@@ -64,7 +65,10 @@ internal sealed class DeploymentCatalog
             ParsePolicy(source.UnsupportedParameters) ?? UnsupportedParameterPolicy.Reject,
             source.DefaultMaxTokens,
             string.IsNullOrWhiteSpace(source.Region) ? null : source.Region.Trim(),
-            ResolveAws(source, configuration));
+            ResolveAws(source, configuration),
+            source.Project,
+            GoogleServiceAccount.Resolve(source.ServiceAccountEnv, configuration),
+            string.IsNullOrWhiteSpace(source.ServiceAccountEnv) ? null : GoogleServiceAccount.TokenUrl(source));
     }
 
     /// <summary>Null unless the deployment names AWS key variables (a Bedrock deployment's defaults are filled in before).</summary>

@@ -13,4 +13,12 @@ internal sealed class ProviderResponse(string? body, TokenUsage? usage)
     public TokenUsage? Usage { get; } = usage;
 
     public bool IsValid => Body is not null;
+
+    /// <summary>
+    /// Set when a 2xx answer is really a refusal (Gemini answers a blocked prompt with 200 and
+    /// <c>promptFeedback.blockReason</c>): the transport fails the call with it as it would an error status.
+    /// </summary>
+    public UpstreamError? Error { get; private init; }
+
+    public static ProviderResponse Refused(UpstreamError error, TokenUsage? usage = null) => new(null, usage) { Error = error };
 }

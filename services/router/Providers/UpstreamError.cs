@@ -6,7 +6,10 @@ namespace AiMesh.Router.Providers;
 /// so that no generated <c>ToString</c> prints the raw text.
 /// </summary>
 /// <param name="kind">What the adapter recognized the error as; <see cref="UpstreamErrorKind.Unknown"/> lets the status decide.</param>
-internal sealed class UpstreamError(string? message, string? code, string? param, UpstreamErrorKind kind = UpstreamErrorKind.Unknown)
+/// <param name="retryAfterSeconds">
+/// A wait the body asked for (Google's <c>RetryInfo.retryDelay</c>), used when the answer has no Retry-After header.
+/// </param>
+internal sealed class UpstreamError(string? message, string? code, string? param, UpstreamErrorKind kind = UpstreamErrorKind.Unknown, int? retryAfterSeconds = null)
 {
     public static readonly UpstreamError None = new(null, null, null);
 
@@ -17,4 +20,6 @@ internal sealed class UpstreamError(string? message, string? code, string? param
     public string? Param { get; } = param;
 
     public UpstreamErrorKind Kind { get; } = kind;
+
+    public int? RetryAfterSeconds { get; } = retryAfterSeconds;
 }

@@ -16,4 +16,9 @@ internal static class EventIds
     public const int CallAbandoned = 3007;
     public const int ModelsListed = 3008;
     public const int RouteCancelled = 3009;
+
+    // Google adapters (Gemini, Vertex AI): 3030–3039.
+    public const int VertexTokenExchangeFailed = 3030;
+    public const int VertexTokenExchangeError = 3031;
+    public const int VertexTokenObtained = 3032;
 }

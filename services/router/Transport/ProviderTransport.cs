@@ -51,6 +51,13 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
             return new CallOutcome { Failure = new ProviderFailure(FailureKind.UnsupportedParameter, Error: new UpstreamError(null, null, call.Unsupported[0])) };
         }
 
+        // Credentials that take I/O to get (an OAuth token exchange) are the one async step between the pure
+        // translation and the send. It runs under the first-byte clock; a refusal never reached the provider.
+        if (adapter is IProviderCredentials credentials && await AuthorizeAsync(call, credentials, request, clock) is { } unauthorized)
+        {
+            return unauthorized;
+        }
+
         HttpResponseMessage response;
         try
         {
@@ -106,6 +113,19 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         }
 
         var answer = adapter.ReadResponse(call, body);
+        if (answer.Error is { } refusal)
+        {
+            // A 2xx that is a refusal (a blocked prompt, an answer the model broke off): the adapter's kind decides, and
+            // an unrecognized one is a provider failure (502) whose message says why, not an "unexpected status 200".
+            return new CallOutcome
+            {
+                Failure = new ProviderFailure(FailureKind.UpstreamStatus, StatusCodes.Status502BadGateway, refusal),
+                Usage = answer.Usage,
+                FirstByteMs = headersMs,
+                Attempts = 1,
+            };
+        }
+
         return answer.IsValid
             ? new CallOutcome { Body = answer.Body, Usage = answer.Usage, FirstByteMs = headersMs, Attempts = 1 }
             : Failed(FailureKind.InvalidResponse);
@@ -131,7 +151,24 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
             error = UpstreamError.None;
         }
 
-        return new CallOutcome { Failure = new ProviderFailure(FailureKind.UpstreamStatus, status, error, retryAfter), Attempts = 1 };
+        // Some providers put the wait in the body instead of a header (Google's RetryInfo); the header wins.
+        return new CallOutcome { Failure = new ProviderFailure(FailureKind.UpstreamStatus, status, error, retryAfter ?? error.RetryAfterSeconds), Attempts = 1 };
+    }
+
+    /// <returns>Null when the request carries its credentials; otherwise the failed outcome (nothing was sent).</returns>
+    private static async Task<CallOutcome?> AuthorizeAsync(ProviderCall call, IProviderCredentials credentials, HttpRequestMessage request, CallClock clock)
+    {
+        UpstreamError? refused;
+        try
+        {
+            refused = await credentials.AuthorizeAsync(call, request, clock.ReadToken);
+        }
+        catch (OperationCanceledException) when (clock.Fired)
+        {
+            return CallOutcome.NotAttempted(clock.Reason(answerStarted: false) ?? FailureKind.Cancelled);
+        }
+
+        return refused is null ? null : new CallOutcome { Failure = new ProviderFailure(FailureKind.UpstreamStatus, Error: refused) };
     }
 
     private async Task<CallOutcome> StreamAsync(ProviderCall call, IProviderAdapter adapter, HttpResponseMessage response, IChunkSink chunks, CallClock clock, long started)

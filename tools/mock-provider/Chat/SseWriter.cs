@@ -7,7 +7,8 @@ using AiMesh.MockProvider.Http;
 namespace AiMesh.MockProvider.Chat;
 
 /// <summary>Writes <c>data: {json}\n\n</c> events (optionally named) straight into the response pipe, one reused JSON writer per stream.</summary>
-internal sealed class SseWriter(PipeWriter pipe) : IDisposable
+/// <param name="crlf">End lines with CRLF, as Google's <c>alt=sse</c> streams do.</param>
+internal sealed class SseWriter(PipeWriter pipe, bool crlf = false) : IDisposable
 {
     private readonly Utf8JsonWriter _json = new(pipe, MockJson.WriterOptions);
 
@@ -30,7 +31,7 @@ internal sealed class SseWriter(PipeWriter pipe) : IDisposable
     public void EndEvent()
     {
         _json.Flush();
-        pipe.Write("\n\n"u8);
+        pipe.Write(crlf ? "\r\n\r\n"u8 : "\n\n"u8);
     }
 
     public void WriteDone() => pipe.Write("data: [DONE]\n\n"u8);

@@ -113,6 +113,7 @@ internal static class EmbeddingsRequestReader
         return true;
     }
 
+    /// <summary>Also used by the Google embeddings routes, so one text embeds the same whichever API asked.</summary>
     internal static EmbeddingInput FromText(string text)
     {
         var hash = FnvOffset;

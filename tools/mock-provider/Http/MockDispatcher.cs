@@ -4,6 +4,7 @@ using AiMesh.MockProvider.Anthropic;
 using AiMesh.MockProvider.Bedrock;
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Embeddings;
+using AiMesh.MockProvider.Gemini;
 using AiMesh.MockProvider.Models;
 using AiMesh.MockProvider.Recording;
 using AiMesh.MockProvider.Scenarios;
@@ -90,6 +91,14 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
         }
 
         await exchange.DelayAsync(scenario.LatencyMs);
+
+        // Google's paths (Gemini API, Vertex AI, the OAuth token endpoint) answer faults with Google's error bodies.
+        if (GoogleRoute.TryParse(http.Request.Method, path, out var google))
+        {
+            await GoogleEndpoints.HandleAsync(exchange, google, body);
+            return;
+        }
+
         if (state.Counters.ShouldFail(scenario))
         {
             // Each wire format fails with its own provider's error body, so adapters are tested against the real shapes.
