@@ -128,10 +128,18 @@ internal sealed class CompletionExchange(
             await inbox.DeliverAsync(message, timeout.Token).WaitAsync(limit);
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutException or ConnectionException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
         {
-            // A send the broker refused, a send that did not finish in time: the bus is not serving.
+            // A send the broker refused or that did not finish in time: the bus is not serving.
             busHealth.SendFailed();
+            IngressLog.DeliveryFailed(logger, typeof(T).Name, ex);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else failed this one transition, not the bus: it must not turn every other request away.
+            // (Seen: MassTransit 8.4's in-memory saga repository throws NullReferenceException for a message that
+            // arrives while its saga is being removed — an abandonment racing the answer.)
             IngressLog.DeliveryFailed(logger, typeof(T).Name, ex);
             return false;
         }
