@@ -143,6 +143,52 @@ public abstract class CoreScenarios<TMesh>(TMesh mesh) : IClassFixture<TMesh>
         Assert.True(JsonDocument.Parse(call.FunctionArguments.ToString()).RootElement.GetProperty("mock").GetBoolean());
     }
 
+    // model, the path the mock must have been called on
+    [Theory]
+    [InlineData("claude-mock", "/v1/messages")]
+    [InlineData("gemini-mock", "/v1beta/models/gemini-2.5-flash:")]
+    [InlineData("bedrock-mock", "/model/anthropic.claude-3-haiku-20240307-v1:0/converse")]
+    public async Task The_openai_sdk_reaches_a_native_provider_whole_streamed_and_with_tools(string model, string path)
+    {
+        var client = Mesh.Client().GetChatClient(model);
+        var marker = Guid.NewGuid().ToString("N");
+
+        ChatCompletion whole = await client.CompleteChatAsync([new UserChatMessage($"echo: hello {marker}")]);
+        Assert.Equal(ChatFinishReason.Stop, whole.FinishReason);
+        Assert.Contains(marker, whole.Content[0].Text, StringComparison.Ordinal);
+        Assert.True(whole.Usage.OutputTokenCount > 0);
+        var seen = await Mesh.Mock.Recorder.WaitForAsync(r => r.Body.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.StartsWith(path, seen.Path, StringComparison.Ordinal);
+        Assert.DoesNotContain(seen.Headers, h => h.Value.Contains(TestEnvironment.ClientKey, StringComparison.Ordinal));
+
+        var text = new System.Text.StringBuilder();
+        ChatFinishReason? finish = null;
+        ChatTokenUsage? usage = null;
+        await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("echo: one two three four five")]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+
+            finish ??= update.FinishReason;
+            usage ??= update.Usage;
+        }
+
+        Assert.Contains("one two three four five", text.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ChatFinishReason.Stop, finish);
+        Assert.NotNull(usage);
+
+        var options = new ChatCompletionOptions { ToolChoice = ChatToolChoice.CreateRequiredChoice() };
+        options.Tools.Add(ChatTool.CreateFunctionTool("get_weather", "Weather for a city",
+            BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}""")));
+        ChatCompletion tools = await client.CompleteChatAsync([new UserChatMessage("weather in Paris?")], options);
+        Assert.Equal(ChatFinishReason.ToolCalls, tools.FinishReason);
+        var call = Assert.Single(tools.ToolCalls);
+        Assert.Equal("get_weather", call.FunctionName);
+        Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(call.FunctionArguments.ToString()).RootElement.ValueKind);
+    }
+
     [Fact]
     public async Task Embeddings_through_the_sdk()
     {

@@ -61,6 +61,38 @@ internal static class MeshConfiguration
             args.Add($"--Router:Deployments:{i}:Api:0={api}");
         }
 
+        // Native providers, each on the mock's own wire format for it (see tools/mock-provider/README.md).
+        var root = mock.ToString().TrimEnd('/');
+        var native = new (string Model, string Provider, string BaseUrl, string Upstream)[]
+        {
+            ("claude-mock", "anthropic", root + "/v1", "claude-sonnet-4-5"),
+            ("gemini-mock", "gemini", root + "/v1beta", "gemini-2.5-flash"),
+            ("bedrock-mock", "bedrock", root + "/", "anthropic.claude-3-haiku-20240307-v1:0"),
+        };
+        args.Add("--AIMESH_TEST_AWS_KEY_ID=AKIDMOCKBEDROCK");
+        args.Add("--AIMESH_TEST_AWS_SECRET=mock/bedrock+secret/for+tests+only");
+        for (var j = 0; j < native.Length; j++)
+        {
+            var (model, provider, baseUrl, upstream) = native[j];
+            var at = $"--Router:Deployments:{deployments.Length + j}:";
+            args.Add($"{at}Name={model}");
+            args.Add($"{at}Model={model}");
+            args.Add($"{at}Provider={provider}");
+            args.Add($"{at}BaseUrl={baseUrl}");
+            args.Add($"{at}UpstreamModel={upstream}");
+            args.Add($"{at}Api:0=chat.completions");
+            if (provider == "bedrock")
+            {
+                args.Add($"{at}Region=us-east-1");
+                args.Add($"{at}AwsAccessKeyIdEnv=AIMESH_TEST_AWS_KEY_ID");
+                args.Add($"{at}AwsSecretAccessKeyEnv=AIMESH_TEST_AWS_SECRET");
+            }
+            else
+            {
+                args.Add($"{at}ApiKeyEnv=AIMESH_TEST_PROVIDER_KEY");
+            }
+        }
+
         return args;
     }
 
