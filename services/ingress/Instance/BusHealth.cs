@@ -15,4 +15,10 @@ internal sealed class BusHealth(IngressInstance instance)
     public bool IsHealthy => instance.Address is not null && Environment.TickCount64 >= Volatile.Read(ref _openUntil);
 
     public void SendFailed() => Volatile.Write(ref _openUntil, Environment.TickCount64 + (long)OpenFor.TotalMilliseconds);
+
+    /// <summary>
+    /// Whether a failed hand-over says the broker is not serving (a send that timed out, a lost connection), as
+    /// opposed to one request's transition failing: only the first may turn everyone away.
+    /// </summary>
+    public static bool IsBrokerFailure(Exception exception) => exception is TimeoutException or MassTransit.ConnectionException;
 }

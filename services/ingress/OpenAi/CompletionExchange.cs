@@ -128,7 +128,7 @@ internal sealed class CompletionExchange(
             await inbox.DeliverAsync(message, timeout.Token).WaitAsync(limit);
             return true;
         }
-        catch (Exception ex) when (ex is TimeoutException or ConnectionException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
+        catch (Exception ex) when (BusHealth.IsBrokerFailure(ex) || (ex is OperationCanceledException && timeout.IsCancellationRequested))
         {
             // A send the broker refused or that did not finish in time: the bus is not serving.
             busHealth.SendFailed();
