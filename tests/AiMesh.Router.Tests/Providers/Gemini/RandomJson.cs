@@ -30,28 +30,28 @@ internal sealed class RandomJson(int seed, IReadOnlyList<string> keys, IReadOnly
             case 3:
                 return JsonValue.Create(strings[random.Next(strings.Count)]);
             case 4 or 5:
-            {
-                var obj = new JsonObject();
-                var count = random.Next(6);
-                for (var i = 0; i < count; i++)
                 {
-                    obj[keys[random.Next(keys.Count)]] = Node(depth - 1);
-                }
+                    var obj = new JsonObject();
+                    var count = random.Next(6);
+                    for (var i = 0; i < count; i++)
+                    {
+                        obj[keys[random.Next(keys.Count)]] = Node(depth - 1);
+                    }
 
-                return obj;
-            }
+                    return obj;
+                }
 
             default:
-            {
-                var array = new JsonArray();
-                var count = random.Next(5);
-                for (var i = 0; i < count; i++)
                 {
-                    array.Add(Node(depth - 1));
-                }
+                    var array = new JsonArray();
+                    var count = random.Next(5);
+                    for (var i = 0; i < count; i++)
+                    {
+                        array.Add(Node(depth - 1));
+                    }
 
-                return array;
-            }
+                    return array;
+                }
         }
     }
 
