@@ -111,9 +111,9 @@ internal static partial class FailureMapper
             UpstreamErrorKind.AuthenticationFailed => Error(502, ErrorCodes.UpstreamAuthFailed, $"The provider rejected the credentials of deployment '{name}'."),
             UpstreamErrorKind.RateLimited => new FailureDescription(429, ErrorTypes.RateLimit, ErrorCodes.RateLimitExceeded,
                 ProviderText(failure, deployment) ?? $"The provider of deployment '{name}' is limiting requests; retry later.", truncatedOutcome,
-                RetryAfterSeconds: failure.RetryAfterSeconds),
+                RetryAfterSeconds: RetryLater(failure)),
             UpstreamErrorKind.Overloaded => new FailureDescription(503, ErrorTypes.Api, ErrorCodes.UpstreamOverloaded,
-                $"The provider of deployment '{name}' is overloaded; retry later.", truncatedOutcome, RetryAfterSeconds: failure.RetryAfterSeconds),
+                $"The provider of deployment '{name}' is overloaded; retry later.", truncatedOutcome, RetryAfterSeconds: RetryLater(failure)),
             UpstreamErrorKind.ContextLengthExceeded => new FailureDescription(400, ErrorTypes.InvalidRequest, ErrorCodes.ContextLengthExceeded,
                 ProviderText(failure, deployment) ?? "The messages and the requested output do not fit the model's context length.", CompletionOutcomes.Error, "messages"),
             UpstreamErrorKind.ContentFiltered => new FailureDescription(400, ErrorTypes.InvalidRequest, ErrorCodes.ContentFilter,
@@ -137,7 +137,7 @@ internal static partial class FailureMapper
             401 or 403 => Error(502, ErrorCodes.UpstreamAuthFailed, $"The provider rejected the credentials of deployment '{name}'."),
             429 => new FailureDescription(429, ErrorTypes.RateLimit, ErrorCodes.RateLimitExceeded,
                 text ?? $"The provider of deployment '{name}' is limiting requests; retry later.", CompletionOutcomes.Error,
-                RetryAfterSeconds: failure.RetryAfterSeconds),
+                RetryAfterSeconds: RetryLater(failure)),
             400 or 404 or 409 or 413 or 422 => new FailureDescription(status, ErrorTypes.InvalidRequest,
                 SafeToken(failure.Error?.Code) ?? DefaultCode(status),
                 text ?? $"The provider of deployment '{name}' refused the request ({status}).", CompletionOutcomes.Error,
@@ -148,6 +148,12 @@ internal static partial class FailureMapper
             _ => Error(502, ErrorCodes.UpstreamError, $"The provider of deployment '{name}' answered with an unexpected status ({status})."),
         };
     }
+
+    /// <summary>
+    /// A rate limit or an overload always says when to come back: the provider's own delay, or one second when it
+    /// named none (Bedrock never does). A client told nothing tends to retry at once, and only be refused again.
+    /// </summary>
+    private static int RetryLater(ProviderFailure failure) => failure.RetryAfterSeconds ?? 1;
 
     private static FailureDescription Error(int status, string code, string message, string outcome = CompletionOutcomes.Error) =>
         new(status, ErrorTypes.Api, code, message, outcome);

@@ -98,6 +98,17 @@ public sealed class FailureMapperTests
         Assert.Equal(17, description.RetryAfterSeconds);
     }
 
+    [Theory]
+    [InlineData("UpstreamStatus", 429, "Unknown")]
+    [InlineData("UpstreamStatus", 400, "RateLimited")]
+    [InlineData("StreamError", null, "RateLimited")]
+    [InlineData("UpstreamStatus", 529, "Overloaded")]
+    public void A_rate_limit_or_overload_without_a_provider_delay_still_says_when_to_retry(string kind, int? status, string errorKind)
+    {
+        var failure = new ProviderFailure(Enum.Parse<FailureKind>(kind), status, new UpstreamError(null, null, null, Enum.Parse<UpstreamErrorKind>(errorKind)));
+        Assert.Equal(1, FailureMapper.Describe(failure, TestDeployments.Create(), stream: true).RetryAfterSeconds);
+    }
+
     [Fact]
     public void Never_passes_on_what_the_provider_said_about_credentials()
     {
