@@ -161,8 +161,7 @@ internal static class AnthropicResponseReader
             json.WriteEndArray();
             if (usage is { } counts)
             {
-                json.WritePropertyName("usage");
-                counts.WriteOpenAi(json);
+                OpenAiUsageJson.Write(json, counts.ToTokenUsage());
             }
 
             json.WriteEndObject();

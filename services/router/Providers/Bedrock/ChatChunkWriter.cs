@@ -47,7 +47,7 @@ internal sealed class ChatChunkWriter(string id, long created, string model, boo
         Choice(w, static _ => { }, finishReason);
         if (usage is not null)
         {
-            ConverseUsage.Write(w, usage);
+            OpenAiUsageJson.Write(w, usage);
         }
         else if (clientIncludeUsage)
         {
@@ -60,7 +60,7 @@ internal sealed class ChatChunkWriter(string id, long created, string model, boo
     {
         w.WriteStartArray("choices");
         w.WriteEndArray();
-        ConverseUsage.Write(w, usage);
+        OpenAiUsageJson.Write(w, usage);
     });
 
     private string Chunk(Action<Utf8JsonWriter> delta)

@@ -45,7 +45,7 @@ internal static class ConverseResponse
                 w.WriteEndArray();
                 if (usage is not null)
                 {
-                    ConverseUsage.Write(w, usage);
+                    OpenAiUsageJson.Write(w, usage);
                 }
 
                 w.WriteEndObject();

@@ -77,7 +77,7 @@ internal static class GeminiChatResponse
             writer.WriteEndArray();
             if (usage is not null)
             {
-                GeminiUsage.Write(writer, usage);
+                OpenAiUsageJson.Write(writer, GeminiUsage.Shown(usage));
             }
 
             writer.WriteEndObject();

@@ -147,7 +147,7 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
             {
                 if (last && usage is not null)
                 {
-                    GeminiUsage.Write(writer, usage);
+                    OpenAiUsageJson.Write(writer, GeminiUsage.Shown(usage));
                 }
                 else
                 {
