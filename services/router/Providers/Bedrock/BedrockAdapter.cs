@@ -98,8 +98,9 @@ internal sealed class BedrockAdapter(TimeProvider time) : IProviderAdapter
     public IStreamTranslator CreateStreamTranslator(ProviderCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return new ConverseStreamTranslator(new ChatChunkWriter(
-            CompletionId(call), time.GetUtcNow().ToUnixTimeSeconds(), call.Deployment.Model, call.ClientIncludeUsage));
+        var chunks = new OpenAiChunkWriter(call.ClientIncludeUsage);
+        chunks.Start(CompletionId(call), time.GetUtcNow().ToUnixTimeSeconds(), call.Deployment.Model);
+        return new ConverseStreamTranslator(chunks);
     }
 
     public IStreamDecoder CreateStreamDecoder() => new EventStreamDecoder();
