@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using AiMesh.Contracts.Routing;
 
@@ -16,9 +15,6 @@ namespace AiMesh.Router.Providers;
 /// </summary>
 internal sealed class OpenAiChunkWriter(bool includeUsage)
 {
-    // Chunks go to clients as JSON, never into HTML: escaping every non-ASCII character would only bloat them.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly ArrayBufferWriter<byte> buffer = new(512);
     private JsonEncodedText id;
     private JsonEncodedText model;
@@ -32,8 +28,8 @@ internal sealed class OpenAiChunkWriter(bool includeUsage)
     /// <summary>Sets what every chunk repeats; a provider that names the answer only in its first event starts late.</summary>
     public void Start(string completionId, long createdAt, string modelName)
     {
-        id = JsonEncodedText.Encode(completionId, Options.Encoder);
-        model = JsonEncodedText.Encode(modelName, Options.Encoder);
+        id = JsonEncodedText.Encode(completionId, ProviderJson.WriterOptions.Encoder);
+        model = JsonEncodedText.Encode(modelName, ProviderJson.WriterOptions.Encoder);
         created = createdAt;
         Started = true;
     }
@@ -104,7 +100,7 @@ internal sealed class OpenAiChunkWriter(bool includeUsage)
         }
 
         buffer.ResetWrittenCount();
-        var json = new Utf8JsonWriter(buffer, Options);
+        var json = new Utf8JsonWriter(buffer, ProviderJson.WriterOptions);
         json.WriteStartObject();
         json.WriteString("id"u8, id);
         json.WriteString("object"u8, "chat.completion.chunk"u8);

@@ -61,7 +61,7 @@ internal static class GeminiChatResponse
         }
 
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, GeminiJson.WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, ProviderJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("id", CompletionId(call.RequestId));
