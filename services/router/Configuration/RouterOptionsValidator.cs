@@ -38,12 +38,20 @@ internal sealed partial class RouterOptionsValidator(IConfiguration configuratio
         for (var index = 0; index < options.Deployments.Count; index++)
         {
             var deployment = options.Deployments[index];
-            var at = $"{RouterOptions.Section}:Deployments:{index}" + (string.IsNullOrWhiteSpace(deployment.Name) ? "" : $" ({deployment.Name})");
+            var at = Where(index, deployment);
             CheckDeployment(errors, at, deployment, names);
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>
+    /// How every start-up error names a deployment: its place in the section, and its name when it has one. The
+    /// provider validators (<c>BedrockOptionsValidator</c>, <c>VertexOptionsValidator</c>) use it too, so an operator
+    /// sees one deployment named one way whichever check failed.
+    /// </summary>
+    internal static string Where(int index, DeploymentOptions deployment) =>
+        $"{RouterOptions.Section}:Deployments:{index}" + (string.IsNullOrWhiteSpace(deployment.Name) ? "" : $" ({deployment.Name})");
 
     private void CheckDeployment(List<string> errors, string at, DeploymentOptions deployment, HashSet<string> names)
     {

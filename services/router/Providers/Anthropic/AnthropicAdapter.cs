@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using AiMesh.Router.Deployments;
 
@@ -31,7 +30,6 @@ internal sealed class AnthropicAdapter(TimeProvider time) : IProviderAdapter
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
-    private static readonly JsonSerializerOptions WriteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Name => "anthropic";
 
@@ -51,7 +49,7 @@ internal sealed class AnthropicAdapter(TimeProvider time) : IProviderAdapter
         }
 
         var body = AnthropicRequest.Build(call);
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, WriteOptions));
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ProviderJson.SerializerOptions));
         content.Headers.ContentType = Json;
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(call.Deployment.BaseUrl, "messages")) { Content = content };
         request.Headers.Accept.Add(call.Stream ? AcceptEventStream : AcceptJson);

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace AiMesh.Router.Providers.Anthropic;
@@ -16,8 +15,6 @@ namespace AiMesh.Router.Providers.Anthropic;
 /// </summary>
 internal static class AnthropicResponseReader
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static ProviderResponse Read(ProviderCall call, ReadOnlySpan<byte> body, long created)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -108,7 +105,7 @@ internal static class AnthropicResponseReader
         var id = TryString(root, "id", out var messageId) ? messageId : call.RequestId.ToString("N", CultureInfo.InvariantCulture);
 
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        using (var json = new Utf8JsonWriter(buffer, ProviderJson.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("id", "chatcmpl-" + id);
@@ -161,8 +158,7 @@ internal static class AnthropicResponseReader
             json.WriteEndArray();
             if (usage is { } counts)
             {
-                json.WritePropertyName("usage");
-                counts.WriteOpenAi(json);
+                OpenAiUsageJson.Write(json, counts.ToTokenUsage());
             }
 
             json.WriteEndObject();

@@ -29,7 +29,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 {
     private static readonly UpstreamError Unreadable = new("The provider sent a stream event the router could not read.", null, null);
 
-    private readonly AnthropicChunkWriter chunks = new(call.ClientIncludeUsage);
+    private readonly OpenAiChunkWriter chunks = new(call.ClientIncludeUsage);
     private readonly string? jsonTool = AnthropicJsonMode.ToolName(call.Body);
     private readonly Dictionary<int, Block> blocks = [];
     private int toolCalls;
@@ -107,7 +107,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             "content_block_delta" => BlockDelta(root),
             "content_block_stop" => BlockStop(root),
             "message_delta" => MessageDelta(root),
-            "message_stop" => StreamStep.Done(usage?.ToTokenUsage(), call.ClientIncludeUsage && usage is { } final ? chunks.Usage(final) : null),
+            "message_stop" => StreamStep.Done(usage?.ToTokenUsage(), call.ClientIncludeUsage && usage is { } final ? chunks.Usage(final.ToTokenUsage()) : null),
             _ => StreamStep.Skip(),
         };
     }

@@ -60,25 +60,6 @@ internal readonly record struct AnthropicUsage(int Input, int Output, int? Cache
 
     public TokenUsage ToTokenUsage() => new(PromptTokens, Output, CachedTokens: CacheRead, CacheWriteTokens: CacheCreation);
 
-    /// <summary>Writes OpenAI's <c>usage</c> object (the value only; the caller wrote the name).</summary>
-    public void WriteOpenAi(Utf8JsonWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStartObject();
-        writer.WriteNumber("prompt_tokens", PromptTokens);
-        writer.WriteNumber("completion_tokens", Output);
-        writer.WriteNumber("total_tokens", (long)PromptTokens + Output);
-        writer.WriteStartObject("prompt_tokens_details");
-        writer.WriteNumber("cached_tokens", CacheRead ?? 0);
-        if (CacheCreation is { } written)
-        {
-            writer.WriteNumber("cache_creation_tokens", written);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
     private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
     // A negative or absurd count is the provider's bug; it must not make the meter go backwards.

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiMesh.Router.Deployments;
@@ -25,9 +24,6 @@ internal sealed class BedrockAdapter(TimeProvider time) : IProviderAdapter
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("application/vnd.amazon.eventstream");
-
-    // The body goes to a provider, never into HTML: escaping every non-ASCII character would only bloat prompts.
-    private static readonly JsonSerializerOptions WriteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Name => ProviderName;
 
@@ -55,7 +51,7 @@ internal sealed class BedrockAdapter(TimeProvider time) : IProviderAdapter
             action = call.Stream ? "converse-stream" : "converse";
         }
 
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, WriteOptions);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, ProviderJson.SerializerOptions);
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = Json;
         var uri = new Uri(deployment.BaseUrl, $"model/{Uri.EscapeDataString(deployment.UpstreamModel)}/{action}");
@@ -98,8 +94,9 @@ internal sealed class BedrockAdapter(TimeProvider time) : IProviderAdapter
     public IStreamTranslator CreateStreamTranslator(ProviderCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return new ConverseStreamTranslator(new ChatChunkWriter(
-            CompletionId(call), time.GetUtcNow().ToUnixTimeSeconds(), call.Deployment.Model, call.ClientIncludeUsage));
+        var chunks = new OpenAiChunkWriter(call.ClientIncludeUsage);
+        chunks.Start(CompletionId(call), time.GetUtcNow().ToUnixTimeSeconds(), call.Deployment.Model);
+        return new ConverseStreamTranslator(chunks);
     }
 
     public IStreamDecoder CreateStreamDecoder() => new EventStreamDecoder();

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
@@ -118,56 +116,35 @@ internal static class BedrockEmbeddings
     }
 
     /// <returns>Null when a vector is not an array of finite numbers.</returns>
-    private static string? Write(JsonElement[] vectors, bool base64, string model, TokenUsage usage)
+    private static string? Write(JsonElement[] vectors, bool base64, string model, TokenUsage usage) =>
+        OpenAiEmbeddingsJson.Write(model, (vectors, base64), vectors.Length, static (w, read, i) => WriteEmbedding(w, read.vectors[i], read.base64), usage);
+
+    private static bool WriteEmbedding(Utf8JsonWriter w, JsonElement vector, bool base64)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer))
+        if (vector.ValueKind != JsonValueKind.Array || vector.EnumerateArray().Any(v => !IsFloat(v)))
         {
-            w.WriteStartObject();
-            w.WriteString("object", "list");
-            w.WriteStartArray("data");
-            for (var i = 0; i < vectors.Length; i++)
-            {
-                var vector = vectors[i];
-                if (vector.ValueKind != JsonValueKind.Array || vector.EnumerateArray().Any(v => !IsFloat(v)))
-                {
-                    return null;
-                }
-
-                w.WriteStartObject();
-                w.WriteString("object", "embedding");
-                w.WriteNumber("index", i);
-                if (base64)
-                {
-                    var bytes = new byte[vector.GetArrayLength() * sizeof(float)];
-                    var offset = 0;
-                    foreach (var value in vector.EnumerateArray())
-                    {
-                        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), value.GetSingle());
-                        offset += sizeof(float);
-                    }
-
-                    w.WriteBase64String("embedding", bytes);
-                }
-                else
-                {
-                    w.WritePropertyName("embedding");
-                    vector.WriteTo(w);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteString("model", model);
-            w.WriteStartObject("usage");
-            w.WriteNumber("prompt_tokens", usage.PromptTokens);
-            w.WriteNumber("total_tokens", usage.PromptTokens);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            return false;
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (base64)
+        {
+            var bytes = new byte[vector.GetArrayLength() * sizeof(float)];
+            var offset = 0;
+            foreach (var value in vector.EnumerateArray())
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), value.GetSingle());
+                offset += sizeof(float);
+            }
+
+            w.WriteBase64String("embedding", bytes);
+        }
+        else
+        {
+            w.WritePropertyName("embedding");
+            vector.WriteTo(w);
+        }
+
+        return true;
     }
 
     /// <summary>A number an embedding may hold: a finite float32.</summary>

@@ -24,7 +24,7 @@ internal sealed partial class BedrockOptionsValidator(IConfiguration configurati
                 continue;
             }
 
-            var at = $"{RouterOptions.Section}:Deployments:{index}" + (string.IsNullOrWhiteSpace(deployment.Name) ? "" : $" ({deployment.Name})");
+            var at = RouterOptionsValidator.Where(index, deployment);
             if (!IsRegion(deployment.Region))
             {
                 errors.Add($"{at}: provider 'bedrock' needs Region, an AWS region such as us-east-1.");

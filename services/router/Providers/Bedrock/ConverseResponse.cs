@@ -31,7 +31,7 @@ internal static class ConverseResponse
 
             var usage = ConverseUsage.Read(root);
             var buffer = new ArrayBufferWriter<byte>(body.Length + 256);
-            using (var w = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
+            using (var w = new Utf8JsonWriter(buffer, ProviderJson.WriterOptions))
             {
                 w.WriteStartObject();
                 JsonText.WriteChatHeader(w, id, "chat.completion", created, model);
@@ -45,7 +45,7 @@ internal static class ConverseResponse
                 w.WriteEndArray();
                 if (usage is not null)
                 {
-                    ConverseUsage.Write(w, usage);
+                    OpenAiUsageJson.Write(w, usage);
                 }
 
                 w.WriteEndObject();

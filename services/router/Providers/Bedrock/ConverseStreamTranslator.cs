@@ -13,10 +13,13 @@ namespace AiMesh.Router.Providers.Bedrock;
 /// citation and other deltas OpenAI's chat format has no place for are skipped. Exception events fail the call
 /// with their kind; an event that is not JSON, or a stop reason with no OpenAI meaning, fails it too.
 /// </summary>
-internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStreamTranslator
+internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStreamTranslator
 {
+    private static readonly Action<Utf8JsonWriter, object?> NoDelta = static (_, _) => { };
+
     private readonly Dictionary<int, int> toolIndexByBlock = [];
     private string? finishReason;
+    private bool roleSent;
     private bool metadataSeen;
     private TokenUsage? usage;
 
@@ -66,7 +69,7 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
         }
     }
 
-    private StreamStep Role() => chunks.RoleSent ? StreamStep.Skip() : StreamStep.Forward(chunks.Role());
+    private StreamStep Role() => roleSent ? StreamStep.Skip() : StreamStep.Forward(Delta("", static (w, _) => w.WriteString("content", "")));
 
     private StreamStep BlockStart(JsonElement root)
     {
@@ -83,7 +86,16 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
 
         var index = toolIndexByBlock.Count;
         toolIndexByBlock[block] = index;
-        return StreamStep.Forward(chunks.ToolStart(index, id, name));
+        return StreamStep.Forward(Delta((index, id, name), static (w, tool) =>
+        {
+            StartToolCall(w, tool.index);
+            w.WriteString("id", tool.id);
+            w.WriteString("type", "function");
+            w.WriteStartObject("function");
+            w.WriteString("name", tool.name);
+            w.WriteString("arguments", "");
+            EndToolCall(w);
+        }));
     }
 
     private StreamStep BlockDelta(JsonElement root)
@@ -96,7 +108,7 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
         if (delta.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
         {
             var value = text.GetString()!;
-            return value.Length == 0 ? StreamStep.Skip() : StreamStep.Forward(chunks.Content(value));
+            return value.Length == 0 ? StreamStep.Skip() : StreamStep.Forward(Delta(value, static (w, content) => w.WriteString("content", content)));
         }
 
         if (delta.TryGetProperty("toolUse", out var toolUse) && toolUse.ValueKind == JsonValueKind.Object)
@@ -107,7 +119,13 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
                 return Unreadable();
             }
 
-            return input.Length == 0 ? StreamStep.Skip() : StreamStep.Forward(chunks.ToolArguments(index, input));
+            return input.Length == 0 ? StreamStep.Skip() : StreamStep.Forward(Delta((index, input), static (w, piece) =>
+            {
+                StartToolCall(w, piece.index);
+                w.WriteStartObject("function");
+                w.WriteString("arguments", piece.input);
+                EndToolCall(w);
+            }));
         }
 
         // reasoningContent, citation and the like.
@@ -125,8 +143,8 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
 
         // Metadata normally follows; if it came first, this is the end, and its usage rides on the finish chunk.
         return metadataSeen
-            ? StreamStep.Done(usage, chunks.Finish(finishReason, chunks.ClientIncludeUsage ? usage : null))
-            : StreamStep.Forward(chunks.Finish(finishReason));
+            ? StreamStep.Done(usage, chunks.Delta<object?>(null, NoDelta, finishReason, usage))
+            : StreamStep.Forward(chunks.Delta<object?>(null, NoDelta, finishReason));
     }
 
     private StreamStep Metadata(JsonElement root)
@@ -138,13 +156,45 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
             return StreamStep.Skip(usage);
         }
 
-        return StreamStep.Done(usage, chunks.ClientIncludeUsage && usage is not null ? chunks.Usage(usage) : null);
+        return StreamStep.Done(usage, chunks.IncludeUsage && usage is not null ? chunks.Usage(usage) : null);
     }
 
     internal static string UnmappedStop(string? stopReason) =>
         stopReason is not null && stopReason.Length <= 64 && stopReason.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
             ? $"The model stopped for a reason the OpenAI format cannot express ({stopReason})."
             : "The model stopped for a reason the OpenAI format cannot express.";
+
+    /// <summary>A chunk with one delta; the first one also carries the role, as OpenAI's first chunk does.</summary>
+    private string Delta<TState>(TState state, Action<Utf8JsonWriter, TState> writeDelta)
+    {
+        var withRole = !roleSent;
+        roleSent = true;
+        return chunks.Delta((withRole, state, writeDelta), static (w, delta) =>
+        {
+            if (delta.withRole)
+            {
+                w.WriteString("role", "assistant");
+            }
+
+            delta.writeDelta(w, delta.state);
+        });
+    }
+
+    /// <summary>Opens the <c>tool_calls</c> member of a delta and its one call, at <paramref name="index"/> among the calls.</summary>
+    private static void StartToolCall(Utf8JsonWriter w, int index)
+    {
+        w.WriteStartArray("tool_calls");
+        w.WriteStartObject();
+        w.WriteNumber("index", index);
+    }
+
+    /// <summary>Closes the call's <c>function</c> object, the call and <c>tool_calls</c>.</summary>
+    private static void EndToolCall(Utf8JsonWriter w)
+    {
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
 
     private static StreamStep Unreadable() =>
         StreamStep.Failed(new UpstreamError("The provider sent a stream event the router could not read.", null, null));
@@ -153,5 +203,4 @@ internal sealed class ConverseStreamTranslator(ChatChunkWriter chunks) : IStream
         root.TryGetProperty("contentBlockIndex", out var index) && index.ValueKind == JsonValueKind.Number && index.TryGetInt32(out var value)
             ? value
             : null;
-
 }

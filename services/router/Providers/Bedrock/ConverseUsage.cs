@@ -25,21 +25,6 @@ internal static class ConverseUsage
         return new TokenUsage(prompt, Int(usage, "outputTokens") ?? 0, cacheRead);
     }
 
-    /// <summary>Writes OpenAI's <c>usage</c> member.</summary>
-    public static void Write(Utf8JsonWriter writer, TokenUsage usage)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(usage);
-        writer.WriteStartObject("usage");
-        writer.WriteNumber("prompt_tokens", usage.PromptTokens);
-        writer.WriteNumber("completion_tokens", usage.CompletionTokens);
-        writer.WriteNumber("total_tokens", (long)usage.PromptTokens + usage.CompletionTokens);
-        writer.WriteStartObject("prompt_tokens_details");
-        writer.WriteNumber("cached_tokens", usage.CachedTokens ?? 0);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
     private static int? Int(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= 0
             ? number

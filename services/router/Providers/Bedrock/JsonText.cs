@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,12 +6,6 @@ namespace AiMesh.Router.Providers.Bedrock;
 /// <summary>The small JSON helpers the Bedrock translation shares.</summary>
 internal static class JsonText
 {
-    /// <summary>
-    /// For the OpenAI JSON the router writes: it goes to a client as JSON, never into HTML, so escaping every
-    /// non-ASCII character would only bloat it.
-    /// </summary>
-    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>A string out of client JSON, without throwing on a value of another kind (the cast operators do).</summary>
     public static string? Of(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 

@@ -61,7 +61,7 @@ internal static class GeminiChatResponse
         }
 
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, GeminiJson.WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, ProviderJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("id", CompletionId(call.RequestId));
@@ -77,7 +77,7 @@ internal static class GeminiChatResponse
             writer.WriteEndArray();
             if (usage is not null)
             {
-                GeminiUsage.Write(writer, usage);
+                OpenAiUsageJson.Write(writer, GeminiUsage.Shown(usage));
             }
 
             writer.WriteEndObject();

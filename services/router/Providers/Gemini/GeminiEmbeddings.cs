@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -201,38 +200,8 @@ internal static class GeminiEmbeddings
         }
     }
 
-    private static string? Write(string model, List<JsonElement> vectors, bool base64, TokenUsage usage)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, GeminiJson.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("object", "list");
-            writer.WriteStartArray("data");
-            for (var i = 0; i < vectors.Count; i++)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("object", "embedding");
-                writer.WriteNumber("index", i);
-                if (!WriteVector(writer, vectors[i], base64))
-                {
-                    return null;
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteString("model", model);
-            writer.WriteStartObject("usage");
-            writer.WriteNumber("prompt_tokens", usage.PromptTokens);
-            writer.WriteNumber("total_tokens", usage.PromptTokens);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    private static string? Write(string model, List<JsonElement> vectors, bool base64, TokenUsage usage) =>
+        OpenAiEmbeddingsJson.Write(model, (vectors, base64), vectors.Count, static (writer, read, i) => WriteVector(writer, read.vectors[i], read.base64), usage);
 
     private static bool WriteVector(Utf8JsonWriter writer, JsonElement values, bool base64)
     {

@@ -29,7 +29,7 @@ internal static class GeminiHttp
     public static HttpRequestMessage Post(ProviderCall call, Uri url, JsonObject body)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, GeminiJson.WriteOptions));
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ProviderJson.SerializerOptions));
         content.Headers.ContentType = Json;
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.Accept.Add(call.Stream ? AcceptEventStream : AcceptJson);

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,11 +6,6 @@ namespace AiMesh.Router.Providers.Gemini;
 /// <summary>JSON helpers the Gemini translation shares.</summary>
 internal static class GeminiJson
 {
-    // Bodies go to a provider or a client as JSON, never into HTML: escaping every non-ASCII character would only bloat them.
-    public static readonly JsonSerializerOptions WriteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>
     /// The string value of <paramref name="node"/>, or null when it is absent, not a string, or not text at all (JSON
     /// lets a string hold a lone surrogate escape, which no .NET string reader accepts).

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Transport;
@@ -19,7 +17,7 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
     private readonly HashSet<int> started = [];
     private readonly HashSet<int> finished = [];
     private readonly Dictionary<int, int> callCounts = [];
-    private readonly string id = GeminiChatResponse.CompletionId(call.RequestId);
+    private readonly OpenAiChunkWriter chunks = StartChunks(call, created);
 
     public StreamStep Translate(SseEvent sseEvent)
     {
@@ -118,54 +116,35 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
     private string Chunk(List<GeminiCandidate> candidates, string?[] finishes, TokenUsage? usage, bool last, out bool forwarded)
     {
         forwarded = false;
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, GeminiJson.WriterOptions))
+        for (var i = 0; i < candidates.Count && !forwarded; i++)
         {
-            writer.WriteStartObject();
-            writer.WriteString("id", id);
-            writer.WriteString("object", "chat.completion.chunk");
-            writer.WriteNumber("created", created);
-            writer.WriteString("model", call.Deployment.Model);
-            writer.WriteStartArray("choices");
-            for (var i = 0; i < candidates.Count; i++)
-            {
-                var candidate = candidates[i];
-                var first = !started.Contains(candidate.Index);
-                if (finished.Contains(candidate.Index) || (!first && candidate.Text is null && candidate.Calls.Count == 0 && finishes[i] is null))
-                {
-                    continue;
-                }
-
-                WriteChoice(writer, candidate, first, finishes[i]);
-                forwarded = true;
-            }
-
-            writer.WriteEndArray();
-
-            // With include_usage OpenAI sends "usage" on every chunk: null until the last one.
-            if (call.ClientIncludeUsage)
-            {
-                if (last && usage is not null)
-                {
-                    GeminiUsage.Write(writer, usage);
-                }
-                else
-                {
-                    writer.WriteNull("usage");
-                }
-            }
-
-            writer.WriteEndObject();
+            forwarded = Shows(candidates[i], finishes[i]);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return chunks.Choices((translator: this, candidates, finishes), static (writer, chunk) =>
+        {
+            for (var i = 0; i < chunk.candidates.Count; i++)
+            {
+                if (chunk.translator.Shows(chunk.candidates[i], chunk.finishes[i]))
+                {
+                    chunk.translator.WriteChoice(writer, chunk.candidates[i], chunk.finishes[i]);
+                }
+            }
+        }, last && usage is not null ? GeminiUsage.Shown(usage) : null);
     }
 
-    private void WriteChoice(Utf8JsonWriter writer, GeminiCandidate candidate, bool first, string? finish)
+    /// <summary>Whether a candidate has a choice in this chunk: not once it finished, and only with something new to say.</summary>
+    private bool Shows(GeminiCandidate candidate, string? finish) =>
+        !finished.Contains(candidate.Index)
+        && (!started.Contains(candidate.Index) || candidate.Text is not null || candidate.Calls.Count > 0 || finish is not null);
+
+    private void WriteChoice(Utf8JsonWriter writer, GeminiCandidate candidate, string? finish) =>
+        OpenAiChunkWriter.WriteChoice(writer, candidate.Index, (translator: this, candidate), static (delta, choice) =>
+            choice.translator.WriteDelta(delta, choice.candidate), finish);
+
+    private void WriteDelta(Utf8JsonWriter writer, GeminiCandidate candidate)
     {
-        writer.WriteStartObject();
-        writer.WriteNumber("index", candidate.Index);
-        writer.WriteStartObject("delta");
+        var first = !started.Contains(candidate.Index);
         if (first)
         {
             writer.WriteString("role", "assistant");
@@ -192,19 +171,13 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
             writer.WriteEndArray();
             callCounts[candidate.Index] = ordinal;
         }
+    }
 
-        writer.WriteEndObject();
-        writer.WriteNull("logprobs");
-        if (finish is null)
-        {
-            writer.WriteNull("finish_reason");
-        }
-        else
-        {
-            writer.WriteString("finish_reason", finish);
-        }
-
-        writer.WriteEndObject();
+    private static OpenAiChunkWriter StartChunks(ProviderCall call, long created)
+    {
+        var chunks = new OpenAiChunkWriter(call.ClientIncludeUsage);
+        chunks.Start(GeminiChatResponse.CompletionId(call.RequestId), created, call.Deployment.Model);
+        return chunks;
     }
 
     private static UpstreamError Unreadable() => new("The provider sent a stream event the router could not read.", null, null);

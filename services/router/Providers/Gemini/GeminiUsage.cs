@@ -28,21 +28,14 @@ internal static class GeminiUsage
             thoughts);
     }
 
-    /// <summary>Writes <c>"usage": {...}</c> as OpenAI does, details included.</summary>
-    public static void Write(Utf8JsonWriter writer, TokenUsage usage)
+    /// <summary>
+    /// The usage as Gemini answers show it: OpenAI always sends <c>completion_tokens_details.reasoning_tokens</c>, and
+    /// Gemini answers keep that shape (0 when Gemini reported no thoughts), while the meter still gets the count as
+    /// Gemini reported it.
+    /// </summary>
+    public static TokenUsage Shown(TokenUsage usage)
     {
-        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(usage);
-        writer.WriteStartObject("usage");
-        writer.WriteNumber("prompt_tokens", usage.PromptTokens);
-        writer.WriteNumber("completion_tokens", usage.CompletionTokens);
-        writer.WriteNumber("total_tokens", (long)usage.PromptTokens + usage.CompletionTokens);
-        writer.WriteStartObject("prompt_tokens_details");
-        writer.WriteNumber("cached_tokens", usage.CachedTokens ?? 0);
-        writer.WriteEndObject();
-        writer.WriteStartObject("completion_tokens_details");
-        writer.WriteNumber("reasoning_tokens", usage.ReasoningTokens ?? 0);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+        return usage.ReasoningTokens is null ? usage with { ReasoningTokens = 0 } : usage;
     }
 }

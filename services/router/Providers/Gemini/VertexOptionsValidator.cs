@@ -19,7 +19,7 @@ internal sealed partial class VertexOptionsValidator(IConfiguration configuratio
         for (var index = 0; index < options.Deployments.Count; index++)
         {
             var deployment = options.Deployments[index];
-            var at = $"{RouterOptions.Section}:Deployments:{index}" + (string.IsNullOrWhiteSpace(deployment.Name) ? "" : $" ({deployment.Name})");
+            var at = RouterOptionsValidator.Where(index, deployment);
             if (string.Equals(deployment.Provider, "vertex", StringComparison.OrdinalIgnoreCase))
             {
                 Check(errors, at, deployment);

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiMesh.Router.Deployments;
@@ -17,9 +16,6 @@ internal sealed class OpenAiAdapter : IProviderAdapter
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
-
-    // The body goes to a provider, never into HTML: escaping every non-ASCII character would only bloat prompts.
-    private static readonly JsonSerializerOptions WriteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Name => "openai";
 
@@ -58,7 +54,7 @@ internal sealed class OpenAiAdapter : IProviderAdapter
             }
         }
 
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, WriteOptions));
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ProviderJson.SerializerOptions));
         content.Headers.ContentType = Json;
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(call.Deployment.BaseUrl, Path(call.Api))) { Content = content };
         request.Headers.Accept.Add(call.Stream ? AcceptEventStream : AcceptJson);
