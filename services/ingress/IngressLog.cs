@@ -26,4 +26,7 @@ internal static partial class IngressLog
 
     [LoggerMessage(1008, LogLevel.Debug, "The saga did not take a {MessageType}")]
     public static partial void DeliveryFailed(ILogger logger, string messageType, Exception exception);
+
+    [LoggerMessage(1009, LogLevel.Warning, "The saga failed a {MessageType} for a reason other than the bus")]
+    public static partial void TransitionFailed(ILogger logger, string messageType, Exception exception);
 }

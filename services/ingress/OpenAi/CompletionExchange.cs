@@ -81,13 +81,13 @@ internal sealed class CompletionExchange(
         var relay = relays.Open(requestId);
         try
         {
-            var submitted = await SubmitAsync(new SubmitCompletion(
+            var refused = await SubmitAsync(new SubmitCompletion(
                 requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, credential,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
                 started + settings.SubmitTimeout));
-            if (!submitted)
+            if (refused is not null)
             {
-                await OpenAiErrors.WriteAsync(http.Response, ApiError.Unavailable("bus_unavailable"));
+                await OpenAiErrors.WriteAsync(http.Response, refused);
                 return;
             }
 
@@ -106,19 +106,26 @@ internal sealed class CompletionExchange(
     /// broker a send can outlive its cancellation token), the client is told 503 and the saga is abandoned, so a send
     /// that completes late starts nothing anyone waits for.
     /// </summary>
-    private async Task<bool> SubmitAsync(SubmitCompletion message)
+    /// <returns>Null once the saga has started; else the error the client gets.</returns>
+    private async Task<ApiError?> SubmitAsync(SubmitCompletion message)
     {
-        if (await TryDeliverAsync(message))
+        var refused = await TryDeliverAsync(message);
+        if (refused is null)
         {
-            return true;
+            return null;
         }
 
-        IngressLog.SubmitTimedOut(logger, message.RequestId);
+        if (refused.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            IngressLog.SubmitTimedOut(logger, message.RequestId);
+        }
+
         await TryDeliverAsync(new AbandonRequest(message.RequestId));
-        return false;
+        return refused;
     }
 
-    private async Task<bool> TryDeliverAsync<T>(T message)
+    /// <returns>Null when the saga took the message; else what to tell a client about it.</returns>
+    private async Task<ApiError?> TryDeliverAsync<T>(T message)
         where T : class
     {
         var limit = options.Value.SubmitTimeout;
@@ -126,22 +133,22 @@ internal sealed class CompletionExchange(
         try
         {
             await inbox.DeliverAsync(message, timeout.Token).WaitAsync(limit);
-            return true;
+            return null;
         }
         catch (Exception ex) when (BusHealth.IsBrokerFailure(ex) || (ex is OperationCanceledException && timeout.IsCancellationRequested))
         {
             // A send the broker refused or that did not finish in time: the bus is not serving.
             busHealth.SendFailed();
             IngressLog.DeliveryFailed(logger, typeof(T).Name, ex);
-            return false;
+            return ApiError.Unavailable("bus_unavailable");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Anything else failed this one transition, not the bus: it must not turn every other request away.
             // (Seen: MassTransit 8.4's in-memory saga repository throws NullReferenceException for a message that
             // arrives while its saga is being removed — an abandonment racing the answer.)
-            IngressLog.DeliveryFailed(logger, typeof(T).Name, ex);
-            return false;
+            IngressLog.TransitionFailed(logger, typeof(T).Name, ex);
+            return new ApiError(500, "api_error", "internal_error", "The gateway failed to start the request; it can be retried.");
         }
     }
 
