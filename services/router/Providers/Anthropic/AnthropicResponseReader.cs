@@ -18,17 +18,7 @@ internal static class AnthropicResponseReader
     public static ProviderResponse Read(ProviderCall call, ReadOnlySpan<byte> body, long created)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var reader = new Utf8JsonReader(body);
-        try
-        {
-            using var document = JsonDocument.ParseValue(ref reader);
-            return Read(call, document.RootElement, created);
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
-        {
-            // InvalidOperationException: a string escape that is not valid UTF-16 (a lone surrogate).
-            return ProviderResponse.Invalid;
-        }
+        return ProviderJson.Read(body, (call, created), static (state, root) => Read(state.call, root, state.created), ProviderResponse.Invalid);
     }
 
     private static ProviderResponse Read(ProviderCall call, JsonElement root, long created)

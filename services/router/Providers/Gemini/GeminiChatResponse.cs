@@ -14,17 +14,7 @@ internal static class GeminiChatResponse
     public static ProviderResponse Read(ProviderCall call, ReadOnlySpan<byte> body, long created)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var reader = new Utf8JsonReader(body);
-        try
-        {
-            using var document = JsonDocument.ParseValue(ref reader);
-            return Read(call, document.RootElement, created);
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
-        {
-            // Not JSON, or JSON whose strings are not text (a lone surrogate escape): not an answer.
-            return ProviderResponse.Invalid;
-        }
+        return ProviderJson.Read(body, (call, created), static (state, root) => Read(state.call, root, state.created), ProviderResponse.Invalid);
     }
 
     private static ProviderResponse Read(ProviderCall call, JsonElement root, long created)

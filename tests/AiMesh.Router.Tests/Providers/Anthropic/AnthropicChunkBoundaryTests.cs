@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using AiMesh.MockProvider;
 using AiMesh.Router.Providers;
-using AiMesh.Router.Transport;
+using AiMesh.Router.Tests.Support;
 using static AiMesh.Router.Tests.Providers.Anthropic.AnthropicCalls;
 
 namespace AiMesh.Router.Tests.Providers.Anthropic;
@@ -71,27 +71,6 @@ public sealed class AnthropicChunkBoundaryTests
     }
 
     /// <summary>Feeds the pieces through one parser and one translator, as the transport does, to Done or Failed.</summary>
-    private static List<StreamStep> Run(byte[][] pieces)
-    {
-        var parser = new SseParser();
-        var translator = Adapter.CreateStreamTranslator(Call(Question, stream: true));
-        var steps = new List<StreamStep>();
-        var events = new List<SseEvent>();
-        foreach (var piece in pieces)
-        {
-            events.Clear();
-            parser.Feed(piece, events);
-            foreach (var sseEvent in events)
-            {
-                var step = translator.Translate(sseEvent);
-                steps.Add(step);
-                if (step.Kind is StreamStepKind.Done or StreamStepKind.Failed)
-                {
-                    return steps;
-                }
-            }
-        }
-
-        return steps;
-    }
+    private static List<StreamStep> Run(byte[][] pieces) =>
+        TranslatedStream.Steps(Adapter.CreateStreamTranslator(Call(Question, stream: true)), pieces);
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Gemini;
-using AiMesh.Router.Transport;
+using AiMesh.Router.Tests.Support;
 
 namespace AiMesh.Router.Tests.Providers.Gemini;
 
@@ -9,29 +9,8 @@ namespace AiMesh.Router.Tests.Providers.Gemini;
 internal static class GeminiStreams
 {
     /// <summary>Steps until the first Done or Failed (the transport stops there), for the bytes fed in the given pieces.</summary>
-    public static List<StreamStep> Translate(ProviderCall call, params byte[][] pieces)
-    {
-        var translator = new GeminiStreamTranslator(call, 1_750_000_000);
-        var parser = new SseParser();
-        var steps = new List<StreamStep>();
-        var events = new List<SseEvent>();
-        foreach (var piece in pieces)
-        {
-            events.Clear();
-            parser.Feed(piece, events);
-            foreach (var sseEvent in events)
-            {
-                var step = translator.Translate(sseEvent);
-                steps.Add(step);
-                if (step.Kind is StreamStepKind.Done or StreamStepKind.Failed)
-                {
-                    return steps;
-                }
-            }
-        }
-
-        return steps;
-    }
+    public static List<StreamStep> Translate(ProviderCall call, params byte[][] pieces) =>
+        TranslatedStream.Steps(new GeminiStreamTranslator(call, 1_750_000_000), pieces);
 
     public static List<StreamStep> Translate(ProviderCall call, string stream) => Translate(call, Encoding.UTF8.GetBytes(stream));
 
