@@ -8,6 +8,9 @@ namespace AiMesh.Contracts.Routing;
 /// <param name="Model">The public model name (the router maps it to a deployment and upstream name).</param>
 /// <param name="Body">The request JSON as the client sent it (unknown members included).</param>
 /// <param name="StreamAddress">Where <see cref="CompletionChunk"/> messages go when <paramref name="Stream"/> is set.</param>
+/// <param name="StreamChannel">Added after v1. When set (and the router holds the channel key), the chunks go to this
+/// URL of the ingress instance over HTTP instead of as <see cref="CompletionChunk"/> messages; the final answer still
+/// comes by bus. Null: chunks by bus.</param>
 /// <param name="Deadline">The one deadline of the whole request; no attempt starts or runs past it.</param>
 [TransientMessage]
 public sealed record RouteCompletion(
@@ -18,4 +21,5 @@ public sealed record RouteCompletion(
     bool Stream,
     Uri? StreamAddress,
     DateTimeOffset Deadline,
-    string PrincipalId);
+    string PrincipalId,
+    Uri? StreamChannel = null);

@@ -29,4 +29,13 @@ internal static partial class IngressLog
 
     [LoggerMessage(1009, LogLevel.Warning, "The saga failed a {MessageType} for a reason other than the bus")]
     public static partial void TransitionFailed(ILogger logger, string messageType, Exception exception);
+
+    [LoggerMessage(1050, LogLevel.Warning, "A stream channel request from {Remote} was refused: no valid token")]
+    public static partial void StreamChannelUnauthorized(ILogger logger, string remote);
+
+    [LoggerMessage(1051, LogLevel.Warning, "Request {RequestId}: the stream channel sent bytes that are not chunk frames")]
+    public static partial void StreamChannelInvalid(ILogger logger, Guid requestId);
+
+    [LoggerMessage(1052, LogLevel.Information, "Request {RequestId}: the stream channel closed before its end")]
+    public static partial void StreamChannelBroken(ILogger logger, Guid requestId);
 }

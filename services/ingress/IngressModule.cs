@@ -2,6 +2,7 @@ using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
+using AiMesh.Hosting.Streams;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
 using AiMesh.Ingress.Relay;
@@ -9,6 +10,7 @@ using AiMesh.Ingress.Saga;
 using AiMesh.Ingress.Scheduling;
 using MassTransit;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress;
@@ -30,6 +32,10 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddSingleton<ResponseRelays>();
         builder.Services.AddSingleton<SagaInbox>();
         builder.Services.AddSingleton<CompletionExchange>();
+        builder.Services.TryAddSingleton<StreamChannelKey>();
+        builder.Services.AddSingleton<StreamChannelAddress>();
+        builder.Services.AddSingleton<StreamChannelEndpoint>();
+        builder.Services.AddSingleton<ILocalChunkInbox, LocalChunkInbox>();
         builder.Services.AddScoped<ModelsEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<InstanceReadyCheck>("ingress-instance", tags: ["ready"]);
 
@@ -61,6 +67,7 @@ public sealed class IngressModule : IMeshModule
         var exchange = app.Services.GetRequiredService<CompletionExchange>();
         app.MapPost("/v1/chat/completions", exchange.ChatAsync);
         app.MapPost("/v1/embeddings", exchange.EmbeddingsAsync);
+        app.MapPost(StreamChannel.PathPrefix + "{requestId}", app.Services.GetRequiredService<StreamChannelEndpoint>().HandleAsync);
         app.MapGet("/v1/models", (HttpContext http, ModelsEndpoint models) => models.ListAsync(http));
         app.MapGet("/v1/models/{id}", (HttpContext http, string id, ModelsEndpoint models) => models.GetAsync(http, id));
     }

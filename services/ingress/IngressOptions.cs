@@ -41,4 +41,10 @@ public sealed class IngressOptions
 
     /// <summary>How long to wait for the broker to take a new request before answering 503.</summary>
     public TimeSpan SubmitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The base URL routers use to stream chunks to this instance (its stream channel), e.g. <c>http://ingress-1:8080</c>.
+    /// Absent: the first address Kestrel listens on. Used only when the channel key (<c>AIMESH_CHANNEL_KEY</c>) is set.
+    /// </summary>
+    public Uri? StreamChannelUrl { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using AiMesh.Hosting;
+using AiMesh.Hosting.Streams;
 using AiMesh.Router.Configuration;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
@@ -48,6 +49,24 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();
         services.AddSingleton<InFlightCalls>();
         services.AddTransient<CompletionRouter>();
+        services.TryAddSingleton<StreamChannelKey>();
+        services.AddSingleton<ChunkSinks>();
+
+        // Connections to ingress instances' stream channels: pooled, never through a proxy, never redirected.
+        services.AddHttpClient(ChunkSinks.HttpClientName)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromSeconds(2),
+                Expect100ContinueTimeout = TimeSpan.FromSeconds(2),
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+                MaxConnectionsPerServer = int.MaxValue,
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                UseCookies = false,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
 
         services.AddHttpClient<ProviderTransport>(ProviderTransport.HttpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // the call's own clocks decide

@@ -15,6 +15,7 @@ internal sealed class ResponseRelay
     private readonly SortedDictionary<int, string> _early = [];
     private int _next;
     private CompletionAnswered? _answer;
+    private int _channelAttached;
     private long _answerArrivedAt;
 
     public ResponseRelay(Guid requestId)
@@ -26,6 +27,9 @@ internal sealed class ResponseRelay
 
     /// <summary>Request fields the deployment sent without, as the first chunk reported them; null when none.</summary>
     public IReadOnlyList<string>? DroppedParameters { get; private set; }
+
+    /// <summary>Claims the request's one stream channel; false when a router already holds it.</summary>
+    public bool TryAttachChannel() => Interlocked.Exchange(ref _channelAttached, 1) == 0;
 
     public void Post(CompletionChunk chunk) => _inbox.Writer.TryWrite(chunk);
 

@@ -16,7 +16,7 @@ namespace AiMesh.Ingress.Saga;
 /// </summary>
 internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
 {
-    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays)
+    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays, StreamChannelAddress channel)
     {
         var timeouts = options.Value;
         InstanceState(x => x.CurrentState);
@@ -81,7 +81,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                         .Request(PromptRendering, c => new RenderPrompt(c.Saga.CorrelationId, c.Saga.Body))
                         .TransitionTo(PromptRendering.Pending),
                     route => route
-                        .Request(Routing, c => RouteOf(c.Saga))
+                        .Request(Routing, c => RouteOf(c.Saga, channel))
                         .TransitionTo(Routing.Pending)),
             When(Authorization.Completed2)
                 .Answer(relays, c => Fail(c.Saga, c.Message.Status,
@@ -103,7 +103,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                     c.Saga.PromptId = c.Message.PromptId;
                     c.Saga.PromptVersion = c.Message.PromptVersion;
                 })
-                .Request(Routing, c => RouteOf(c.Saga))
+                .Request(Routing, c => RouteOf(c.Saga, channel))
                 .TransitionTo(Routing.Pending),
             When(PromptRendering.Completed2)
                 .Answer(relays, c => Fail(c.Saga, c.Message.Status,
@@ -178,9 +178,10 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.Deadline = message.Deadline;
     }
 
-    private static RouteCompletion RouteOf(RequestState saga) => new(
+    private static RouteCompletion RouteOf(RequestState saga, StreamChannelAddress channel) => new(
         saga.CorrelationId, saga.Api, saga.Model, saga.Body, saga.Stream,
-        saga.Stream ? saga.ReplyAddress : null, saga.Deadline, saga.PrincipalId ?? "");
+        saga.Stream ? saga.ReplyAddress : null, saga.Deadline, saga.PrincipalId ?? "",
+        saga.Stream ? channel.For(saga.CorrelationId) : null);
 
     private static string TypeFor(int status) => status switch
     {

@@ -25,4 +25,5 @@ internal static class ErrorCodes
     public const string ContextLengthExceeded = "context_length_exceeded";
     public const string ContentFilter = "content_filter";
     public const string UnsupportedParameter = "unsupported_parameter";
+    public const string StreamRelayBroken = "stream_relay_broken";
 }

@@ -96,6 +96,8 @@ internal static partial class FailureMapper
             FailureKind.UnsupportedParameter => new FailureDescription(400, ErrorTypes.InvalidRequest, ErrorCodes.UnsupportedParameter,
                 $"The model '{Shorten(deployment.Model)}' does not support the parameter '{Shorten(failure.Error?.Param ?? "")}'.",
                 CompletionOutcomes.Error, SafeToken(failure.Error?.Param)),
+            FailureKind.RelayBroken => Error(502, ErrorCodes.StreamRelayBroken,
+                "The gateway lost the stream between its router and its ingress; the answer is incomplete.", CompletionOutcomes.Truncated),
             FailureKind.DeadlineExceeded => Error(504, ErrorCodes.DeadlineExceeded, "The request's deadline passed before the answer was complete.", CompletionOutcomes.TimedOut),
             _ => throw new ArgumentOutOfRangeException(nameof(failure), failure.Kind, "Unknown failure kind."),
         };

@@ -17,6 +17,7 @@ internal sealed class CompletionRouter(
     IDeploymentSelector selector,
     ProviderAdapters adapters,
     ProviderTransport transport,
+    ChunkSinks sinks,
     TimeProvider time,
     ILogger<CompletionRouter> logger)
 {
@@ -59,14 +60,16 @@ internal sealed class CompletionRouter(
             Stream = request.Stream,
             ClientIncludeUsage = ClientRequest.IncludesUsage(body),
         };
-        IChunkSink chunks = request.Stream
-            ? new BusChunkSink(await sendEndpoints.GetSendEndpoint(request.StreamAddress!))
-            : NoChunkSink.Instance;
-
         logger.RouteStarted(request.RequestId, deployment.Name, deployment.Provider, request.Api, request.Stream);
         using var activity = RouterActivity.StartProviderCall(deployment, request);
         var started = time.GetTimestamp();
-        var outcome = await transport.CallAsync(call, adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
+        CallOutcome outcome;
+        // Disposing the sink waits until the ingress holds every chunk sent: the answer below must not overtake them.
+        await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
+        {
+            outcome = await transport.CallAsync(call, adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
+        }
+
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
 
         if (outcome.Failure is null)

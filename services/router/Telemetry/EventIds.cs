@@ -17,6 +17,10 @@ internal static class EventIds
     public const int ModelsListed = 3008;
     public const int RouteCancelled = 3009;
 
+    // The stream channel to the ingress: 3060–3069.
+    public const int StreamChannelRefused = 3060;
+    public const int StreamChannelIncomplete = 3061;
+
     // Google adapters (Gemini, Vertex AI): 3030–3039.
     public const int VertexTokenExchangeFailed = 3030;
     public const int VertexTokenExchangeError = 3031;

@@ -45,4 +45,12 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.ModelsListed, Level = LogLevel.Debug,
         Message = "Request {RequestId}: listed {Count} models")]
     public static partial void ModelsListed(this ILogger logger, Guid requestId, int count);
+
+    [LoggerMessage(EventId = EventIds.StreamChannelRefused, Level = LogLevel.Warning,
+        Message = "Request {RequestId}: the ingress's stream channel did not take the stream (status {Status}; 0: unreachable); its chunks go by bus")]
+    public static partial void StreamChannelRefused(this ILogger logger, Guid requestId, int status);
+
+    [LoggerMessage(EventId = EventIds.StreamChannelIncomplete, Level = LogLevel.Warning,
+        Message = "Request {RequestId}: the ingress did not confirm the streamed chunks (status {Status}; 0: no answer)")]
+    public static partial void StreamChannelIncomplete(this ILogger logger, Guid requestId, int status, Exception? exception);
 }

@@ -10,4 +10,6 @@ namespace AiMesh.Router.Transport;
 internal sealed class BusChunkSink(ISendEndpoint endpoint) : IChunkSink
 {
     public Task SendAsync(CompletionChunk chunk, CancellationToken cancellationToken) => endpoint.Send(chunk, cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -38,4 +38,7 @@ internal enum FailureKind
 
     /// <summary>The request uses a field the provider cannot honour and the deployment rejects such requests; nothing was sent.</summary>
     UnsupportedParameter,
+
+    /// <summary>The chunks could not reach the ingress (its stream channel broke); the provider call is stopped.</summary>
+    RelayBroken,
 }

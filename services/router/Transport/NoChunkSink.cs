@@ -9,4 +9,6 @@ internal sealed class NoChunkSink : IChunkSink
 
     public Task SendAsync(CompletionChunk chunk, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("A call that is not streamed produced a chunk.");
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

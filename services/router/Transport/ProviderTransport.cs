@@ -219,9 +219,9 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                         progress.Usage = step.Usage ?? progress.Usage;
                         // Done may carry a last chunk (see StreamStep.Done): it goes out before the call succeeds.
                         if (step.Kind is StreamStepKind.Forward or StreamStepKind.Done && step.Chunk is not null
-                            && !await TrySendAsync(call, chunks, step.Chunk, progress, clock))
+                            && await TrySendAsync(call, chunks, step.Chunk, progress, clock) is { } unsent)
                         {
-                            return progress.Fail(clock.Reason(answerStarted: true) ?? FailureKind.Cancelled);
+                            return progress.Fail(unsent);
                         }
 
                         switch (step.Kind)
@@ -245,8 +245,8 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         }
     }
 
-    /// <returns>False when a clock or the client cancelled the send.</returns>
-    private static async Task<bool> TrySendAsync(ProviderCall call, IChunkSink chunks, string chunk, StreamProgress progress, CallClock clock)
+    /// <returns>Null once the chunk is on its way; else why the stream cannot go on.</returns>
+    private static async Task<FailureKind?> TrySendAsync(ProviderCall call, IChunkSink chunks, string chunk, StreamProgress progress, CallClock clock)
     {
         try
         {
@@ -254,11 +254,15 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         }
         catch (OperationCanceledException) when (clock.Fired)
         {
-            return false;
+            return clock.Reason(answerStarted: true) ?? FailureKind.Cancelled;
+        }
+        catch (ChunkSinkException)
+        {
+            return FailureKind.RelayBroken;
         }
 
         progress.ChunkCount++;
-        return true;
+        return null;
     }
 
     /// <summary>The fields sent without, for the client's warning header; null when none.</summary>

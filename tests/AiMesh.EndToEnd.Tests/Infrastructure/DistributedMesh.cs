@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using AiMesh.Hosting;
+using AiMesh.Hosting.Streams;
 using AiMesh.Metering;
 using AiMesh.Policy;
 using AiMesh.Prompts;
@@ -42,6 +44,9 @@ public class DistributedMesh : MeshFixture
         args.Add($"--Bus:RabbitMq:Username={credentials[0]}");
         args.Add($"--Bus:RabbitMq:Password={credentials[1]}");
         args.Add("--Metering:Database:Provider=Postgres");
+
+        // Streamed chunks take the direct channel router → ingress, as in a production deployment (compose.yaml).
+        args.Add($"--{StreamChannelKey.Variable}={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}");
         args.Add($"--Metering:Database:ConnectionString={new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _name }}");
 
         string[] With(string service) => [.. args, $"--Mesh:Service={service}"];
@@ -57,8 +62,17 @@ public class DistributedMesh : MeshFixture
             await StartHostAsync(MeshHost.Build(With("router"), "aimesh-router", _ => [new RouterModule()])),
             await StartHostAsync(MeshHost.Build(With("router"), "aimesh-router", _ => [new RouterModule()])),
         ];
-        var ingress = await StartHostAsync(AiMesh.Ingress.Program.BuildApp([.. args, "--Mesh:Embedded=false"]));
+        var ingress = await StartHostAsync(AiMesh.Ingress.Program.BuildApp([.. args, "--Mesh:Embedded=false", .. IngressArguments()]));
+        IngressStarted(AddressOf(ingress));
         return AddressOf(ingress);
+    }
+
+    /// <summary>Arguments only the ingress host gets; a subclass can add some.</summary>
+    protected virtual IEnumerable<string> IngressArguments() => [];
+
+    /// <summary>Called with the ingress's address once it listens.</summary>
+    protected virtual void IngressStarted(Uri address)
+    {
     }
 
     /// <summary>The broker closes every connection of this mesh, as it does when it restarts.</summary>

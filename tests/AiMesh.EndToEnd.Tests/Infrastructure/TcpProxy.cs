@@ -10,7 +10,8 @@ namespace AiMesh.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
-    private readonly IPEndPoint _target;
+    private IPEndPoint? _target;
+    private long _accepted;
     private readonly ConcurrentDictionary<TcpClient, byte> _open = new();
     private readonly CancellationTokenSource _stop = new();
     private TcpListener _listener;
@@ -18,8 +19,14 @@ public sealed class TcpProxy : IAsyncDisposable
     private volatile bool _cut;
 
     public TcpProxy(string targetHost, int targetPort)
+        : this()
     {
-        _target = new IPEndPoint(Dns.GetHostAddresses(targetHost).First(a => a.AddressFamily == AddressFamily.InterNetwork), targetPort);
+        Target = new IPEndPoint(Dns.GetHostAddresses(targetHost).First(a => a.AddressFamily == AddressFamily.InterNetwork), targetPort);
+    }
+
+    /// <summary>A proxy listening already, whose <see cref="Target"/> is set later (when it is known only once something started).</summary>
+    public TcpProxy()
+    {
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -27,6 +34,16 @@ public sealed class TcpProxy : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Where connections are forwarded.</summary>
+    public IPEndPoint? Target
+    {
+        get => _target;
+        set => _target = value;
+    }
+
+    /// <summary>How many connections it has accepted.</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
 
     /// <summary>Refuses new connections; open ones carry on (the broker can then close them itself).</summary>
     public void StopAccepting()
@@ -92,6 +109,7 @@ public sealed class TcpProxy : IAsyncDisposable
                 return;
             }
 
+            Interlocked.Increment(ref _accepted);
             _ = PipeAsync(inbound);
         }
     }
@@ -103,12 +121,12 @@ public sealed class TcpProxy : IAsyncDisposable
         _open[outbound] = 0;
         try
         {
-            await outbound.ConnectAsync(_target, _stop.Token);
+            await outbound.ConnectAsync(_target ?? throw new InvalidOperationException("The proxy has no target yet."), _stop.Token);
             var a = inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token);
             var b = outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token);
             await Task.WhenAny(a, b);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
             // A cut, or either side closing: both sides are closed below.
         }
