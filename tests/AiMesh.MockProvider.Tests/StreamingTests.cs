@@ -62,6 +62,28 @@ public sealed class StreamingTests : MockProviderTest
     }
 
     [Fact]
+    public async Task Stamp_writes_the_monotonic_clock_as_each_pieces_text_when_it_is_sent()
+    {
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var response = await PostStreamAsync("v1/chat/completions", ChatBody("hello", stream: true), scenarioHeader: "stamp=1;tokens=5;pace=2");
+        using var sse = new SseReader(await response.Content.ReadAsStreamAsync());
+        var events = await sse.ReadAllAsync();
+        var after = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        Assert.Equal(SseReader.Done, events[^1]);
+        var stamps = events[1..^2].Select(e => SseReader.Parse(e).GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString()!)
+            .Select(text =>
+            {
+                Assert.EndsWith(" ", text, StringComparison.Ordinal);
+                return long.Parse(text.TrimEnd(), System.Globalization.CultureInfo.InvariantCulture);
+            })
+            .ToList();
+        Assert.Equal(5, stamps.Count);
+        Assert.All(stamps, s => Assert.InRange(s, before, after));
+        Assert.Equal(stamps.Order(), stamps);
+    }
+
+    [Fact]
     public async Task NoUsage_suppresses_the_usage_chunk_even_when_asked_for()
     {
         var body = ChatBody("hello", stream: true, extra: ",\"stream_options\":{\"include_usage\":true}");

@@ -84,7 +84,7 @@ internal static class AnthropicMessageStream
             }
             else
             {
-                AnthropicMessageJson.WriteDelta(sse.BeginEvent("content_block_delta"), index, "text_delta", "text", answer.Pieces[piece]);
+                AnthropicMessageJson.WriteDelta(sse.BeginEvent("content_block_delta"), index, "text_delta", "text", scenario.TextPiece(answer.Pieces[piece]));
             }
 
             sse.EndEvent();

@@ -71,7 +71,8 @@ internal static class ChatCompletions
 
             for (var choice = 0; choice < frame.Choices; choice++)
             {
-                ChatCompletionJson.WritePieceChunk(sse.BeginEvent(), frame, reply, choice, reply.Pieces[piece]);
+                ChatCompletionJson.WritePieceChunk(sse.BeginEvent(), frame, reply, choice,
+                    reply.IsToolCall ? reply.Pieces[piece] : scenario.TextPiece(reply.Pieces[piece]));
                 sse.EndEvent();
                 await exchange.FlushAsync();
                 if (await InjectFaultAsync(exchange, ++sent, cutAt, stallAt))

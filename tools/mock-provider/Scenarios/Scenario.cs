@@ -42,6 +42,13 @@ internal sealed record Scenario
     /// <summary>Streamed (Bedrock): after the content, send this exception event (e.g. <c>throttlingException</c>) instead of the stop.</summary>
     public string? StreamError { get; init; }
 
+    /// <summary>
+    /// Streamed text: each content piece is replaced by the monotonic clock reading (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>)
+    /// at the moment it is written, then a space, so a benchmark client on the same machine measures each chunk's
+    /// latency through a gateway.
+    /// </summary>
+    public bool Stamp { get; init; }
+
     /// <summary>The raw spec strings (path, then header) that <see cref="StatusCount"/> counts by.</summary>
     public string? CounterKey { get; init; }
 
@@ -52,4 +59,8 @@ internal sealed record Scenario
         PaceMs = options.PaceMs,
         Tokens = options.Tokens,
     };
+
+    /// <summary>What to write for a streamed text piece: the piece, or with <see cref="Stamp"/> the clock reading now.</summary>
+    public string TextPiece(string piece) =>
+        Stamp ? System.Diagnostics.Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture) + " " : piece;
 }

@@ -110,6 +110,9 @@ internal static class ScenarioParser
             case "FINISH" when value.Length > 0:
                 s = s with { Finish = value };
                 return true;
+            case "STAMP" when value is "1" or "true" or "0" or "false":
+                s = s with { Stamp = value is "1" or "true" };
+                return true;
             case "STREAMERROR" when value.Length > 0:
                 s = s with { StreamError = value };
                 return true;
@@ -117,7 +120,7 @@ internal static class ScenarioParser
                 // Only makes a spec string distinct, so two tests' statusCount counters do not meet.
                 return true;
             case "LATENCY" or "TTFT" or "PACE" or "TOKENS" or "STATUS" or "RETRYAFTER" or "STATUSCOUNT" or "CUTAFTER"
-                or "STALLAFTER" or "STALL" or "ERRORAFTER" or "ERRORSTATUS" or "NOUSAGE" or "FINISH" or "STREAMERROR":
+                or "STALLAFTER" or "STALL" or "ERRORAFTER" or "ERRORSTATUS" or "NOUSAGE" or "FINISH" or "STREAMERROR" or "STAMP":
                 error = $"Mock scenario value '{value}' is not valid for '{key}'.";
                 return false;
             default:

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Report of bench/mesh-streams.sh: medians over rounds per target and upstream, as JSON and a markdown table.
+
+    mesh_streams_report.py RAW STAMP ROUNDS TOKENS PACE_MS CONNECTIONS COMMIT OUT_JSON
+
+RAW rows: round, target, upstream, phase, target CPU s, broker CPU s, the client's JSON.
+"Added p99" is the target's p99 per-chunk latency minus the direct client's for the same upstream in the same run.
+"""
+import json
+import os
+import platform
+import statistics
+import sys
+
+raw, stamp, rounds, tokens, pace, connections, commit, out = sys.argv[1:9]
+rows = {}
+for line in open(raw):
+    round_, target, upstream, phase, cpu, broker, result = line.rstrip("\n").split("\t", 6)
+    try:
+        data = json.loads(result)
+    except json.JSONDecodeError:
+        data = {"failed": True}
+    rows.setdefault((target, upstream), {}).setdefault(phase, []).append((float(cpu), float(broker), data))
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+summary = []
+for (target, upstream), phases in rows.items():
+    paced = [d for _, _, d in phases.get("paced", []) if not d.get("failed")]
+    burst = phases.get("burst", [])
+    cpu_per_chunk = [
+        (cpu + broker) / d["chunks"] * 1e6 if d.get("chunks") else None for cpu, broker, d in burst if not d.get("failed")
+    ]
+    broker_per_chunk = [broker / d["chunks"] * 1e6 if d.get("chunks") else None for _, broker, d in burst if not d.get("failed")]
+    summary.append({
+        "target": target,
+        "upstream": upstream,
+        "p50_ms": median([d.get("p50_ms") for d in paced]),
+        "p99_ms": median([d.get("p99_ms") for d in paced]),
+        "max_ms": median([d.get("max_ms") for d in paced]),
+        "chunks_per_second": median([d.get("chunks_per_second") for _, _, d in burst if not d.get("failed")]),
+        "cpu_us_per_chunk": median(cpu_per_chunk) if target != "direct" else None,
+        "broker_us_per_chunk": median(broker_per_chunk) if target.startswith("distributed") else None,
+        "errors": sum(d.get("errors", 0) for d in paced) + sum(d.get("errors", 0) for _, _, d in burst if not d.get("failed")),
+        "failed_phases": sum(1 for _, _, d in phases.get("paced", []) + burst if d.get("failed")),
+    })
+
+direct = {s["upstream"]: s for s in summary if s["target"] == "direct"}
+for s in summary:
+    base = direct.get(s["upstream"])
+    s["added_p99_ms"] = s["p99_ms"] - base["p99_ms"] if base and s["p99_ms"] is not None and base["p99_ms"] is not None and s["target"] != "direct" else None
+
+cores = os.cpu_count()
+machine = {"cores": cores, "kernel": platform.release(), "commit": commit}
+with open("/proc/cpuinfo") as f:
+    machine["cpu"] = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), platform.processor())
+report = {"stamp": stamp, "rounds": int(rounds), "tokens": int(tokens), "pace_ms": int(pace), "connections": int(connections),
+          "machine": machine, "results": summary}
+with open(out, "w") as f:
+    json.dump(report, f, indent=2)
+
+
+def fmt(value, digits=2):
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+print(f"Streamed answers through AiMesh, run {stamp} (commit {commit}; {machine['cpu']}, {cores} cores): medians of {rounds} rounds;"
+      f" paced: {tokens} chunks every {pace} ms; burst: {connections} connections.")
+print()
+print("| target | upstream | chunk latency p50 ms | p99 ms | added p99 ms | max ms | chunks/s (burst) | CPU µs/chunk | of it broker | errors |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+order = ["direct", "embedded", "distributed-channel", "distributed-bus"]
+for s in sorted(summary, key=lambda s: (order.index(s["target"]) if s["target"] in order else 9, s["upstream"])):
+    print(f"| {s['target']} | {s['upstream']} | {fmt(s['p50_ms'])} | {fmt(s['p99_ms'])} | {fmt(s['added_p99_ms'])} | {fmt(s['max_ms'])}"
+          f" | {fmt(s['chunks_per_second'], 0)} | {fmt(s['cpu_us_per_chunk'], 0)} | {fmt(s['broker_us_per_chunk'], 0)}"
+          f" | {s['errors'] + s['failed_phases']} |")
