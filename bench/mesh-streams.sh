@@ -83,31 +83,9 @@ export AIMESH_CHANNEL_KEY=${AIMESH_CHANNEL_KEY:-$(head -c 32 /dev/urandom | base
 
 declare -A PID=() URL=() STATUS=()
 
-start() {
-  local name=$1
-  shift
-  setsid "$@" >"$RUN/$name.log" 2>&1 </dev/null &
-  PID[$name]=$!
-}
-
-stop_all() {
-  trap - EXIT
-  trap '' INT TERM
-  local name
-  for name in "${!PID[@]}"; do
-    kill -TERM -- "-${PID[$name]}" 2>/dev/null || true
-  done
-  local deadline=$((SECONDS + 20))
-  for name in "${!PID[@]}"; do
-    while kill -0 -- "-${PID[$name]}" 2>/dev/null; do
-      if [ "$SECONDS" -ge "$deadline" ]; then
-        kill -KILL -- "-${PID[$name]}" 2>/dev/null || true
-        break
-      fi
-      sleep 0.2
-    done
-  done
-}
+# start NAME COMMAND... and stop_all
+# shellcheck source=lib/processes.sh
+. "$BENCH/lib/processes.sh"
 
 # url_of TARGET UPSTREAM PHASE: the client's URL and model for one measurement.
 url_of() {
