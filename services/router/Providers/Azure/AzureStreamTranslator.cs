@@ -1,0 +1,54 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AiMesh.Router.Providers.OpenAi;
+using AiMesh.Router.Transport;
+
+namespace AiMesh.Router.Providers.Azure;
+
+/// <summary>
+/// Azure streams OpenAI's chunks; <see cref="OpenAiStreamTranslator"/> decides what each event means (the end at
+/// <c>[DONE]</c>, usage, error events, hiding the usage chunk the client did not ask for), and this translator then
+/// cleans what is forwarded (<see cref="AzureAnswers"/>) and reads errors with Azure's codes (<see cref="AzureErrors"/>).
+/// </summary>
+internal sealed class AzureStreamTranslator(bool clientIncludeUsage, string publicModel) : IStreamTranslator
+{
+    private readonly OpenAiStreamTranslator inner = new(clientIncludeUsage);
+
+    public StreamStep Translate(SseEvent sseEvent)
+    {
+        var step = inner.Translate(sseEvent);
+        return step.Kind switch
+        {
+            StreamStepKind.Failed => StreamStep.Failed(ReadError(sseEvent.Data, step.Error)),
+            StreamStepKind.Forward => Clean(step),
+            _ => step,
+        };
+    }
+
+    private static UpstreamError ReadError(string data, UpstreamError? fallback)
+    {
+        var error = AzureErrors.Read(Encoding.UTF8.GetBytes(data));
+        return ReferenceEquals(error, UpstreamError.None) ? fallback ?? UpstreamError.None : error;
+    }
+
+    private StreamStep Clean(StreamStep step)
+    {
+        try
+        {
+            if (JsonNode.Parse(step.Chunk!) is not JsonObject chunk)
+            {
+                // Not a JSON object: as for OpenAI itself, judging the chunk is the client's business.
+                return step;
+            }
+
+            return AzureAnswers.Clean(chunk, publicModel)
+                ? StreamStep.Forward(chunk.ToJsonString(ProviderJson.SerializerOptions), step.Usage)
+                : StreamStep.Skip(step.Usage);
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            return step;
+        }
+    }
+}
