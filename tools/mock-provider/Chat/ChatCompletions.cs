@@ -1,4 +1,5 @@
 using System.Globalization;
+using AiMesh.MockProvider.Azure;
 using AiMesh.MockProvider.Http;
 
 namespace AiMesh.MockProvider.Chat;
@@ -6,7 +7,8 @@ namespace AiMesh.MockProvider.Chat;
 /// <summary><c>POST /v1/chat/completions</c>, whole or streamed, with the scenario's pacing and stream faults.</summary>
 internal static class ChatCompletions
 {
-    public static async Task HandleAsync(MockExchange exchange, ReadOnlyMemory<byte> body)
+    /// <param name="azure">Answer as Azure OpenAI does: OpenAI's shapes with its content filter's annotations.</param>
+    public static async Task HandleAsync(MockExchange exchange, ReadOnlyMemory<byte> body, bool azure = false)
     {
         if (!ChatRequestReader.TryRead(body, out var request, out var error))
         {
@@ -25,7 +27,8 @@ internal static class ChatCompletions
             PromptTokens: request.PromptTokens,
             CompletionTokens: reply.Pieces.Count * request.Choices,
             SendUsage: !scenario.NoUsage,
-            StreamUsage: request.Stream && request.IncludeUsage && !scenario.NoUsage);
+            StreamUsage: request.Stream && request.IncludeUsage && !scenario.NoUsage,
+            AzureFilters: azure);
         exchange.Http.Response.Headers["x-request-id"] = "req_mock_" + number.ToString(CultureInfo.InvariantCulture);
         if (request.Stream)
         {
@@ -49,6 +52,12 @@ internal static class ChatCompletions
         var stallAt = scenario.StallAfter is { } stall ? Math.Min(stall, contentChunks) : -1;
 
         using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
+        if (frame.AzureFilters)
+        {
+            AzureFilterJson.WritePromptFilterChunk(sse.BeginEvent());
+            sse.EndEvent();
+        }
+
         for (var choice = 0; choice < frame.Choices; choice++)
         {
             ChatCompletionJson.WriteRoleChunk(sse.BeginEvent(), frame, reply, choice);
