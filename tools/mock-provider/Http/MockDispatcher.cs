@@ -69,6 +69,7 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
         var body = await ReadBodyAsync(http.Request, exchange.Cancellation);
         if (exchange.Record is not null)
         {
+            exchange.Record.Query = http.Request.QueryString.Value ?? "";
             exchange.Record.Body = Encoding.UTF8.GetString(body);
         }
 
