@@ -10,9 +10,12 @@ namespace AiMesh.Router.Providers.Azure;
 /// Azure streams OpenAI's chunks; <see cref="OpenAiStreamTranslator"/> decides what each event means (the end at
 /// <c>[DONE]</c>, usage, error events, hiding the usage chunk the client did not ask for), and this translator then
 /// cleans what is forwarded (<see cref="AzureAnswers"/>) and reads errors with Azure's codes (<see cref="AzureErrors"/>).
+/// A chunk that is not a JSON object fails the call: it cannot be cleaned, so it cannot be passed on as OpenAI's.
 /// </summary>
 internal sealed class AzureStreamTranslator(bool clientIncludeUsage, string publicModel) : IStreamTranslator
 {
+    private static readonly UpstreamError Unreadable = new("The provider sent a stream event the router could not read.", null, null);
+
     private readonly OpenAiStreamTranslator inner = new(clientIncludeUsage);
 
     public StreamStep Translate(SseEvent sseEvent)
@@ -38,8 +41,8 @@ internal sealed class AzureStreamTranslator(bool clientIncludeUsage, string publ
         {
             if (JsonNode.Parse(step.Chunk!) is not JsonObject chunk)
             {
-                // Not a JSON object: as for OpenAI itself, judging the chunk is the client's business.
-                return step;
+                // Unlike a pass-through, this chunk is rewritten: what cannot be read cannot be sent on as OpenAI's.
+                return StreamStep.Failed(Unreadable);
             }
 
             return AzureAnswers.Clean(chunk, publicModel)
@@ -48,7 +51,7 @@ internal sealed class AzureStreamTranslator(bool clientIncludeUsage, string publ
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            return step;
+            return StreamStep.Failed(Unreadable);
         }
     }
 }
