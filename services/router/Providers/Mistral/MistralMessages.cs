@@ -26,6 +26,13 @@ internal static class MistralMessages
 
         foreach (var message in list)
         {
+            if (message is JsonObject legacy && JsonNodes.String(legacy["role"]) == "function")
+            {
+                // OpenAI's legacy function result has no Mistral form (tool results need the call's id).
+                JsonNodes.AddOnce(unsupported, "function");
+                continue;
+            }
+
             result.Add(message is JsonObject member ? Translate(member, unsupported) : message?.DeepClone());
         }
 
@@ -52,11 +59,6 @@ internal static class MistralMessages
             {
                 case "role":
                     translated[name] = role == "developer" ? "system" : value.DeepClone();
-                    if (role == "function")
-                    {
-                        JsonNodes.AddOnce(unsupported, "function");
-                    }
-
                     break;
                 case "content":
                     translated[name] = role == "user" ? UserContent(value, unsupported) : value.DeepClone();
