@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
 using AiMesh.MockProvider;
 using AiMesh.Router.Tests.Support;
+using static AiMesh.Router.Tests.Support.JsonAssert;
 
 namespace AiMesh.Router.Tests.Bus;
 
@@ -99,7 +100,7 @@ public sealed class AzureRouteTests
             s["Router:Deployments:2:AzureAuth"] = "bearer";
         });
 
-        var (routed, failed) = await mesh.Router.RouteAsync(RouterHost.Chat("""{"model":"azure-gpt","messages":[{"role":"user","content":"hi"}]}""", stream: false, model: Model));
+        var (routed, failed) = await RouteChecks.AskAsync(mesh, Model);
 
         Assert.Null(failed);
         Assert.Equal(Model, (string?)JsonNode.Parse(routed!.Body!)!["model"]);
@@ -120,11 +121,7 @@ public sealed class AzureRouteTests
     {
         await using var mesh = await StartAsync(scenario);
 
-        var (_, failed) = await mesh.Router.RouteAsync(RouterHost.Chat(
-            $$"""{"model":"azure-gpt","messages":[{"role":"user","content":"{{prompt}}"}]}""", stream: false, model: Model));
-
-        Assert.Equal((status, code, retryAfter), (failed!.Status, failed.Code, failed.RetryAfterSeconds));
-        Assert.DoesNotContain(RouterHost.Key, failed.Message, StringComparison.Ordinal);
+        await RouteChecks.FailsAsAsync(mesh, Model, prompt, status, code, retryAfter);
     }
 
     [Fact]
@@ -132,7 +129,7 @@ public sealed class AzureRouteTests
     {
         await using var mesh = await StartAsync("finish=content_filter");
 
-        var (routed, failed) = await mesh.Router.RouteAsync(RouterHost.Chat("""{"model":"azure-gpt","messages":[{"role":"user","content":"hi"}]}""", stream: false, model: Model));
+        var (routed, failed) = await RouteChecks.AskAsync(mesh, Model);
 
         Assert.Null(failed);
         Assert.Equal("content_filter", (string?)JsonNode.Parse(routed!.Body!)!["choices"]![0]!["finish_reason"]);
@@ -144,12 +141,7 @@ public sealed class AzureRouteTests
         await using var mesh = await StartAsync("tokens=10;cutAfter=3");
         var request = RouterHost.Chat("""{"model":"azure-gpt","stream":true,"messages":[{"role":"user","content":"hi"}]}""", stream: true, model: Model);
 
-        var (_, failed) = await mesh.Router.RouteAsync(request);
-
-        Assert.Equal((502, "upstream_stream_truncated", "truncated", 4), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
-        var chunks = await mesh.Router.Chunks.WaitForAsync(request.RequestId, failed.ChunkCount);
-        Assert.All(chunks, c => Assert.DoesNotContain("\"finish_reason\":\"", c.Data, StringComparison.Ordinal));
-        Assert.True((await Recorded(mesh, ChatPath)).Aborted);
+        await RouteChecks.CutStreamFailsAsTruncatedAsync(mesh, request, ChatPath);
     }
 
     [Fact]
@@ -196,7 +188,4 @@ public sealed class AzureRouteTests
 
     private static Task<RecordedRequest> Recorded(RouterMesh mesh, string path) =>
         mesh.Mock.Recorder.WaitForAsync(r => r.Path == path, Wait);
-
-    private static void AssertJson(string expected, string actual) =>
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual)), $"Expected {expected}\nActual   {actual}");
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
 using AiMesh.MockProvider;
 using AiMesh.Router.Tests.Support;
+using static AiMesh.Router.Tests.Support.JsonAssert;
 
 namespace AiMesh.Router.Tests.Bus;
 
@@ -122,11 +123,7 @@ public sealed class MistralRouteTests
     {
         await using var mesh = await StartAsync(scenario);
 
-        var (_, failed) = await mesh.Router.RouteAsync(RouterHost.Chat(
-            $$"""{"model":"mistral-public","messages":[{"role":"user","content":"{{prompt}}"}]}""", stream: false, model: Model));
-
-        Assert.Equal((status, code, retryAfter), (failed!.Status, failed.Code, failed.RetryAfterSeconds));
-        Assert.DoesNotContain(RouterHost.Key, failed.Message, StringComparison.Ordinal);
+        await RouteChecks.FailsAsAsync(mesh, Model, prompt, status, code, retryAfter);
     }
 
     [Fact]
@@ -134,7 +131,7 @@ public sealed class MistralRouteTests
     {
         await using var mesh = await StartAsync("finish=error");
 
-        var (routed, failed) = await mesh.Router.RouteAsync(RouterHost.Chat("""{"model":"mistral-public","messages":[{"role":"user","content":"hi"}]}""", stream: false, model: Model));
+        var (routed, failed) = await RouteChecks.AskAsync(mesh, Model);
 
         Assert.Null(routed);
         Assert.Equal((502, "upstream_error"), (failed!.Status, failed.Code));
@@ -146,7 +143,7 @@ public sealed class MistralRouteTests
     {
         await using var mesh = await StartAsync("finish=model_length");
 
-        var (routed, failed) = await mesh.Router.RouteAsync(RouterHost.Chat("""{"model":"mistral-public","messages":[{"role":"user","content":"hi"}]}""", stream: false, model: Model));
+        var (routed, failed) = await RouteChecks.AskAsync(mesh, Model);
 
         Assert.Null(failed);
         Assert.Equal("length", (string?)JsonNode.Parse(routed!.Body!)!["choices"]![0]!["finish_reason"]);
@@ -180,12 +177,7 @@ public sealed class MistralRouteTests
         await using var mesh = await StartAsync("tokens=10;cutAfter=3");
         var request = RouterHost.Chat("""{"model":"mistral-public","stream":true,"messages":[{"role":"user","content":"hi"}]}""", stream: true, model: Model);
 
-        var (_, failed) = await mesh.Router.RouteAsync(request);
-
-        Assert.Equal((502, "upstream_stream_truncated", "truncated", 4), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
-        var chunks = await mesh.Router.Chunks.WaitForAsync(request.RequestId, failed.ChunkCount);
-        Assert.All(chunks, c => Assert.DoesNotContain("\"finish_reason\":\"", c.Data, StringComparison.Ordinal));
-        Assert.True((await Recorded(mesh)).Aborted);
+        await RouteChecks.CutStreamFailsAsTruncatedAsync(mesh, request, ChatPath);
     }
 
     [Theory]
@@ -244,7 +236,4 @@ public sealed class MistralRouteTests
 
     private static Task<RecordedRequest> Recorded(RouterMesh mesh) =>
         mesh.Mock.Recorder.WaitForAsync(r => r.Path == ChatPath, Wait);
-
-    private static void AssertJson(string expected, string actual) =>
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual)), $"Expected {expected}\nActual   {actual}");
 }

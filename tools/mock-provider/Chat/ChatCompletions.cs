@@ -19,16 +19,7 @@ internal static class ChatCompletions
         var scenario = exchange.Scenario;
         var reply = ReplyPlanner.Plan(request, scenario);
         var number = exchange.State.NextCompletionNumber();
-        var frame = new CompletionFrame(
-            Id: "chatcmpl-mock-" + number.ToString(CultureInfo.InvariantCulture),
-            Created: DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            Model: request.Model,
-            Choices: request.Choices,
-            PromptTokens: request.PromptTokens,
-            CompletionTokens: reply.Pieces.Count * request.Choices,
-            SendUsage: !scenario.NoUsage,
-            StreamUsage: request.Stream && request.IncludeUsage && !scenario.NoUsage,
-            AzureFilters: azure);
+        var frame = CompletionFrame.For("chatcmpl-mock-" + number.ToString(CultureInfo.InvariantCulture), request, reply, scenario) with { AzureFilters = azure };
         exchange.Http.Response.Headers["x-request-id"] = "req_mock_" + number.ToString(CultureInfo.InvariantCulture);
         if (request.Stream)
         {
@@ -47,9 +38,7 @@ internal static class ChatCompletions
         await exchange.BeginEventStreamAsync();
 
         // A fault past the end of the reply still happens, just before the finish chunk, so "cutAfter=99" always cuts.
-        var contentChunks = reply.Pieces.Count * frame.Choices;
-        var cutAt = scenario.CutAfter is { } cut ? Math.Min(cut, contentChunks) : -1;
-        var stallAt = scenario.StallAfter is { } stall ? Math.Min(stall, contentChunks) : -1;
+        var faults = StreamFaults.For(scenario, reply.Pieces.Count * frame.Choices);
 
         using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
         if (frame.AzureFilters)
@@ -66,7 +55,7 @@ internal static class ChatCompletions
         }
 
         var sent = 0;
-        if (await InjectFaultAsync(exchange, sent, cutAt, stallAt))
+        if (await faults.InjectAsync(exchange, sse, sent))
         {
             return;
         }
@@ -83,7 +72,7 @@ internal static class ChatCompletions
                 ChatCompletionJson.WritePieceChunk(sse.BeginEvent(), frame, reply, choice, reply.Pieces[piece]);
                 sse.EndEvent();
                 await exchange.FlushAsync();
-                if (await InjectFaultAsync(exchange, ++sent, cutAt, stallAt))
+                if (await faults.InjectAsync(exchange, sse, ++sent))
                 {
                     return;
                 }
@@ -105,22 +94,5 @@ internal static class ChatCompletions
         sse.WriteDone();
         await exchange.FlushAsync();
         exchange.MarkCompleted();
-    }
-
-    /// <summary>Cuts (returns true) or stalls once <paramref name="sent"/> content chunks are out.</summary>
-    private static async Task<bool> InjectFaultAsync(MockExchange exchange, int sent, int cutAt, int stallAt)
-    {
-        if (sent == stallAt)
-        {
-            await exchange.StallAsync();
-        }
-
-        if (sent == cutAt)
-        {
-            exchange.Abort();
-            return true;
-        }
-
-        return false;
     }
 }

@@ -8,4 +8,15 @@ namespace AiMesh.MockProvider.Chat;
 internal sealed record CompletionFrame(string Id, long Created, string Model, int Choices, int PromptTokens, int CompletionTokens, bool SendUsage, bool StreamUsage, bool AzureFilters = false)
 {
     public const string Fingerprint = "fp_aimesh_mock";
+
+    /// <summary>The frame of the answer <paramref name="reply"/> to <paramref name="request"/> under <paramref name="scenario"/>.</summary>
+    public static CompletionFrame For(string id, ChatRequest request, Reply reply, Scenarios.Scenario scenario) => new(
+        Id: id,
+        Created: DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        Model: request.Model,
+        Choices: request.Choices,
+        PromptTokens: request.PromptTokens,
+        CompletionTokens: reply.Pieces.Count * request.Choices,
+        SendUsage: !scenario.NoUsage,
+        StreamUsage: request.Stream && request.IncludeUsage && !scenario.NoUsage);
 }

@@ -36,15 +36,8 @@ internal static class MistralChat
         var scenario = exchange.Scenario;
         var reply = ReplyPlanner.Plan(request, scenario);
         var number = exchange.State.NextCompletionNumber();
-        var frame = new CompletionFrame(
-            Id: "cmpl" + number.ToString("x28", CultureInfo.InvariantCulture),
-            Created: DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            Model: request.Model,
-            Choices: request.Choices,
-            PromptTokens: request.PromptTokens,
-            CompletionTokens: reply.Pieces.Count * request.Choices,
-            SendUsage: !scenario.NoUsage,
-            StreamUsage: false);
+        // Mistral has no stream_options (the reader refuses it): its usage rides on the finish chunk, never apart.
+        var frame = CompletionFrame.For("cmpl" + number.ToString("x28", CultureInfo.InvariantCulture), request, reply, scenario);
         if (request.Stream)
         {
             await StreamAsync(exchange, frame, reply);
@@ -61,11 +54,7 @@ internal static class MistralChat
         var scenario = exchange.Scenario;
         await exchange.BeginEventStreamAsync();
         var pieces = reply.IsToolCall ? [reply.Text] : reply.Pieces;
-        var contentChunks = pieces.Count * frame.Choices;
-        var faults = new Faults(
-            scenario.CutAfter is { } cut ? Math.Min(cut, contentChunks) : -1,
-            scenario.StallAfter is { } stall ? Math.Min(stall, contentChunks) : -1,
-            scenario.ErrorAfter is { } failAt ? Math.Min(failAt, contentChunks) : -1);
+        var faults = StreamFaults.For(scenario, pieces.Count * frame.Choices);
 
         using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
         for (var choice = 0; choice < frame.Choices; choice++)
@@ -76,7 +65,7 @@ internal static class MistralChat
 
         await exchange.FlushAsync();
         var sent = 0;
-        if (await InjectFaultAsync(exchange, sse, faults, sent))
+        if (await faults.InjectAsync(exchange, sse, sent, WriteError))
         {
             return;
         }
@@ -93,7 +82,7 @@ internal static class MistralChat
                 MistralChatJson.WritePieceChunk(sse.BeginEvent(), frame, reply, choice, pieces[piece]);
                 sse.EndEvent();
                 await exchange.FlushAsync();
-                if (await InjectFaultAsync(exchange, sse, faults, ++sent))
+                if (await faults.InjectAsync(exchange, sse, ++sent, WriteError))
                 {
                     return;
                 }
@@ -111,31 +100,10 @@ internal static class MistralChat
         exchange.MarkCompleted();
     }
 
-    /// <summary>Stalls, cuts (true) or ends with an error event (true) once <paramref name="sent"/> content chunks are out.</summary>
-    private static async Task<bool> InjectFaultAsync(MockExchange exchange, SseWriter sse, Faults faults, int sent)
+    /// <summary>Mistral's error object as a <c>data:</c> event (default: its 503).</summary>
+    private static void WriteError(SseWriter sse, int? status)
     {
-        if (sent == faults.StallAt)
-        {
-            await exchange.StallAsync();
-        }
-
-        if (sent == faults.CutAt)
-        {
-            exchange.Abort();
-            return true;
-        }
-
-        if (sent == faults.ErrorAt)
-        {
-            MistralError.ForStatus(exchange.Scenario.ErrorStatus ?? 503).Write(sse.BeginEvent());
-            sse.EndEvent();
-            await exchange.FlushAsync();
-            exchange.MarkCompleted();
-            return true;
-        }
-
-        return false;
+        MistralError.ForStatus(status ?? StatusCodes.Status503ServiceUnavailable).Write(sse.BeginEvent());
+        sse.EndEvent();
     }
-
-    private readonly record struct Faults(int CutAt, int StallAt, int ErrorAt);
 }

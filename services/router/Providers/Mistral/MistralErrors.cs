@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AiMesh.Router.Providers.OpenAi;
 
 namespace AiMesh.Router.Providers.Mistral;
 
@@ -105,18 +106,5 @@ internal static class MistralErrors
         return text.Length == 0 ? null : text.ToString();
     }
 
-    private static string? Token(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        };
-    }
+    private static string? Token(JsonElement parent, string name) => OpenAiErrors.Text(parent, name);
 }

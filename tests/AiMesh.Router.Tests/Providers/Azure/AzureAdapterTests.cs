@@ -5,6 +5,7 @@ using AiMesh.Contracts.Routing;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Tests.Support;
 using static AiMesh.Router.Tests.Providers.Azure.AzureCalls;
+using static AiMesh.Router.Tests.Support.JsonAssert;
 
 namespace AiMesh.Router.Tests.Providers.Azure;
 
@@ -172,7 +173,4 @@ public sealed class AzureAdapterTests
 
         Assert.InRange(valid, 100, 999);
     }
-
-    private static void AssertJson(string expected, string actual) =>
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual)), $"Expected {expected}\nActual   {actual}");
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AiMesh.Router.Providers.Mistral;
 using static AiMesh.Router.Tests.Providers.Mistral.MistralCalls;
+using static AiMesh.Router.Tests.Support.JsonAssert;
 
 namespace AiMesh.Router.Tests.Providers.Mistral;
 
@@ -110,7 +111,4 @@ public sealed class MistralRequestTests
         Assert.Empty(call.Unsupported);
         Assert.Equal(["input", "user"], tokens.Unsupported);
     }
-
-    internal static void AssertJson(string expected, string actual) =>
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual)), $"Expected {expected}\nActual   {actual}");
 }

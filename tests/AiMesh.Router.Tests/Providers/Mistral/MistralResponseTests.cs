@@ -4,7 +4,7 @@ using AiMesh.Contracts.Routing;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Tests.Support;
 using static AiMesh.Router.Tests.Providers.Mistral.MistralCalls;
-using static AiMesh.Router.Tests.Providers.Mistral.MistralRequestTests;
+using static AiMesh.Router.Tests.Support.JsonAssert;
 
 namespace AiMesh.Router.Tests.Providers.Mistral;
 
