@@ -15,15 +15,15 @@ internal static class MistralMessages
 {
     private static readonly HashSet<string> UserParts = ["text", "image_url"];
 
-    public static JsonArray Translate(JsonNode? messages, List<string> unsupported)
+    public static JsonNode? Translate(JsonNode? messages, List<string> unsupported)
     {
-        var result = new JsonArray();
         if (messages is not JsonArray list)
         {
-            // Not OpenAI's shape: Mistral judges it, as OpenAI would.
-            return messages is null ? result : [messages.DeepClone()];
+            // Not OpenAI's shape: sent as it is, for Mistral to judge, as OpenAI would.
+            return messages?.DeepClone();
         }
 
+        var result = new JsonArray();
         foreach (var message in list)
         {
             if (message is JsonObject legacy && JsonNodes.String(legacy["role"]) == "function")

@@ -182,7 +182,7 @@ public sealed class MistralResponseTests
                 using var built = Adapter.BuildRequest(Call(parsed.ToJsonString(), stream: run % 2 == 0));
                 var sent = JsonNode.Parse(await built.Content!.ReadAsStringAsync())!;
                 Assert.Equal("mistral-small-latest", (string?)sent["model"]);
-                Assert.IsType<JsonArray>(sent["messages"]);
+                Assert.Equal(parsed["messages"] is JsonArray, sent["messages"] is JsonArray);
             }
         }
 
