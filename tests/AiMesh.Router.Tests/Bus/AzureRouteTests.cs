@@ -149,14 +149,8 @@ public sealed class AzureRouteTests
     {
         await using var mesh = await StartAsync(configure: s =>
         {
-            s["Router:Deployments:3:Name"] = "mock-azure-embed";
-            s["Router:Deployments:3:Model"] = "azure-embed";
-            s["Router:Deployments:3:Provider"] = "azure";
-            s["Router:Deployments:3:BaseUrl"] = s["Router:Deployments:2:BaseUrl"];
-            s["Router:Deployments:3:UpstreamModel"] = "embed-prod";
-            s["Router:Deployments:3:ApiKeyEnv"] = RouterHost.KeyVariable;
+            DeploymentSettings.Add(s, 3, "mock-azure-embed", "azure-embed", "azure", DeploymentSettings.MockRoot(s), "embed-prod", "embeddings");
             s["Router:Deployments:3:ApiVersion"] = "2025-04-01-preview";
-            s["Router:Deployments:3:Api:0"] = "embeddings";
         });
         var request = RouterHost.Chat("""{"model":"azure-embed","input":["one","two"],"dimensions":4}""", stream: false, model: "azure-embed") with { Api = "embeddings" };
 
@@ -176,13 +170,7 @@ public sealed class AzureRouteTests
     private static Task<RouterMesh> StartAsync(string? scenario = null, Action<Dictionary<string, string?>>? configure = null) =>
         RouterMesh.StartAsync(scenario, settings =>
         {
-            settings["Router:Deployments:2:Name"] = "mock-azure";
-            settings["Router:Deployments:2:Model"] = Model;
-            settings["Router:Deployments:2:Provider"] = "azure";
-            settings["Router:Deployments:2:BaseUrl"] = new Uri(new Uri(settings["Router:Deployments:0:BaseUrl"]!), "./").ToString();
-            settings["Router:Deployments:2:UpstreamModel"] = "gpt4o-prod";
-            settings["Router:Deployments:2:ApiKeyEnv"] = RouterHost.KeyVariable;
-            settings["Router:Deployments:2:Api:0"] = "chat.completions";
+            DeploymentSettings.Add(settings, 2, "mock-azure", Model, "azure", DeploymentSettings.MockRoot(settings), "gpt4o-prod", "chat.completions");
             configure?.Invoke(settings);
         });
 

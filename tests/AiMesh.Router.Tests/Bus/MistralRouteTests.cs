@@ -197,15 +197,7 @@ public sealed class MistralRouteTests
     public async Task Embeddings_ask_for_the_output_dimension_and_honour_base64_themselves()
     {
         await using var mesh = await StartAsync(configure: s =>
-        {
-            s["Router:Deployments:3:Name"] = "mock-mistral-embed";
-            s["Router:Deployments:3:Model"] = "mistral-embed-public";
-            s["Router:Deployments:3:Provider"] = "mistral";
-            s["Router:Deployments:3:BaseUrl"] = s["Router:Deployments:2:BaseUrl"];
-            s["Router:Deployments:3:UpstreamModel"] = "mistral-embed";
-            s["Router:Deployments:3:ApiKeyEnv"] = RouterHost.KeyVariable;
-            s["Router:Deployments:3:Api:0"] = "embeddings";
-        });
+            DeploymentSettings.Add(s, 3, "mock-mistral-embed", "mistral-embed-public", "mistral", DeploymentSettings.MockRoot(s) + "mistral/v1", "mistral-embed", "embeddings"));
         var request = RouterHost.Chat("""{"model":"mistral-embed-public","input":["one two","three"],"dimensions":4,"encoding_format":"base64"}""",
             stream: false, model: "mistral-embed-public") with { Api = "embeddings" };
 
@@ -224,13 +216,7 @@ public sealed class MistralRouteTests
     private static Task<RouterMesh> StartAsync(string? scenario = null, Action<Dictionary<string, string?>>? configure = null) =>
         RouterMesh.StartAsync(scenario, settings =>
         {
-            settings["Router:Deployments:2:Name"] = "mock-mistral";
-            settings["Router:Deployments:2:Model"] = Model;
-            settings["Router:Deployments:2:Provider"] = "mistral";
-            settings["Router:Deployments:2:BaseUrl"] = new Uri(new Uri(settings["Router:Deployments:0:BaseUrl"]!), "./mistral/v1").ToString();
-            settings["Router:Deployments:2:UpstreamModel"] = "mistral-small-latest";
-            settings["Router:Deployments:2:ApiKeyEnv"] = RouterHost.KeyVariable;
-            settings["Router:Deployments:2:Api:0"] = "chat.completions";
+            DeploymentSettings.Add(settings, 2, "mock-mistral", Model, "mistral", DeploymentSettings.MockRoot(settings) + "mistral/v1", "mistral-small-latest", "chat.completions");
             configure?.Invoke(settings);
         });
 
