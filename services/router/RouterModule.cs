@@ -5,8 +5,10 @@ using AiMesh.Router.Configuration;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Anthropic;
+using AiMesh.Router.Providers.Azure;
 using AiMesh.Router.Providers.Bedrock;
 using AiMesh.Router.Providers.Gemini;
+using AiMesh.Router.Providers.Mistral;
 using AiMesh.Router.Providers.OpenAi;
 using AiMesh.Router.Routing;
 using AiMesh.Router.Transport;
@@ -39,6 +41,9 @@ public sealed class RouterModule : IMeshModule
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton<IProviderAdapter, OpenAiAdapter>();
+        services.AddSingleton<IProviderAdapter, AzureAdapter>();
+        services.AddSingleton<IValidateOptions<RouterOptions>, AzureOptionsValidator>();
+        services.AddSingleton<IProviderAdapter, MistralAdapter>();
         services.AddSingleton<IProviderAdapter, AnthropicAdapter>();
         services.AddSingleton<IProviderAdapter, BedrockAdapter>();
         services.AddSingleton<IPostConfigureOptions<RouterOptions>, BedrockDeploymentDefaults>();

@@ -40,6 +40,9 @@ public sealed class RecordedRequest
     /// <summary>All request headers, names in lower case, repeated values joined with ", ".</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
 
+    /// <summary>The query string as sent, with its leading <c>?</c> ("" when none), e.g. Azure's <c>?api-version=…</c>.</summary>
+    public string Query { get; internal set; } = "";
+
     /// <summary>The request body as UTF-8 text ("" until it has been read).</summary>
     public string Body
     {

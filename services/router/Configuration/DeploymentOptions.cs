@@ -87,4 +87,19 @@ internal sealed class DeploymentOptions
     /// <c>https://oauth2.googleapis.com/token</c>. The key file's <c>token_uri</c> must name the same URL.
     /// </summary>
     public string? TokenUrl { get; set; }
+
+    /// <summary>
+    /// Azure OpenAI (<c>azure</c>): the <c>api-version</c> of the deployment URLs
+    /// (<c>{BaseUrl}/openai/deployments/{UpstreamModel}/…?api-version=</c>); default <c>2024-10-21</c>, the latest GA
+    /// version of the inference API. <c>v1</c> selects Azure's v1 surface instead (<c>{BaseUrl}/openai/v1/…</c>, the
+    /// model named in the body, no api-version).
+    /// </summary>
+    public string? ApiVersion { get; set; }
+
+    /// <summary>
+    /// Azure OpenAI: how the secret named by <see cref="ApiKeyEnv"/> is sent: <c>api-key</c> (the default: the
+    /// resource key in the <c>api-key</c> header) or <c>bearer</c> (a Microsoft Entra ID access token, as
+    /// <c>Authorization: Bearer</c>).
+    /// </summary>
+    public string? AzureAuth { get; set; }
 }

@@ -10,6 +10,8 @@ namespace AiMesh.Router.Deployments;
 /// <param name="Project">Vertex AI: the Google Cloud project.</param>
 /// <param name="ServiceAccount">Vertex AI: the service-account key the access tokens are obtained with.</param>
 /// <param name="TokenUrl">Vertex AI: the OAuth token endpoint, the only place the signed assertion goes.</param>
+/// <param name="ApiVersion">Azure OpenAI: the <c>api-version</c>, or <c>v1</c> for the v1 surface; null for other providers.</param>
+/// <param name="AzureBearer">Azure OpenAI: the key is an Entra ID token sent as <c>Authorization: Bearer</c>, not an <c>api-key</c>.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -27,4 +29,6 @@ internal sealed record Deployment(
     AwsCredentials? AwsCredentials = null,
     string? Project = null,
     Providers.Gemini.GoogleServiceAccount? ServiceAccount = null,
-    Uri? TokenUrl = null);
+    Uri? TokenUrl = null,
+    string? ApiVersion = null,
+    bool AzureBearer = false);

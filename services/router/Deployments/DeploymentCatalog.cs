@@ -1,5 +1,6 @@
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Configuration;
+using AiMesh.Router.Providers.Azure;
 using AiMesh.Router.Providers.Gemini;
 using Microsoft.Extensions.Options;
 
@@ -68,7 +69,9 @@ internal sealed class DeploymentCatalog
             ResolveAws(source, configuration),
             source.Project,
             GoogleServiceAccount.Resolve(source.ServiceAccountEnv, configuration),
-            string.IsNullOrWhiteSpace(source.ServiceAccountEnv) ? null : GoogleServiceAccount.TokenUrl(source));
+            string.IsNullOrWhiteSpace(source.ServiceAccountEnv) ? null : GoogleServiceAccount.TokenUrl(source),
+            AzureDeploymentSettings.ApiVersion(source),
+            AzureDeploymentSettings.IsBearer(source));
     }
 
     /// <summary>Null unless the deployment names AWS key variables (a Bedrock deployment's defaults are filled in before).</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using AiMesh.Contracts.Routing;
@@ -51,5 +52,52 @@ internal static class OpenAiEmbeddingsJson
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Writes the <c>embedding</c> member from a provider's JSON array of numbers: the provider's own digits for
+    /// <c>float</c>, or little-endian float32 bytes in base64 for <c>encoding_format: "base64"</c>, as OpenAI encodes them.
+    /// </summary>
+    /// <returns>False when <paramref name="values"/> is not an array of numbers.</returns>
+    public static bool WriteVector(Utf8JsonWriter writer, JsonElement values, bool base64)
+    {
+        if (values.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        if (!base64)
+        {
+            writer.WriteStartArray("embedding");
+            foreach (var value in values.EnumerateArray())
+            {
+                if (value.ValueKind != JsonValueKind.Number)
+                {
+                    return false;
+                }
+
+                // The provider's own digits, not a re-rounded float.
+                writer.WriteRawValue(value.GetRawText(), skipInputValidation: true);
+            }
+
+            writer.WriteEndArray();
+            return true;
+        }
+
+        var bytes = new byte[values.GetArrayLength() * sizeof(float)];
+        var offset = 0;
+        foreach (var value in values.EnumerateArray())
+        {
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
+            {
+                return false;
+            }
+
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), (float)number);
+            offset += sizeof(float);
+        }
+
+        writer.WriteBase64String("embedding", bytes);
+        return true;
     }
 }

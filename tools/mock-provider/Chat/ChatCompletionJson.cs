@@ -1,3 +1,4 @@
+using AiMesh.MockProvider.Azure;
 using System.Text.Json;
 
 namespace AiMesh.MockProvider.Chat;
@@ -44,6 +45,11 @@ internal static class ChatCompletionJson
             w.WriteEndObject();
             w.WriteNull("logprobs");
             w.WriteString("finish_reason", reply.FinishReason);
+            if (frame.AzureFilters)
+            {
+                AzureFilterJson.WriteContentFilterResults(w);
+            }
+
             w.WriteEndObject();
         }
 
@@ -51,6 +57,11 @@ internal static class ChatCompletionJson
         if (frame.SendUsage)
         {
             WriteUsage(w, frame);
+        }
+
+        if (frame.AzureFilters)
+        {
+            AzureFilterJson.WritePromptFilterResults(w);
         }
 
         w.WriteString("system_fingerprint", CompletionFrame.Fingerprint);
@@ -155,6 +166,11 @@ internal static class ChatCompletionJson
         else
         {
             w.WriteString("finish_reason", finishReason);
+        }
+
+        if (frame.AzureFilters)
+        {
+            AzureFilterJson.WriteContentFilterResults(w);
         }
 
         w.WriteEndObject();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AiMesh.MockProvider.Azure;
 using AiMesh.MockProvider.Http;
 
 namespace AiMesh.MockProvider.Chat;
@@ -6,7 +7,8 @@ namespace AiMesh.MockProvider.Chat;
 /// <summary><c>POST /v1/chat/completions</c>, whole or streamed, with the scenario's pacing and stream faults.</summary>
 internal static class ChatCompletions
 {
-    public static async Task HandleAsync(MockExchange exchange, ReadOnlyMemory<byte> body)
+    /// <param name="azure">Answer as Azure OpenAI does: OpenAI's shapes with its content filter's annotations.</param>
+    public static async Task HandleAsync(MockExchange exchange, ReadOnlyMemory<byte> body, bool azure = false)
     {
         if (!ChatRequestReader.TryRead(body, out var request, out var error))
         {
@@ -17,15 +19,7 @@ internal static class ChatCompletions
         var scenario = exchange.Scenario;
         var reply = ReplyPlanner.Plan(request, scenario);
         var number = exchange.State.NextCompletionNumber();
-        var frame = new CompletionFrame(
-            Id: "chatcmpl-mock-" + number.ToString(CultureInfo.InvariantCulture),
-            Created: DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            Model: request.Model,
-            Choices: request.Choices,
-            PromptTokens: request.PromptTokens,
-            CompletionTokens: reply.Pieces.Count * request.Choices,
-            SendUsage: !scenario.NoUsage,
-            StreamUsage: request.Stream && request.IncludeUsage && !scenario.NoUsage);
+        var frame = CompletionFrame.For("chatcmpl-mock-" + number.ToString(CultureInfo.InvariantCulture), request, reply, scenario) with { AzureFilters = azure };
         exchange.Http.Response.Headers["x-request-id"] = "req_mock_" + number.ToString(CultureInfo.InvariantCulture);
         if (request.Stream)
         {
@@ -44,11 +38,15 @@ internal static class ChatCompletions
         await exchange.BeginEventStreamAsync();
 
         // A fault past the end of the reply still happens, just before the finish chunk, so "cutAfter=99" always cuts.
-        var contentChunks = reply.Pieces.Count * frame.Choices;
-        var cutAt = scenario.CutAfter is { } cut ? Math.Min(cut, contentChunks) : -1;
-        var stallAt = scenario.StallAfter is { } stall ? Math.Min(stall, contentChunks) : -1;
+        var faults = StreamFaults.For(scenario, reply.Pieces.Count * frame.Choices);
 
         using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
+        if (frame.AzureFilters)
+        {
+            AzureFilterJson.WritePromptFilterChunk(sse.BeginEvent());
+            sse.EndEvent();
+        }
+
         for (var choice = 0; choice < frame.Choices; choice++)
         {
             ChatCompletionJson.WriteRoleChunk(sse.BeginEvent(), frame, reply, choice);
@@ -57,7 +55,7 @@ internal static class ChatCompletions
         }
 
         var sent = 0;
-        if (await InjectFaultAsync(exchange, sent, cutAt, stallAt))
+        if (await faults.InjectAsync(exchange, sse, sent))
         {
             return;
         }
@@ -75,7 +73,7 @@ internal static class ChatCompletions
                     reply.IsToolCall ? reply.Pieces[piece] : scenario.TextPiece(reply.Pieces[piece]));
                 sse.EndEvent();
                 await exchange.FlushAsync();
-                if (await InjectFaultAsync(exchange, ++sent, cutAt, stallAt))
+                if (await faults.InjectAsync(exchange, sse, ++sent))
                 {
                     return;
                 }
@@ -97,22 +95,5 @@ internal static class ChatCompletions
         sse.WriteDone();
         await exchange.FlushAsync();
         exchange.MarkCompleted();
-    }
-
-    /// <summary>Cuts (returns true) or stalls once <paramref name="sent"/> content chunks are out.</summary>
-    private static async Task<bool> InjectFaultAsync(MockExchange exchange, int sent, int cutAt, int stallAt)
-    {
-        if (sent == stallAt)
-        {
-            await exchange.StallAsync();
-        }
-
-        if (sent == cutAt)
-        {
-            exchange.Abort();
-            return true;
-        }
-
-        return false;
     }
 }

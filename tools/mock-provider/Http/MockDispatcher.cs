@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Text;
 using AiMesh.MockProvider.Anthropic;
+using AiMesh.MockProvider.Azure;
 using AiMesh.MockProvider.Bedrock;
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Embeddings;
 using AiMesh.MockProvider.Gemini;
+using AiMesh.MockProvider.Mistral;
 using AiMesh.MockProvider.Models;
 using AiMesh.MockProvider.Recording;
 using AiMesh.MockProvider.Scenarios;
@@ -67,6 +69,7 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
         var body = await ReadBodyAsync(http.Request, exchange.Cancellation);
         if (exchange.Record is not null)
         {
+            exchange.Record.Query = http.Request.QueryString.Value ?? "";
             exchange.Record.Body = Encoding.UTF8.GetString(body);
         }
 
@@ -96,6 +99,21 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
         if (GoogleRoute.TryParse(http.Request.Method, path, out var google))
         {
             await GoogleEndpoints.HandleAsync(exchange, google, body);
+            return;
+        }
+
+        // Azure OpenAI's and Mistral's paths answer faults and credentials with their own error bodies.
+        if (AzureRoute.Matches(path))
+        {
+            await (AzureRoute.TryParse(path) is { } azure && HttpMethods.IsPost(http.Request.Method)
+                ? AzureEndpoints.HandleAsync(exchange, azure, body)
+                : AzureError.ResourceNotFound().SendAsync(exchange));
+            return;
+        }
+
+        if (MistralRoutes.Matches(path))
+        {
+            await MistralRoutes.HandleAsync(exchange, path, body);
             return;
         }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -201,49 +200,7 @@ internal static class GeminiEmbeddings
     }
 
     private static string? Write(string model, List<JsonElement> vectors, bool base64, TokenUsage usage) =>
-        OpenAiEmbeddingsJson.Write(model, (vectors, base64), vectors.Count, static (writer, read, i) => WriteVector(writer, read.vectors[i], read.base64), usage);
-
-    private static bool WriteVector(Utf8JsonWriter writer, JsonElement values, bool base64)
-    {
-        if (values.ValueKind != JsonValueKind.Array)
-        {
-            return false;
-        }
-
-        if (!base64)
-        {
-            writer.WriteStartArray("embedding");
-            foreach (var value in values.EnumerateArray())
-            {
-                if (value.ValueKind != JsonValueKind.Number)
-                {
-                    return false;
-                }
-
-                // The provider's own digits, not a re-rounded float.
-                writer.WriteRawValue(value.GetRawText(), skipInputValidation: true);
-            }
-
-            writer.WriteEndArray();
-            return true;
-        }
-
-        var bytes = new byte[values.GetArrayLength() * sizeof(float)];
-        var offset = 0;
-        foreach (var value in values.EnumerateArray())
-        {
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
-            {
-                return false;
-            }
-
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), (float)number);
-            offset += sizeof(float);
-        }
-
-        writer.WriteBase64String("embedding", bytes);
-        return true;
-    }
+        OpenAiEmbeddingsJson.Write(model, (vectors, base64), vectors.Count, static (writer, read, i) => OpenAiEmbeddingsJson.WriteVector(writer, read.vectors[i], read.base64), usage);
 
     /// <summary>A rough count for providers that report none: about four UTF-8 bytes per token, at least one per input.</summary>
     private static int EstimateTokens(string input) => Math.Max(1, (Encoding.UTF8.GetByteCount(input) + 3) / 4);

@@ -31,8 +31,26 @@ internal sealed class OpenAiAdapter : IProviderAdapter
     public HttpRequestMessage BuildRequest(ProviderCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var body = call.Body;
+        var body = PrepareBody(call);
         body["model"] = call.Deployment.UpstreamModel;
+        var request = Post(call, new Uri(call.Deployment.BaseUrl, Path(call.Api)), body);
+        if (call.Deployment.ApiKey is { } key)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// The client's body as an OpenAI-compatible server needs it, shared with the adapters of servers that speak
+    /// OpenAI's body at other URLs (Azure OpenAI): <c>stream</c> agreeing with the call, and a streamed chat asking
+    /// for <c>stream_options.include_usage</c> so usage is always metered. The caller decides <c>model</c>.
+    /// </summary>
+    internal static JsonObject PrepareBody(ProviderCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var body = call.Body;
         if (call.Api == ProviderApis.ChatCompletions)
         {
             // The transport reads what the call says (SSE or JSON); the body must agree with it.
@@ -54,22 +72,32 @@ internal sealed class OpenAiAdapter : IProviderAdapter
             }
         }
 
+        return body;
+    }
+
+    /// <summary>A JSON POST of <paramref name="body"/> to <paramref name="url"/> with the deployment's extra headers; no credentials.</summary>
+    internal static HttpRequestMessage Post(ProviderCall call, Uri url, JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(call);
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ProviderJson.SerializerOptions));
         content.Headers.ContentType = Json;
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(call.Deployment.BaseUrl, Path(call.Api))) { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.Accept.Add(call.Stream ? AcceptEventStream : AcceptJson);
         foreach (var (name, value) in call.Deployment.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        if (call.Deployment.ApiKey is { } key)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());
-        }
-
         return request;
     }
+
+    /// <summary>The relative path of an API under the deployment's base URL.</summary>
+    internal static string Path(string api) => api switch
+    {
+        ProviderApis.ChatCompletions => "chat/completions",
+        ProviderApis.Embeddings => "embeddings",
+        _ => throw new ArgumentOutOfRangeException(nameof(api), api, "Not an API this adapter serves."),
+    };
 
     public ProviderResponse ReadResponse(ProviderCall call, ReadOnlySpan<byte> body)
     {
@@ -94,13 +122,6 @@ internal sealed class OpenAiAdapter : IProviderAdapter
         ArgumentNullException.ThrowIfNull(call);
         return new OpenAiStreamTranslator(call.ClientIncludeUsage);
     }
-
-    private static string Path(string api) => api switch
-    {
-        ProviderApis.ChatCompletions => "chat/completions",
-        ProviderApis.Embeddings => "embeddings",
-        _ => throw new ArgumentOutOfRangeException(nameof(api), api, "Not an API this adapter serves."),
-    };
 
     private static bool IsTrue(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.True;
 }

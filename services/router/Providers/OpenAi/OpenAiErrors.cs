@@ -46,7 +46,8 @@ internal static class OpenAiErrors
         return new UpstreamError(Text(root, "message") ?? Text(root, "detail"), Text(root, "code"), Text(root, "param"));
     }
 
-    private static string? Text(JsonElement parent, string name)
+    /// <summary>A member that is a string or a number, as text (codes come as either); null otherwise.</summary>
+    internal static string? Text(JsonElement parent, string name)
     {
         if (!parent.TryGetProperty(name, out var value))
         {

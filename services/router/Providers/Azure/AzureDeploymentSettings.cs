@@ -1,0 +1,45 @@
+using AiMesh.Router.Configuration;
+
+namespace AiMesh.Router.Providers.Azure;
+
+/// <summary>
+/// What an <c>azure</c> deployment's own settings resolve to, in one place for the catalog and the validator: the
+/// api-version (default <see cref="DefaultApiVersion"/>) and whether the secret is an Entra ID bearer token.
+/// </summary>
+internal static class AzureDeploymentSettings
+{
+    public const string ProviderName = "azure";
+
+    /// <summary>
+    /// The latest generally available version of Azure OpenAI's inference API when this adapter was written. Preview
+    /// versions are opt-in (<see cref="DeploymentOptions.ApiVersion"/>), never a default: they change without notice.
+    /// </summary>
+    public const string DefaultApiVersion = "2024-10-21";
+
+    /// <summary>The <see cref="DeploymentOptions.ApiVersion"/> that selects the v1 surface (<c>/openai/v1/…</c>).</summary>
+    public const string V1 = "v1";
+
+    public const string ApiKeyAuth = "api-key";
+    public const string BearerAuth = "bearer";
+
+    public static bool IsAzure(DeploymentOptions deployment) =>
+        string.Equals(deployment.Provider?.Trim(), ProviderName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The api-version an <c>azure</c> deployment calls with; null for other providers.</summary>
+    public static string? ApiVersion(DeploymentOptions deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        if (!IsAzure(deployment))
+        {
+            return null;
+        }
+
+        return string.IsNullOrWhiteSpace(deployment.ApiVersion) ? DefaultApiVersion : deployment.ApiVersion.Trim();
+    }
+
+    public static bool IsBearer(DeploymentOptions deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        return IsAzure(deployment) && string.Equals(deployment.AzureAuth?.Trim(), BearerAuth, StringComparison.OrdinalIgnoreCase);
+    }
+}
