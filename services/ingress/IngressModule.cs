@@ -2,6 +2,7 @@ using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
+using AiMesh.Ingress.Anthropic;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
 using AiMesh.Ingress.Relay;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress;
 
-/// <summary>The ingress as a module: the OpenAI surface, the request saga and the relay of answers.</summary>
+/// <summary>The ingress as a module: the OpenAI and Anthropic surfaces, the request saga and the relay of answers.</summary>
 public sealed class IngressModule : IMeshModule
 {
     public string Name => "ingress";
@@ -31,6 +32,8 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddSingleton<SagaInbox>();
         builder.Services.AddSingleton<CompletionExchange>();
         builder.Services.AddScoped<ModelsEndpoint>();
+        builder.Services.AddSingleton<MessagesEndpoint>();
+        builder.Services.AddScoped<CountTokensEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<InstanceReadyCheck>("ingress-instance", tags: ["ready"]);
 
         // Limits that protect everyone else from one bad client: Kestrel answers 431 for oversized headers and
@@ -61,6 +64,8 @@ public sealed class IngressModule : IMeshModule
         var exchange = app.Services.GetRequiredService<CompletionExchange>();
         app.MapPost("/v1/chat/completions", exchange.ChatAsync);
         app.MapPost("/v1/embeddings", exchange.EmbeddingsAsync);
+        app.MapPost("/v1/messages", app.Services.GetRequiredService<MessagesEndpoint>().CreateAsync);
+        app.MapPost("/v1/messages/count_tokens", (HttpContext http, CountTokensEndpoint counter) => counter.CountAsync(http));
         app.MapGet("/v1/models", (HttpContext http, ModelsEndpoint models) => models.ListAsync(http));
         app.MapGet("/v1/models/{id}", (HttpContext http, string id, ModelsEndpoint models) => models.GetAsync(http, id));
     }
