@@ -48,7 +48,7 @@ internal static class AnthropicErrors
     public static byte[] Body(ApiError error, string? requestId)
     {
         using var buffer = new MemoryStream(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, AnthropicJsonWriting.Options))
         {
             json.WriteStartObject();
             json.WriteString("type", "error");

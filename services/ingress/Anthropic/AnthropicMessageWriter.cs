@@ -55,7 +55,7 @@ internal static class AnthropicMessageWriter
             }
 
             var buffer = new ArrayBufferWriter<byte>(1024);
-            using (var json = new Utf8JsonWriter(buffer))
+            using (var json = new Utf8JsonWriter(buffer, AnthropicJsonWriting.Options))
             {
                 json.WriteStartObject();
                 json.WriteString("id", AnthropicAnswerNames.MessageId(AnthropicAnswerNames.String(root, "id")));

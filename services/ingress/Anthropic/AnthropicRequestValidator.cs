@@ -38,7 +38,17 @@ internal static class AnthropicRequestValidator
         }
 
         document!.Dispose();
-        var root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth })!.AsObject();
+        JsonObject root;
+        try
+        {
+            // A member named twice has no single meaning (and a JsonObject cannot hold it): refused, not picked.
+            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false })!.AsObject();
+        }
+        catch (JsonException)
+        {
+            return (null, null, ApiError.Invalid("The request body names a member twice in one object.", null, "invalid_json"));
+        }
+
         return AnthropicRequestTranslator.Translate(root, counting);
     }
 }

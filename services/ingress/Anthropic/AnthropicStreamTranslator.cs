@@ -352,7 +352,7 @@ internal sealed class AnthropicStreamTranslator
     private void Add(string name, Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, AnthropicJsonWriting.Options))
         {
             json.WriteStartObject();
             write(json);

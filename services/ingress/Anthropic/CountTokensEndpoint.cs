@@ -67,7 +67,7 @@ internal sealed class CountTokensEndpoint(
         http.Response.Headers[CountHeader] = "estimated";
         AnthropicErrors.RequestId(http.Response);
         http.Response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(http.Response.Body);
+        await using var json = new Utf8JsonWriter(http.Response.Body, AnthropicJsonWriting.Options);
         json.WriteStartObject();
         json.WriteNumber("input_tokens", TokenEstimator.Estimate(request));
         json.WriteEndObject();
