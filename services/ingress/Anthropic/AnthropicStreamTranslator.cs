@@ -44,6 +44,7 @@ internal sealed class AnthropicStreamTranslator
         None,
         Text,
         Thinking,
+        RedactedThinking,
         ToolUse,
     }
 
@@ -222,23 +223,13 @@ internal sealed class AnthropicStreamTranslator
                 Close();
                 break;
             case "redacted_thinking":
-                Close();
                 var data = AnthropicAnswerNames.String(block, "data") ?? "";
-                var index = _nextIndex++;
-                Add("content_block_start", json =>
+                Start(BlockKind.RedactedThinking, json =>
                 {
-                    json.WriteString("type", "content_block_start");
-                    json.WriteNumber("index", index);
-                    json.WriteStartObject("content_block");
                     json.WriteString("type", "redacted_thinking");
                     json.WriteString("data", data);
-                    json.WriteEndObject();
                 });
-                Add("content_block_stop", json =>
-                {
-                    json.WriteString("type", "content_block_stop");
-                    json.WriteNumber("index", index);
-                });
+                Close();
                 break;
             default:
                 break;
@@ -258,21 +249,15 @@ internal sealed class AnthropicStreamTranslator
                 return;
             }
 
-            Close();
-            _open = BlockKind.ToolUse;
             _openTool = toolIndex;
             var id = AnthropicAnswerNames.String(call, "id") ?? $"toolu_{toolIndex}";
             var name = AnthropicAnswerNames.String(function, "name") ?? "";
-            Add("content_block_start", json =>
+            Start(BlockKind.ToolUse, json =>
             {
-                json.WriteString("type", "content_block_start");
-                json.WriteNumber("index", _nextIndex);
-                json.WriteStartObject("content_block");
                 json.WriteString("type", "tool_use");
                 json.WriteString("id", id);
                 json.WriteString("name", name);
                 json.WriteStartObject("input");
-                json.WriteEndObject();
                 json.WriteEndObject();
             });
         }
@@ -290,13 +275,8 @@ internal sealed class AnthropicStreamTranslator
             return;
         }
 
-        Close();
-        _open = kind;
-        Add("content_block_start", json =>
+        Start(kind, json =>
         {
-            json.WriteString("type", "content_block_start");
-            json.WriteNumber("index", _nextIndex);
-            json.WriteStartObject("content_block");
             if (kind == BlockKind.Text)
             {
                 json.WriteString("type", "text");
@@ -308,7 +288,20 @@ internal sealed class AnthropicStreamTranslator
                 json.WriteString("thinking", "");
                 json.WriteString("signature", "");
             }
+        });
+    }
 
+    /// <summary>Closes the open block and starts the next, whose <c>content_block</c> members <paramref name="block"/> writes.</summary>
+    private void Start(BlockKind kind, Action<Utf8JsonWriter> block)
+    {
+        Close();
+        _open = kind;
+        Add("content_block_start", json =>
+        {
+            json.WriteString("type", "content_block_start");
+            json.WriteNumber("index", _nextIndex);
+            json.WriteStartObject("content_block");
+            block(json);
             json.WriteEndObject();
         });
     }
