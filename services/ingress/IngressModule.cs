@@ -56,6 +56,9 @@ public sealed class IngressModule : IMeshModule
         bus.AddConsumer<CompletionChunkConsumer, InstanceConsumerDefinition<CompletionChunkConsumer>>();
         bus.AddRequestClient<AuthorizeRequest>(Endpoints.PolicyAddress, RequestTimeout.After(s: 3));
         bus.AddRequestClient<ListModels>(Endpoints.RouterAddress, RequestTimeout.After(s: 3));
+
+        // A count may ask the provider (at most 10 s, then the router estimates): the wait covers that.
+        bus.AddRequestClient<CountTokens>(Endpoints.RouterAddress, RequestTimeout.After(s: 15));
         bus.AddReceiveEndpointObserver<InstanceEndpointObserver>();
     }
 

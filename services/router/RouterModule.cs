@@ -1,6 +1,7 @@
 using System.Net;
 using AiMesh.Hosting;
 using AiMesh.Router.Configuration;
+using AiMesh.Router.Counting;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Anthropic;
@@ -48,6 +49,7 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();
         services.AddSingleton<InFlightCalls>();
         services.AddTransient<CompletionRouter>();
+        services.AddSingleton<ProviderTokenCounter>();
 
         services.AddHttpClient<ProviderTransport>(ProviderTransport.HttpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // the call's own clocks decide
@@ -81,6 +83,7 @@ public sealed class RouterModule : IMeshModule
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<RouteCompletionConsumer, RouteCompletionConsumerDefinition>();
         bus.AddConsumer<ListModelsConsumer, ListModelsConsumerDefinition>();
+        bus.AddConsumer<CountTokensConsumer, CountTokensConsumerDefinition>();
         bus.AddConsumer<CompletionAbandonedConsumer>().Endpoint(e =>
         {
             e.Name = abandonedEndpointName;

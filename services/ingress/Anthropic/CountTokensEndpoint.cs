@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
@@ -10,17 +9,16 @@ using Microsoft.Extensions.Options;
 namespace AiMesh.Ingress.Anthropic;
 
 /// <summary>
-/// <c>POST /v1/messages/count_tokens</c>: <c>{"input_tokens": n}</c> for an Anthropic request, counted the same way
-/// whatever model it names. The request is checked as <c>/v1/messages</c> checks it, and authorized the same way:
-/// policy decides on the key and the model (401 for a key it does not know, 404 for a model the key may not use) and
-/// the router's catalog must hold the model (404 otherwise), both plain request/responses with nothing to meter, as
-/// for the models list. The count is <see cref="TokenEstimator"/>'s estimate, marked with
-/// <c>x-aimesh-token-count: estimated</c>; asking the deployment's provider (Anthropic counts exactly) is not done
-/// yet (docs/anthropic-api.md).
+/// <c>POST /v1/messages/count_tokens</c>: <c>{"input_tokens": n}</c> for an Anthropic request. The request is checked
+/// as <c>/v1/messages</c> checks it and authorized the same way: policy decides on the key and the model (401 for a
+/// key it does not know, 404 for a model the key may not use). The ingress holds no routing logic, so the count is
+/// the router's (<see cref="CountTokens"/>): the deployment that would serve the model counts when its provider can
+/// (Anthropic), else the router estimates, and the answer then carries <c>x-aimesh-token-count: estimated</c>. Two
+/// plain request/responses with nothing to meter, as for the models list.
 /// </summary>
 internal sealed class CountTokensEndpoint(
     IRequestClient<AuthorizeRequest> policy,
-    IRequestClient<ListModels> router,
+    IRequestClient<CountTokens> router,
     IOptions<IngressOptions> options)
 {
     public const string Operation = "messages.count_tokens";
@@ -58,24 +56,29 @@ internal sealed class CountTokensEndpoint(
         }
 
         var model = request!["model"]!.GetValue<string>();
-        if (await RefusedAsync(http, requestId, credential!, model) is { } refused)
+        var (counted, refused) = await CountAsync(http, requestId, credential!, model, request.ToJsonString());
+        if (refused is not null)
         {
             await AnthropicErrors.WriteAsync(http.Response, refused);
             return;
         }
 
-        http.Response.Headers[CountHeader] = "estimated";
+        if (counted!.Estimated)
+        {
+            http.Response.Headers[CountHeader] = "estimated";
+        }
+
         AnthropicErrors.RequestId(http.Response);
         http.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(http.Response.Body, AnthropicJsonWriting.Options);
         json.WriteStartObject();
-        json.WriteNumber("input_tokens", TokenEstimator.Estimate(request));
+        json.WriteNumber("input_tokens", counted.InputTokens!.Value);
         json.WriteEndObject();
         await json.FlushAsync(http.RequestAborted);
     }
 
-    /// <returns>Null when the key may use the model and the mesh serves it; else the error to answer.</returns>
-    private async Task<ApiError?> RefusedAsync(HttpContext http, Guid requestId, string credential, string model)
+    /// <returns>The router's count when the key may use the model and a deployment serves it; else the error to answer.</returns>
+    private async Task<(TokensCounted? Counted, ApiError? Error)> CountAsync(HttpContext http, Guid requestId, string credential, string model, string body)
     {
         try
         {
@@ -83,19 +86,19 @@ internal sealed class CountTokensEndpoint(
                 new AuthorizeRequest(requestId, credential, Operation, model, http.Connection.RemoteIpAddress?.ToString()), http.RequestAborted);
             if (decision.Is(out Response<RequestDenied>? denied))
             {
-                return new ApiError(denied.Message.Status, "invalid_request_error", denied.Message.Code, denied.Message.Message,
-                    RetryAfterSeconds: denied.Message.RetryAfterSeconds);
+                return (null, new ApiError(denied.Message.Status, "invalid_request_error", denied.Message.Code, denied.Message.Message,
+                    RetryAfterSeconds: denied.Message.RetryAfterSeconds));
             }
 
-            var catalog = await router.GetResponse<ModelsListed>(new ListModels(requestId), http.RequestAborted);
-            return catalog.Message.Models.Any(m => m.Id == model)
-                ? null
-                : new ApiError(404, "invalid_request_error", "model_not_found",
-                    string.Create(CultureInfo.InvariantCulture, $"The model '{model}' does not exist or you do not have access to it."), "model");
+            var counted = (await router.GetResponse<TokensCounted>(new CountTokens(requestId, model, body), http.RequestAborted)).Message;
+            return counted.InputTokens is null
+                ? (null, new ApiError(counted.Status ?? 502, "invalid_request_error", counted.ErrorCode ?? "count_failed",
+                    counted.ErrorMessage ?? "The tokens could not be counted.", "model"))
+                : (counted, null);
         }
         catch (RequestTimeoutException)
         {
-            return ApiError.Unavailable("service_unavailable");
+            return (null, ApiError.Unavailable("service_unavailable"));
         }
     }
 }

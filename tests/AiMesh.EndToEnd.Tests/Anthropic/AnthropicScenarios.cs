@@ -366,26 +366,43 @@ public abstract class AnthropicScenarios<TMesh>(TMesh mesh) : IClassFixture<TMes
     }
 
     [Fact]
-    public async Task Count_tokens_is_estimated_and_authorized_like_messages()
+    public async Task Count_tokens_is_the_providers_where_it_counts_else_estimated_and_authorized_like_messages()
     {
-        var count = await AnthropicSdk.Client(Mesh.Ingress).Messages.CountTokens(new MessageCountTokensParams
+        var marker = Guid.NewGuid().ToString("N");
+        var exact = await AnthropicSdk.Client(Mesh.Ingress).Messages.CountTokens(new MessageCountTokensParams
         {
             Model = "claude-mock",
             System = "Be brief.",
             Tools = [AnthropicSdk.WeatherTool()],
-            Messages = [new UserMessageParam("hello world")],
+            Messages = [new UserMessageParam($"hello world {marker}")],
         });
-        Assert.InRange(count.InputTokens, 346 + 10, 346 + 60);
+
+        // The mock counts words: "Be brief." and "hello world <marker>", plus 10 per tool.
+        Assert.Equal(2 + 3 + 10, exact.InputTokens);
+        var seen = await Mesh.Mock.Recorder.WaitForAsync(r => r.Body.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Equal("/v1/messages/count_tokens", seen.Path);
+        Assert.Equal(TestEnvironment.ProviderKey, seen.Headers["x-api-key"]);
+        var sent = JsonDocument.Parse(seen.Body).RootElement;
+        Assert.Equal("claude-sonnet-4-5", sent.GetProperty("model").GetString());
+        Assert.False(sent.TryGetProperty("max_tokens", out _));
+        Assert.Equal("get_weather", sent.GetProperty("tools")[0].GetProperty("name").GetString());
 
         using var raw = await Mesh.Http.SendAsync(AnthropicHttp.Post(Mesh.Ingress, "v1/messages/count_tokens",
-            """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello world"}]}"""));
+            """{"model":"claude-mock","messages":[{"role":"user","content":"one two three"}]}"""));
         Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
-        Assert.Equal("estimated", raw.Headers.GetValues("x-aimesh-token-count").Single());
-        Assert.Equal(2 + 3 + 3, JsonDocument.Parse(await raw.Content.ReadAsStringAsync()).RootElement.GetProperty("input_tokens").GetInt32());
+        Assert.False(raw.Headers.Contains("x-aimesh-token-count"));
+        Assert.Equal(3, JsonDocument.Parse(await raw.Content.ReadAsStringAsync()).RootElement.GetProperty("input_tokens").GetInt32());
+
+        using var estimated = await Mesh.Http.SendAsync(AnthropicHttp.Post(Mesh.Ingress, "v1/messages/count_tokens",
+            """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello world"}]}"""));
+        Assert.Equal(HttpStatusCode.OK, estimated.StatusCode);
+        Assert.Equal("estimated", estimated.Headers.GetValues("x-aimesh-token-count").Single());
+        Assert.Equal(2 + 3 + 3, JsonDocument.Parse(await estimated.Content.ReadAsStringAsync()).RootElement.GetProperty("input_tokens").GetInt32());
 
         var countRequest = new MessageCountTokensParams { Model = "claude-mock", Messages = [new UserMessageParam("hi")] };
         await Assert.ThrowsAsync<AnthropicUnauthorizedException>(() => AnthropicSdk.Client(Mesh.Ingress, "sk-wrong").Messages.CountTokens(countRequest));
         await Assert.ThrowsAsync<AnthropicNotFoundException>(() => AnthropicSdk.Client(Mesh.Ingress, TestEnvironment.LimitedClientKey).Messages.CountTokens(countRequest));
         await Assert.ThrowsAsync<AnthropicNotFoundException>(() => AnthropicSdk.Client(Mesh.Ingress).Messages.CountTokens(countRequest with { Model = "no-such-model" }));
+        await Assert.ThrowsAsync<AnthropicBadRequestException>(() => AnthropicSdk.Client(Mesh.Ingress).Messages.CountTokens(countRequest with { Messages = [] }));
     }
 }

@@ -2,17 +2,17 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Tokenizers;
 
-namespace AiMesh.Ingress.Anthropic;
+namespace AiMesh.Router.Counting;
 
 /// <summary>
-/// Estimates the input tokens of a canonical (OpenAI-shaped) chat request, for <c>count_tokens</c> where no provider
-/// counts. The method: the o200k_base tokenizer (GPT-4o's; Claude's own tokenizer is not public, and for English
+/// Estimates the input tokens of a canonical (OpenAI-shaped) chat request, for <c>count_tokens</c> where the provider
+/// cannot count. The method: the o200k_base tokenizer (GPT-4o's; Claude's own tokenizer is not public, and for English
 /// text and code the two differ by some ten percent) over every text the model reads — system and message text,
 /// tool call names and arguments, tool results, thinking text, and each tool's name, description and JSON schema —
 /// plus fixed overheads: 3 tokens per message and 3 to prime the reply (OpenAI's published chat overhead), 346 when
 /// tools are offered (the tool-use system prompt Anthropic documents for its models), and a flat 1,600 per image or
 /// PDF (Anthropic's cost of an image at its largest size, about 1.15 megapixels; the bytes are not decoded). An
-/// estimate, and marked as one (<c>x-aimesh-token-count: estimated</c>).
+/// estimate, and marked as one (<see cref="AiMesh.Contracts.Routing.TokensCounted.Estimated"/>).
 /// </summary>
 internal static class TokenEstimator
 {
