@@ -19,16 +19,8 @@ internal static class AnthropicCountTokensEndpoint
 
     public static async Task HandleAsync(MockExchange exchange, ReadOnlyMemory<byte> body)
     {
-        var headers = exchange.Http.Request.Headers;
-        if (string.IsNullOrEmpty(headers["x-api-key"]))
+        if (await AnthropicMessagesEndpoint.RejectedHeadersAsync(exchange))
         {
-            await AnthropicError.SendAsync(exchange, new AnthropicError(StatusCodes.Status401Unauthorized, "authentication_error", "x-api-key header is required"));
-            return;
-        }
-
-        if (string.IsNullOrEmpty(headers["anthropic-version"]))
-        {
-            await AnthropicError.SendAsync(exchange, AnthropicError.BadRequest("anthropic-version: header is required"));
             return;
         }
 
