@@ -9,6 +9,10 @@ namespace AiMesh.Contracts.Routing;
 /// <param name="Body">The request JSON as the client sent it (unknown members included).</param>
 /// <param name="StreamAddress">Where <see cref="CompletionChunk"/> messages go when <paramref name="Stream"/> is set.</param>
 /// <param name="Deadline">The one deadline of the whole request; no attempt starts or runs past it.</param>
+/// <param name="ClientHeaders">
+/// Request headers of the client the provider may need, from the ingress's allow-list only (today
+/// <c>anthropic-beta</c>); the router decides which deployments receive which. Never credentials.
+/// </param>
 [TransientMessage]
 public sealed record RouteCompletion(
     Guid RequestId,
@@ -18,4 +22,5 @@ public sealed record RouteCompletion(
     bool Stream,
     Uri? StreamAddress,
     DateTimeOffset Deadline,
-    string PrincipalId);
+    string PrincipalId,
+    IReadOnlyDictionary<string, string>? ClientHeaders = null);

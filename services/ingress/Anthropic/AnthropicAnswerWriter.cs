@@ -9,18 +9,22 @@ namespace AiMesh.Ingress.Anthropic;
 /// (<see cref="AnthropicStreamTranslator"/>, which holds this exchange's stream state) with a <c>ping</c> on every
 /// heartbeat of the exchange. Answers name the model the client asked for, never the provider's name for it.
 /// </summary>
-internal sealed class AnthropicAnswerWriter : IAnswerWriter
+/// <param name="clientHeaders">The client's allow-listed headers for the provider (<see cref="MessagesEndpoint"/>).</param>
+internal sealed class AnthropicAnswerWriter(IReadOnlyDictionary<string, string>? clientHeaders = null) : IAnswerWriter
 {
     private readonly AnthropicStreamTranslator _stream = new();
     private string? _model;
 
-    /// <summary>The exchange's request check (<see cref="AnthropicRequestValidator"/>), remembering the client's model.</summary>
+    /// <summary>
+    /// The exchange's request check (<see cref="AnthropicRequestValidator"/>), remembering the client's model and
+    /// adding the client's headers for the provider.
+    /// </summary>
     public (ValidatedRequest? Request, ApiError? Error) Validate(byte[] body, int maxDepth)
     {
         var (request, error) = AnthropicRequestValidator.Validate(body, maxDepth);
         _model = request?.Model;
         _stream.Model = _model;
-        return (request, error);
+        return (request is null ? null : request with { ClientHeaders = clientHeaders }, error);
     }
 
     public Task WriteErrorAsync(HttpResponse response, ApiError error) => AnthropicErrors.WriteAsync(response, error);

@@ -83,7 +83,7 @@ internal sealed class CompletionExchange(
             var refused = await SubmitAsync(new SubmitCompletion(
                 requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, credential!,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
-                started + settings.SubmitTimeout));
+                started + settings.SubmitTimeout, request.ClientHeaders));
             if (refused is not null)
             {
                 await writer.WriteErrorAsync(http.Response, refused);

@@ -174,13 +174,14 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.ClientAddress = message.ClientAddress;
         saga.User = message.User;
         saga.Tags = message.Tags;
+        saga.ClientHeaders = message.ClientHeaders;
         saga.StartedAt = message.StartedAt;
         saga.Deadline = message.Deadline;
     }
 
     private static RouteCompletion RouteOf(RequestState saga) => new(
         saga.CorrelationId, saga.Api, saga.Model, saga.Body, saga.Stream,
-        saga.Stream ? saga.ReplyAddress : null, saga.Deadline, saga.PrincipalId ?? "");
+        saga.Stream ? saga.ReplyAddress : null, saga.Deadline, saga.PrincipalId ?? "", saga.ClientHeaders);
 
     private static string TypeFor(int status) => status switch
     {

@@ -54,7 +54,7 @@ internal sealed class CompletionRouter(
         {
             RequestId = request.RequestId,
             Api = request.Api,
-            Deployment = deployment,
+            Deployment = ClientHeaders.ForCall(deployment, request.ClientHeaders),
             Body = body,
             Stream = request.Stream,
             ClientIncludeUsage = ClientRequest.IncludesUsage(body),

@@ -336,6 +336,30 @@ public abstract class AnthropicScenarios<TMesh>(TMesh mesh) : IClassFixture<TMes
         Assert.Equal(HttpStatusCode.OK, agreeing.StatusCode);
     }
 
+    [Theory]
+    [InlineData("claude-mock", true)]
+    [InlineData("gpt-4o-mini", false)]
+    public async Task The_clients_anthropic_beta_reaches_anthropic_deployments_only(string model, bool passed)
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var request = AnthropicHttp.Post(Mesh.Ingress, "v1/messages", $$"""{"model":"{{model}}","max_tokens":10,"messages":[{"role":"user","content":"echo: {{marker}}"}]}""");
+        request.Headers.Add("anthropic-beta", "prompt-caching-2024-07-31,files-api-2025-04-14");
+        using var response = await Mesh.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var seen = await Mesh.Mock.Recorder.WaitForAsync(r => r.Body.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Equal(passed, seen.Headers.TryGetValue("anthropic-beta", out var beta));
+        if (passed)
+        {
+            Assert.Equal("prompt-caching-2024-07-31,files-api-2025-04-14", beta);
+        }
+
+        var injected = AnthropicHttp.Post(Mesh.Ingress, "v1/messages", """{"model":"claude-mock","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""");
+        injected.Headers.TryAddWithoutValidation("anthropic-beta", "a b; x-api-key: other");
+        using var refused = await Mesh.Http.SendAsync(injected);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
     [Fact]
     public async Task Bad_requests_are_refused_in_anthropics_shape_before_reaching_the_mesh()
     {
