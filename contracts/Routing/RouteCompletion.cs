@@ -12,6 +12,10 @@ namespace AiMesh.Contracts.Routing;
 /// URL of the ingress instance over HTTP instead of as <see cref="CompletionChunk"/> messages; the final answer still
 /// comes by bus. Null: chunks by bus.</param>
 /// <param name="Deadline">The one deadline of the whole request; no attempt starts or runs past it.</param>
+/// <param name="ClientHeaders">
+/// Request headers of the client the provider may need, from the ingress's allow-list only (today
+/// <c>anthropic-beta</c>); the router decides which deployments receive which. Never credentials.
+/// </param>
 [TransientMessage]
 public sealed record RouteCompletion(
     Guid RequestId,
@@ -22,4 +26,5 @@ public sealed record RouteCompletion(
     Uri? StreamAddress,
     DateTimeOffset Deadline,
     string PrincipalId,
-    Uri? StreamChannel = null);
+    Uri? StreamChannel = null,
+    IReadOnlyDictionary<string, string>? ClientHeaders = null);

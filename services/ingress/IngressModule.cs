@@ -3,6 +3,7 @@ using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
 using AiMesh.Hosting.Streams;
+using AiMesh.Ingress.Anthropic;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
 using AiMesh.Ingress.Relay;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress;
 
-/// <summary>The ingress as a module: the OpenAI surface, the request saga and the relay of answers.</summary>
+/// <summary>The ingress as a module: the OpenAI and Anthropic surfaces, the request saga and the relay of answers.</summary>
 public sealed class IngressModule : IMeshModule
 {
     public string Name => "ingress";
@@ -37,6 +38,8 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddSingleton<StreamChannelEndpoint>();
         builder.Services.AddSingleton<ILocalChunkInbox, LocalChunkInbox>();
         builder.Services.AddScoped<ModelsEndpoint>();
+        builder.Services.AddSingleton<MessagesEndpoint>();
+        builder.Services.AddScoped<CountTokensEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<InstanceReadyCheck>("ingress-instance", tags: ["ready"]);
 
         // Limits that protect everyone else from one bad client: Kestrel answers 431 for oversized headers and
@@ -59,6 +62,9 @@ public sealed class IngressModule : IMeshModule
         bus.AddConsumer<CompletionChunkConsumer, InstanceConsumerDefinition<CompletionChunkConsumer>>();
         bus.AddRequestClient<AuthorizeRequest>(Endpoints.PolicyAddress, RequestTimeout.After(s: 3));
         bus.AddRequestClient<ListModels>(Endpoints.RouterAddress, RequestTimeout.After(s: 3));
+
+        // A count may ask the provider (at most 10 s, then the router estimates): the wait covers that.
+        bus.AddRequestClient<CountTokens>(Endpoints.RouterAddress, RequestTimeout.After(s: 15));
         bus.AddReceiveEndpointObserver<InstanceEndpointObserver>();
     }
 
@@ -68,6 +74,8 @@ public sealed class IngressModule : IMeshModule
         app.MapPost("/v1/chat/completions", exchange.ChatAsync);
         app.MapPost("/v1/embeddings", exchange.EmbeddingsAsync);
         app.MapPost(StreamChannel.PathPrefix + "{requestId}", app.Services.GetRequiredService<StreamChannelEndpoint>().HandleAsync);
+        app.MapPost("/v1/messages", app.Services.GetRequiredService<MessagesEndpoint>().CreateAsync);
+        app.MapPost("/v1/messages/count_tokens", (HttpContext http, CountTokensEndpoint counter) => counter.CountAsync(http));
         app.MapGet("/v1/models", (HttpContext http, ModelsEndpoint models) => models.ListAsync(http));
         app.MapGet("/v1/models/{id}", (HttpContext http, string id, ModelsEndpoint models) => models.GetAsync(http, id));
     }

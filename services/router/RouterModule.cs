@@ -2,6 +2,7 @@ using System.Net;
 using AiMesh.Hosting;
 using AiMesh.Hosting.Streams;
 using AiMesh.Router.Configuration;
+using AiMesh.Router.Counting;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Anthropic;
@@ -72,6 +73,7 @@ public sealed class RouterModule : IMeshModule
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
+        services.AddSingleton<ProviderTokenCounter>();
 
         services.AddHttpClient<ProviderTransport>(ProviderTransport.HttpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // the call's own clocks decide
@@ -105,6 +107,7 @@ public sealed class RouterModule : IMeshModule
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<RouteCompletionConsumer, RouteCompletionConsumerDefinition>();
         bus.AddConsumer<ListModelsConsumer, ListModelsConsumerDefinition>();
+        bus.AddConsumer<CountTokensConsumer, CountTokensConsumerDefinition>();
         bus.AddConsumer<CompletionAbandonedConsumer>().Endpoint(e =>
         {
             e.Name = abandonedEndpointName;

@@ -58,6 +58,13 @@ public sealed class WireCompatibilityTests
     }
 
     [Fact]
+    public void A_count_with_only_its_count_reads_as_exact_and_without_error()
+    {
+        var message = Read<TokensCounted>("TokensCounted.json");
+        Assert.Equal((42, false, null, null), (message.InputTokens, message.Estimated, message.Status, message.ErrorCode));
+    }
+
+    [Fact]
     public void A_v1_route_command_reads()
     {
         var message = Read<RouteCompletion>("RouteCompletion.json");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AiMesh.Ingress.OpenAi;
 
 namespace AiMesh.Ingress.Http;
 
@@ -7,24 +8,43 @@ namespace AiMesh.Ingress.Http;
 /// Reads the client's credential and turns it into the only form that travels: its SHA-256. The credential
 /// itself is never logged, stored or sent anywhere.
 /// </summary>
+/// <remarks>
+/// The key may come as <c>Authorization: Bearer KEY</c> (OpenAI's SDKs) or <c>x-api-key: KEY</c> (Anthropic's), on
+/// every route: the same key gets the same decision whichever header carries it. A request that sends both with
+/// different keys is refused with 401 rather than served with one of them: which key a client meant, and which one
+/// gets billed, must never depend on a precedence rule the client may not know.
+/// </remarks>
 internal static class ClientCredential
 {
-    public static string? HashFrom(HttpRequest request)
-    {
-        var secret = Read(request);
-        return secret is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-    }
+    public static readonly ApiError Missing = new(401, "invalid_request_error", "missing_api_key",
+        "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY' or in the x-api-key header.");
 
-    private static string? Read(HttpRequest request)
+    public static readonly ApiError Conflicting = new(401, "invalid_request_error", "conflicting_api_keys",
+        "The Authorization and x-api-key headers carry different API keys; send one key, in either header.");
+
+    /// <returns>The credential's hash, or the 401 to answer when there is none or two different ones.</returns>
+    public static (string? Hash, ApiError? Error) Check(HttpRequest request)
     {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var bearer = Bearer(request);
+        var apiKey = request.Headers["x-api-key"].ToString().Trim();
+        if (bearer is not null && apiKey.Length > 0 && !string.Equals(bearer, apiKey, StringComparison.Ordinal))
         {
-            var token = authorization["Bearer ".Length..].Trim();
-            return token.Length > 0 ? token : null;
+            return (null, Conflicting);
         }
 
-        var apiKey = request.Headers["x-api-key"].ToString().Trim();
-        return apiKey.Length > 0 ? apiKey : null;
+        var secret = bearer ?? (apiKey.Length > 0 ? apiKey : null);
+        return secret is null ? (null, Missing) : (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret))), null);
+    }
+
+    private static string? Bearer(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = authorization["Bearer ".Length..].Trim();
+        return token.Length > 0 ? token : null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using AiMesh.Contracts.Routing;
 using AiMesh.Ingress.Http;
 using AiMesh.Ingress.Instance;
@@ -24,57 +23,57 @@ internal sealed class CompletionExchange(
     IOptions<IngressOptions> options,
     ILogger<CompletionExchange> logger)
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Response header listing request fields sent without; see <see cref="WarnDropped"/>.</summary>
     public const string DroppedParametersHeader = "x-aimesh-dropped-params";
 
-    public Task ChatAsync(HttpContext http) => HandleAsync(http, ChatRequestValidator.Validate);
+    public Task ChatAsync(HttpContext http) => HandleAsync(http, ChatRequestValidator.Validate, OpenAiAnswerWriter.Instance);
 
-    public Task EmbeddingsAsync(HttpContext http) => HandleAsync(http, EmbeddingsRequestValidator.Validate);
+    public Task EmbeddingsAsync(HttpContext http) => HandleAsync(http, EmbeddingsRequestValidator.Validate, OpenAiAnswerWriter.Instance);
 
-    private async Task HandleAsync(HttpContext http, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate)
+    /// <summary>
+    /// Serves one request of any surface: <paramref name="validate"/> checks the client's body and returns the mesh's
+    /// canonical (OpenAI) request; <paramref name="writer"/> renders every answer, error and chunk in the surface's format.
+    /// </summary>
+    public async Task HandleAsync(HttpContext http, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer)
     {
         var started = DateTimeOffset.UtcNow;
         var settings = options.Value;
         var (requestId, clientRequestId) = RequestIds.Assign(http);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId, ["ClientRequestId"] = clientRequestId });
 
-        var credential = ClientCredential.HashFrom(http.Request);
-        if (credential is null)
+        var (credential, unauthenticated) = ClientCredential.Check(http.Request);
+        if (unauthenticated is not null)
         {
-            await OpenAiErrors.WriteAsync(http.Response, new ApiError(401, "invalid_request_error", "missing_api_key",
-                "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'."));
+            await writer.WriteErrorAsync(http.Response, unauthenticated);
             return;
         }
 
         var (body, readError) = await RequestBody.ReadAsync(http, settings.MaxBodyBytes);
         if (readError is not null)
         {
-            await OpenAiErrors.WriteAsync(http.Response, readError);
+            await writer.WriteErrorAsync(http.Response, readError);
             return;
         }
 
         var (request, invalid) = validate(body!, settings.MaxJsonDepth);
         if (invalid is not null)
         {
-            await OpenAiErrors.WriteAsync(http.Response, invalid);
+            await writer.WriteErrorAsync(http.Response, invalid);
             return;
         }
 
-        if (instance.Address is not { } address)
+        if (instance.Address is null)
         {
-            await OpenAiErrors.WriteAsync(http.Response, ApiError.Unavailable("gateway_starting"));
+            await writer.WriteErrorAsync(http.Response, ApiError.Unavailable("gateway_starting"));
             return;
         }
 
         if (!busHealth.IsHealthy)
         {
             IngressLog.BusUnhealthy(logger, requestId);
-            await OpenAiErrors.WriteAsync(http.Response, ApiError.Unavailable("bus_unavailable"));
+            await writer.WriteErrorAsync(http.Response, ApiError.Unavailable("bus_unavailable"));
             return;
         }
 
@@ -82,17 +81,17 @@ internal sealed class CompletionExchange(
         try
         {
             var refused = await SubmitAsync(new SubmitCompletion(
-                requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, credential,
+                requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, credential!,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
-                started + settings.SubmitTimeout));
+                started + settings.SubmitTimeout, request.ClientHeaders));
             if (refused is not null)
             {
-                await OpenAiErrors.WriteAsync(http.Response, refused);
+                await writer.WriteErrorAsync(http.Response, refused);
                 return;
             }
 
             IngressLog.Submitted(logger, requestId, request.Api, request.Stream);
-            await RelayAsync(http, relay, address, started + settings.RequestTimeout + settings.RouterGrace + settings.RouterGrace, settings);
+            await RelayAsync(http, writer, relay, started + settings.RequestTimeout + settings.RouterGrace + settings.RouterGrace, settings);
         }
         finally
         {
@@ -156,7 +155,7 @@ internal sealed class CompletionExchange(
     /// Relays until the answer, the client leaving, or — so that no exchange ever hangs on answers the bus lost —
     /// the bus failing or the exchange's own deadline (the saga's, plus grace) passing.
     /// </summary>
-    private async Task RelayAsync(HttpContext http, ResponseRelay relay, Uri address, DateTimeOffset deadline, IngressOptions settings)
+    private async Task RelayAsync(HttpContext http, IAnswerWriter writer, ResponseRelay relay, DateTimeOffset deadline, IngressOptions settings)
     {
         var aborted = http.RequestAborted;
         var streaming = false;
@@ -184,9 +183,14 @@ internal sealed class CompletionExchange(
                     if (LostFailure(deadline) is { } lost)
                     {
                         IngressLog.ExchangeGaveUp(logger, relay.RequestId, lost.Code!);
-                        await FinishAsync(http, relay.RequestId, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, aborted);
+                        await FinishAsync(http, writer, relay.RequestId, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, aborted);
                         await AbandonAsync(relay.RequestId);
                         return;
+                    }
+
+                    if (streaming)
+                    {
+                        await writer.WriteHeartbeatAsync(http.Response, aborted);
                     }
 
                     continue;
@@ -200,11 +204,11 @@ internal sealed class CompletionExchange(
                         StartEventStream(http, relay.DroppedParameters);
                     }
 
-                    await WriteEventAsync(http.Response, data, aborted);
+                    await writer.WriteChunkAsync(http.Response, data, aborted);
                     continue;
                 }
 
-                await FinishAsync(http, relay.RequestId, item, streaming, aborted);
+                await FinishAsync(http, writer, relay.RequestId, item, streaming, aborted);
                 return;
             }
         }
@@ -237,7 +241,7 @@ internal sealed class CompletionExchange(
     private static CompletionAnswered Failed(Guid requestId, ApiError error) =>
         new(requestId, error.Status, null, 0, new AnswerError(error.Type, error.Code!, error.Message, null, error.RetryAfterSeconds), null, null);
 
-    private async Task FinishAsync(HttpContext http, Guid requestId, RelayItem item, bool streaming, CancellationToken aborted)
+    private async Task FinishAsync(HttpContext http, IAnswerWriter writer, Guid requestId, RelayItem item, bool streaming, CancellationToken aborted)
     {
         var answer = item.Answer!;
         var error = answer.Error is { } e ? OpenAiErrors.From(answer.Status, e) : null;
@@ -251,16 +255,14 @@ internal sealed class CompletionExchange(
         {
             if (error is not null)
             {
-                await OpenAiErrors.WriteAsync(http.Response, error);
+                await writer.WriteErrorAsync(http.Response, error);
                 return;
             }
 
             if (answer.Body is { } json)
             {
                 WarnDropped(http, answer.DroppedParameters);
-                http.Response.StatusCode = answer.Status;
-                http.Response.ContentType = "application/json";
-                await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(json), aborted);
+                await writer.WriteAnswerAsync(http.Response, answer.Status, json, aborted);
                 return;
             }
 
@@ -268,19 +270,8 @@ internal sealed class CompletionExchange(
             StartEventStream(http, answer.DroppedParameters);
         }
 
-        if (error is not null)
-        {
-            // Never an invented finish: the client sees the stream end in an error event.
-            await http.Response.Body.WriteAsync(DataPrefix, aborted);
-            await http.Response.Body.WriteAsync(OpenAiErrors.Envelope(error), aborted);
-            await http.Response.Body.WriteAsync(EventEnd, aborted);
-        }
-        else
-        {
-            await http.Response.Body.WriteAsync(Done, aborted);
-        }
-
-        await http.Response.Body.FlushAsync(aborted);
+        // Never an invented finish: after an error the client sees the stream end in an error event.
+        await writer.EndStreamAsync(http.Response, error, aborted);
     }
 
     /// <summary>
@@ -304,14 +295,6 @@ internal sealed class CompletionExchange(
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-    }
-
-    private static async Task WriteEventAsync(HttpResponse response, string data, CancellationToken aborted)
-    {
-        await response.Body.WriteAsync(DataPrefix, aborted);
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(data), aborted);
-        await response.Body.WriteAsync(EventEnd, aborted);
-        await response.Body.FlushAsync(aborted);
     }
 
     private async Task AbandonAsync(Guid requestId)

@@ -57,18 +57,17 @@ internal sealed class ModelsEndpoint(IRequestClient<AuthorizeRequest> policy, IR
     private async Task<IReadOnlyList<ModelDescription>?> VisibleModelsAsync(HttpContext http)
     {
         var (requestId, _) = RequestIds.Assign(http);
-        var credential = ClientCredential.HashFrom(http.Request);
-        if (credential is null)
+        var (credential, refused) = ClientCredential.Check(http.Request);
+        if (refused is not null)
         {
-            await OpenAiErrors.WriteAsync(http.Response, new ApiError(401, "invalid_request_error", "missing_api_key",
-                "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'."));
+            await OpenAiErrors.WriteAsync(http.Response, refused);
             return null;
         }
 
         try
         {
             var decision = await policy.GetResponse<RequestAuthorized, RequestDenied>(
-                new AuthorizeRequest(requestId, credential, "models.list", null, http.Connection.RemoteIpAddress?.ToString()), http.RequestAborted);
+                new AuthorizeRequest(requestId, credential!, "models.list", null, http.Connection.RemoteIpAddress?.ToString()), http.RequestAborted);
             if (decision.Is(out Response<RequestDenied>? denied))
             {
                 await OpenAiErrors.WriteAsync(http.Response, new ApiError(denied.Message.Status, "invalid_request_error", denied.Message.Code, denied.Message.Message));

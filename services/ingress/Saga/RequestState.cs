@@ -28,6 +28,8 @@ public sealed class RequestState : SagaStateMachineInstance
 
     public IReadOnlyDictionary<string, string>? Tags { get; set; }
 
+    public IReadOnlyDictionary<string, string>? ClientHeaders { get; set; }
+
     public DateTimeOffset StartedAt { get; set; }
 
     public DateTimeOffset Deadline { get; set; }

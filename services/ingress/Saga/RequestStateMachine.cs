@@ -174,6 +174,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.ClientAddress = message.ClientAddress;
         saga.User = message.User;
         saga.Tags = message.Tags;
+        saga.ClientHeaders = message.ClientHeaders;
         saga.StartedAt = message.StartedAt;
         saga.Deadline = message.Deadline;
     }
@@ -181,7 +182,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
     private static RouteCompletion RouteOf(RequestState saga, StreamChannelAddress channel) => new(
         saga.CorrelationId, saga.Api, saga.Model, saga.Body, saga.Stream,
         saga.Stream ? saga.ReplyAddress : null, saga.Deadline, saga.PrincipalId ?? "",
-        saga.Stream ? channel.For(saga.CorrelationId) : null);
+        saga.Stream ? channel.For(saga.CorrelationId) : null, saga.ClientHeaders);
 
     private static string TypeFor(int status) => status switch
     {

@@ -9,6 +9,7 @@ namespace AiMesh.Ingress.Saga;
 /// After this the client was already told 503 (the send did not complete in time), so a saga must not start: a send
 /// the broker took late would otherwise run a request nobody waits for.
 /// </param>
+/// <param name="ClientHeaders">Allow-listed client headers for the provider, passed on in <c>RouteCompletion</c>.</param>
 public sealed record SubmitCompletion(
     Guid RequestId,
     string Api,
@@ -22,4 +23,5 @@ public sealed record SubmitCompletion(
     IReadOnlyDictionary<string, string>? Tags,
     DateTimeOffset StartedAt,
     DateTimeOffset Deadline,
-    DateTimeOffset AcceptBefore);
+    DateTimeOffset AcceptBefore,
+    IReadOnlyDictionary<string, string>? ClientHeaders = null);

@@ -55,7 +55,7 @@ internal sealed class CompletionRouter(
         {
             RequestId = request.RequestId,
             Api = request.Api,
-            Deployment = deployment,
+            Deployment = ClientHeaders.ForCall(deployment, request.ClientHeaders),
             Body = body,
             Stream = request.Stream,
             ClientIncludeUsage = ClientRequest.IncludesUsage(body),

@@ -66,6 +66,7 @@ internal static class MeshConfiguration
         var native = new (string Model, string Provider, string BaseUrl, string Upstream)[]
         {
             ("claude-mock", "anthropic", root + "/v1", "claude-sonnet-4-5"),
+            ("claude-cut-mock", "anthropic", root + "/s/cutAfter=3/v1", "claude-sonnet-4-5"),
             ("gemini-mock", "gemini", root + "/v1beta", "gemini-2.5-flash"),
             ("bedrock-mock", "bedrock", root + "/", "anthropic.claude-3-haiku-20240307-v1:0"),
         };

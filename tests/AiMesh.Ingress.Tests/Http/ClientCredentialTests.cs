@@ -21,7 +21,7 @@ public sealed class ClientCredentialTests
         var http = new DefaultHttpContext();
         http.Request.Headers[header] = value;
 
-        Assert.Equal(AbcHash, ClientCredential.HashFrom(http.Request));
+        Assert.Equal((AbcHash, null), ClientCredential.Check(http.Request));
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class ClientCredentialTests
         var http = new DefaultHttpContext();
         http.Request.Headers.Authorization = "Bearer " + secret;
 
-        var hash = ClientCredential.HashFrom(http.Request)!;
+        var hash = ClientCredential.Check(http.Request).Hash!;
 
         Assert.Matches("^[0-9a-f]{64}$", hash);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret))), hash);
@@ -39,13 +39,29 @@ public sealed class ClientCredentialTests
     }
 
     [Fact]
-    public void A_bearer_token_wins_over_an_api_key_header()
+    public void Two_different_keys_in_the_two_headers_are_refused_with_401()
     {
         var http = new DefaultHttpContext();
         http.Request.Headers.Authorization = "Bearer abc";
         http.Request.Headers["x-api-key"] = "other";
 
-        Assert.Equal(AbcHash, ClientCredential.HashFrom(http.Request));
+        var (hash, error) = ClientCredential.Check(http.Request);
+
+        Assert.Null(hash);
+        Assert.Same(ClientCredential.Conflicting, error);
+        Assert.Equal(401, error!.Status);
+        Assert.DoesNotContain("abc", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("other", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_key_in_both_headers_is_that_key()
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Headers.Authorization = "Bearer abc";
+        http.Request.Headers["x-api-key"] = " abc";
+
+        Assert.Equal((AbcHash, null), ClientCredential.Check(http.Request));
     }
 
     [Fact]
@@ -55,7 +71,7 @@ public sealed class ClientCredentialTests
         http.Request.Headers.Authorization = "Basic dXNlcjpwYXNz";
         http.Request.Headers["x-api-key"] = "abc";
 
-        Assert.Equal(AbcHash, ClientCredential.HashFrom(http.Request));
+        Assert.Equal((AbcHash, null), ClientCredential.Check(http.Request));
     }
 
     [Theory]
@@ -66,7 +82,7 @@ public sealed class ClientCredentialTests
     [InlineData("Bearer", null)]
     [InlineData(null, "")]
     [InlineData(null, "   ")]
-    public void Without_a_credential_there_is_no_hash(string? authorization, string? apiKey)
+    public void Without_a_credential_there_is_no_hash_but_a_401(string? authorization, string? apiKey)
     {
         var http = new DefaultHttpContext();
         if (authorization is not null)
@@ -79,6 +95,6 @@ public sealed class ClientCredentialTests
             http.Request.Headers["x-api-key"] = apiKey;
         }
 
-        Assert.Null(ClientCredential.HashFrom(http.Request));
+        Assert.Equal((null, ClientCredential.Missing), ClientCredential.Check(http.Request));
     }
 }

@@ -15,16 +15,8 @@ internal static class AnthropicMessagesEndpoint
 
     public static async Task HandleAsync(MockExchange exchange, ReadOnlyMemory<byte> body)
     {
-        var headers = exchange.Http.Request.Headers;
-        if (string.IsNullOrEmpty(headers["x-api-key"]))
+        if (await RejectedHeadersAsync(exchange))
         {
-            await AnthropicError.SendAsync(exchange, new AnthropicError(StatusCodes.Status401Unauthorized, "authentication_error", "x-api-key header is required"));
-            return;
-        }
-
-        if (string.IsNullOrEmpty(headers["anthropic-version"]))
-        {
-            await AnthropicError.SendAsync(exchange, AnthropicError.BadRequest("anthropic-version: header is required"));
             return;
         }
 
@@ -47,5 +39,25 @@ internal static class AnthropicMessagesEndpoint
             var json = MockJson.Render(answer, AnthropicMessageJson.WriteMessage);
             await exchange.SendJsonAsync(StatusCodes.Status200OK, json.WrittenMemory, injectFaults: true);
         }
+    }
+
+    /// <summary>Answers as Anthropic does a call without <c>x-api-key</c> (401) or <c>anthropic-version</c> (400).</summary>
+    /// <returns>True when the call was answered so.</returns>
+    public static async Task<bool> RejectedHeadersAsync(MockExchange exchange)
+    {
+        var headers = exchange.Http.Request.Headers;
+        if (string.IsNullOrEmpty(headers["x-api-key"]))
+        {
+            await AnthropicError.SendAsync(exchange, new AnthropicError(StatusCodes.Status401Unauthorized, "authentication_error", "x-api-key header is required"));
+            return true;
+        }
+
+        if (string.IsNullOrEmpty(headers["anthropic-version"]))
+        {
+            await AnthropicError.SendAsync(exchange, AnthropicError.BadRequest("anthropic-version: header is required"));
+            return true;
+        }
+
+        return false;
     }
 }

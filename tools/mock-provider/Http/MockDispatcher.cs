@@ -81,7 +81,7 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
             MockLog.ScenarioRejected(logger, path);
             await (bedrock
                 ? AwsError.Validation(error!).SendAsync(exchange)
-                : path == AnthropicMessagesEndpoint.Path
+                : path is AnthropicMessagesEndpoint.Path or AnthropicCountTokensEndpoint.Path
                 ? AnthropicError.SendAsync(exchange, AnthropicError.BadRequest(error!))
                 : exchange.SendErrorAsync(OpenAiError.BadRequest(error!, ScenarioHeader, "invalid_mock_scenario")));
             return;
@@ -122,7 +122,7 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
             // Each wire format fails with its own provider's error body, so adapters are tested against the real shapes.
             await (bedrock
                 ? AwsError.ForStatus(scenario.Status!.Value).SendAsync(exchange)
-                : path == AnthropicMessagesEndpoint.Path
+                : path is AnthropicMessagesEndpoint.Path or AnthropicCountTokensEndpoint.Path
                 ? AnthropicError.SendAsync(exchange, AnthropicError.ForStatus(scenario.Status!.Value))
                 : exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value)));
             return;
@@ -142,6 +142,9 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
                 break;
             case AnthropicMessagesEndpoint.Path when HttpMethods.IsPost(method):
                 await AnthropicMessagesEndpoint.HandleAsync(exchange, body);
+                break;
+            case AnthropicCountTokensEndpoint.Path when HttpMethods.IsPost(method):
+                await AnthropicCountTokensEndpoint.HandleAsync(exchange, body);
                 break;
             case "/v1/embeddings" when HttpMethods.IsPost(method):
                 await EmbeddingsEndpoint.HandleAsync(exchange, body);
