@@ -13,6 +13,8 @@ namespace AiMesh.Bench.MeshStreams;
 /// <list type="bullet">
 /// <item><c>paced</c>: <c>--streams</c> streams one after another on one connection; per-chunk latency p50/p99/max.</item>
 /// <item><c>burst</c>: <c>--connections</c> clients streaming back to back for <c>--seconds</c>; chunks per second.</item>
+/// <item><c>translate</c>: the router's decoder and translator alone over one upstream stream fetched from <c>--url</c>;
+/// CPU per chunk (see <see cref="TranslationBench"/>).</item>
 /// </list>
 /// Prints one JSON object on stdout. A stream that does not end in its format's completion counts as an error.
 /// </summary>
@@ -29,6 +31,7 @@ public static class Program
         {
             "paced" => await PacedAsync(http, options),
             "burst" => await BurstAsync(http, options),
+            "translate" => await TranslationBench.RunAsync(http, options),
             _ => throw new ArgumentException($"unknown mode {options.Mode} (paced | burst)"),
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
@@ -38,16 +41,18 @@ public static class Program
     private static async Task<object> PacedAsync(HttpClient http, Options options)
     {
         var latencies = new List<double>();
+        var firstTokens = new List<double>();
         var errors = 0;
         for (var i = 0; i < options.Streams; i++)
         {
-            if (!await StreamAsync(http, options, latencies))
+            if (!await StreamAsync(http, options, latencies, firstTokens))
             {
                 errors++;
             }
         }
 
         latencies.Sort();
+        firstTokens.Sort();
         return new
         {
             mode = "paced",
@@ -57,6 +62,7 @@ public static class Program
             p50_ms = Percentile(latencies, 0.50),
             p99_ms = Percentile(latencies, 0.99),
             max_ms = latencies.Count > 0 ? latencies[^1] : (double?)null,
+            ttft_p50_ms = Percentile(firstTokens, 0.50),
         };
     }
 
@@ -73,7 +79,7 @@ public static class Program
             while (Stopwatch.GetTimestamp() < deadline)
             {
                 seen.Clear();
-                var ok = await StreamAsync(http, options, seen);
+                var ok = await StreamAsync(http, options, seen, null);
                 Interlocked.Add(ref chunks, seen.Count);
                 Interlocked.Increment(ref ok ? ref streams : ref errors);
             }
@@ -82,9 +88,11 @@ public static class Program
         return new { mode = "burst", connections = options.Connections, seconds, streams, chunks, errors, chunks_per_second = chunks / seconds };
     }
 
-    /// <returns>True when the stream ended complete; each stamped chunk's latency (ms) is added to <paramref name="latencies"/>.</returns>
-    private static async Task<bool> StreamAsync(HttpClient http, Options options, List<double> latencies)
+    /// <returns>True when the stream ended complete; each stamped chunk's latency (ms) is added to <paramref name="latencies"/>,
+    /// and the time from sending the request to the first content chunk to <paramref name="firstTokens"/>.</returns>
+    private static async Task<bool> StreamAsync(HttpClient http, Options options, List<double> latencies, List<double>? firstTokens)
     {
+        var sent = Stopwatch.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Post, options.Url)
         {
             Content = new StringContent(options.Body, Encoding.UTF8, "application/json"),
@@ -126,6 +134,12 @@ public static class Program
 
                 if (Stamp(line, options.Anthropic ? "\"text\":\"" : "\"content\":\"") is { } stamp)
                 {
+                    if (firstTokens is not null && sent != 0)
+                    {
+                        firstTokens.Add((now - sent) * 1000.0 / Stopwatch.Frequency);
+                        sent = 0;
+                    }
+
                     latencies.Add((now - stamp) * 1000.0 / Stopwatch.Frequency);
                 }
             }

@@ -42,6 +42,7 @@ for (target, upstream), phases in rows.items():
         "p50_ms": median([d.get("p50_ms") for d in paced]),
         "p99_ms": median([d.get("p99_ms") for d in paced]),
         "max_ms": median([d.get("max_ms") for d in paced]),
+        "ttft_ms": median([d.get("ttft_p50_ms") for d in paced]),
         "chunks_per_second": median([d.get("chunks_per_second") for _, _, d in burst if not d.get("failed")]),
         "cpu_us_per_chunk": median(cpu_per_chunk) if target != "direct" else None,
         "broker_us_per_chunk": median(broker_per_chunk) if target.startswith("distributed") else None,
@@ -50,9 +51,22 @@ for (target, upstream), phases in rows.items():
     })
 
 direct = {s["upstream"]: s for s in summary if s["target"] == "direct"}
+openai = {s["target"]: s for s in summary if s["upstream"] == "openai"}
 for s in summary:
     base = direct.get(s["upstream"])
     s["added_p99_ms"] = s["p99_ms"] - base["p99_ms"] if base and s["p99_ms"] is not None and base["p99_ms"] is not None and s["target"] != "direct" else None
+
+# Translation's cost: the Anthropic upstream against the OpenAI pass-through, same target, same run.
+for s in summary:
+    base = openai.get(s["target"])
+    if s["upstream"] == "anthropic" and base and s["target"] != "direct":
+        def diff(key):
+            return s[key] - base[key] if s.get(key) is not None and base.get(key) is not None else None
+        s["vs_openai_added_ttft_ms"] = diff("ttft_ms")
+        s["vs_openai_added_p99_ms"] = diff("p99_ms")
+        s["vs_openai_added_cpu_us_per_chunk"] = diff("cpu_us_per_chunk")
+        s["translation_cpu_share"] = (s["vs_openai_added_cpu_us_per_chunk"] / s["cpu_us_per_chunk"]
+                                      if s.get("vs_openai_added_cpu_us_per_chunk") is not None and s.get("cpu_us_per_chunk") else None)
 
 cores = os.cpu_count()
 machine = {"cores": cores, "kernel": platform.release(), "commit": commit}
@@ -71,10 +85,21 @@ def fmt(value, digits=2):
 print(f"Streamed answers through AiMesh, run {stamp} (commit {commit}; {machine['cpu']}, {cores} cores): medians of {rounds} rounds;"
       f" paced: {tokens} chunks every {pace} ms; burst: {connections} connections.")
 print()
-print("| target | upstream | chunk latency p50 ms | p99 ms | added p99 ms | max ms | chunks/s (burst) | CPU µs/chunk | of it broker | errors |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| target | upstream | first token ms | chunk latency p50 ms | p99 ms | added p99 ms | max ms | chunks/s (burst) | CPU µs/chunk | of it broker | errors |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 order = ["direct", "embedded", "distributed-channel", "distributed-bus"]
 for s in sorted(summary, key=lambda s: (order.index(s["target"]) if s["target"] in order else 9, s["upstream"])):
-    print(f"| {s['target']} | {s['upstream']} | {fmt(s['p50_ms'])} | {fmt(s['p99_ms'])} | {fmt(s['added_p99_ms'])} | {fmt(s['max_ms'])}"
+    print(f"| {s['target']} | {s['upstream']} | {fmt(s.get('ttft_ms'))} | {fmt(s['p50_ms'])} | {fmt(s['p99_ms'])} | {fmt(s['added_p99_ms'])} | {fmt(s['max_ms'])}"
           f" | {fmt(s['chunks_per_second'], 0)} | {fmt(s['cpu_us_per_chunk'], 0)} | {fmt(s['broker_us_per_chunk'], 0)}"
           f" | {s['errors'] + s['failed_phases']} |")
+
+print()
+print("Anthropic upstream against the OpenAI pass-through (same target, same run): what translating Anthropic's stream adds.")
+print()
+print("| target | added first token ms | added chunk latency p99 ms | added CPU µs/chunk | share of the stream's CPU |")
+print("|---|---|---|---|---|")
+for s in sorted(summary, key=lambda s: order.index(s["target"]) if s["target"] in order else 9):
+    if "vs_openai_added_p99_ms" in s:
+        share = s.get("translation_cpu_share")
+        print(f"| {s['target']} | {fmt(s['vs_openai_added_ttft_ms'])} | {fmt(s['vs_openai_added_p99_ms'])} | {fmt(s['vs_openai_added_cpu_us_per_chunk'], 1)}"
+              f" | {'—' if share is None else f'{100 * share:.1f} %'} |")

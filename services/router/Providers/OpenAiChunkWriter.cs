@@ -16,6 +16,9 @@ namespace AiMesh.Router.Providers;
 internal sealed class OpenAiChunkWriter(bool includeUsage)
 {
     private readonly ArrayBufferWriter<byte> buffer = new(512);
+
+    // One writer for the whole stream, reset per chunk: a stream writes hundreds of chunks, each one a new writer before.
+    private Utf8JsonWriter? reusable;
     private JsonEncodedText id;
     private JsonEncodedText model;
     private long created;
@@ -39,7 +42,7 @@ internal sealed class OpenAiChunkWriter(bool includeUsage)
     public string Delta<TState>(TState state, Action<Utf8JsonWriter, TState> writeDelta, string? finishReason = null, TokenUsage? usage = null)
     {
         ArgumentNullException.ThrowIfNull(writeDelta);
-        using var writer = Begin();
+        var writer = Begin();
         writer.WriteStartArray("choices");
         WriteChoice(writer, 0, state, writeDelta, finishReason);
         writer.WriteEndArray();
@@ -51,7 +54,7 @@ internal sealed class OpenAiChunkWriter(bool includeUsage)
     public string Choices<TState>(TState state, Action<Utf8JsonWriter, TState> writeChoices, TokenUsage? usage = null)
     {
         ArgumentNullException.ThrowIfNull(writeChoices);
-        using var writer = Begin();
+        var writer = Begin();
         writer.WriteStartArray("choices");
         writeChoices(writer, state);
         writer.WriteEndArray();
@@ -62,7 +65,7 @@ internal sealed class OpenAiChunkWriter(bool includeUsage)
     public string Usage(TokenUsage usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        using var writer = Begin();
+        var writer = Begin();
         writer.WriteStartArray("choices");
         writer.WriteEndArray();
         OpenAiUsageJson.Write(writer, usage);
@@ -100,7 +103,8 @@ internal sealed class OpenAiChunkWriter(bool includeUsage)
         }
 
         buffer.ResetWrittenCount();
-        var json = new Utf8JsonWriter(buffer, ProviderJson.WriterOptions);
+        var json = reusable ??= new Utf8JsonWriter(buffer, ProviderJson.WriterOptions);
+        json.Reset(buffer);
         json.WriteStartObject();
         json.WriteString("id"u8, id);
         json.WriteString("object"u8, "chat.completion.chunk"u8);
