@@ -218,8 +218,7 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                         var step = translator.Translate(sseEvent);
                         progress.Usage = step.Usage ?? progress.Usage;
                         // Done may carry a last chunk (see StreamStep.Done): it goes out before the call succeeds.
-                        if (step.Kind is StreamStepKind.Forward or StreamStepKind.Done && step.Chunk is not null
-                            && !await TrySendAsync(call, chunks, step.Chunk, progress, clock))
+                        if (step.Kind is StreamStepKind.Forward or StreamStepKind.Done && !await TrySendAllAsync(call, chunks, step, progress, clock))
                         {
                             return progress.Fail(clock.Reason(answerStarted: true) ?? FailureKind.Cancelled);
                         }
@@ -243,6 +242,26 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>A step's chunk and those that follow it (<see cref="StreamStep.Then"/>), in order.</summary>
+    /// <returns>False when a clock or the client cancelled a send.</returns>
+    private static async Task<bool> TrySendAllAsync(ProviderCall call, IChunkSink chunks, StreamStep step, StreamProgress progress, CallClock clock)
+    {
+        if (step.Chunk is not null && !await TrySendAsync(call, chunks, step.Chunk, progress, clock))
+        {
+            return false;
+        }
+
+        foreach (var next in step.Then ?? [])
+        {
+            if (!await TrySendAsync(call, chunks, next, progress, clock))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <returns>False when a clock or the client cancelled the send.</returns>

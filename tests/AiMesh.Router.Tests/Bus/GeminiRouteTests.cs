@@ -49,12 +49,14 @@ public sealed class GeminiRouteTests
         var (routed, failed) = await mesh.Router.RouteAsync(request);
 
         Assert.Null(failed);
-        Assert.Equal(5, routed!.ChunkCount);
-        var chunks = (await mesh.Router.Chunks.WaitForAsync(request.RequestId, 5)).Select(c => JsonNode.Parse(c.Data)!).ToList();
+        // Five words (the role on the first), then OpenAI's finish chunk and its usage chunk.
+        Assert.Equal(7, routed!.ChunkCount);
+        var chunks = (await mesh.Router.Chunks.WaitForAsync(request.RequestId, 7)).Select(c => JsonNode.Parse(c.Data)!).ToList();
         Assert.Equal("assistant", (string?)chunks[0]["choices"]![0]!["delta"]!["role"]);
-        Assert.Equal("This is a deterministic reply", string.Concat(chunks.Select(c => (string?)c["choices"]![0]!["delta"]!["content"])));
-        Assert.All(chunks[..^1], c => Assert.Null(c["choices"]![0]!["finish_reason"]));
-        Assert.Equal("stop", (string?)chunks[^1]["choices"]![0]!["finish_reason"]);
+        Assert.Equal("This is a deterministic reply", string.Concat(chunks[..^1].Select(c => (string?)c["choices"]![0]!["delta"]!["content"])));
+        Assert.All(chunks[..^2], c => Assert.Null(c["choices"]![0]!["finish_reason"]));
+        Assert.Equal("stop", (string?)chunks[^2]["choices"]![0]!["finish_reason"]);
+        Assert.Empty(chunks[^1]["choices"]!.AsArray());
         Assert.Equal(5, (int)chunks[^1]["usage"]!["completion_tokens"]!);
         Assert.All(chunks[..^1], c => Assert.Null(c["usage"]));
         Assert.Equal(5, routed.Usage!.CompletionTokens);
@@ -72,10 +74,13 @@ public sealed class GeminiRouteTests
 
         var (routed, _) = await mesh.Router.RouteAsync(first);
 
-        var chunk = JsonNode.Parse(Assert.Single(await mesh.Router.Chunks.WaitForAsync(first.RequestId, routed!.ChunkCount)).Data)!;
-        var call = chunk["choices"]![0]!["delta"]!["tool_calls"]![0]!;
-        Assert.Equal(("lookup", "{\"mock\":true}", 0), ((string?)call["function"]!["name"], (string?)call["function"]!["arguments"], (int)call["index"]!));
-        Assert.Equal("tool_calls", (string?)chunk["choices"]![0]!["finish_reason"]);
+        // The call's header, its arguments, the finish: as OpenAI streams a call.
+        var chunks = (await mesh.Router.Chunks.WaitForAsync(first.RequestId, routed!.ChunkCount)).Select(c => JsonNode.Parse(c.Data)!["choices"]![0]!).ToList();
+        Assert.Equal(3, chunks.Count);
+        var call = chunks[0]["delta"]!["tool_calls"]![0]!;
+        Assert.Equal(("lookup", "", 0), ((string?)call["function"]!["name"], (string?)call["function"]!["arguments"], (int)call["index"]!));
+        Assert.Equal("{\"mock\":true}", (string?)chunks[1]["delta"]!["tool_calls"]![0]!["function"]!["arguments"]);
+        Assert.Equal("tool_calls", (string?)chunks[2]["finish_reason"]);
         var id = (string)call["id"]!;
         Assert.Contains("~ts~", id, StringComparison.Ordinal);
 

@@ -164,7 +164,7 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
             ? $"The model stopped for a reason the OpenAI format cannot express ({stopReason})."
             : "The model stopped for a reason the OpenAI format cannot express.";
 
-    /// <summary>A chunk with one delta; the first one also carries the role, as OpenAI's first chunk does.</summary>
+    /// <summary>A chunk with one delta; the first one also carries the role and <c>refusal: null</c>, as OpenAI's first chunk does.</summary>
     private string Delta<TState>(TState state, Action<Utf8JsonWriter, TState> writeDelta)
     {
         var withRole = !roleSent;
@@ -177,6 +177,10 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
             }
 
             delta.writeDelta(w, delta.state);
+            if (delta.withRole)
+            {
+                w.WriteNull("refusal");
+            }
         });
     }
 

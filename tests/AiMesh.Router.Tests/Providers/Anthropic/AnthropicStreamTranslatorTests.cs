@@ -44,7 +44,7 @@ public sealed class AnthropicStreamTranslatorTests
         var done = steps[^1];
         Assert.Equal(StreamStepKind.Done, done.Kind);
         Assert.Equal(
-            Head + """[],"usage":{"prompt_tokens":35,"completion_tokens":15,"total_tokens":50,"prompt_tokens_details":{"cached_tokens":10,"cache_creation_tokens":0}}}""",
+            Head + """[],"usage":{"prompt_tokens":35,"completion_tokens":15,"total_tokens":50,"prompt_tokens_details":{"cached_tokens":10,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}""",
             done.Chunk);
     }
 

@@ -22,7 +22,7 @@ public sealed class ConverseStreamTranslatorTests
         const string head = """ "id":"chatcmpl-0f8fad5bd9cb469fa16570867728950e","object":"chat.completion.chunk","created":1440938160,"model":"claude-haiku" """;
         string[] expected =
         [
-            "{" + head + ""","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}""",
+            "{" + head + ""","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]}""",
             "{" + head + ""","choices":[{"index":0,"delta":{"content":"Let me check"},"logprobs":null,"finish_reason":null}]}""",
             "{" + head + ""","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"tooluse_1","type":"function","function":{"name":"get_weather","arguments":""}}]},"logprobs":null,"finish_reason":null}]}""",
             "{" + head + ""","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]},"logprobs":null,"finish_reason":null}]}""",
@@ -50,7 +50,7 @@ public sealed class ConverseStreamTranslatorTests
         Assert.Equal(StreamStepKind.Done, steps[^1].Kind);
         Assert.Empty(last["choices"]!.AsArray());
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse("""{"prompt_tokens":25,"completion_tokens":9,"total_tokens":34,"prompt_tokens_details":{"cached_tokens":5}}"""), last["usage"]));
+            JsonNode.Parse("""{"prompt_tokens":25,"completion_tokens":9,"total_tokens":34,"prompt_tokens_details":{"cached_tokens":5,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}"""), last["usage"]));
         // Every other chunk says "usage": null, as OpenAI's do with include_usage.
         Assert.All(steps.SkipLast(1).Where(s => s.Chunk is not null), s => Assert.Equal("null", JsonNode.Parse(s.Chunk!)!["usage"]?.ToJsonString() ?? "null"));
         Assert.All(steps.SkipLast(1).Where(s => s.Chunk is not null), s => Assert.True(JsonNode.Parse(s.Chunk!)!.AsObject().ContainsKey("usage")));
