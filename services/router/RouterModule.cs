@@ -5,6 +5,7 @@ using AiMesh.Router.Deployments;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Anthropic;
 using AiMesh.Router.Providers.Bedrock;
+using AiMesh.Router.Providers.Cohere;
 using AiMesh.Router.Providers.Gemini;
 using AiMesh.Router.Providers.OpenAi;
 using AiMesh.Router.Routing;
@@ -40,6 +41,7 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<IProviderAdapter, OpenAiAdapter>();
         services.AddSingleton<IProviderAdapter, AnthropicAdapter>();
         services.AddSingleton<IProviderAdapter, BedrockAdapter>();
+        services.AddSingleton<IProviderAdapter, CohereAdapter>();
         services.AddSingleton<IPostConfigureOptions<RouterOptions>, BedrockDeploymentDefaults>();
         services.AddSingleton<IValidateOptions<RouterOptions>, BedrockOptionsValidator>();
         services.AddGeminiProviders();

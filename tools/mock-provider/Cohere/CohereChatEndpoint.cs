@@ -1,0 +1,148 @@
+using System.Globalization;
+using AiMesh.MockProvider.Chat;
+using AiMesh.MockProvider.Http;
+
+namespace AiMesh.MockProvider.Cohere;
+
+/// <summary>
+/// <c>POST /v2/chat</c>, whole or streamed (<c>message-start</c>; <c>content-start</c>, a <c>content-delta</c> per
+/// word, <c>content-end</c>; or <c>tool-plan-delta</c>s, <c>tool-call-start</c>, <c>tool-call-delta</c>s,
+/// <c>tool-call-end</c>; <c>message-end</c> with the finish reason and usage). Faults count the deltas:
+/// <c>cutAfter</c> breaks the connection, <c>stallAfter</c> stalls, <c>errorAfter</c> ends the stream as Cohere ends a
+/// failed one, <c>message-end</c> with <c>finish_reason: "ERROR"</c> and the error's text. A fault past the end of the
+/// content happens just before <c>message-end</c>. A last user text starting with <c>toolong:</c> is refused as a prompt
+/// over the model's context.
+/// </summary>
+internal static class CohereChatEndpoint
+{
+    public static async Task HandleAsync(MockExchange exchange, ReadOnlyMemory<byte> body)
+    {
+        if (!CohereChatRequestReader.TryRead(body, out var request, out var error))
+        {
+            await CohereError.SendAsync(exchange, error!);
+            return;
+        }
+
+        if (request.LastUserText.StartsWith("toolong:", StringComparison.Ordinal))
+        {
+            await CohereError.SendAsync(exchange, CohereError.BadRequest(
+                "too many tokens: size limit exceeded by 11326 tokens. Try using shorter or fewer inputs, or setting prompt_truncation='AUTO'."));
+            return;
+        }
+
+        var id = "mock-cohere-" + exchange.State.NextCompletionNumber().ToString(CultureInfo.InvariantCulture);
+        var answer = CohereAnswer.Create(id, request, exchange.Scenario);
+        if (request.Stream)
+        {
+            await StreamAsync(exchange, answer);
+        }
+        else
+        {
+            var json = MockJson.Render(answer, CohereChatJson.WriteAnswer);
+            await exchange.SendJsonAsync(StatusCodes.Status200OK, json.WrittenMemory, injectFaults: true);
+        }
+    }
+
+    private static async Task StreamAsync(MockExchange exchange, CohereAnswer answer)
+    {
+        var scenario = exchange.Scenario;
+        await exchange.BeginEventStreamAsync();
+        var deltas = answer.Plan.Count + answer.Pieces.Count;
+        var faults = new Faults(
+            scenario.CutAfter is { } cut ? Math.Min(cut, deltas) : -1,
+            scenario.StallAfter is { } stall ? Math.Min(stall, deltas) : -1,
+            scenario.ErrorAfter is { } failAt ? Math.Min(failAt, deltas) : -1);
+
+        using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
+        CohereChatJson.WriteMessageStart(sse.BeginEvent("message-start"), answer);
+        sse.EndEvent();
+        await exchange.FlushAsync();
+        var sent = 0;
+        if (await InjectFaultAsync(exchange, sse, answer, faults, sent))
+        {
+            return;
+        }
+
+        foreach (var piece in answer.Plan)
+        {
+            CohereChatJson.WriteToolPlanDelta(sse.BeginEvent("tool-plan-delta"), piece);
+            sse.EndEvent();
+            await exchange.FlushAsync();
+            if (await InjectFaultAsync(exchange, sse, answer, faults, ++sent))
+            {
+                return;
+            }
+        }
+
+        if (answer.IsToolCall)
+        {
+            CohereChatJson.WriteToolCallStart(sse.BeginEvent("tool-call-start"), answer);
+        }
+        else
+        {
+            CohereChatJson.WriteContent(sse.BeginEvent("content-start"), "content-start", "");
+        }
+
+        sse.EndEvent();
+        for (var piece = 0; piece < answer.Pieces.Count; piece++)
+        {
+            if (piece > 0)
+            {
+                await exchange.DelayAsync(scenario.PaceMs);
+            }
+
+            if (answer.IsToolCall)
+            {
+                CohereChatJson.WriteToolCallDelta(sse.BeginEvent("tool-call-delta"), answer.Pieces[piece]);
+            }
+            else
+            {
+                CohereChatJson.WriteContent(sse.BeginEvent("content-delta"), "content-delta", answer.Pieces[piece]);
+            }
+
+            sse.EndEvent();
+            await exchange.FlushAsync();
+            if (await InjectFaultAsync(exchange, sse, answer, faults, ++sent))
+            {
+                return;
+            }
+        }
+
+        var end = answer.IsToolCall ? "tool-call-end" : "content-end";
+        CohereChatJson.WriteEnd(sse.BeginEvent(end), end);
+        sse.EndEvent();
+        CohereChatJson.WriteMessageEnd(sse.BeginEvent("message-end"), answer, error: null);
+        sse.EndEvent();
+        await exchange.FlushAsync();
+        exchange.MarkCompleted();
+    }
+
+    /// <summary>Stalls, cuts (true) or ends with a failed <c>message-end</c> (true) once <paramref name="sent"/> deltas are out.</summary>
+    private static async Task<bool> InjectFaultAsync(MockExchange exchange, SseWriter sse, CohereAnswer answer, Faults faults, int sent)
+    {
+        if (sent == faults.StallAt)
+        {
+            await exchange.StallAsync();
+        }
+
+        if (sent == faults.CutAt)
+        {
+            exchange.Abort();
+            return true;
+        }
+
+        if (sent == faults.ErrorAt)
+        {
+            var error = CohereError.ForStatus(exchange.Scenario.ErrorStatus ?? StatusCodes.Status503ServiceUnavailable);
+            CohereChatJson.WriteMessageEnd(sse.BeginEvent("message-end"), answer, error.Message);
+            sse.EndEvent();
+            await exchange.FlushAsync();
+            exchange.MarkCompleted();
+            return true;
+        }
+
+        return false;
+    }
+
+    private readonly record struct Faults(int CutAt, int StallAt, int ErrorAt);
+}
