@@ -34,12 +34,13 @@ internal static class CohereMessages
                 continue;
             }
 
-            if (message["name"] is not null)
+            var role = JsonNodes.String(message["role"]);
+            if (message["name"] is not null && role != "function")
             {
                 JsonNodes.AddOnce(unsupported, "messages[].name");
             }
 
-            switch (JsonNodes.String(message["role"]))
+            switch (role)
             {
                 case "system" or "developer":
                     target.Add(new JsonObject { ["role"] = "system", ["content"] = Content(message["content"], unsupported, images: false) });
