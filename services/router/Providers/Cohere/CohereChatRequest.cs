@@ -99,8 +99,8 @@ internal static class CohereChatRequest
             return;
         }
 
-        var schema = format["json_schema"] is JsonObject named ? named["schema"] as JsonObject : null;
-        switch (JsonNodes.String(format["type"]))
+        var schema = CohereNodes.Member(format, "json_schema", "schema") as JsonObject;
+        switch (JsonNodes.String(CohereNodes.Member(format, "type")))
         {
             case "text":
                 break;

@@ -144,12 +144,12 @@ internal static class CohereMessages
 
         foreach (var part in parts)
         {
-            switch (JsonNodes.String(part?["type"]))
+            switch (JsonNodes.String(CohereNodes.Member(part, "type")))
             {
-                case "text" when JsonNodes.String(part!["text"]) is { } piece:
+                case "text" when JsonNodes.String(CohereNodes.Member(part, "text")) is { } piece:
                     translated.Add(new JsonObject { ["type"] = "text", ["text"] = piece });
                     break;
-                case "image_url" when images && Image(part!["image_url"]) is { } image:
+                case "image_url" when images && Image(CohereNodes.Member(part, "image_url")) is { } image:
                     translated.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = image });
                     break;
                 default:
@@ -163,7 +163,7 @@ internal static class CohereMessages
 
     /// <summary>A tool plan is one string: the text parts joined.</summary>
     private static string Plan(JsonNode content) =>
-        content is JsonArray parts ? string.Concat(parts.Select(p => JsonNodes.String(p?["text"]))) : JsonNodes.String(content) ?? "";
+        content is JsonArray parts ? string.Concat(parts.Select(p => JsonNodes.String(CohereNodes.Member(p, "text")))) : JsonNodes.String(content) ?? "";
 
     /// <summary>OpenAI's <c>image_url</c> (an object, or a bare URL string as some clients send it) as Cohere's.</summary>
     private static JsonObject? Image(JsonNode? imageUrl)

@@ -37,8 +37,8 @@ internal static class CohereTools
                 }
 
                 break;
-            case JsonObject named when JsonNodes.String(named["function"]?["name"]) is { } name
-                && tools?.FirstOrDefault(t => JsonNodes.String(t?["function"]?["name"]) == name) is { } only:
+            case JsonObject named when JsonNodes.String(CohereNodes.Member(named, "function", "name")) is { } name
+                && tools?.FirstOrDefault(t => JsonNodes.String(CohereNodes.Member(t, "function", "name")) == name) is { } only:
                 tools = [only.DeepClone()];
                 target["tool_choice"] = "REQUIRED";
                 break;
@@ -82,7 +82,7 @@ internal static class CohereTools
         var strict = new HashSet<bool>();
         foreach (var tool in list)
         {
-            if (JsonNodes.String(tool?["type"]) != "function" || tool!["function"] is not JsonObject function || JsonNodes.String(function["name"]) is null)
+            if (JsonNodes.String(CohereNodes.Member(tool, "type")) != "function" || CohereNodes.Member(tool, "function") is not JsonObject function || JsonNodes.String(function["name"]) is null)
             {
                 JsonNodes.AddOnce(unsupported, "tools");
                 continue;

@@ -55,7 +55,7 @@ internal static class CohereCalls
     }
 
     /// <summary>Cohere's framing: every event named by its <c>type</c>.</summary>
-    public static string Sse(IEnumerable<string> events) =>
+    public static string CohereSse(IEnumerable<string> events) =>
         string.Concat(events.Select(e => "event: " + JsonNode.Parse(e)!["type"] + "\ndata: " + e + "\n\n"));
 
     /// <summary>Steps until the first Done or Failed, for the stream's bytes fed in the given pieces.</summary>
@@ -63,7 +63,7 @@ internal static class CohereCalls
         TranslatedStream.Steps(Adapter.CreateStreamTranslator(call), pieces);
 
     public static List<StreamStep> Translate(ProviderCall call, IEnumerable<string> events) =>
-        Translate(call, Encoding.UTF8.GetBytes(Sse(events)));
+        Translate(call, Encoding.UTF8.GetBytes(CohereSse(events)));
 
     private sealed class FixedTime : TimeProvider
     {
