@@ -52,7 +52,7 @@ internal static class CohereEmbedEndpoint
             return (null, 0, "invalid request: the body must be a JSON object.");
         }
 
-        if (root.EnumerateObject().FirstOrDefault(p => !Known.Contains(p.Name)) is { Name: { Length: > 0 } unknown })
+        if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(name => !Known.Contains(name)) is { } unknown)
         {
             return (null, 0, $"invalid request: unknown field: parameter {unknown} is not a valid field");
         }
