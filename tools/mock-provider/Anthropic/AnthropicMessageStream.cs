@@ -1,5 +1,6 @@
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Http;
+using AiMesh.MockProvider.Scenarios;
 
 namespace AiMesh.MockProvider.Anthropic;
 
@@ -17,17 +18,14 @@ internal static class AnthropicMessageStream
         await exchange.BeginEventStreamAsync();
 
         var deltas = answer.Thinking.Count + answer.Pieces.Count;
-        var faults = new Faults(
-            scenario.CutAfter is { } cut ? Math.Min(cut, deltas) : -1,
-            scenario.StallAfter is { } stall ? Math.Min(stall, deltas) : -1,
-            scenario.ErrorAfter is { } failAt ? Math.Min(failAt, deltas) : -1);
+        var faults = StreamFaults.For(scenario, deltas);
 
         using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
         AnthropicMessageJson.WriteMessageStart(sse.BeginEvent("message_start"), answer);
         sse.EndEvent();
         await exchange.FlushAsync();
         var sent = 0;
-        if (await InjectFaultAsync(exchange, sse, faults, sent))
+        if (await faults.InjectAsync(exchange, sent, () => WriteError(exchange, sse)))
         {
             return;
         }
@@ -43,7 +41,7 @@ internal static class AnthropicMessageStream
                 AnthropicMessageJson.WriteDelta(sse.BeginEvent("content_block_delta"), index, "thinking_delta", "thinking", piece);
                 sse.EndEvent();
                 await exchange.FlushAsync();
-                if (await InjectFaultAsync(exchange, sse, faults, ++sent))
+                if (await faults.InjectAsync(exchange, ++sent, () => WriteError(exchange, sse)))
                 {
                     return;
                 }
@@ -89,7 +87,7 @@ internal static class AnthropicMessageStream
 
             sse.EndEvent();
             await exchange.FlushAsync();
-            if (await InjectFaultAsync(exchange, sse, faults, ++sent))
+            if (await faults.InjectAsync(exchange, ++sent, () => WriteError(exchange, sse)))
             {
                 return;
             }
@@ -111,32 +109,11 @@ internal static class AnthropicMessageStream
         sse.EndEvent();
     }
 
-    /// <summary>Stalls, cuts (true) or ends with an error event (true) once <paramref name="sent"/> content deltas are out.</summary>
-    private static async Task<bool> InjectFaultAsync(MockExchange exchange, SseWriter sse, Faults faults, int sent)
+    /// <summary>Anthropic's in-stream <c>error</c> event, of the scenario's <c>errorStatus</c> (default: overloaded).</summary>
+    private static void WriteError(MockExchange exchange, SseWriter sse)
     {
-        if (sent == faults.StallAt)
-        {
-            await exchange.StallAsync();
-        }
-
-        if (sent == faults.CutAt)
-        {
-            exchange.Abort();
-            return true;
-        }
-
-        if (sent == faults.ErrorAt)
-        {
-            var error = AnthropicError.ForStatus(exchange.Scenario.ErrorStatus ?? 529);
-            AnthropicError.Write(sse.BeginEvent("error"), error, requestId: null);
-            sse.EndEvent();
-            await exchange.FlushAsync();
-            exchange.MarkCompleted();
-            return true;
-        }
-
-        return false;
+        var error = AnthropicError.ForStatus(exchange.Scenario.ErrorStatus ?? 529);
+        AnthropicError.Write(sse.BeginEvent("error"), error, requestId: null);
+        sse.EndEvent();
     }
-
-    private readonly record struct Faults(int CutAt, int StallAt, int ErrorAt);
 }

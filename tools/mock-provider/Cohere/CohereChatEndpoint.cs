@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Http;
+using AiMesh.MockProvider.Scenarios;
 
 namespace AiMesh.MockProvider.Cohere;
 
@@ -48,17 +49,14 @@ internal static class CohereChatEndpoint
         var scenario = exchange.Scenario;
         await exchange.BeginEventStreamAsync();
         var deltas = answer.Plan.Count + answer.Pieces.Count;
-        var faults = new Faults(
-            scenario.CutAfter is { } cut ? Math.Min(cut, deltas) : -1,
-            scenario.StallAfter is { } stall ? Math.Min(stall, deltas) : -1,
-            scenario.ErrorAfter is { } failAt ? Math.Min(failAt, deltas) : -1);
+        var faults = StreamFaults.For(scenario, deltas);
 
         using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
         CohereChatJson.WriteMessageStart(sse.BeginEvent("message-start"), answer);
         sse.EndEvent();
         await exchange.FlushAsync();
         var sent = 0;
-        if (await InjectFaultAsync(exchange, sse, answer, faults, sent))
+        if (await faults.InjectAsync(exchange, sent, () => WriteError(exchange, sse, answer)))
         {
             return;
         }
@@ -68,7 +66,7 @@ internal static class CohereChatEndpoint
             CohereChatJson.WriteToolPlanDelta(sse.BeginEvent("tool-plan-delta"), piece);
             sse.EndEvent();
             await exchange.FlushAsync();
-            if (await InjectFaultAsync(exchange, sse, answer, faults, ++sent))
+            if (await faults.InjectAsync(exchange, ++sent, () => WriteError(exchange, sse, answer)))
             {
                 return;
             }
@@ -102,7 +100,7 @@ internal static class CohereChatEndpoint
 
             sse.EndEvent();
             await exchange.FlushAsync();
-            if (await InjectFaultAsync(exchange, sse, answer, faults, ++sent))
+            if (await faults.InjectAsync(exchange, ++sent, () => WriteError(exchange, sse, answer)))
             {
                 return;
             }
@@ -117,32 +115,11 @@ internal static class CohereChatEndpoint
         exchange.MarkCompleted();
     }
 
-    /// <summary>Stalls, cuts (true) or ends with a failed <c>message-end</c> (true) once <paramref name="sent"/> deltas are out.</summary>
-    private static async Task<bool> InjectFaultAsync(MockExchange exchange, SseWriter sse, CohereAnswer answer, Faults faults, int sent)
+    /// <summary>Cohere's end of a failed stream: <c>message-end</c> with <c>finish_reason: "ERROR"</c> and the text of the scenario's <c>errorStatus</c> (default 503).</summary>
+    private static void WriteError(MockExchange exchange, SseWriter sse, CohereAnswer answer)
     {
-        if (sent == faults.StallAt)
-        {
-            await exchange.StallAsync();
-        }
-
-        if (sent == faults.CutAt)
-        {
-            exchange.Abort();
-            return true;
-        }
-
-        if (sent == faults.ErrorAt)
-        {
-            var error = CohereError.ForStatus(exchange.Scenario.ErrorStatus ?? StatusCodes.Status503ServiceUnavailable);
-            CohereChatJson.WriteMessageEnd(sse.BeginEvent("message-end"), answer, error.Message);
-            sse.EndEvent();
-            await exchange.FlushAsync();
-            exchange.MarkCompleted();
-            return true;
-        }
-
-        return false;
+        var error = CohereError.ForStatus(exchange.Scenario.ErrorStatus ?? StatusCodes.Status503ServiceUnavailable);
+        CohereChatJson.WriteMessageEnd(sse.BeginEvent("message-end"), answer, error.Message);
+        sse.EndEvent();
     }
-
-    private readonly record struct Faults(int CutAt, int StallAt, int ErrorAt);
 }

@@ -27,7 +27,6 @@ namespace AiMesh.Router.Providers.Anthropic;
 /// </summary>
 internal sealed class AnthropicStreamTranslator(ProviderCall call, long created) : IStreamTranslator
 {
-    private static readonly UpstreamError Unreadable = new("The provider sent a stream event the router could not read.", null, null);
 
     private readonly OpenAiChunkWriter chunks = new(call.ClientIncludeUsage);
     private readonly string? jsonTool = AnthropicJsonMode.ToolName(call.Body);
@@ -46,37 +45,14 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
         Other,
     }
 
-    public StreamStep Translate(SseEvent sseEvent)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(sseEvent.Data);
-        }
-        catch (JsonException)
-        {
-            return StreamStep.Failed(Unreadable);
-        }
-
-        using (document)
-        {
-            try
-            {
-                return Translate(document.RootElement, sseEvent.Type);
-            }
-            catch (InvalidOperationException)
-            {
-                // A string escape that is not valid UTF-16 (a lone surrogate): valid JSON, unreadable text.
-                return StreamStep.Failed(Unreadable);
-            }
-        }
-    }
+    public StreamStep Translate(SseEvent sseEvent) =>
+        ProviderJson.TranslateEvent(sseEvent, this, static (translator, root, type) => translator.Translate(root, type));
 
     private StreamStep Translate(JsonElement root, string eventType)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         var type = root.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
@@ -97,7 +73,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
         if (!chunks.Started)
         {
             return type is "content_block_start" or "content_block_delta" or "content_block_stop" or "message_delta" or "message_stop"
-                ? StreamStep.Failed(Unreadable)
+                ? StreamStep.Failed(ProviderJson.UnreadableEvent)
                 : StreamStep.Skip();
         }
 
@@ -121,7 +97,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
         if (!root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         var id = message.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
@@ -145,7 +121,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             || block.ValueKind != JsonValueKind.Object
             || !TryString(block, "type", out var typeElement))
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         switch (typeElement.GetString())
@@ -156,7 +132,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             case "tool_use":
                 if (!TryString(block, "id", out var id) || !TryString(block, "name", out var name))
                 {
-                    return StreamStep.Failed(Unreadable);
+                    return StreamStep.Failed(ProviderJson.UnreadableEvent);
                 }
 
                 if (jsonTool is not null && name.ValueEquals(jsonTool))
@@ -214,7 +190,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             || delta.ValueKind != JsonValueKind.Object
             || !TryString(delta, "type", out var typeElement))
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         switch (typeElement.GetString())
@@ -222,7 +198,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             case "text_delta":
                 if (!TryString(delta, "text", out var text))
                 {
-                    return StreamStep.Failed(Unreadable);
+                    return StreamStep.Failed(ProviderJson.UnreadableEvent);
                 }
 
                 return !IsEmpty(text) ? Content(text) : StreamStep.Skip();
@@ -235,7 +211,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
                 if (partial.ValueKind != JsonValueKind.String)
                 {
-                    return StreamStep.Failed(Unreadable);
+                    return StreamStep.Failed(ProviderJson.UnreadableEvent);
                 }
 
                 if (IsEmpty(partial))
@@ -263,7 +239,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             case "thinking_delta":
                 if (!TryString(delta, "thinking", out var thought))
                 {
-                    return StreamStep.Failed(Unreadable);
+                    return StreamStep.Failed(ProviderJson.UnreadableEvent);
                 }
 
                 return !IsEmpty(thought) ? Reasoning(block, thought) : StreamStep.Skip();
@@ -283,7 +259,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
     {
         if (!TryIndex(root, out var index) || !blocks.Remove(index, out var block))
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         return block.Kind switch

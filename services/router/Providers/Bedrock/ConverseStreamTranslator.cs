@@ -201,7 +201,7 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
     }
 
     private static StreamStep Unreadable() =>
-        StreamStep.Failed(new UpstreamError("The provider sent a stream event the router could not read.", null, null));
+        StreamStep.Failed(ProviderJson.UnreadableEvent);
 
     private static int? BlockIndex(JsonElement root) =>
         root.TryGetProperty("contentBlockIndex", out var index) && index.ValueKind == JsonValueKind.Number && index.TryGetInt32(out var value)

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiMesh.Router.Deployments;
 
@@ -15,10 +14,6 @@ namespace AiMesh.Router.Providers.Cohere;
 internal sealed class CohereAdapter(TimeProvider time) : IProviderAdapter
 {
     public const string ProviderName = "cohere";
-
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
 
     public string Name => ProviderName;
 
@@ -48,15 +43,7 @@ internal sealed class CohereAdapter(TimeProvider time) : IProviderAdapter
                 throw new ArgumentOutOfRangeException(nameof(call), call.Api, "Not an API this adapter serves.");
         }
 
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ProviderJson.SerializerOptions));
-        content.Headers.ContentType = Json;
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(call.Deployment.BaseUrl, path)) { Content = content };
-        request.Headers.Accept.Add(call.Stream ? AcceptEventStream : AcceptJson);
-        foreach (var (name, value) in call.Deployment.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        var request = ProviderHttp.PostJson(call, new Uri(call.Deployment.BaseUrl, path), body);
         if (call.Deployment.ApiKey is { } key)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());

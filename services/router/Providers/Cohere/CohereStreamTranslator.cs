@@ -25,44 +25,20 @@ namespace AiMesh.Router.Providers.Cohere;
 /// </summary>
 internal sealed class CohereStreamTranslator(ProviderCall call, long created) : IStreamTranslator
 {
-    private static readonly UpstreamError Unreadable = new("The provider sent a stream event the router could not read.", null, null);
     private static readonly Action<Utf8JsonWriter, int> NoDelta = static (_, _) => { };
 
     private readonly OpenAiChunkWriter chunks = new(call.ClientIncludeUsage);
     private readonly Dictionary<int, int> toolIndexByCall = [];
     private bool rolePending;
 
-    public StreamStep Translate(SseEvent sseEvent)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(sseEvent.Data);
-        }
-        catch (JsonException)
-        {
-            return StreamStep.Failed(Unreadable);
-        }
-
-        using (document)
-        {
-            try
-            {
-                return Translate(document.RootElement, sseEvent.Type);
-            }
-            catch (InvalidOperationException)
-            {
-                // A string escape that is not valid UTF-16 (a lone surrogate): valid JSON, unreadable text.
-                return StreamStep.Failed(Unreadable);
-            }
-        }
-    }
+    public StreamStep Translate(SseEvent sseEvent) =>
+        ProviderJson.TranslateEvent(sseEvent, this, static (translator, root, type) => translator.Translate(root, type));
 
     private StreamStep Translate(JsonElement root, string eventType)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         var type = CohereChatResponse.String(root, "type") ?? eventType;
@@ -73,7 +49,7 @@ internal sealed class CohereStreamTranslator(ProviderCall call, long created) : 
             case "message-start":
                 return MessageStart(root);
             case "content-start" or "content-delta" or "tool-plan-delta" or "tool-call-start" or "tool-call-delta" or "message-end" when !chunks.Started:
-                return StreamStep.Failed(Unreadable);
+                return StreamStep.Failed(ProviderJson.UnreadableEvent);
             case "content-start" or "content-delta":
                 return Content(Message(root));
             case "tool-plan-delta":
@@ -107,7 +83,7 @@ internal sealed class CohereStreamTranslator(ProviderCall call, long created) : 
     {
         if (Object(message, "content") is not { } content)
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         if (CohereChatResponse.String(content, "text") is { } text)
@@ -134,7 +110,7 @@ internal sealed class CohereStreamTranslator(ProviderCall call, long created) : 
             || CohereChatResponse.String(function, "name") is not { } name
             || !toolIndexByCall.TryAdd(index, toolIndexByCall.Count))
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         var header = (withRole: rolePending, index: toolIndexByCall[index], id, name);
@@ -175,7 +151,7 @@ internal sealed class CohereStreamTranslator(ProviderCall call, long created) : 
             || Object(Object(Message(root), "tool_calls"), "function") is not { } function
             || CohereChatResponse.String(function, "arguments") is not { } arguments)
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         return arguments.Length == 0 ? StreamStep.Skip() : StreamStep.Forward(Arguments(toolIndex, arguments));
@@ -198,7 +174,7 @@ internal sealed class CohereStreamTranslator(ProviderCall call, long created) : 
     {
         if (Object(root, "delta") is not { } delta || CohereChatResponse.String(delta, "finish_reason") is not { } reason)
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         if (CohereFinishReasons.ToOpenAi(reason) is not { } finish)

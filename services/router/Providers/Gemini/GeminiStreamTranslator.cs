@@ -20,37 +20,14 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
     private readonly List<(int Candidate, int Ordinal, string Arguments)> arguments = [];
     private readonly OpenAiChunkWriter chunks = StartChunks(call, created);
 
-    public StreamStep Translate(SseEvent sseEvent)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(sseEvent.Data);
-        }
-        catch (JsonException)
-        {
-            return StreamStep.Failed(Unreadable());
-        }
-
-        using (document)
-        {
-            try
-            {
-                return Translate(document.RootElement);
-            }
-            catch (InvalidOperationException)
-            {
-                // A string that is not text (a lone surrogate escape) fails on reading, before any state changes.
-                return StreamStep.Failed(Unreadable());
-            }
-        }
-    }
+    public StreamStep Translate(SseEvent sseEvent) =>
+        ProviderJson.TranslateEvent(sseEvent, this, static (translator, root, _) => translator.Translate(root));
 
     private StreamStep Translate(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return StreamStep.Failed(Unreadable());
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         if (root.TryGetProperty("error", out var error))
@@ -246,5 +223,4 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
         return chunks;
     }
 
-    private static UpstreamError Unreadable() => new("The provider sent a stream event the router could not read.", null, null);
 }
