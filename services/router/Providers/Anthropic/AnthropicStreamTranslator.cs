@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AiMesh.Contracts.Routing;
 using AiMesh.Router.Transport;
 
 namespace AiMesh.Router.Providers.Anthropic;
@@ -8,7 +9,9 @@ namespace AiMesh.Router.Providers.Anthropic;
 /// <summary>
 /// Anthropic's stream events as OpenAI chunks, one event at a time:
 /// <list type="bullet">
-/// <item><c>message_start</c>: the role chunk (<c>"role":"assistant","content":""</c>), and the input usage.</item>
+/// <item><c>message_start</c>: the input usage. The role goes out as OpenAI's first chunk does: alone
+/// (<c>"role":"assistant","content":"","refusal":null</c>) before text or thinking, or with the first tool call
+/// (<c>"content": null</c>) when the answer starts with one.</item>
 /// <item>text: <c>text_delta</c> as <c>content</c>.</item>
 /// <item>tool use: <c>content_block_start</c> as the call's header (index, id, type, name, empty arguments), each
 /// <c>input_json_delta</c> as an arguments delta with the same index; the index counts tool calls (0, 1, …), not
@@ -32,6 +35,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
     private readonly string? jsonTool = AnthropicJsonMode.ToolName(call.Body);
     private readonly Dictionary<int, Block> blocks = [];
     private int toolCalls;
+    private bool rolePending;
     private bool answeredWithJsonTool;
     private AnthropicUsage? usage;
 
@@ -83,7 +87,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             "content_block_delta" => BlockDelta(root),
             "content_block_stop" => BlockStop(root),
             "message_delta" => MessageDelta(root),
-            "message_stop" => StreamStep.Done(usage?.ToTokenUsage(), call.ClientIncludeUsage && usage is { } final ? chunks.Usage(final.ToTokenUsage()) : null),
+            "message_stop" => MessageStop(),
             _ => StreamStep.Skip(),
         };
     }
@@ -105,13 +109,8 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             : null;
         chunks.Start("chatcmpl-" + (id ?? call.RequestId.ToString("N", CultureInfo.InvariantCulture)), created, call.Deployment.Model);
         usage = AnthropicUsage.Read(message);
-        var role = chunks.Delta(0, static (json, _) =>
-        {
-            json.WriteString("role", "assistant");
-            json.WriteString("content", "");
-            json.WriteNull("refusal");
-        });
-        return StreamStep.Forward(role, usage?.ToTokenUsage());
+        rolePending = true;
+        return StreamStep.Skip(usage?.ToTokenUsage());
     }
 
     private StreamStep BlockStart(JsonElement root)
@@ -144,8 +143,16 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
                 var toolIndex = toolCalls++;
                 blocks[index] = new Block(BlockKind.ToolUse) { ToolIndex = toolIndex };
-                return StreamStep.Forward(chunks.Delta((toolIndex, id, name), static (json, header) =>
+                var withRole = rolePending;
+                rolePending = false;
+                return StreamStep.Forward(chunks.Delta((toolIndex, id, name, withRole), static (json, header) =>
                 {
+                    if (header.withRole)
+                    {
+                        json.WriteString("role", "assistant");
+                        json.WriteNull("content");
+                    }
+
                     json.WriteStartArray("tool_calls");
                     json.WriteStartObject();
                     json.WriteNumber("index", header.toolIndex);
@@ -159,6 +166,10 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
                     json.WriteEndObject();
                     json.WriteEndObject();
                     json.WriteEndArray();
+                    if (header.withRole)
+                    {
+                        json.WriteNull("refusal");
+                    }
                 }));
             case "thinking":
                 var thinking = new Block(BlockKind.Thinking);
@@ -264,7 +275,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
         return block.Kind switch
         {
-            BlockKind.Thinking when block.Signature.Length > 0 => StreamStep.Forward(chunks.Delta(block, static (json, thinking) =>
+            BlockKind.Thinking when block.Signature.Length > 0 => Send(chunks.Delta(block, static (json, thinking) =>
             {
                 json.WriteStartArray("thinking_blocks");
                 json.WriteStartObject();
@@ -274,7 +285,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
                 json.WriteEndObject();
                 json.WriteEndArray();
             })),
-            BlockKind.RedactedThinking when block.Data is not null => StreamStep.Forward(chunks.Delta(block.Data, static (json, data) =>
+            BlockKind.RedactedThinking when block.Data is not null => Send(chunks.Delta(block.Data, static (json, data) =>
             {
                 json.WriteStartArray("thinking_blocks");
                 json.WriteStartObject();
@@ -299,11 +310,29 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
         var reason = stopReason.GetString()!;
         var finish = answeredWithJsonTool && reason == AnthropicStopReasons.ToolUse ? "stop" : AnthropicStopReasons.ToFinishReason(reason);
-        return StreamStep.Forward(chunks.Delta(0, static (_, _) => { }, finish), usage?.ToTokenUsage());
+        return Send(chunks.Delta(0, static (_, _) => { }, finish), usage?.ToTokenUsage());
+    }
+
+    /// <summary>The end: the usage chunk when the client asked, after the role chunk if nothing else said it.</summary>
+    private StreamStep MessageStop()
+    {
+        var pieces = new List<string>(2);
+        if (rolePending)
+        {
+            rolePending = false;
+            pieces.Add(RoleChunk());
+        }
+
+        if (call.ClientIncludeUsage && usage is { } final)
+        {
+            pieces.Add(chunks.Usage(final.ToTokenUsage()));
+        }
+
+        return StreamStep.Done(usage?.ToTokenUsage(), pieces.Count > 0 ? pieces[0] : null, pieces.Count > 1 ? pieces[1..] : null);
     }
 
     private StreamStep Content(JsonElement text) =>
-        StreamStep.Forward(chunks.Delta(text, static (json, value) =>
+        Send(chunks.Delta(text, static (json, value) =>
         {
             json.WritePropertyName("content");
             value.WriteTo(json);
@@ -312,12 +341,31 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
     private StreamStep Reasoning(Block block, JsonElement thought)
     {
         block.Thinking.Append(thought.GetString());
-        return StreamStep.Forward(chunks.Delta(thought, static (json, value) =>
+        return Send(chunks.Delta(thought, static (json, value) =>
         {
             json.WritePropertyName("reasoning_content");
             value.WriteTo(json);
         }));
     }
+
+    /// <summary>A chunk for the client, after OpenAI's role chunk when the role has not gone out yet.</summary>
+    private StreamStep Send(string chunk, TokenUsage? stepUsage = null)
+    {
+        if (!rolePending)
+        {
+            return StreamStep.Forward(chunk, stepUsage);
+        }
+
+        rolePending = false;
+        return StreamStep.Forward(RoleChunk(), stepUsage, [chunk]);
+    }
+
+    private string RoleChunk() => chunks.Delta(0, static (json, _) =>
+    {
+        json.WriteString("role", "assistant");
+        json.WriteString("content", "");
+        json.WriteNull("refusal");
+    });
 
     private static bool TryIndex(JsonElement root, out int index)
     {

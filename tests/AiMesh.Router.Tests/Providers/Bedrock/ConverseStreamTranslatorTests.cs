@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Bedrock;
+using AiMesh.Router.Tests.Support;
 using AiMesh.Router.Transport;
 
 namespace AiMesh.Router.Tests.Providers.Bedrock;
@@ -16,7 +17,8 @@ public sealed class ConverseStreamTranslatorTests
         var steps = Translate(EventStreamFrames.ToolAnswer(), includeUsage: false);
 
         Assert.Equal(
-            [StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Skip, StreamStepKind.Forward, StreamStepKind.Forward,
+            // messageStart says nothing yet: the role chunk goes out with the first text, as OpenAI's first chunk.
+            [StreamStepKind.Skip, StreamStepKind.Forward, StreamStepKind.Skip, StreamStepKind.Forward, StreamStepKind.Forward,
              StreamStepKind.Forward, StreamStepKind.Skip, StreamStepKind.Forward, StreamStepKind.Done],
             steps.Select(s => s.Kind));
         const string head = """ "id":"chatcmpl-0f8fad5bd9cb469fa16570867728950e","object":"chat.completion.chunk","created":1440938160,"model":"claude-haiku" """;
@@ -29,7 +31,7 @@ public sealed class ConverseStreamTranslatorTests
             "{" + head + ""","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]},"logprobs":null,"finish_reason":null}]}""",
             "{" + head + ""","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"tool_calls"}]}""",
         ];
-        var chunks = steps.Where(s => s.Chunk is not null).Select(s => JsonNode.Parse(s.Chunk!)).ToArray();
+        var chunks = TranslatedStream.Chunks(steps).Select(c => JsonNode.Parse(c)).ToArray();
         Assert.Equal(expected.Length, chunks.Length);
         for (var i = 0; i < expected.Length; i++)
         {
@@ -60,13 +62,15 @@ public sealed class ConverseStreamTranslatorTests
     public void Is_not_done_at_message_stop_alone_and_handles_metadata_first()
     {
         var translator = Translator(includeUsage: true);
-        Assert.Equal(StreamStepKind.Forward, translator.Translate(new SseEvent("messageStart", """{"role":"assistant"}""")).Kind);
+        Assert.Equal(StreamStepKind.Skip, translator.Translate(new SseEvent("messageStart", """{"role":"assistant"}""")).Kind);
         var metadata = translator.Translate(new SseEvent("metadata", """{"usage":{"inputTokens":3,"outputTokens":1,"totalTokens":4}}"""));
         Assert.Equal((StreamStepKind.Skip, new TokenUsage(3, 1)), (metadata.Kind, metadata.Usage));
 
         var stop = translator.Translate(new SseEvent("messageStop", """{"stopReason":"max_tokens"}"""));
         Assert.Equal(StreamStepKind.Done, stop.Kind);
-        var finish = JsonNode.Parse(stop.Chunk!)!;
+        // Nothing was said before the end: the role chunk first, then the finish with the usage.
+        Assert.Equal("assistant", (string?)JsonNode.Parse(stop.Chunk!)!["choices"]![0]!["delta"]!["role"]);
+        var finish = JsonNode.Parse(Assert.Single(stop.Then!))!;
         Assert.Equal("length", (string?)finish["choices"]![0]!["finish_reason"]);
         Assert.Equal(4, (int)finish["usage"]!["total_tokens"]!);
 
@@ -121,10 +125,10 @@ public sealed class ConverseStreamTranslatorTests
         var translator = Translator();
         Assert.Equal(StreamStepKind.Skip, translator.Translate(new SseEvent("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"hmm"}}}""")).Kind);
         Assert.Equal(StreamStepKind.Skip, translator.Translate(new SseEvent("somethingNew", "{}")).Kind);
-        // Content before any messageStart still opens with the role.
-        var first = JsonNode.Parse(translator.Translate(new SseEvent("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"a"}}""")).Chunk!)!;
-        Assert.Equal("assistant", (string?)first["choices"]![0]!["delta"]!["role"]);
-        Assert.Equal("a", (string?)first["choices"]![0]!["delta"]!["content"]);
+        // Content before any messageStart still opens with the role chunk.
+        var first = TranslatedStream.Chunks([translator.Translate(new SseEvent("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"a"}}"""))])
+            .Select(c => JsonNode.Parse(c)!["choices"]![0]!["delta"]!).ToList();
+        Assert.Equal(("assistant", "", "a"), ((string?)first[0]["role"], (string?)first[0]["content"], (string?)first[1]["content"]));
     }
 
     [Fact]
@@ -144,9 +148,9 @@ public sealed class ConverseStreamTranslatorTests
             for (var i = 0; i < 20; i++)
             {
                 var step = translator.Translate(new SseEvent(types[random.Next(types.Length)], payloads[random.Next(payloads.Length)]));
-                if (step.Chunk is not null)
+                foreach (var chunk in TranslatedStream.Chunks([step]))
                 {
-                    Assert.NotNull(JsonNode.Parse(step.Chunk));
+                    Assert.NotNull(JsonNode.Parse(chunk));
                 }
             }
         }
