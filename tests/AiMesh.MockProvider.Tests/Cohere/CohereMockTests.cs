@@ -115,12 +115,14 @@ public sealed class CohereMockTests : MockProviderTest
     }
 
     [Fact]
-    public async Task A_tool_result_must_answer_an_earlier_call_and_a_too_long_prompt_is_cohere_s_too_many_tokens()
+    public async Task A_tool_result_must_answer_an_earlier_call_the_system_turn_comes_first_and_a_too_long_prompt_is_too_many_tokens()
     {
         using var orphan = await PostAsync("v2/chat", """{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"nope","content":"x"}]}""");
         using var tooLong = await PostAsync("v2/chat", ChatBody("toolong: words"));
+        using var lateSystem = await PostAsync("v2/chat", """{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"system","content":"late"}]}""");
 
-        Assert.Equal((400, 400), ((int)orphan.StatusCode, (int)tooLong.StatusCode));
+        Assert.Equal((400, 400, 400), ((int)orphan.StatusCode, (int)tooLong.StatusCode, (int)lateSystem.StatusCode));
+        Assert.Equal("system turn must be the first in the list", JsonDocument.Parse(await lateSystem.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
         Assert.StartsWith("too many tokens:", JsonDocument.Parse(await tooLong.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 

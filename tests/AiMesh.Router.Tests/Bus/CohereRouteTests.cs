@@ -49,7 +49,7 @@ public sealed class CohereRouteTests
     {
         await using var mesh = await StartAsync("tokens=4");
         var request = RouterHost.Chat(
-            """{"model":"command-a","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi there"}]}""",
+            """{"model":"command-a","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi there"},{"role":"developer","content":"be brief"}]}""",
             stream: true, model: Model);
 
         var (routed, failed) = await mesh.Router.RouteAsync(request);
@@ -62,11 +62,14 @@ public sealed class CohereRouteTests
         Assert.Equal("This is a deterministic", string.Concat(chunks[1..5].Select(c => (string?)c["choices"]![0]!["delta"]!["content"])));
         Assert.Equal("stop", (string?)chunks[5]["choices"]![0]!["finish_reason"]);
         Assert.Empty(chunks[6]["choices"]!.AsArray());
-        Assert.Equal((7, 4), ((int)chunks[6]["usage"]!["prompt_tokens"]!, (int)chunks[6]["usage"]!["completion_tokens"]!));
-        Assert.Equal(new TokenUsage(7, 4), routed.Usage);
+        Assert.Equal((9, 4), ((int)chunks[6]["usage"]!["prompt_tokens"]!, (int)chunks[6]["usage"]!["completion_tokens"]!));
+        Assert.Equal(new TokenUsage(9, 4), routed.Usage);
         var recorded = await Recorded(mesh, "/v2/chat");
         Assert.True(recorded.Completed);
-        Assert.Equal(true, (bool?)JsonNode.Parse(recorded.Body)!["stream"]);
+        // The developer message after the user's went first, as Cohere's one system turn (it refuses a late one).
+        AssertJson("""
+            {"model":"command-a-03-2025","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi there"}],"stream":true}
+            """, JsonNode.Parse(recorded.Body)!);
     }
 
     [Fact]

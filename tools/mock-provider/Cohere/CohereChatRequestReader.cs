@@ -6,6 +6,7 @@ namespace AiMesh.MockProvider.Cohere;
 /// <summary>
 /// Reads a v2 chat body and refuses what Cohere refuses, in its words: members that are not v2 chat parameters
 /// (which is how an OpenAI field a gateway forgot to translate shows up), a missing model, empty messages or turns,
+/// a system turn that is not the first,
 /// unknown roles, a tool result that answers no earlier tool call, an OpenAI-style <c>tool_choice</c>, a temperature
 /// above 1.
 /// </summary>
@@ -68,9 +69,16 @@ internal static class CohereChatRequestReader
         var callIds = new HashSet<string>(StringComparer.Ordinal);
         var promptTokens = 0;
         var lastUser = "";
+        var first = true;
         foreach (var message in messages.EnumerateArray())
         {
             var role = String(message, "role");
+            if (role == "system" && !first)
+            {
+                return CohereError.BadRequest("system turn must be the first in the list");
+            }
+
+            first = false;
             var text = role is "assistant" ? String(message, "tool_plan") ?? Text(message) : Text(message);
             if (role is not ("system" or "user" or "assistant" or "tool"))
             {

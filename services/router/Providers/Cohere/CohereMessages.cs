@@ -6,7 +6,8 @@ namespace AiMesh.Router.Providers.Cohere;
 /// <summary>
 /// OpenAI chat messages as Cohere v2 messages, which have the same roles and nearly the same shapes:
 /// <list type="bullet">
-/// <item><c>system</c> and <c>developer</c>: a <c>system</c> message with the text.</item>
+/// <item><c>system</c> and <c>developer</c>, wherever they stand: one <c>system</c> message first, their texts in order
+/// (Cohere takes one system turn, first).</item>
 /// <item><c>user</c>: the text, or the parts: <c>text</c> as they are, <c>image_url</c> (a URL or a data URL, with its
 /// <c>detail</c>) as Cohere's <c>image_url</c> part. Audio and file parts have no Cohere equivalent.</item>
 /// <item><c>assistant</c>: its text as <c>content</c>; with <c>tool_calls</c> (the same shape in both APIs) its text is
@@ -20,6 +21,7 @@ internal static class CohereMessages
     public static JsonArray Translate(JsonNode? messages, List<string> unsupported)
     {
         var target = new JsonArray();
+        var system = new List<JsonNode>();
         if (messages is not JsonArray list)
         {
             JsonNodes.AddOnce(unsupported, "messages");
@@ -43,7 +45,7 @@ internal static class CohereMessages
             switch (role)
             {
                 case "system" or "developer":
-                    target.Add(new JsonObject { ["role"] = "system", ["content"] = Content(message["content"], unsupported, images: false) });
+                    system.Add(Content(message["content"], unsupported, images: false));
                     break;
                 case "user":
                     target.Add(new JsonObject { ["role"] = "user", ["content"] = Content(message["content"], unsupported, images: true) });
@@ -68,7 +70,44 @@ internal static class CohereMessages
             }
         }
 
+        if (system.Count > 0)
+        {
+            target.Insert(0, new JsonObject { ["role"] = "system", ["content"] = System(system) });
+        }
+
         return target;
+    }
+
+    /// <summary>
+    /// Cohere takes one system turn, first ("system turn must be the first in the list"); OpenAI takes system and
+    /// developer messages anywhere. Their texts, in order, become that one turn: a string when there was one string,
+    /// else text parts.
+    /// </summary>
+    private static JsonNode System(List<JsonNode> contents)
+    {
+        if (contents is [JsonValue single])
+        {
+            return single;
+        }
+
+        var parts = new JsonArray();
+        foreach (var content in contents)
+        {
+            if (content is JsonArray array)
+            {
+                foreach (var part in array.ToList())
+                {
+                    array.Remove(part);
+                    parts.Add(part);
+                }
+            }
+            else
+            {
+                parts.Add(new JsonObject { ["type"] = "text", ["text"] = content.DeepClone() });
+            }
+        }
+
+        return parts;
     }
 
     private static JsonObject Assistant(JsonObject message, List<string> unsupported)

@@ -17,6 +17,7 @@ public sealed class CohereRequestTests
                {"role":"assistant","content":"I will look.","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
                {"role":"tool","tool_call_id":"call_1","content":"sunny"},
                {"role":"assistant","content":"It is sunny."},
+               {"role":"developer","content":"late"},
                {"role":"user","content":"thanks"}],
              "tools":[{"type":"function","function":{"name":"get_weather","description":"d","parameters":{"type":"object"},"strict":true}}],
              "tool_choice":"required","response_format":{"type":"json_schema","json_schema":{"name":"n","schema":{"type":"object"}}},
@@ -35,8 +36,7 @@ public sealed class CohereRequestTests
         var expected = JsonNode.Parse("""
             {"model":"command-a-03-2025",
              "messages":[
-               {"role":"system","content":"be brief"},
-               {"role":"system","content":[{"type":"text","text":"no emoji"}]},
+               {"role":"system","content":[{"type":"text","text":"be brief"},{"type":"text","text":"no emoji"},{"type":"text","text":"late"}]},
                {"role":"user","content":[{"type":"text","text":"what is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AA==","detail":"high"}}]},
                {"role":"assistant","tool_plan":"I will look.","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
                {"role":"tool","tool_call_id":"call_1","content":"sunny"},
