@@ -49,9 +49,9 @@ public sealed class GeminiRouteTests
         var (routed, failed) = await mesh.Router.RouteAsync(request);
 
         Assert.Null(failed);
-        // Five words (the role on the first), then OpenAI's finish chunk and its usage chunk.
-        Assert.Equal(7, routed!.ChunkCount);
-        var chunks = (await mesh.Router.Chunks.WaitForAsync(request.RequestId, 7)).Select(c => JsonNode.Parse(c.Data)!).ToList();
+        // The role chunk, five words, then OpenAI's finish chunk and its usage chunk.
+        Assert.Equal(8, routed!.ChunkCount);
+        var chunks = (await mesh.Router.Chunks.WaitForAsync(request.RequestId, 8)).Select(c => JsonNode.Parse(c.Data)!).ToList();
         Assert.Equal("assistant", (string?)chunks[0]["choices"]![0]!["delta"]!["role"]);
         Assert.Equal("This is a deterministic reply", string.Concat(chunks[..^1].Select(c => (string?)c["choices"]![0]!["delta"]!["content"])));
         Assert.All(chunks[..^2], c => Assert.Null(c["choices"]![0]!["finish_reason"]));
@@ -181,7 +181,8 @@ public sealed class GeminiRouteTests
 
         Assert.Equal((502, "upstream_error"), (whole!.Status, whole.Code));
         Assert.Contains("MALFORMED_FUNCTION_CALL", whole.Message, StringComparison.Ordinal);
-        Assert.Equal((502, "upstream_stream_error", 1), (streamed!.Status, streamed.Code, streamed.ChunkCount));
+        // The role chunk and the first word went out before the finish reason came.
+        Assert.Equal((502, "upstream_stream_error", 2), (streamed!.Status, streamed.Code, streamed.ChunkCount));
         Assert.Contains("MALFORMED_FUNCTION_CALL", streamed.Message, StringComparison.Ordinal);
     }
 
@@ -194,7 +195,8 @@ public sealed class GeminiRouteTests
         var (routed, failed) = await mesh.Router.RouteAsync(request);
 
         Assert.Null(routed);
-        Assert.Equal((502, "upstream_stream_truncated", "truncated", 3), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
+        // The role chunk and three words.
+        Assert.Equal((502, "upstream_stream_truncated", "truncated", 4), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
         var chunks = await mesh.Router.Chunks.WaitForAsync(request.RequestId, 3);
         Assert.All(chunks, c => Assert.Null(JsonNode.Parse(c.Data)!["choices"]![0]!["finish_reason"]));
     }
@@ -208,7 +210,8 @@ public sealed class GeminiRouteTests
 
         var (_, failed) = await mesh.Router.RouteAsync(request);
 
-        Assert.Equal((503, "upstream_overloaded", "truncated", 2), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
+        // The role chunk and two words.
+        Assert.Equal((503, "upstream_overloaded", "truncated", 3), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
     }
 
     [Fact]

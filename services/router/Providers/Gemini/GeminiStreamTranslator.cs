@@ -5,12 +5,13 @@ namespace AiMesh.Router.Providers.Gemini;
 
 /// <summary>
 /// Turns <c>streamGenerateContent?alt=sse</c> events, each a whole <c>GenerateContentResponse</c> holding the next
-/// piece of every candidate, into OpenAI chunks: one chunk per event, and as OpenAI sends them, the finish reasons in
-/// a chunk of their own after it and the usage in a last one; the role on a choice's first delta, text as
-/// <c>content</c>, each function call as a <c>tool_calls</c> header (id, name, empty arguments) and then its arguments in
-/// a chunk of their own, as OpenAI streams them (Gemini sends a call whole). The answer is complete when an event
-/// carries a finish reason and every candidate seen has finished: that event's chunk is sent with the <c>Done</c> step, followed by OpenAI's usage chunk (no choices)
-/// when the client asked for usage. A stream that ends before that is truncated, which the transport reports.
+/// piece of every candidate, into OpenAI chunks shaped as OpenAI sends them: a choice's role in a chunk of its own
+/// (<c>"content":""</c>) before its first text, or on its first tool call's header (<c>"content":null</c>); text as
+/// <c>content</c>; each function call as a <c>tool_calls</c> header (id, name, empty arguments) and then its arguments
+/// in a chunk of their own (Gemini sends a call whole); finish reasons in a chunk of their own; the usage in a last one
+/// when the client asked. The answer is complete when an event carries a finish reason and every candidate seen has
+/// finished: that event's chunks go with the <c>Done</c> step. A stream that ends before that is truncated, which the
+/// transport reports.
 /// </summary>
 internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : IStreamTranslator
 {
@@ -77,7 +78,15 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
         }
 
         var done = anyFinish && seen.IsSubsetOf(ended);
-        var pieces = new List<string>(3);
+        var pieces = new List<string>(4);
+        var opening = candidates.FindAll(c => Says(c) && !started.Contains(c.Index) && c.Text is not null);
+        if (opening.Count > 0)
+        {
+            // OpenAI's first chunk of a choice that starts with text is the role alone; the text follows in the next.
+            pieces.Add(Roles(opening));
+            started.UnionWith(opening.Select(c => c.Index));
+        }
+
         if (candidates.Exists(Says))
         {
             pieces.Add(Deltas(candidates));
@@ -107,6 +116,21 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
         var then = pieces.Count > 1 ? pieces[1..] : null;
         return done ? StreamStep.Done(usage, pieces[0], then) : StreamStep.Forward(pieces[0], usage, then);
     }
+
+    /// <summary>The role chunk of candidates whose first words are in this event: <c>role</c>, <c>content: ""</c>, <c>refusal: null</c>.</summary>
+    private string Roles(List<GeminiCandidate> opening) =>
+        chunks.Choices(opening, static (writer, candidates) =>
+        {
+            foreach (var candidate in candidates)
+            {
+                OpenAiChunkWriter.WriteChoice(writer, candidate.Index, 0, static (delta, _) =>
+                {
+                    delta.WriteString("role", "assistant");
+                    delta.WriteString("content", "");
+                    delta.WriteNull("refusal");
+                }, finishReason: null);
+            }
+        });
 
     /// <summary>The chunk of what the candidates say in this event, finish reasons apart, as OpenAI sends them.</summary>
     private string Deltas(List<GeminiCandidate> candidates) =>

@@ -26,7 +26,8 @@ public sealed class GeminiStreamTranslatorTests
         const string head = $$"""{"id":"{{Id}}","object":"chat.completion.chunk","created":1750000000,"model":"gemini-public","choices":""";
         var expected = new[]
         {
-            head + """[{"index":0,"delta":{"role":"assistant","content":"Hel","refusal":null},"logprobs":null,"finish_reason":null}]}""",
+            head + """[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]}""",
+            head + """[{"index":0,"delta":{"content":"Hel"},"logprobs":null,"finish_reason":null}]}""",
             head + """[{"index":0,"delta":{"content":"lo wörld"},"logprobs":null,"finish_reason":null}]}""",
             head + """[{"index":0,"delta":{"content":"!"},"logprobs":null,"finish_reason":null}]}""",
             head + """[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]}""",
@@ -41,7 +42,7 @@ public sealed class GeminiStreamTranslatorTests
         var call = GeminiCalls.Chat("""{"stream":true,"stream_options":{"include_usage":true}}""", stream: true);
         var chunks = TranslatedStream.Chunks(GeminiStreams.Translate(call, TextStream));
 
-        Assert.Equal(5, chunks.Count);
+        Assert.Equal(6, chunks.Count);
         Assert.All(chunks[..^1], c => Assert.Equal("null", JsonNode.Parse(c)!["usage"]?.ToJsonString() ?? "null"));
         Assert.All(chunks[..^1], c => Assert.True(JsonNode.Parse(c)!.AsObject().ContainsKey("usage")));
         Assert.Equal("stop", (string?)JsonNode.Parse(chunks[^2])!["choices"]![0]!["finish_reason"]);
