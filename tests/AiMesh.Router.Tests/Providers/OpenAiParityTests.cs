@@ -50,10 +50,16 @@ public sealed class OpenAiParityTests : IAsyncLifetime
     [MemberData(nameof(Natives))]
     public async Task A_stream_has_openais_chunks_in_openais_order(string provider, bool tools)
     {
-        var expected = Collapse(await StreamAsync("openai", tools));
-        var actual = Collapse(await StreamAsync(provider, tools));
+        var expected = await StreamAsync("openai", tools);
+        var actual = await StreamAsync(provider, tools);
 
-        Assert.Equal(expected, actual);
+        Assert.Equal(Collapse(expected), Collapse(actual));
+        if (!tools)
+        {
+            // Chunk for chunk: role, one per word, finish, usage. (Gemini sends a call's arguments whole, so a tool
+            // stream's argument pieces may be fewer than OpenAI's; their shapes are the same.)
+            Assert.Equal(expected.Select(Shape), actual.Select(Shape));
+        }
     }
 
     private async Task<JsonElement> WholeAsync(string provider, bool tools)
