@@ -142,17 +142,22 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
             return StreamStep.Failed(new UpstreamError(UnmappedStop(stopReason), null, null));
         }
 
-        // Metadata normally follows; if it came first, this is the end, and its usage rides on the finish chunk.
-        var finish = metadataSeen ? chunks.Delta<object?>(null, NoDelta, finishReason, usage) : chunks.Delta<object?>(null, NoDelta, finishReason);
-        var role = roleSent ? null : RoleChunk();
-        roleSent = true;
-        return (metadataSeen, role) switch
+        // Metadata normally follows; if it came first, this is the end, and its usage chunk follows the finish chunk.
+        var pieces = new List<string>(3);
+        if (!roleSent)
         {
-            (true, null) => StreamStep.Done(usage, finish),
-            (true, _) => StreamStep.Done(usage, role, [finish]),
-            (false, null) => StreamStep.Forward(finish),
-            (false, _) => StreamStep.Forward(role, then: [finish]),
-        };
+            roleSent = true;
+            pieces.Add(RoleChunk());
+        }
+
+        pieces.Add(chunks.Delta<object?>(null, NoDelta, finishReason));
+        if (metadataSeen && chunks.IncludeUsage && usage is not null)
+        {
+            pieces.Add(chunks.Usage(usage));
+        }
+
+        var then = pieces.Count > 1 ? pieces[1..] : null;
+        return metadataSeen ? StreamStep.Done(usage, pieces[0], then) : StreamStep.Forward(pieces[0], then: then);
     }
 
     private StreamStep Metadata(JsonElement root)

@@ -68,11 +68,14 @@ public sealed class ConverseStreamTranslatorTests
 
         var stop = translator.Translate(new SseEvent("messageStop", """{"stopReason":"max_tokens"}"""));
         Assert.Equal(StreamStepKind.Done, stop.Kind);
-        // Nothing was said before the end: the role chunk first, then the finish with the usage.
-        Assert.Equal("assistant", (string?)JsonNode.Parse(stop.Chunk!)!["choices"]![0]!["delta"]!["role"]);
-        var finish = JsonNode.Parse(Assert.Single(stop.Then!))!;
-        Assert.Equal("length", (string?)finish["choices"]![0]!["finish_reason"]);
-        Assert.Equal(4, (int)finish["usage"]!["total_tokens"]!);
+        // Nothing was said before the end: the role chunk first, then the finish, then the usage chunk.
+        var chunks = TranslatedStream.Chunks([stop]).Select(c => JsonNode.Parse(c)!).ToList();
+        Assert.Equal("assistant", (string?)chunks[0]["choices"]![0]!["delta"]!["role"]);
+        Assert.Equal("length", (string?)chunks[1]["choices"]![0]!["finish_reason"]);
+        Assert.True(chunks[1].AsObject().ContainsKey("usage"));
+        Assert.Null(chunks[1]["usage"]);
+        Assert.Empty(chunks[2]["choices"]!.AsArray());
+        Assert.Equal(4, (int)chunks[2]["usage"]!["total_tokens"]!);
 
         var plain = Translator(includeUsage: false);
         Assert.Equal(StreamStepKind.Forward, plain.Translate(new SseEvent("messageStop", """{"stopReason":"end_turn"}""")).Kind);
