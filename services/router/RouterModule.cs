@@ -8,6 +8,7 @@ using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Anthropic;
 using AiMesh.Router.Providers.Azure;
 using AiMesh.Router.Providers.Bedrock;
+using AiMesh.Router.Providers.Cohere;
 using AiMesh.Router.Providers.Gemini;
 using AiMesh.Router.Providers.Mistral;
 using AiMesh.Router.Providers.OpenAi;
@@ -47,6 +48,7 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<IProviderAdapter, MistralAdapter>();
         services.AddSingleton<IProviderAdapter, AnthropicAdapter>();
         services.AddSingleton<IProviderAdapter, BedrockAdapter>();
+        services.AddSingleton<IProviderAdapter, CohereAdapter>();
         services.AddSingleton<IPostConfigureOptions<RouterOptions>, BedrockDeploymentDefaults>();
         services.AddSingleton<IValidateOptions<RouterOptions>, BedrockOptionsValidator>();
         services.AddGeminiProviders();

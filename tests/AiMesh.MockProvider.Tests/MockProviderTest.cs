@@ -57,4 +57,31 @@ public abstract class MockProviderTest : IAsyncLifetime
 
         return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
+
+    /// <summary>The stream's named events as (event name, data), in order, each data's <c>type</c> checked against its name (Anthropic's and Cohere's streams).</summary>
+    protected static async Task<List<(string Name, JsonElement Data)>> ReadEventsAsync(HttpResponseMessage response)
+    {
+        var events = new List<(string, JsonElement)>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        string? name = null;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                var data = JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone();
+                Assert.Equal(name, data.GetProperty("type").GetString());
+                events.Add((name!, data));
+            }
+            else
+            {
+                Assert.True(line.Length == 0, $"Unexpected SSE line: {line}");
+            }
+        }
+
+        return events;
+    }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
 
 namespace AiMesh.Router.Providers;
@@ -9,8 +10,8 @@ namespace AiMesh.Router.Providers;
 /// <summary>
 /// Writes OpenAI's embeddings answer (<c>{"object":"list","data":[{"object":"embedding","index","embedding"}],
 /// "model","usage":{"prompt_tokens","total_tokens"}}</c>) for the adapters that translate another provider's
-/// embeddings, so the envelope is written in one place. How a vector is read and checked (and encoded for
-/// <c>encoding_format: "base64"</c>) is each provider's, as their numbers come in different shapes.
+/// embeddings, so the envelope is written in one place. How a vector is read is each provider's, as their numbers come
+/// in different shapes; a vector that is a JSON array of floats is written by <see cref="WriteFloats"/>.
 /// </summary>
 internal static class OpenAiEmbeddingsJson
 {
@@ -55,49 +56,70 @@ internal static class OpenAiEmbeddingsJson
     }
 
     /// <summary>
-    /// Writes the <c>embedding</c> member from a provider's JSON array of numbers: the provider's own digits for
-    /// <c>float</c>, or little-endian float32 bytes in base64 for <c>encoding_format: "base64"</c>, as OpenAI encodes them.
+    /// Writes the <c>embedding</c> member from a JSON array of numbers, as it is or, for <c>encoding_format:
+    /// "base64"</c>, as OpenAI encodes it (little-endian float32, base64).
     /// </summary>
-    /// <returns>False when <paramref name="values"/> is not an array of numbers.</returns>
-    public static bool WriteVector(Utf8JsonWriter writer, JsonElement values, bool base64)
+    /// <returns>False when <paramref name="vector"/> is not an array of finite float32 numbers.</returns>
+    public static bool WriteFloats(Utf8JsonWriter writer, JsonElement vector, bool base64)
     {
-        if (values.ValueKind != JsonValueKind.Array)
+        ArgumentNullException.ThrowIfNull(writer);
+        if (vector.ValueKind != JsonValueKind.Array || vector.EnumerateArray().Any(v => !IsFloat(v)))
         {
             return false;
         }
 
-        if (!base64)
+        if (base64)
         {
-            writer.WriteStartArray("embedding");
-            foreach (var value in values.EnumerateArray())
+            var bytes = new byte[vector.GetArrayLength() * sizeof(float)];
+            var offset = 0;
+            foreach (var value in vector.EnumerateArray())
             {
-                if (value.ValueKind != JsonValueKind.Number)
-                {
-                    return false;
-                }
-
-                // The provider's own digits, not a re-rounded float.
-                writer.WriteRawValue(value.GetRawText(), skipInputValidation: true);
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), value.GetSingle());
+                offset += sizeof(float);
             }
 
-            writer.WriteEndArray();
-            return true;
+            writer.WriteBase64String("embedding", bytes);
         }
-
-        var bytes = new byte[values.GetArrayLength() * sizeof(float)];
-        var offset = 0;
-        foreach (var value in values.EnumerateArray())
+        else
         {
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
-            {
-                return false;
-            }
-
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), (float)number);
-            offset += sizeof(float);
+            writer.WritePropertyName("embedding");
+            vector.WriteTo(writer);
         }
 
-        writer.WriteBase64String("embedding", bytes);
         return true;
     }
+
+    /// <summary>The texts of an OpenAI embeddings <c>input</c>: a string or a non-empty array of strings; null for token ids or anything else.</summary>
+    public static List<string>? Texts(JsonNode? input)
+    {
+        if (Text(input) is { } single)
+        {
+            return [single];
+        }
+
+        if (input is not JsonArray array || array.Count == 0)
+        {
+            return null;
+        }
+
+        var texts = new List<string>(array.Count);
+        foreach (var item in array)
+        {
+            if (Text(item) is not { } text)
+            {
+                return null;
+            }
+
+            texts.Add(text);
+        }
+
+        return texts;
+    }
+
+    /// <summary>A number an embedding may hold: a finite float32.</summary>
+    private static bool IsFloat(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetSingle(out var number) && float.IsFinite(number);
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.TryGetValue<string>(out var text) ? text : null;
 }

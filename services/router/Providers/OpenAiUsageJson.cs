@@ -6,10 +6,12 @@ namespace AiMesh.Router.Providers;
 /// <summary>
 /// Writes OpenAI's <c>usage</c> object from a <see cref="TokenUsage"/>, for every adapter that translates another
 /// provider's answer: each adapter maps its provider's counts into <see cref="TokenUsage"/> (what counts as a prompt
-/// token differs per provider), and from there the JSON is the same, so it is written in one place.
-/// <c>prompt_tokens_details.cached_tokens</c> is always written, as OpenAI does; <c>cache_creation_tokens</c> (not an
-/// OpenAI member, ignored by its clients) only when the provider reports cache writes apart;
-/// <c>completion_tokens_details.reasoning_tokens</c> only when the usage has a reasoning count.
+/// token differs per provider), and from there the JSON is the same, so it is written in one place, with exactly the
+/// members OpenAI sends: <c>prompt_tokens_details</c> {<c>cached_tokens</c>, <c>audio_tokens</c>} and
+/// <c>completion_tokens_details</c> {<c>reasoning_tokens</c>, <c>audio_tokens</c>, <c>accepted_prediction_tokens</c>,
+/// <c>rejected_prediction_tokens</c>}, zero where the provider has no such count. A client that reads one provider's
+/// usage reads every provider's. Counts OpenAI has no member for (Anthropic's cache writes) stay in
+/// <see cref="TokenUsage"/> for the meter and are not shown.
 /// </summary>
 internal static class OpenAiUsageJson
 {
@@ -18,25 +20,20 @@ internal static class OpenAiUsageJson
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(usage);
-        writer.WriteStartObject("usage");
-        writer.WriteNumber("prompt_tokens", usage.PromptTokens);
-        writer.WriteNumber("completion_tokens", usage.CompletionTokens);
-        writer.WriteNumber("total_tokens", (long)usage.PromptTokens + usage.CompletionTokens);
-        writer.WriteStartObject("prompt_tokens_details");
-        writer.WriteNumber("cached_tokens", usage.CachedTokens ?? 0);
-        if (usage.CacheWriteTokens is { } written)
-        {
-            writer.WriteNumber("cache_creation_tokens", written);
-        }
-
+        writer.WriteStartObject("usage"u8);
+        writer.WriteNumber("prompt_tokens"u8, usage.PromptTokens);
+        writer.WriteNumber("completion_tokens"u8, usage.CompletionTokens);
+        writer.WriteNumber("total_tokens"u8, (long)usage.PromptTokens + usage.CompletionTokens);
+        writer.WriteStartObject("prompt_tokens_details"u8);
+        writer.WriteNumber("cached_tokens"u8, usage.CachedTokens ?? 0);
+        writer.WriteNumber("audio_tokens"u8, 0);
         writer.WriteEndObject();
-        if (usage.ReasoningTokens is { } reasoning)
-        {
-            writer.WriteStartObject("completion_tokens_details");
-            writer.WriteNumber("reasoning_tokens", reasoning);
-            writer.WriteEndObject();
-        }
-
+        writer.WriteStartObject("completion_tokens_details"u8);
+        writer.WriteNumber("reasoning_tokens"u8, usage.ReasoningTokens ?? 0);
+        writer.WriteNumber("audio_tokens"u8, 0);
+        writer.WriteNumber("accepted_prediction_tokens"u8, 0);
+        writer.WriteNumber("rejected_prediction_tokens"u8, 0);
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AiMesh.Router.Transport;
 
 namespace AiMesh.Router.Providers;
 
@@ -31,6 +32,40 @@ internal static class ProviderJson
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
             return invalid;
+        }
+    }
+
+    /// <summary>The error of a stream event that is not JSON, or is JSON whose strings are not text.</summary>
+    public static readonly UpstreamError UnreadableEvent = new("The provider sent a stream event the router could not read.", null, null);
+
+    /// <summary>
+    /// Parses one stream event's data and translates it with <paramref name="translate"/> (given the event's JSON and
+    /// its SSE name); <see cref="UnreadableEvent"/> when the data is not JSON or holds a string that is not text (the
+    /// reader throws <see cref="InvalidOperationException"/> on reading it, before the translator changes any state).
+    /// </summary>
+    public static StreamStep TranslateEvent<TState>(SseEvent sseEvent, TState state, Func<TState, JsonElement, string, StreamStep> translate)
+    {
+        ArgumentNullException.ThrowIfNull(translate);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(sseEvent.Data);
+        }
+        catch (JsonException)
+        {
+            return StreamStep.Failed(UnreadableEvent);
+        }
+
+        using (document)
+        {
+            try
+            {
+                return translate(state, document.RootElement, sseEvent.Type);
+            }
+            catch (InvalidOperationException)
+            {
+                return StreamStep.Failed(UnreadableEvent);
+            }
         }
     }
 }

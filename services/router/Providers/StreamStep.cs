@@ -10,13 +10,17 @@ namespace AiMesh.Router.Providers;
 /// </param>
 /// <param name="Usage">Token usage the event reported, if any; the latest one wins.</param>
 /// <param name="Error">For <see cref="StreamStepKind.Failed"/>.</param>
-internal readonly record struct StreamStep(StreamStepKind Kind, string? Chunk = null, TokenUsage? Usage = null, UpstreamError? Error = null)
+/// <param name="Then">
+/// More chunks sent right after <paramref name="Chunk"/>, for a provider event that means several OpenAI chunks (an
+/// event that both finishes the answer and carries the usage is OpenAI's finish chunk and then its usage chunk).
+/// </param>
+internal readonly record struct StreamStep(StreamStepKind Kind, string? Chunk = null, TokenUsage? Usage = null, UpstreamError? Error = null, IReadOnlyList<string>? Then = null)
 {
-    public static StreamStep Forward(string chunk, TokenUsage? usage = null) => new(StreamStepKind.Forward, chunk, usage);
+    public static StreamStep Forward(string chunk, TokenUsage? usage = null, IReadOnlyList<string>? then = null) => new(StreamStepKind.Forward, chunk, usage, Then: then);
 
     public static StreamStep Skip(TokenUsage? usage = null) => new(StreamStepKind.Skip, Usage: usage);
 
-    public static StreamStep Done(TokenUsage? usage = null, string? lastChunk = null) => new(StreamStepKind.Done, lastChunk, usage);
+    public static StreamStep Done(TokenUsage? usage = null, string? lastChunk = null, IReadOnlyList<string>? then = null) => new(StreamStepKind.Done, lastChunk, usage, Then: then);
 
     public static StreamStep Failed(UpstreamError error) => new(StreamStepKind.Failed, Error: error);
 }

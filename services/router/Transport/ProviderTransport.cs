@@ -218,8 +218,8 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                         var step = translator.Translate(sseEvent);
                         progress.Usage = step.Usage ?? progress.Usage;
                         // Done may carry a last chunk (see StreamStep.Done): it goes out before the call succeeds.
-                        if (step.Kind is StreamStepKind.Forward or StreamStepKind.Done && step.Chunk is not null
-                            && await TrySendAsync(call, chunks, step.Chunk, progress, clock) is { } unsent)
+                        if (step.Kind is StreamStepKind.Forward or StreamStepKind.Done
+                            && await TrySendAllAsync(call, chunks, step, progress, clock) is { } unsent)
                         {
                             return progress.Fail(unsent);
                         }
@@ -243,6 +243,26 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>A step's chunk and those that follow it (<see cref="StreamStep.Then"/>), in order.</summary>
+    /// <returns>Null once they are all on their way; else why the stream cannot go on.</returns>
+    private static async Task<FailureKind?> TrySendAllAsync(ProviderCall call, IChunkSink chunks, StreamStep step, StreamProgress progress, CallClock clock)
+    {
+        if (step.Chunk is not null && await TrySendAsync(call, chunks, step.Chunk, progress, clock) is { } unsent)
+        {
+            return unsent;
+        }
+
+        foreach (var next in step.Then ?? [])
+        {
+            if (await TrySendAsync(call, chunks, next, progress, clock) is { } failed)
+            {
+                return failed;
+            }
+        }
+
+        return null;
     }
 
     /// <returns>Null once the chunk is on its way; else why the stream cannot go on.</returns>

@@ -41,33 +41,6 @@ public abstract class AnthropicMockTest : MockProviderTest
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    /// <summary>The stream's events as (event name, data), in order.</summary>
-    protected static async Task<List<(string Name, JsonElement Data)>> ReadEventsAsync(HttpResponseMessage response)
-    {
-        var events = new List<(string, JsonElement)>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        string? name = null;
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
-            {
-                name = line["event: ".Length..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                var data = JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone();
-                Assert.Equal(name, data.GetProperty("type").GetString());
-                events.Add((name!, data));
-            }
-            else
-            {
-                Assert.True(line.Length == 0, $"Unexpected SSE line: {line}");
-            }
-        }
-
-        return events;
-    }
-
     protected static void AssertError(JsonElement body, string type)
     {
         Assert.Equal("error", body.GetProperty("type").GetString());

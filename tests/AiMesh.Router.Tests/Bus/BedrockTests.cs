@@ -79,9 +79,11 @@ public sealed class BedrockTests
         var (routed, _) = await mesh.Router.RouteAsync(request);
 
         var chunks = (await mesh.Router.Chunks.WaitForAsync(request.RequestId, routed!.ChunkCount)).Select(c => JsonNode.Parse(c.Data)!).ToArray();
-        var start = chunks[1]["choices"]![0]!["delta"]!["tool_calls"]![0]!;
+        // The answer starts with the call: its header carries the role, as OpenAI's first chunk does.
+        Assert.Equal("assistant", (string?)chunks[0]["choices"]![0]!["delta"]!["role"]);
+        var start = chunks[0]["choices"]![0]!["delta"]!["tool_calls"]![0]!;
         Assert.Equal((0, "tooluse_mock_1", "function", "get_weather"), ((int)start["index"]!, (string?)start["id"], (string?)start["type"], (string?)start["function"]!["name"]));
-        var arguments = string.Concat(chunks[2..^1].Select(c => (string?)c["choices"]![0]!["delta"]!["tool_calls"]![0]!["function"]!["arguments"]));
+        var arguments = string.Concat(chunks[1..^1].Select(c => (string?)c["choices"]![0]!["delta"]!["tool_calls"]![0]!["function"]!["arguments"]));
         Assert.Equal("""{"mock":true}""", arguments);
         Assert.Equal("tool_calls", (string?)chunks[^1]["choices"]![0]!["finish_reason"]);
         var sent = JsonNode.Parse(Assert.Single(mesh.Mock.Recorder.Snapshot()).Body)!;

@@ -49,12 +49,14 @@ public sealed class GeminiRouteTests
         var (routed, failed) = await mesh.Router.RouteAsync(request);
 
         Assert.Null(failed);
-        Assert.Equal(5, routed!.ChunkCount);
-        var chunks = (await mesh.Router.Chunks.WaitForAsync(request.RequestId, 5)).Select(c => JsonNode.Parse(c.Data)!).ToList();
+        // The role chunk, five words, then OpenAI's finish chunk and its usage chunk.
+        Assert.Equal(8, routed!.ChunkCount);
+        var chunks = (await mesh.Router.Chunks.WaitForAsync(request.RequestId, 8)).Select(c => JsonNode.Parse(c.Data)!).ToList();
         Assert.Equal("assistant", (string?)chunks[0]["choices"]![0]!["delta"]!["role"]);
-        Assert.Equal("This is a deterministic reply", string.Concat(chunks.Select(c => (string?)c["choices"]![0]!["delta"]!["content"])));
-        Assert.All(chunks[..^1], c => Assert.Null(c["choices"]![0]!["finish_reason"]));
-        Assert.Equal("stop", (string?)chunks[^1]["choices"]![0]!["finish_reason"]);
+        Assert.Equal("This is a deterministic reply", string.Concat(chunks[..^1].Select(c => (string?)c["choices"]![0]!["delta"]!["content"])));
+        Assert.All(chunks[..^2], c => Assert.Null(c["choices"]![0]!["finish_reason"]));
+        Assert.Equal("stop", (string?)chunks[^2]["choices"]![0]!["finish_reason"]);
+        Assert.Empty(chunks[^1]["choices"]!.AsArray());
         Assert.Equal(5, (int)chunks[^1]["usage"]!["completion_tokens"]!);
         Assert.All(chunks[..^1], c => Assert.Null(c["usage"]));
         Assert.Equal(5, routed.Usage!.CompletionTokens);
@@ -72,10 +74,13 @@ public sealed class GeminiRouteTests
 
         var (routed, _) = await mesh.Router.RouteAsync(first);
 
-        var chunk = JsonNode.Parse(Assert.Single(await mesh.Router.Chunks.WaitForAsync(first.RequestId, routed!.ChunkCount)).Data)!;
-        var call = chunk["choices"]![0]!["delta"]!["tool_calls"]![0]!;
-        Assert.Equal(("lookup", "{\"mock\":true}", 0), ((string?)call["function"]!["name"], (string?)call["function"]!["arguments"], (int)call["index"]!));
-        Assert.Equal("tool_calls", (string?)chunk["choices"]![0]!["finish_reason"]);
+        // The call's header, its arguments, the finish: as OpenAI streams a call.
+        var chunks = (await mesh.Router.Chunks.WaitForAsync(first.RequestId, routed!.ChunkCount)).Select(c => JsonNode.Parse(c.Data)!["choices"]![0]!).ToList();
+        Assert.Equal(3, chunks.Count);
+        var call = chunks[0]["delta"]!["tool_calls"]![0]!;
+        Assert.Equal(("lookup", "", 0), ((string?)call["function"]!["name"], (string?)call["function"]!["arguments"], (int)call["index"]!));
+        Assert.Equal("{\"mock\":true}", (string?)chunks[1]["delta"]!["tool_calls"]![0]!["function"]!["arguments"]);
+        Assert.Equal("tool_calls", (string?)chunks[2]["finish_reason"]);
         var id = (string)call["id"]!;
         Assert.Contains("~ts~", id, StringComparison.Ordinal);
 
@@ -176,7 +181,8 @@ public sealed class GeminiRouteTests
 
         Assert.Equal((502, "upstream_error"), (whole!.Status, whole.Code));
         Assert.Contains("MALFORMED_FUNCTION_CALL", whole.Message, StringComparison.Ordinal);
-        Assert.Equal((502, "upstream_stream_error", 1), (streamed!.Status, streamed.Code, streamed.ChunkCount));
+        // The role chunk and the first word went out before the finish reason came.
+        Assert.Equal((502, "upstream_stream_error", 2), (streamed!.Status, streamed.Code, streamed.ChunkCount));
         Assert.Contains("MALFORMED_FUNCTION_CALL", streamed.Message, StringComparison.Ordinal);
     }
 
@@ -189,7 +195,8 @@ public sealed class GeminiRouteTests
         var (routed, failed) = await mesh.Router.RouteAsync(request);
 
         Assert.Null(routed);
-        Assert.Equal((502, "upstream_stream_truncated", "truncated", 3), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
+        // The role chunk and three words.
+        Assert.Equal((502, "upstream_stream_truncated", "truncated", 4), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
         var chunks = await mesh.Router.Chunks.WaitForAsync(request.RequestId, 3);
         Assert.All(chunks, c => Assert.Null(JsonNode.Parse(c.Data)!["choices"]![0]!["finish_reason"]));
     }
@@ -203,7 +210,8 @@ public sealed class GeminiRouteTests
 
         var (_, failed) = await mesh.Router.RouteAsync(request);
 
-        Assert.Equal((503, "upstream_overloaded", "truncated", 2), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
+        // The role chunk and two words.
+        Assert.Equal((503, "upstream_overloaded", "truncated", 3), (failed!.Status, failed.Code, failed.Outcome, failed.ChunkCount));
     }
 
     [Fact]

@@ -57,8 +57,9 @@ public sealed class VertexRouteTests
         var (routed, failed) = await mesh.Router.RouteAsync(request);
 
         Assert.Null(failed);
-        Assert.Equal(4, routed!.ChunkCount);
-        var chunks = await mesh.Router.Chunks.WaitForAsync(request.RequestId, 4);
+        // The role chunk, four words, then the finish in a chunk of its own, as OpenAI sends them.
+        Assert.Equal(6, routed!.ChunkCount);
+        var chunks = await mesh.Router.Chunks.WaitForAsync(request.RequestId, 6);
         Assert.Equal("stop", (string?)JsonNode.Parse(chunks[^1].Data)!["choices"]![0]!["finish_reason"]);
         Assert.Equal(GoogleMesh.VertexPath + "gemini-2.5-flash:streamGenerateContent", mesh.Mock.Recorder.Snapshot()[^1].Path);
     }

@@ -31,4 +31,12 @@ internal static class TranslatedStream
 
         return steps;
     }
+
+    /// <summary>The chunks the transport sends for <paramref name="steps"/>: each step's chunk, then those it says follow.</summary>
+    public static List<string> Chunks(IEnumerable<StreamStep> steps) =>
+        [.. steps.SelectMany(s => (s.Chunk is null ? [] : new[] { s.Chunk }).Concat(s.Then ?? []))];
+
+    /// <summary>What a step means, comparable by value (its <see cref="StreamStep.Then"/> list is not).</summary>
+    public static (StreamStepKind Kind, string Chunks, AiMesh.Contracts.Routing.TokenUsage? Usage, string? Error) Meaning(StreamStep step) =>
+        (step.Kind, string.Join('\n', Chunks([step])), step.Usage, step.Error?.Message);
 }

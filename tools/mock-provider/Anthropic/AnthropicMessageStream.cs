@@ -1,5 +1,6 @@
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Http;
+using AiMesh.MockProvider.Scenarios;
 
 namespace AiMesh.MockProvider.Anthropic;
 
@@ -16,14 +17,15 @@ internal static class AnthropicMessageStream
         var scenario = exchange.Scenario;
         await exchange.BeginEventStreamAsync();
 
-        var faults = StreamFaults.For(scenario, answer.Thinking.Count + answer.Pieces.Count);
+        var deltas = answer.Thinking.Count + answer.Pieces.Count;
+        var faults = StreamFaults.For(scenario, deltas);
 
         using var sse = new SseWriter(exchange.Http.Response.BodyWriter);
         AnthropicMessageJson.WriteMessageStart(sse.BeginEvent("message_start"), answer);
         sse.EndEvent();
         await exchange.FlushAsync();
         var sent = 0;
-        if (await faults.InjectAsync(exchange, sse, sent, WriteError))
+        if (await faults.InjectAsync(exchange, sent, () => WriteError(exchange, sse)))
         {
             return;
         }
@@ -39,7 +41,7 @@ internal static class AnthropicMessageStream
                 AnthropicMessageJson.WriteDelta(sse.BeginEvent("content_block_delta"), index, "thinking_delta", "thinking", piece);
                 sse.EndEvent();
                 await exchange.FlushAsync();
-                if (await faults.InjectAsync(exchange, sse, ++sent, WriteError))
+                if (await faults.InjectAsync(exchange, ++sent, () => WriteError(exchange, sse)))
                 {
                     return;
                 }
@@ -85,7 +87,7 @@ internal static class AnthropicMessageStream
 
             sse.EndEvent();
             await exchange.FlushAsync();
-            if (await faults.InjectAsync(exchange, sse, ++sent, WriteError))
+            if (await faults.InjectAsync(exchange, ++sent, () => WriteError(exchange, sse)))
             {
                 return;
             }
@@ -107,10 +109,11 @@ internal static class AnthropicMessageStream
         sse.EndEvent();
     }
 
-    /// <summary>Anthropic's <c>error</c> event (default: its 529 <c>overloaded_error</c>).</summary>
-    private static void WriteError(SseWriter sse, int? status)
+    /// <summary>Anthropic's in-stream <c>error</c> event, of the scenario's <c>errorStatus</c> (default: overloaded).</summary>
+    private static void WriteError(MockExchange exchange, SseWriter sse)
     {
-        AnthropicError.Write(sse.BeginEvent("error"), AnthropicError.ForStatus(status ?? 529), requestId: null);
+        var error = AnthropicError.ForStatus(exchange.Scenario.ErrorStatus ?? 529);
+        AnthropicError.Write(sse.BeginEvent("error"), error, requestId: null);
         sse.EndEvent();
     }
 }

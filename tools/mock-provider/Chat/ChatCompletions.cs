@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiMesh.MockProvider.Azure;
 using AiMesh.MockProvider.Http;
+using AiMesh.MockProvider.Scenarios;
 
 namespace AiMesh.MockProvider.Chat;
 
@@ -55,7 +56,7 @@ internal static class ChatCompletions
         }
 
         var sent = 0;
-        if (await faults.InjectAsync(exchange, sse, sent))
+        if (await faults.InjectAsync(exchange, sent))
         {
             return;
         }
@@ -73,7 +74,7 @@ internal static class ChatCompletions
                     reply.IsToolCall ? reply.Pieces[piece] : scenario.TextPiece(reply.Pieces[piece]));
                 sse.EndEvent();
                 await exchange.FlushAsync();
-                if (await faults.InjectAsync(exchange, sse, ++sent))
+                if (await faults.InjectAsync(exchange, ++sent))
                 {
                     return;
                 }

@@ -4,6 +4,7 @@ using AiMesh.MockProvider.Anthropic;
 using AiMesh.MockProvider.Azure;
 using AiMesh.MockProvider.Bedrock;
 using AiMesh.MockProvider.Chat;
+using AiMesh.MockProvider.Cohere;
 using AiMesh.MockProvider.Embeddings;
 using AiMesh.MockProvider.Gemini;
 using AiMesh.MockProvider.Mistral;
@@ -81,6 +82,8 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
             MockLog.ScenarioRejected(logger, path);
             await (bedrock
                 ? AwsError.Validation(error!).SendAsync(exchange)
+                : CohereRoutes.Matches(path)
+                ? CohereError.SendAsync(exchange, CohereError.BadRequest(error!))
                 : path is AnthropicMessagesEndpoint.Path or AnthropicCountTokensEndpoint.Path
                 ? AnthropicError.SendAsync(exchange, AnthropicError.BadRequest(error!))
                 : exchange.SendErrorAsync(OpenAiError.BadRequest(error!, ScenarioHeader, "invalid_mock_scenario")));
@@ -122,6 +125,8 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
             // Each wire format fails with its own provider's error body, so adapters are tested against the real shapes.
             await (bedrock
                 ? AwsError.ForStatus(scenario.Status!.Value).SendAsync(exchange)
+                : CohereRoutes.Matches(path)
+                ? CohereError.SendAsync(exchange, CohereError.ForStatus(scenario.Status!.Value))
                 : path is AnthropicMessagesEndpoint.Path or AnthropicCountTokensEndpoint.Path
                 ? AnthropicError.SendAsync(exchange, AnthropicError.ForStatus(scenario.Status!.Value))
                 : exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value)));
@@ -131,6 +136,12 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
         if (bedrock)
         {
             await BedrockRoutes.HandleAsync(exchange, path, body);
+            return;
+        }
+
+        if (CohereRoutes.Matches(path))
+        {
+            await CohereRoutes.HandleAsync(exchange, path, body);
             return;
         }
 

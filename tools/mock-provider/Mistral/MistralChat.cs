@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiMesh.MockProvider.Chat;
 using AiMesh.MockProvider.Http;
+using AiMesh.MockProvider.Scenarios;
 
 namespace AiMesh.MockProvider.Mistral;
 
@@ -65,7 +66,7 @@ internal static class MistralChat
 
         await exchange.FlushAsync();
         var sent = 0;
-        if (await faults.InjectAsync(exchange, sse, sent, WriteError))
+        if (await faults.InjectAsync(exchange, sent, () => WriteError(sse, scenario.ErrorStatus)))
         {
             return;
         }
@@ -82,7 +83,7 @@ internal static class MistralChat
                 MistralChatJson.WritePieceChunk(sse.BeginEvent(), frame, reply, choice, pieces[piece]);
                 sse.EndEvent();
                 await exchange.FlushAsync();
-                if (await faults.InjectAsync(exchange, sse, ++sent, WriteError))
+                if (await faults.InjectAsync(exchange, ++sent, () => WriteError(sse, scenario.ErrorStatus)))
                 {
                     return;
                 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text.Json;
 using AiMesh.Router.Deployments;
 
 namespace AiMesh.Router.Providers.Anthropic;
@@ -27,10 +25,6 @@ internal sealed class AnthropicAdapter(TimeProvider time) : IProviderAdapter
     public const string DefaultVersion = "2023-06-01";
     public const string KeyHeader = "x-api-key";
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
-
     public string Name => "anthropic";
 
     public IReadOnlyCollection<string> Providers { get; } = ["anthropic"];
@@ -49,14 +43,7 @@ internal sealed class AnthropicAdapter(TimeProvider time) : IProviderAdapter
         }
 
         var body = AnthropicRequest.Build(call);
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ProviderJson.SerializerOptions));
-        content.Headers.ContentType = Json;
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(call.Deployment.BaseUrl, "messages")) { Content = content };
-        request.Headers.Accept.Add(call.Stream ? AcceptEventStream : AcceptJson);
-        foreach (var (name, value) in call.Deployment.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        var request = ProviderHttp.PostJson(call, new Uri(call.Deployment.BaseUrl, "messages"), body);
 
         if (!call.Deployment.Headers.ContainsKey(VersionHeader))
         {

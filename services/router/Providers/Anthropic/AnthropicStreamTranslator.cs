@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AiMesh.Contracts.Routing;
 using AiMesh.Router.Transport;
 
 namespace AiMesh.Router.Providers.Anthropic;
@@ -9,7 +10,9 @@ namespace AiMesh.Router.Providers.Anthropic;
 /// <summary>
 /// Anthropic's stream events as OpenAI chunks, one event at a time:
 /// <list type="bullet">
-/// <item><c>message_start</c>: the role chunk (<c>"role":"assistant","content":""</c>), and the input usage.</item>
+/// <item><c>message_start</c>: the input usage. The role goes out as OpenAI's first chunk does: alone
+/// (<c>"role":"assistant","content":"","refusal":null</c>) before text or thinking, or with the first tool call
+/// (<c>"content": null</c>) when the answer starts with one.</item>
 /// <item>text: <c>text_delta</c> as <c>content</c>.</item>
 /// <item>tool use: <c>content_block_start</c> as the call's header (index, id, type, name, empty arguments), each
 /// <c>input_json_delta</c> as an arguments delta with the same index; the index counts tool calls (0, 1, …), not
@@ -28,7 +31,6 @@ namespace AiMesh.Router.Providers.Anthropic;
 /// </summary>
 internal sealed class AnthropicStreamTranslator(ProviderCall call, long created) : IStreamTranslator
 {
-    private static readonly UpstreamError Unreadable = new("The provider sent a stream event the router could not read.", null, null);
 
     private readonly OpenAiChunkWriter chunks = new(call.ClientIncludeUsage);
     private readonly string? jsonTool = AnthropicJsonMode.ToolName(call.Body);
@@ -37,6 +39,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
     private readonly Dictionary<int, Block> blocks = [];
     private int toolCalls;
+    private bool rolePending;
     private bool answeredWithJsonTool;
     private AnthropicUsage? usage;
 
@@ -50,42 +53,16 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
         Other,
     }
 
-    public StreamStep Translate(SseEvent sseEvent)
-    {
-        if (chunks.Started && TryTextDelta(sseEvent, out var fast))
-        {
-            return fast;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(sseEvent.Data);
-        }
-        catch (JsonException)
-        {
-            return StreamStep.Failed(Unreadable);
-        }
-
-        using (document)
-        {
-            try
-            {
-                return Translate(document.RootElement, sseEvent.Type);
-            }
-            catch (InvalidOperationException)
-            {
-                // A string escape that is not valid UTF-16 (a lone surrogate): valid JSON, unreadable text.
-                return StreamStep.Failed(Unreadable);
-            }
-        }
-    }
+    public StreamStep Translate(SseEvent sseEvent) =>
+        chunks.Started && TryTextDelta(sseEvent, out var fast)
+            ? fast
+            : ProviderJson.TranslateEvent(sseEvent, this, static (translator, root, type) => translator.Translate(root, type));
 
     private StreamStep Translate(JsonElement root, string eventType)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         var type = root.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
@@ -106,7 +83,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
         if (!chunks.Started)
         {
             return type is "content_block_start" or "content_block_delta" or "content_block_stop" or "message_delta" or "message_stop"
-                ? StreamStep.Failed(Unreadable)
+                ? StreamStep.Failed(ProviderJson.UnreadableEvent)
                 : StreamStep.Skip();
         }
 
@@ -116,7 +93,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             "content_block_delta" => BlockDelta(root),
             "content_block_stop" => BlockStop(root),
             "message_delta" => MessageDelta(root),
-            "message_stop" => StreamStep.Done(usage?.ToTokenUsage(), call.ClientIncludeUsage && usage is { } final ? chunks.Usage(final.ToTokenUsage()) : null),
+            "message_stop" => MessageStop(),
             _ => StreamStep.Skip(),
         };
     }
@@ -130,7 +107,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
         if (!root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         var id = message.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
@@ -138,13 +115,8 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             : null;
         chunks.Start("chatcmpl-" + (id ?? call.RequestId.ToString("N", CultureInfo.InvariantCulture)), created, call.Deployment.Model);
         usage = AnthropicUsage.Read(message);
-        var role = chunks.Delta(0, static (json, _) =>
-        {
-            json.WriteString("role", "assistant");
-            json.WriteString("content", "");
-            json.WriteNull("refusal");
-        });
-        return StreamStep.Forward(role, usage?.ToTokenUsage());
+        rolePending = true;
+        return StreamStep.Skip(usage?.ToTokenUsage());
     }
 
     private StreamStep BlockStart(JsonElement root)
@@ -154,7 +126,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             || block.ValueKind != JsonValueKind.Object
             || !TryString(block, "type", out var typeElement))
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         switch (typeElement.GetString())
@@ -165,7 +137,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             case "tool_use":
                 if (!TryString(block, "id", out var id) || !TryString(block, "name", out var name))
                 {
-                    return StreamStep.Failed(Unreadable);
+                    return StreamStep.Failed(ProviderJson.UnreadableEvent);
                 }
 
                 if (jsonTool is not null && name.ValueEquals(jsonTool))
@@ -177,8 +149,16 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
                 var toolIndex = toolCalls++;
                 blocks[index] = new Block(BlockKind.ToolUse) { ToolIndex = toolIndex };
-                return StreamStep.Forward(chunks.Delta((toolIndex, id, name), static (json, header) =>
+                var withRole = rolePending;
+                rolePending = false;
+                return StreamStep.Forward(chunks.Delta((toolIndex, id, name, withRole), static (json, header) =>
                 {
+                    if (header.withRole)
+                    {
+                        json.WriteString("role", "assistant");
+                        json.WriteNull("content");
+                    }
+
                     json.WriteStartArray("tool_calls");
                     json.WriteStartObject();
                     json.WriteNumber("index", header.toolIndex);
@@ -192,6 +172,10 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
                     json.WriteEndObject();
                     json.WriteEndObject();
                     json.WriteEndArray();
+                    if (header.withRole)
+                    {
+                        json.WriteNull("refusal");
+                    }
                 }));
             case "thinking":
                 var thinking = new Block(BlockKind.Thinking);
@@ -223,7 +207,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             || delta.ValueKind != JsonValueKind.Object
             || !TryString(delta, "type", out var typeElement))
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         switch (typeElement.GetString())
@@ -231,7 +215,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             case "text_delta":
                 if (!TryString(delta, "text", out var text))
                 {
-                    return StreamStep.Failed(Unreadable);
+                    return StreamStep.Failed(ProviderJson.UnreadableEvent);
                 }
 
                 return !IsEmpty(text) ? Content(text) : StreamStep.Skip();
@@ -244,7 +228,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
                 if (partial.ValueKind != JsonValueKind.String)
                 {
-                    return StreamStep.Failed(Unreadable);
+                    return StreamStep.Failed(ProviderJson.UnreadableEvent);
                 }
 
                 if (IsEmpty(partial))
@@ -272,7 +256,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
             case "thinking_delta":
                 if (!TryString(delta, "thinking", out var thought))
                 {
-                    return StreamStep.Failed(Unreadable);
+                    return StreamStep.Failed(ProviderJson.UnreadableEvent);
                 }
 
                 return !IsEmpty(thought) ? Reasoning(block, thought) : StreamStep.Skip();
@@ -292,12 +276,12 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
     {
         if (!TryIndex(root, out var index) || !blocks.Remove(index, out var block))
         {
-            return StreamStep.Failed(Unreadable);
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         return block.Kind switch
         {
-            BlockKind.Thinking when block.Signature.Length > 0 => StreamStep.Forward(chunks.Delta(block, static (json, thinking) =>
+            BlockKind.Thinking when block.Signature.Length > 0 => Send(chunks.Delta(block, static (json, thinking) =>
             {
                 json.WriteStartArray("thinking_blocks");
                 json.WriteStartObject();
@@ -307,7 +291,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
                 json.WriteEndObject();
                 json.WriteEndArray();
             })),
-            BlockKind.RedactedThinking when block.Data is not null => StreamStep.Forward(chunks.Delta(block.Data, static (json, data) =>
+            BlockKind.RedactedThinking when block.Data is not null => Send(chunks.Delta(block.Data, static (json, data) =>
             {
                 json.WriteStartArray("thinking_blocks");
                 json.WriteStartObject();
@@ -332,11 +316,29 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
         var reason = stopReason.GetString()!;
         var finish = answeredWithJsonTool && reason == AnthropicStopReasons.ToolUse ? "stop" : AnthropicStopReasons.ToFinishReason(reason);
-        return StreamStep.Forward(chunks.Delta(0, static (_, _) => { }, finish), usage?.ToTokenUsage());
+        return Send(chunks.Delta(0, static (_, _) => { }, finish), usage?.ToTokenUsage());
+    }
+
+    /// <summary>The end: the usage chunk when the client asked, after the role chunk if nothing else said it.</summary>
+    private StreamStep MessageStop()
+    {
+        var pieces = new List<string>(2);
+        if (rolePending)
+        {
+            rolePending = false;
+            pieces.Add(RoleChunk());
+        }
+
+        if (call.ClientIncludeUsage && usage is { } final)
+        {
+            pieces.Add(chunks.Usage(final.ToTokenUsage()));
+        }
+
+        return StreamStep.Done(usage?.ToTokenUsage(), pieces.Count > 0 ? pieces[0] : null, pieces.Count > 1 ? pieces[1..] : null);
     }
 
     private StreamStep Content(JsonElement text) =>
-        StreamStep.Forward(chunks.Delta(text, static (json, value) =>
+        Send(chunks.Delta(text, static (json, value) =>
         {
             json.WritePropertyName("content");
             value.WriteTo(json);
@@ -345,12 +347,31 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
     private StreamStep Reasoning(Block block, JsonElement thought)
     {
         block.Thinking.Append(thought.GetString());
-        return StreamStep.Forward(chunks.Delta(thought, static (json, value) =>
+        return Send(chunks.Delta(thought, static (json, value) =>
         {
             json.WritePropertyName("reasoning_content");
             value.WriteTo(json);
         }));
     }
+
+    /// <summary>A chunk for the client, after OpenAI's role chunk when the role has not gone out yet.</summary>
+    private StreamStep Send(string chunk, TokenUsage? stepUsage = null)
+    {
+        if (!rolePending)
+        {
+            return StreamStep.Forward(chunk, stepUsage);
+        }
+
+        rolePending = false;
+        return StreamStep.Forward(RoleChunk(), stepUsage, [chunk]);
+    }
+
+    private string RoleChunk() => chunks.Delta(0, static (json, _) =>
+    {
+        json.WriteString("role", "assistant");
+        json.WriteString("content", "");
+        json.WriteNull("refusal");
+    });
 
     /// <summary>
     /// The fast path for the event almost every chunk of an answer is: <c>{"type":"content_block_delta","index":N,
@@ -417,7 +438,7 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
                 return false;
             }
 
-            step = StreamStep.Forward(chunks.Delta((bytes, text.Start, text.Length), static (json, value) =>
+            step = Send(chunks.Delta((bytes, text.Start, text.Length), static (json, value) =>
                 json.WriteString("content"u8, value.bytes.AsSpan(value.Start, value.Length))));
             return true;
         }

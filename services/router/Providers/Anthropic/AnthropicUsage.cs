@@ -9,8 +9,8 @@ namespace AiMesh.Router.Providers.Anthropic;
 /// input token, with the cached ones also in <c>prompt_tokens_details.cached_tokens</c>, so the mesh reports
 /// <c>prompt_tokens = input + cache_creation + cache_read</c> and <c>cached_tokens = cache_read</c>: a client or
 /// meter that adds prompt and completion tokens gets the real total either way. Cache writes, billed apart by
-/// Anthropic, are kept in <see cref="TokenUsage.CacheWriteTokens"/> and shown as
-/// <c>prompt_tokens_details.cache_creation_tokens</c> (a member OpenAI clients ignore).
+/// Anthropic, are kept in <see cref="TokenUsage.CacheWriteTokens"/> for the meter; OpenAI's usage has no member for
+/// them, so the client sees them inside <c>prompt_tokens</c> only (<see cref="OpenAiUsageJson"/>).
 /// </summary>
 /// <param name="CacheCreation">Null when Anthropic did not report it.</param>
 /// <param name="CacheRead">Null when Anthropic did not report it.</param>

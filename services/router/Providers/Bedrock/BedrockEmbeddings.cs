@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
@@ -26,7 +25,7 @@ internal static class BedrockEmbeddings
     {
         ArgumentNullException.ThrowIfNull(call);
         var cohere = IsCohere(call.Deployment.UpstreamModel);
-        var texts = Texts(call.Body["input"]);
+        var texts = OpenAiEmbeddingsJson.Texts(call.Body["input"]);
         var request = new JsonObject();
         if (cohere)
         {
@@ -91,7 +90,7 @@ internal static class BedrockEmbeddings
                 }
 
                 vectors = [.. embeddings.EnumerateArray()];
-                var characters = Texts(call.Body["input"])?.Sum(t => t.Length) ?? 0;
+                var characters = OpenAiEmbeddingsJson.Texts(call.Body["input"])?.Sum(t => t.Length) ?? 0;
                 usage = new TokenUsage(Math.Max(1, (characters + 3) / 4), 0, Estimated: true);
             }
             else
@@ -117,64 +116,5 @@ internal static class BedrockEmbeddings
 
     /// <returns>Null when a vector is not an array of finite numbers.</returns>
     private static string? Write(JsonElement[] vectors, bool base64, string model, TokenUsage usage) =>
-        OpenAiEmbeddingsJson.Write(model, (vectors, base64), vectors.Length, static (w, read, i) => WriteEmbedding(w, read.vectors[i], read.base64), usage);
-
-    private static bool WriteEmbedding(Utf8JsonWriter w, JsonElement vector, bool base64)
-    {
-        if (vector.ValueKind != JsonValueKind.Array || vector.EnumerateArray().Any(v => !IsFloat(v)))
-        {
-            return false;
-        }
-
-        if (base64)
-        {
-            var bytes = new byte[vector.GetArrayLength() * sizeof(float)];
-            var offset = 0;
-            foreach (var value in vector.EnumerateArray())
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), value.GetSingle());
-                offset += sizeof(float);
-            }
-
-            w.WriteBase64String("embedding", bytes);
-        }
-        else
-        {
-            w.WritePropertyName("embedding");
-            vector.WriteTo(w);
-        }
-
-        return true;
-    }
-
-    /// <summary>A number an embedding may hold: a finite float32.</summary>
-    private static bool IsFloat(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetSingle(out var number) && float.IsFinite(number);
-
-    /// <summary>A string or an array of strings; null for token ids or anything else.</summary>
-    private static List<string>? Texts(JsonNode? input)
-    {
-        if (JsonText.Of(input) is { } single)
-        {
-            return [single];
-        }
-
-        if (input is not JsonArray array || array.Count == 0)
-        {
-            return null;
-        }
-
-        var texts = new List<string>(array.Count);
-        foreach (var item in array)
-        {
-            if (JsonText.Of(item) is not { } text)
-            {
-                return null;
-            }
-
-            texts.Add(text);
-        }
-
-        return texts;
-    }
+        OpenAiEmbeddingsJson.Write(model, (vectors, base64), vectors.Length, static (w, read, i) => OpenAiEmbeddingsJson.WriteFloats(w, read.vectors[i], read.base64), usage);
 }

@@ -5,8 +5,8 @@ using AiMesh.Router.Transport;
 namespace AiMesh.Router.Providers.Bedrock;
 
 /// <summary>
-/// ConverseStream events (as <see cref="EventStreamDecoder"/> names them) as OpenAI chunks: <c>messageStart</c>
-/// the role chunk; <c>contentBlockStart</c> with <c>toolUse</c> a tool call's first chunk; <c>contentBlockDelta</c>
+/// ConverseStream events (as <see cref="EventStreamDecoder"/> names them) as OpenAI chunks: the role goes out as
+/// OpenAI's first chunk does, alone (<c>"content": ""</c>) before text, or with the first tool call (<c>"content": null</c>); <c>contentBlockStart</c> with <c>toolUse</c> a tool call's first chunk; <c>contentBlockDelta</c>
 /// text or a piece of a tool call's input; <c>messageStop</c> the finish chunk; <c>metadata</c> the usage. The
 /// answer is complete only when both <c>messageStop</c> and <c>metadata</c> came (Bedrock sends metadata last, and
 /// always): the step for the second is Done, carrying the usage chunk when the client asked for one. Reasoning,
@@ -69,7 +69,8 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
         }
     }
 
-    private StreamStep Role() => roleSent ? StreamStep.Skip() : StreamStep.Forward(Delta("", static (w, _) => w.WriteString("content", "")));
+    // The role goes out with what follows (see Send and Delta), as OpenAI's first chunk: it depends on whether text or a tool call comes first.
+    private static StreamStep Role() => StreamStep.Skip();
 
     private StreamStep BlockStart(JsonElement root)
     {
@@ -108,7 +109,7 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
         if (delta.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
         {
             var value = text.GetString()!;
-            return value.Length == 0 ? StreamStep.Skip() : StreamStep.Forward(Delta(value, static (w, content) => w.WriteString("content", content)));
+            return value.Length == 0 ? StreamStep.Skip() : Send(chunks.Delta(value, static (w, content) => w.WriteString("content", content)));
         }
 
         if (delta.TryGetProperty("toolUse", out var toolUse) && toolUse.ValueKind == JsonValueKind.Object)
@@ -141,10 +142,22 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
             return StreamStep.Failed(new UpstreamError(UnmappedStop(stopReason), null, null));
         }
 
-        // Metadata normally follows; if it came first, this is the end, and its usage rides on the finish chunk.
-        return metadataSeen
-            ? StreamStep.Done(usage, chunks.Delta<object?>(null, NoDelta, finishReason, usage))
-            : StreamStep.Forward(chunks.Delta<object?>(null, NoDelta, finishReason));
+        // Metadata normally follows; if it came first, this is the end, and its usage chunk follows the finish chunk.
+        var pieces = new List<string>(3);
+        if (!roleSent)
+        {
+            roleSent = true;
+            pieces.Add(RoleChunk());
+        }
+
+        pieces.Add(chunks.Delta<object?>(null, NoDelta, finishReason));
+        if (metadataSeen && chunks.IncludeUsage && usage is not null)
+        {
+            pieces.Add(chunks.Usage(usage));
+        }
+
+        var then = pieces.Count > 1 ? pieces[1..] : null;
+        return metadataSeen ? StreamStep.Done(usage, pieces[0], then) : StreamStep.Forward(pieces[0], then: then);
     }
 
     private StreamStep Metadata(JsonElement root)
@@ -164,7 +177,29 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
             ? $"The model stopped for a reason the OpenAI format cannot express ({stopReason})."
             : "The model stopped for a reason the OpenAI format cannot express.";
 
-    /// <summary>A chunk with one delta; the first one also carries the role, as OpenAI's first chunk does.</summary>
+    /// <summary>A chunk of text, after OpenAI's role chunk when it is the answer's first.</summary>
+    private StreamStep Send(string chunk)
+    {
+        if (roleSent)
+        {
+            return StreamStep.Forward(chunk);
+        }
+
+        roleSent = true;
+        return StreamStep.Forward(RoleChunk(), then: [chunk]);
+    }
+
+    private string RoleChunk() => chunks.Delta<object?>(null, static (w, _) =>
+    {
+        w.WriteString("role", "assistant");
+        w.WriteString("content", "");
+        w.WriteNull("refusal");
+    });
+
+    /// <summary>
+    /// A chunk with one tool-call delta; when the answer starts with the call, it also carries the role, with
+    /// <c>"content": null</c> and <c>"refusal": null</c>, as OpenAI's first chunk does.
+    /// </summary>
     private string Delta<TState>(TState state, Action<Utf8JsonWriter, TState> writeDelta)
     {
         var withRole = !roleSent;
@@ -174,9 +209,14 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
             if (delta.withRole)
             {
                 w.WriteString("role", "assistant");
+                w.WriteNull("content");
             }
 
             delta.writeDelta(w, delta.state);
+            if (delta.withRole)
+            {
+                w.WriteNull("refusal");
+            }
         });
     }
 
@@ -197,7 +237,7 @@ internal sealed class ConverseStreamTranslator(OpenAiChunkWriter chunks) : IStre
     }
 
     private static StreamStep Unreadable() =>
-        StreamStep.Failed(new UpstreamError("The provider sent a stream event the router could not read.", null, null));
+        StreamStep.Failed(ProviderJson.UnreadableEvent);
 
     private static int? BlockIndex(JsonElement root) =>
         root.TryGetProperty("contentBlockIndex", out var index) && index.ValueKind == JsonValueKind.Number && index.TryGetInt32(out var value)

@@ -23,7 +23,7 @@ internal sealed class GeminiAdapter(TimeProvider time) : GoogleAdapter(time)
         ArgumentNullException.ThrowIfNull(call);
         var body = call.Api == ProviderApis.Embeddings ? GeminiEmbeddings.BuildGemini(call) : GeminiChatRequest.Build(call);
         var url = new Uri(call.Deployment.BaseUrl, "models/" + GeminiHttp.Model(call.Deployment) + GeminiHttp.Method(call, "batchEmbedContents"));
-        var request = GeminiHttp.Post(call, url, body);
+        var request = ProviderHttp.PostJson(call, url, body);
         if (call.Deployment.ApiKey is { } key)
         {
             request.Headers.TryAddWithoutValidation(ApiKeyHeader, key.Reveal());

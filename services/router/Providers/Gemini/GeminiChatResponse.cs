@@ -67,7 +67,7 @@ internal static class GeminiChatResponse
             writer.WriteEndArray();
             if (usage is not null)
             {
-                OpenAiUsageJson.Write(writer, GeminiUsage.Shown(usage));
+                OpenAiUsageJson.Write(writer, usage);
             }
 
             writer.WriteEndObject();

@@ -200,7 +200,7 @@ internal static class GeminiEmbeddings
     }
 
     private static string? Write(string model, List<JsonElement> vectors, bool base64, TokenUsage usage) =>
-        OpenAiEmbeddingsJson.Write(model, (vectors, base64), vectors.Count, static (writer, read, i) => OpenAiEmbeddingsJson.WriteVector(writer, read.vectors[i], read.base64), usage);
+        OpenAiEmbeddingsJson.Write(model, (vectors, base64), vectors.Count, static (writer, read, i) => OpenAiEmbeddingsJson.WriteFloats(writer, read.vectors[i], read.base64), usage);
 
     /// <summary>A rough count for providers that report none: about four UTF-8 bytes per token, at least one per input.</summary>
     private static int EstimateTokens(string input) => Math.Max(1, (Encoding.UTF8.GetByteCount(input) + 3) / 4);

@@ -6,7 +6,8 @@ namespace AiMesh.Router.Providers.Gemini;
 internal sealed record GeminiFunctionCall(string Name, string Arguments, string? ThoughtSignature)
 {
     /// <summary>The call as an OpenAI tool call (a streamed delta's carries its <paramref name="index"/>).</summary>
-    public void WriteToolCall(Utf8JsonWriter writer, Guid requestId, int candidate, int ordinal, bool index)
+    /// <param name="header">Streamed: the call's header only, with empty arguments; they follow in a chunk of their own, as OpenAI streams them.</param>
+    public void WriteToolCall(Utf8JsonWriter writer, Guid requestId, int candidate, int ordinal, bool index, bool header = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
@@ -19,7 +20,7 @@ internal sealed record GeminiFunctionCall(string Name, string Arguments, string?
         writer.WriteString("type", "function");
         writer.WriteStartObject("function");
         writer.WriteString("name", Name);
-        writer.WriteString("arguments", Arguments);
+        writer.WriteString("arguments", header ? "" : Arguments);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

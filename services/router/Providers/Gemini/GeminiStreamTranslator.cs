@@ -1,55 +1,34 @@
 using System.Text.Json;
-using AiMesh.Contracts.Routing;
 using AiMesh.Router.Transport;
 
 namespace AiMesh.Router.Providers.Gemini;
 
 /// <summary>
 /// Turns <c>streamGenerateContent?alt=sse</c> events, each a whole <c>GenerateContentResponse</c> holding the next
-/// piece of every candidate, into OpenAI chunks: one chunk per event, the role on a choice's first delta, text as
-/// <c>content</c>, each function call as one <c>tool_calls</c> delta (Gemini sends a call whole: id, name and all
-/// arguments at once). The answer is complete when an event carries a finish reason and every candidate seen has
-/// finished: that event's chunk is sent with the <c>Done</c> step, with the usage on it when the client asked (the
-/// last chunk may hold choices as well as usage). A stream that ends before that is truncated, which the transport reports.
+/// piece of every candidate, into OpenAI chunks shaped as OpenAI sends them: a choice's role in a chunk of its own
+/// (<c>"content":""</c>) before its first text, or on its first tool call's header (<c>"content":null</c>); text as
+/// <c>content</c>; each function call as a <c>tool_calls</c> header (id, name, empty arguments) and then its arguments
+/// in a chunk of their own (Gemini sends a call whole); finish reasons in a chunk of their own; the usage in a last one
+/// when the client asked. The answer is complete when an event carries a finish reason and every candidate seen has
+/// finished: that event's chunks go with the <c>Done</c> step. A stream that ends before that is truncated, which the
+/// transport reports.
 /// </summary>
 internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : IStreamTranslator
 {
     private readonly HashSet<int> started = [];
     private readonly HashSet<int> finished = [];
     private readonly Dictionary<int, int> callCounts = [];
+    private readonly List<(int Candidate, int Ordinal, string Arguments)> arguments = [];
     private readonly OpenAiChunkWriter chunks = StartChunks(call, created);
 
-    public StreamStep Translate(SseEvent sseEvent)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(sseEvent.Data);
-        }
-        catch (JsonException)
-        {
-            return StreamStep.Failed(Unreadable());
-        }
-
-        using (document)
-        {
-            try
-            {
-                return Translate(document.RootElement);
-            }
-            catch (InvalidOperationException)
-            {
-                // A string that is not text (a lone surrogate escape) fails on reading, before any state changes.
-                return StreamStep.Failed(Unreadable());
-            }
-        }
-    }
+    public StreamStep Translate(SseEvent sseEvent) =>
+        ProviderJson.TranslateEvent(sseEvent, this, static (translator, root, _) => translator.Translate(root));
 
     private StreamStep Translate(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return StreamStep.Failed(Unreadable());
+            return StreamStep.Failed(ProviderJson.UnreadableEvent);
         }
 
         if (root.TryGetProperty("error", out var error))
@@ -99,49 +78,127 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
         }
 
         var done = anyFinish && seen.IsSubsetOf(ended);
-        var chunk = Chunk(candidates, finishes, usage, done, out var forwarded);
+        var pieces = new List<string>(4);
+        var opening = candidates.FindAll(c => Says(c) && !started.Contains(c.Index) && c.Text is not null);
+        if (opening.Count > 0)
+        {
+            // OpenAI's first chunk of a choice that starts with text is the role alone; the text follows in the next.
+            pieces.Add(Roles(opening));
+            started.UnionWith(opening.Select(c => c.Index));
+        }
+
+        if (candidates.Exists(Says))
+        {
+            pieces.Add(Deltas(candidates));
+            if (arguments.Count > 0)
+            {
+                pieces.Add(Arguments());
+            }
+        }
+
+        if (anyFinish)
+        {
+            pieces.Add(Finishes(candidates, finishes));
+        }
+
         started.UnionWith(seen);
         finished.UnionWith(ended);
-
-        if (done)
+        if (done && chunks.IncludeUsage && usage is not null)
         {
-            return StreamStep.Done(usage, chunk);
+            pieces.Add(chunks.Usage(usage));
         }
 
-        return forwarded ? StreamStep.Forward(chunk, usage) : StreamStep.Skip(usage);
+        if (pieces.Count == 0)
+        {
+            return StreamStep.Skip(usage);
+        }
+
+        var then = pieces.Count > 1 ? pieces[1..] : null;
+        return done ? StreamStep.Done(usage, pieces[0], then) : StreamStep.Forward(pieces[0], usage, then);
     }
 
-    /// <param name="forwarded">Whether the chunk says anything (a role, text, a call or a finish).</param>
-    /// <param name="last">Whether this is the stream's last chunk, the one that carries the usage.</param>
-    private string Chunk(List<GeminiCandidate> candidates, string?[] finishes, TokenUsage? usage, bool last, out bool forwarded)
-    {
-        forwarded = false;
-        for (var i = 0; i < candidates.Count && !forwarded; i++)
+    /// <summary>The role chunk of candidates whose first words are in this event: <c>role</c>, <c>content: ""</c>, <c>refusal: null</c>.</summary>
+    private string Roles(List<GeminiCandidate> opening) =>
+        chunks.Choices(opening, static (writer, candidates) =>
         {
-            forwarded = Shows(candidates[i], finishes[i]);
-        }
+            foreach (var candidate in candidates)
+            {
+                OpenAiChunkWriter.WriteChoice(writer, candidate.Index, 0, static (delta, _) =>
+                {
+                    delta.WriteString("role", "assistant");
+                    delta.WriteString("content", "");
+                    delta.WriteNull("refusal");
+                }, finishReason: null);
+            }
+        });
 
-        return chunks.Choices((translator: this, candidates, finishes), static (writer, chunk) =>
+    /// <summary>The chunk of what the candidates say in this event, finish reasons apart, as OpenAI sends them.</summary>
+    private string Deltas(List<GeminiCandidate> candidates) =>
+        chunks.Choices((translator: this, candidates), static (writer, chunk) =>
+        {
+            foreach (var candidate in chunk.candidates)
+            {
+                if (chunk.translator.Says(candidate))
+                {
+                    OpenAiChunkWriter.WriteChoice(writer, candidate.Index, (chunk.translator, candidate), static (delta, choice) =>
+                        choice.translator.WriteDelta(delta, choice.candidate), finishReason: null);
+                }
+            }
+        });
+
+    /// <summary>
+    /// The arguments of the calls whose headers the last chunk announced: Gemini sends a call whole, OpenAI streams its
+    /// header (id, name, empty arguments) and then the arguments, so a client sees the same deltas from either.
+    /// </summary>
+    private string Arguments()
+    {
+        var chunk = chunks.Choices(arguments, static (writer, calls) =>
+        {
+            foreach (var candidate in calls.Select(c => c.Candidate).Distinct())
+            {
+                OpenAiChunkWriter.WriteChoice(writer, candidate, calls.Where(c => c.Candidate == candidate), static (delta, own) =>
+                {
+                    delta.WriteStartArray("tool_calls");
+                    foreach (var (_, ordinal, text) in own)
+                    {
+                        delta.WriteStartObject();
+                        delta.WriteNumber("index", ordinal);
+                        delta.WriteStartObject("function");
+                        delta.WriteString("arguments", text);
+                        delta.WriteEndObject();
+                        delta.WriteEndObject();
+                    }
+
+                    delta.WriteEndArray();
+                }, finishReason: null);
+            }
+        });
+        arguments.Clear();
+        return chunk;
+    }
+
+    /// <summary>The chunk that finishes the candidates that finished in this event: an empty delta and the reason.</summary>
+    private string Finishes(List<GeminiCandidate> candidates, string?[] finishes) =>
+        chunks.Choices((candidates, finishes), static (writer, chunk) =>
         {
             for (var i = 0; i < chunk.candidates.Count; i++)
             {
-                if (chunk.translator.Shows(chunk.candidates[i], chunk.finishes[i]))
+                if (chunk.finishes[i] is { } finish)
                 {
-                    chunk.translator.WriteChoice(writer, chunk.candidates[i], chunk.finishes[i]);
+                    OpenAiChunkWriter.WriteChoice(writer, chunk.candidates[i].Index, 0, static (_, _) => { }, finish);
                 }
             }
-        }, last && usage is not null ? GeminiUsage.Shown(usage) : null);
-    }
+        });
 
-    /// <summary>Whether a candidate has a choice in this chunk: not once it finished, and only with something new to say.</summary>
-    private bool Shows(GeminiCandidate candidate, string? finish) =>
+    /// <summary>Whether a candidate has something new to say: not once it finished; its role first, then text or calls.</summary>
+    private bool Says(GeminiCandidate candidate) =>
         !finished.Contains(candidate.Index)
-        && (!started.Contains(candidate.Index) || candidate.Text is not null || candidate.Calls.Count > 0 || finish is not null);
+        && (!started.Contains(candidate.Index) || candidate.Text is not null || candidate.Calls.Count > 0);
 
-    private void WriteChoice(Utf8JsonWriter writer, GeminiCandidate candidate, string? finish) =>
-        OpenAiChunkWriter.WriteChoice(writer, candidate.Index, (translator: this, candidate), static (delta, choice) =>
-            choice.translator.WriteDelta(delta, choice.candidate), finish);
-
+    /// <summary>
+    /// A candidate's delta. Its first one is shaped as OpenAI's: <c>role</c>, <c>content</c> (<c>""</c> when there is
+    /// no text yet, null before a tool call), the tool calls, <c>refusal: null</c>.
+    /// </summary>
     private void WriteDelta(Utf8JsonWriter writer, GeminiCandidate candidate)
     {
         var first = !started.Contains(candidate.Index);
@@ -154,9 +211,13 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
         {
             writer.WriteString("content", candidate.Text);
         }
-        else if (first)
+        else if (first && candidate.Calls.Count > 0)
         {
             writer.WriteNull("content");
+        }
+        else if (first)
+        {
+            writer.WriteString("content", "");
         }
 
         if (candidate.Calls.Count > 0)
@@ -165,11 +226,17 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
             writer.WriteStartArray("tool_calls");
             foreach (var functionCall in candidate.Calls)
             {
-                functionCall.WriteToolCall(writer, call.RequestId, candidate.Index, ordinal++, index: true);
+                arguments.Add((candidate.Index, ordinal, functionCall.Arguments));
+                functionCall.WriteToolCall(writer, call.RequestId, candidate.Index, ordinal++, index: true, header: true);
             }
 
             writer.WriteEndArray();
             callCounts[candidate.Index] = ordinal;
+        }
+
+        if (first)
+        {
+            writer.WriteNull("refusal");
         }
     }
 
@@ -180,5 +247,4 @@ internal sealed class GeminiStreamTranslator(ProviderCall call, long created) : 
         return chunks;
     }
 
-    private static UpstreamError Unreadable() => new("The provider sent a stream event the router could not read.", null, null);
 }

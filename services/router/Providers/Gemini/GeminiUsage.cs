@@ -27,15 +27,4 @@ internal static class GeminiUsage
             GeminiJson.Int(usage, "cachedContentTokenCount"),
             thoughts);
     }
-
-    /// <summary>
-    /// The usage as Gemini answers show it: OpenAI always sends <c>completion_tokens_details.reasoning_tokens</c>, and
-    /// Gemini answers keep that shape (0 when Gemini reported no thoughts), while the meter still gets the count as
-    /// Gemini reported it.
-    /// </summary>
-    public static TokenUsage Shown(TokenUsage usage)
-    {
-        ArgumentNullException.ThrowIfNull(usage);
-        return usage.ReasoningTokens is null ? usage with { ReasoningTokens = 0 } : usage;
-    }
 }

@@ -27,7 +27,7 @@ internal sealed class VertexAdapter(TimeProvider time, VertexAccessTokens tokens
         var body = call.Api == ProviderApis.Embeddings ? GeminiEmbeddings.BuildVertex(call) : GeminiChatRequest.Build(call);
         var path = $"projects/{Uri.EscapeDataString(deployment.Project ?? "")}/locations/{Uri.EscapeDataString(deployment.Region ?? "")}"
             + $"/publishers/google/models/{GeminiHttp.Model(deployment)}{GeminiHttp.Method(call, "predict")}";
-        return GeminiHttp.Post(call, new Uri(deployment.BaseUrl, path), body);
+        return ProviderHttp.PostJson(call, new Uri(deployment.BaseUrl, path), body);
     }
 
     public async ValueTask<UpstreamError?> AuthorizeAsync(ProviderCall call, HttpRequestMessage request, CancellationToken cancellationToken)

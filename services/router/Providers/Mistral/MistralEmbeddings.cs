@@ -82,7 +82,7 @@ internal static class MistralEmbeddings
         var usage = OpenAiUsage.Read(root) ?? new TokenUsage(0, 0, Estimated: true);
         usage = usage with { CompletionTokens = 0 };
         var answer = OpenAiEmbeddingsJson.Write(model, (vectors, base64), vectors.Length,
-            static (writer, state, i) => OpenAiEmbeddingsJson.WriteVector(writer, state.vectors[i], state.base64), usage);
+            static (writer, state, i) => OpenAiEmbeddingsJson.WriteFloats(writer, state.vectors[i], state.base64), usage);
         return answer is null ? ProviderResponse.Invalid : new ProviderResponse(answer, usage);
     }
 

@@ -62,8 +62,8 @@ public sealed class AnthropicChunkBoundaryTests
         var whole = Run([bytes]);
 
         Assert.Equal(StreamStepKind.Done, whole[^1].Kind);
-        Assert.Contains(whole, step => step.Chunk?.Contains("\"tool_calls\"", StringComparison.Ordinal) == true);
-        Assert.Contains(whole, step => step.Chunk?.Contains("\"thinking_blocks\"", StringComparison.Ordinal) == true);
+        Assert.Contains(whole, step => step.Chunks.Contains("\"tool_calls\"", StringComparison.Ordinal));
+        Assert.Contains(whole, step => step.Chunks.Contains("\"thinking_blocks\"", StringComparison.Ordinal));
         for (var split = 0; split <= bytes.Length; split++)
         {
             Assert.True(whole.SequenceEqual(Run([bytes[..split], bytes[split..]])), $"Split at byte {split} gave different chunks.");
@@ -71,6 +71,6 @@ public sealed class AnthropicChunkBoundaryTests
     }
 
     /// <summary>Feeds the pieces through one parser and one translator, as the transport does, to Done or Failed.</summary>
-    private static List<StreamStep> Run(byte[][] pieces) =>
-        TranslatedStream.Steps(Adapter.CreateStreamTranslator(Call(Question, stream: true)), pieces);
+    private static List<(StreamStepKind Kind, string Chunks, AiMesh.Contracts.Routing.TokenUsage? Usage, string? Error)> Run(byte[][] pieces) =>
+        [.. TranslatedStream.Steps(Adapter.CreateStreamTranslator(Call(Question, stream: true)), pieces).Select(TranslatedStream.Meaning)];
 }

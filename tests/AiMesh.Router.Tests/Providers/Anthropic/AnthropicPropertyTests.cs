@@ -180,7 +180,7 @@ public sealed class AnthropicPropertyTests
 
             var steps = Translate(Call(Question, stream: true), events.Select(Event));
 
-            var deltas = steps.Where(s => s.Kind == StreamStepKind.Forward).Select(s => JsonNode.Parse(s.Chunk!)!["choices"]![0]!["delta"]!).ToList();
+            var deltas = Support.TranslatedStream.Chunks(steps.Where(s => s.Kind == StreamStepKind.Forward)).Select(c => JsonNode.Parse(c)!["choices"]![0]!["delta"]!).ToList();
             Assert.Equal(string.Concat(pieces), string.Concat(deltas.Select(d => (string?)d["content"])));
             Assert.Equal(string.Concat(arguments), string.Concat(deltas.Select(d => (string?)d["tool_calls"]?[0]?["function"]?["arguments"])));
         }

@@ -25,7 +25,7 @@ public sealed class AnthropicResponseTests
         AssertJson("""
             {"id":"chatcmpl-msg_01XFDUDYJgAACzvnptvVoYEL","object":"chat.completion","created":1700000000,"model":"claude-public",
              "choices":[{"index":0,"message":{"role":"assistant","content":"Hello, world","refusal":null},"logprobs":null,"finish_reason":"stop"}],
-             "usage":{"prompt_tokens":12,"completion_tokens":6,"total_tokens":18,"prompt_tokens_details":{"cached_tokens":0,"cache_creation_tokens":0}}}
+             "usage":{"prompt_tokens":12,"completion_tokens":6,"total_tokens":18,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}
             """, JsonNode.Parse(response.Body!)!);
         Assert.Equal(new TokenUsage(12, 6, 0, null, false, 0), response.Usage);
     }
@@ -87,7 +87,7 @@ public sealed class AnthropicResponseTests
 
         var body = JsonNode.Parse(response.Body!)!;
         AssertJson("""
-            {"prompt_tokens":60,"completion_tokens":5,"total_tokens":65,"prompt_tokens_details":{"cached_tokens":30,"cache_creation_tokens":20}}
+            {"prompt_tokens":60,"completion_tokens":5,"total_tokens":65,"prompt_tokens_details":{"cached_tokens":30,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}
             """, body["usage"]!);
         Assert.Equal(new TokenUsage(60, 5, CachedTokens: 30, CacheWriteTokens: 20), response.Usage);
         Assert.Null((string?)body["choices"]![0]!["message"]!["content"]);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Providers;
+using AiMesh.Router.Tests.Support;
 using AiMesh.Router.Transport;
 using static AiMesh.Router.Tests.Providers.Anthropic.AnthropicCalls;
 
@@ -20,15 +21,17 @@ public sealed class AnthropicStreamTranslatorTests
 
         Assert.Equal(
         [
-            (StreamStepKind.Forward, Head + """[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]}"""),
-            (StreamStepKind.Skip, null),
-            (StreamStepKind.Skip, null),
-            (StreamStepKind.Forward, Head + """[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]}"""),
+            // The role chunk goes out with the first text, as OpenAI's first chunk (message_start says nothing for the client).
+            (StreamStepKind.Skip, ""),
+            (StreamStepKind.Skip, ""),
+            (StreamStepKind.Skip, ""),
+            (StreamStepKind.Forward, Head + """[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]}"""
+                + "\n" + Head + """[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]}"""),
             (StreamStepKind.Forward, Head + """[{"index":0,"delta":{"content":" \"wörld\"\n"},"logprobs":null,"finish_reason":null}]}"""),
-            (StreamStepKind.Skip, null),
+            (StreamStepKind.Skip, ""),
             (StreamStepKind.Forward, Head + """[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]}"""),
-            (StreamStepKind.Done, null),
-        ], steps.Select(s => (s.Kind, s.Chunk)));
+            (StreamStepKind.Done, ""),
+        ], steps.Select(s => (s.Kind, string.Join('\n', TranslatedStream.Chunks([s])))));
         Assert.Equal(new TokenUsage(35, 1, CachedTokens: 10, CacheWriteTokens: 0), steps[0].Usage);
         Assert.Equal(new TokenUsage(35, 15, CachedTokens: 10, CacheWriteTokens: 0), steps[^1].Usage);
     }
@@ -38,13 +41,13 @@ public sealed class AnthropicStreamTranslatorTests
     {
         var steps = Translate(Call(QuestionWithUsage, stream: true), AnthropicStreams.Text.Select(Event));
 
-        var forwarded = steps.Where(s => s.Kind == StreamStepKind.Forward).Select(s => s.Chunk!).ToList();
+        var forwarded = TranslatedStream.Chunks(steps.Where(s => s.Kind == StreamStepKind.Forward));
         Assert.Equal(4, forwarded.Count);
         Assert.All(forwarded, chunk => Assert.EndsWith(""","usage":null}""", chunk, StringComparison.Ordinal));
         var done = steps[^1];
         Assert.Equal(StreamStepKind.Done, done.Kind);
         Assert.Equal(
-            Head + """[],"usage":{"prompt_tokens":35,"completion_tokens":15,"total_tokens":50,"prompt_tokens_details":{"cached_tokens":10,"cache_creation_tokens":0}}}""",
+            Head + """[],"usage":{"prompt_tokens":35,"completion_tokens":15,"total_tokens":50,"prompt_tokens_details":{"cached_tokens":10,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}""",
             done.Chunk);
     }
 
@@ -52,7 +55,7 @@ public sealed class AnthropicStreamTranslatorTests
     public void Thinking_and_tool_uses_stream_as_reasoning_and_indexed_tool_call_deltas()
     {
         var steps = Translate(Call(Question, stream: true), AnthropicStreams.ThinkingAndTools.Select(Event));
-        var deltas = steps.Where(s => s.Kind == StreamStepKind.Forward).Select(s => JsonNode.Parse(s.Chunk!)!["choices"]![0]!).ToList();
+        var deltas = TranslatedStream.Chunks(steps.Where(s => s.Kind == StreamStepKind.Forward)).Select(c => JsonNode.Parse(c)!["choices"]![0]!).ToList();
 
         Assert.Equal(StreamStepKind.Done, steps[^1].Kind);
         AssertJson("""{"reasoning_content":"Two "}""", deltas[1]["delta"]!);
@@ -80,7 +83,7 @@ public sealed class AnthropicStreamTranslatorTests
         }.Select(Event));
 
         Assert.Equal(StreamStepKind.Skip, steps[1].Kind);
-        AssertJson("""{"thinking_blocks":[{"type":"redacted_thinking","data":"EmwKAhgBEgy3va=="}]}""", JsonNode.Parse(steps[2].Chunk!)!["choices"]![0]!["delta"]!);
+        AssertJson("""{"thinking_blocks":[{"type":"redacted_thinking","data":"EmwKAhgBEgy3va=="}]}""", JsonNode.Parse(TranslatedStream.Chunks([steps[2]])[^1])!["choices"]![0]!["delta"]!);
     }
 
     [Fact]
@@ -98,7 +101,7 @@ public sealed class AnthropicStreamTranslatorTests
             AnthropicStreams.MessageStop,
         }.Select(Event));
 
-        var deltas = steps.Where(s => s.Kind == StreamStepKind.Forward).Select(s => JsonNode.Parse(s.Chunk!)!["choices"]![0]!).ToList();
+        var deltas = TranslatedStream.Chunks(steps.Where(s => s.Kind == StreamStepKind.Forward)).Select(c => JsonNode.Parse(c)!["choices"]![0]!).ToList();
         Assert.Equal(["{\"a\":", "1}"], deltas.Skip(1).Take(2).Select(d => (string?)d["delta"]!["content"]));
         Assert.Equal("stop", (string?)deltas[^1]["finish_reason"]);
         Assert.DoesNotContain(deltas, d => d["delta"]!["tool_calls"] is not null);
@@ -138,7 +141,8 @@ public sealed class AnthropicStreamTranslatorTests
     {
         var translator = Adapter.CreateStreamTranslator(Call(Question, stream: true));
 
-        Assert.Equal(StreamStepKind.Forward, translator.Translate(Event(AnthropicStreams.MessageStart)).Kind);
+        var start = translator.Translate(Event(AnthropicStreams.MessageStart));
+        Assert.Equal((StreamStepKind.Skip, 35), (start.Kind, start.Usage!.PromptTokens));
         Assert.Equal(StreamStepKind.Done, translator.Translate(new SseEvent("message_stop", "{}")).Kind);
     }
 
@@ -161,8 +165,10 @@ public sealed class AnthropicStreamTranslatorTests
     {
         var steps = Translate(Call(Question, stream: true), new[] { AnthropicStreams.MessageStart, AnthropicStreams.MessageStop }.Select(Event));
 
-        Assert.Equal([StreamStepKind.Forward, StreamStepKind.Done], steps.Select(s => s.Kind));
-        Assert.DoesNotContain("\"finish_reason\":\"", steps[0].Chunk, StringComparison.Ordinal);
+        // The role chunk alone goes out with the end, since nothing else said it.
+        Assert.Equal([StreamStepKind.Skip, StreamStepKind.Done], steps.Select(s => s.Kind));
+        Assert.Equal("assistant", (string?)JsonNode.Parse(steps[1].Chunk!)!["choices"]![0]!["delta"]!["role"]);
+        Assert.DoesNotContain("\"finish_reason\":\"", steps[1].Chunk, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -216,11 +222,11 @@ public sealed class AnthropicStreamTranslatorTests
         const string text = "tab\t quote\" backslash\\ nul\u0000 line\u2028 emoji😀 <script>&";
         var data = new JsonObject { ["type"] = "content_block_delta", ["index"] = 0, ["delta"] = new JsonObject { ["type"] = "text_delta", ["text"] = text } };
 
-        var step = translator.Translate(new SseEvent("content_block_delta", data.ToJsonString()));
+        var chunk = TranslatedStream.Chunks([translator.Translate(new SseEvent("content_block_delta", data.ToJsonString()))])[^1];
 
-        Assert.Equal(text, (string?)JsonNode.Parse(step.Chunk!)!["choices"]![0]!["delta"]!["content"]);
-        Assert.Contains("<script>&", step.Chunk, StringComparison.Ordinal);
-        Assert.True(Encoding.UTF8.GetByteCount(step.Chunk!) > 0);
+        Assert.Equal(text, (string?)JsonNode.Parse(chunk)!["choices"]![0]!["delta"]!["content"]);
+        Assert.Contains("<script>&", chunk, StringComparison.Ordinal);
+        Assert.True(Encoding.UTF8.GetByteCount(chunk) > 0);
     }
 
     private static void AssertJson(string expected, JsonNode actual) => AnthropicRequestTests.AssertJson(expected, actual);

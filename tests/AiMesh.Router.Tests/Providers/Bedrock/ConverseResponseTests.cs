@@ -25,7 +25,7 @@ public sealed class ConverseResponseTests
              "choices":[{"index":0,"message":{"role":"assistant","content":"Checking now.","refusal":null,
                "tool_calls":[{"id":"tooluse_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\",\"days\":[1,2]}"}}]},
                "logprobs":null,"finish_reason":"tool_calls"}],
-             "usage":{"prompt_tokens":16,"completion_tokens":7,"total_tokens":23,"prompt_tokens_details":{"cached_tokens":4}}}
+             "usage":{"prompt_tokens":16,"completion_tokens":7,"total_tokens":23,"prompt_tokens_details":{"cached_tokens":4,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}
             """);
         Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(response.Body!)), response.Body);
         Assert.Equal(new TokenUsage(16, 7, 4), response.Usage);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Bedrock;
+using AiMesh.Router.Tests.Support;
 using AiMesh.Router.Transport;
 
 namespace AiMesh.Router.Tests.Providers.Bedrock;
@@ -16,20 +17,21 @@ public sealed class ConverseStreamTranslatorTests
         var steps = Translate(EventStreamFrames.ToolAnswer(), includeUsage: false);
 
         Assert.Equal(
-            [StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Skip, StreamStepKind.Forward, StreamStepKind.Forward,
+            // messageStart says nothing yet: the role chunk goes out with the first text, as OpenAI's first chunk.
+            [StreamStepKind.Skip, StreamStepKind.Forward, StreamStepKind.Skip, StreamStepKind.Forward, StreamStepKind.Forward,
              StreamStepKind.Forward, StreamStepKind.Skip, StreamStepKind.Forward, StreamStepKind.Done],
             steps.Select(s => s.Kind));
         const string head = """ "id":"chatcmpl-0f8fad5bd9cb469fa16570867728950e","object":"chat.completion.chunk","created":1440938160,"model":"claude-haiku" """;
         string[] expected =
         [
-            "{" + head + ""","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}""",
+            "{" + head + ""","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]}""",
             "{" + head + ""","choices":[{"index":0,"delta":{"content":"Let me check"},"logprobs":null,"finish_reason":null}]}""",
             "{" + head + ""","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"tooluse_1","type":"function","function":{"name":"get_weather","arguments":""}}]},"logprobs":null,"finish_reason":null}]}""",
             "{" + head + ""","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]},"logprobs":null,"finish_reason":null}]}""",
             "{" + head + ""","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]},"logprobs":null,"finish_reason":null}]}""",
             "{" + head + ""","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"tool_calls"}]}""",
         ];
-        var chunks = steps.Where(s => s.Chunk is not null).Select(s => JsonNode.Parse(s.Chunk!)).ToArray();
+        var chunks = TranslatedStream.Chunks(steps).Select(c => JsonNode.Parse(c)).ToArray();
         Assert.Equal(expected.Length, chunks.Length);
         for (var i = 0; i < expected.Length; i++)
         {
@@ -50,7 +52,7 @@ public sealed class ConverseStreamTranslatorTests
         Assert.Equal(StreamStepKind.Done, steps[^1].Kind);
         Assert.Empty(last["choices"]!.AsArray());
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse("""{"prompt_tokens":25,"completion_tokens":9,"total_tokens":34,"prompt_tokens_details":{"cached_tokens":5}}"""), last["usage"]));
+            JsonNode.Parse("""{"prompt_tokens":25,"completion_tokens":9,"total_tokens":34,"prompt_tokens_details":{"cached_tokens":5,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}"""), last["usage"]));
         // Every other chunk says "usage": null, as OpenAI's do with include_usage.
         Assert.All(steps.SkipLast(1).Where(s => s.Chunk is not null), s => Assert.Equal("null", JsonNode.Parse(s.Chunk!)!["usage"]?.ToJsonString() ?? "null"));
         Assert.All(steps.SkipLast(1).Where(s => s.Chunk is not null), s => Assert.True(JsonNode.Parse(s.Chunk!)!.AsObject().ContainsKey("usage")));
@@ -60,15 +62,20 @@ public sealed class ConverseStreamTranslatorTests
     public void Is_not_done_at_message_stop_alone_and_handles_metadata_first()
     {
         var translator = Translator(includeUsage: true);
-        Assert.Equal(StreamStepKind.Forward, translator.Translate(new SseEvent("messageStart", """{"role":"assistant"}""")).Kind);
+        Assert.Equal(StreamStepKind.Skip, translator.Translate(new SseEvent("messageStart", """{"role":"assistant"}""")).Kind);
         var metadata = translator.Translate(new SseEvent("metadata", """{"usage":{"inputTokens":3,"outputTokens":1,"totalTokens":4}}"""));
         Assert.Equal((StreamStepKind.Skip, new TokenUsage(3, 1)), (metadata.Kind, metadata.Usage));
 
         var stop = translator.Translate(new SseEvent("messageStop", """{"stopReason":"max_tokens"}"""));
         Assert.Equal(StreamStepKind.Done, stop.Kind);
-        var finish = JsonNode.Parse(stop.Chunk!)!;
-        Assert.Equal("length", (string?)finish["choices"]![0]!["finish_reason"]);
-        Assert.Equal(4, (int)finish["usage"]!["total_tokens"]!);
+        // Nothing was said before the end: the role chunk first, then the finish, then the usage chunk.
+        var chunks = TranslatedStream.Chunks([stop]).Select(c => JsonNode.Parse(c)!).ToList();
+        Assert.Equal("assistant", (string?)chunks[0]["choices"]![0]!["delta"]!["role"]);
+        Assert.Equal("length", (string?)chunks[1]["choices"]![0]!["finish_reason"]);
+        Assert.True(chunks[1].AsObject().ContainsKey("usage"));
+        Assert.Null(chunks[1]["usage"]);
+        Assert.Empty(chunks[2]["choices"]!.AsArray());
+        Assert.Equal(4, (int)chunks[2]["usage"]!["total_tokens"]!);
 
         var plain = Translator(includeUsage: false);
         Assert.Equal(StreamStepKind.Forward, plain.Translate(new SseEvent("messageStop", """{"stopReason":"end_turn"}""")).Kind);
@@ -121,10 +128,10 @@ public sealed class ConverseStreamTranslatorTests
         var translator = Translator();
         Assert.Equal(StreamStepKind.Skip, translator.Translate(new SseEvent("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"hmm"}}}""")).Kind);
         Assert.Equal(StreamStepKind.Skip, translator.Translate(new SseEvent("somethingNew", "{}")).Kind);
-        // Content before any messageStart still opens with the role.
-        var first = JsonNode.Parse(translator.Translate(new SseEvent("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"a"}}""")).Chunk!)!;
-        Assert.Equal("assistant", (string?)first["choices"]![0]!["delta"]!["role"]);
-        Assert.Equal("a", (string?)first["choices"]![0]!["delta"]!["content"]);
+        // Content before any messageStart still opens with the role chunk.
+        var first = TranslatedStream.Chunks([translator.Translate(new SseEvent("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"a"}}"""))])
+            .Select(c => JsonNode.Parse(c)!["choices"]![0]!["delta"]!).ToList();
+        Assert.Equal(("assistant", "", "a"), ((string?)first[0]["role"], (string?)first[0]["content"], (string?)first[1]["content"]));
     }
 
     [Fact]
@@ -144,9 +151,9 @@ public sealed class ConverseStreamTranslatorTests
             for (var i = 0; i < 20; i++)
             {
                 var step = translator.Translate(new SseEvent(types[random.Next(types.Length)], payloads[random.Next(payloads.Length)]));
-                if (step.Chunk is not null)
+                foreach (var chunk in TranslatedStream.Chunks([step]))
                 {
-                    Assert.NotNull(JsonNode.Parse(step.Chunk));
+                    Assert.NotNull(JsonNode.Parse(chunk));
                 }
             }
         }

@@ -37,7 +37,8 @@ public sealed class GeminiChatResponseTests
                 "logprobs":null,"finish_reason":"tool_calls"},
                {"index":1,"message":{"role":"assistant","content":"Second","refusal":null},"logprobs":null,"finish_reason":"length"}],
              "usage":{"prompt_tokens":103,"completion_tokens":27,"total_tokens":130,
-               "prompt_tokens_details":{"cached_tokens":40},"completion_tokens_details":{"reasoning_tokens":7}}}
+               "prompt_tokens_details":{"cached_tokens":40,"audio_tokens":0},
+               "completion_tokens_details":{"reasoning_tokens":7,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}
             """);
         Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(response.Body!)), response.Body);
         Assert.Equal(new(103, 27, 40, 7), response.Usage);

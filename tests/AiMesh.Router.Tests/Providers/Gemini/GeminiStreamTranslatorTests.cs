@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Providers;
+using AiMesh.Router.Tests.Support;
 
 namespace AiMesh.Router.Tests.Providers.Gemini;
 
@@ -22,13 +23,16 @@ public sealed class GeminiStreamTranslatorTests
         var steps = GeminiStreams.Translate(GeminiCalls.Chat("""{"stream":true}""", stream: true), TextStream);
 
         Assert.Equal([StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Done], steps.Select(s => s.Kind));
+        const string head = $$"""{"id":"{{Id}}","object":"chat.completion.chunk","created":1750000000,"model":"gemini-public","choices":""";
         var expected = new[]
         {
-            $$$"""{"id":"{{{Id}}}","object":"chat.completion.chunk","created":1750000000,"model":"gemini-public","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"logprobs":null,"finish_reason":null}]}""",
-            $$$"""{"id":"{{{Id}}}","object":"chat.completion.chunk","created":1750000000,"model":"gemini-public","choices":[{"index":0,"delta":{"content":"lo wörld"},"logprobs":null,"finish_reason":null}]}""",
-            $$$"""{"id":"{{{Id}}}","object":"chat.completion.chunk","created":1750000000,"model":"gemini-public","choices":[{"index":0,"delta":{"content":"!"},"logprobs":null,"finish_reason":"stop"}]}""",
+            head + """[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]}""",
+            head + """[{"index":0,"delta":{"content":"Hel"},"logprobs":null,"finish_reason":null}]}""",
+            head + """[{"index":0,"delta":{"content":"lo wörld"},"logprobs":null,"finish_reason":null}]}""",
+            head + """[{"index":0,"delta":{"content":"!"},"logprobs":null,"finish_reason":null}]}""",
+            head + """[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]}""",
         };
-        Assert.Equal(expected, steps.Select(s => s.Chunk));
+        Assert.Equal(expected, TranslatedStream.Chunks(steps));
         Assert.Equal(new TokenUsage(4, 5, null, 2), steps[^1].Usage);
     }
 
@@ -36,18 +40,22 @@ public sealed class GeminiStreamTranslatorTests
     public void Puts_the_usage_on_the_last_chunk_and_null_usage_on_the_others_when_the_client_asked_for_it()
     {
         var call = GeminiCalls.Chat("""{"stream":true,"stream_options":{"include_usage":true}}""", stream: true);
-        var steps = GeminiStreams.Translate(call, TextStream);
+        var chunks = TranslatedStream.Chunks(GeminiStreams.Translate(call, TextStream));
 
-        Assert.All(steps[..^1], s => Assert.Equal("null", JsonNode.Parse(s.Chunk!)!["usage"]?.ToJsonString() ?? "null"));
-        Assert.All(steps[..^1], s => Assert.True(JsonNode.Parse(s.Chunk!)!.AsObject().ContainsKey("usage")));
-        var usage = JsonNode.Parse(steps[^1].Chunk!)!["usage"]!;
+        Assert.Equal(6, chunks.Count);
+        Assert.All(chunks[..^1], c => Assert.Equal("null", JsonNode.Parse(c)!["usage"]?.ToJsonString() ?? "null"));
+        Assert.All(chunks[..^1], c => Assert.True(JsonNode.Parse(c)!.AsObject().ContainsKey("usage")));
+        Assert.Equal("stop", (string?)JsonNode.Parse(chunks[^2])!["choices"]![0]!["finish_reason"]);
+        Assert.Empty(JsonNode.Parse(chunks[^1])!["choices"]!.AsArray());
+        var usage = JsonNode.Parse(chunks[^1])!["usage"]!;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
-            {"prompt_tokens":4,"completion_tokens":5,"total_tokens":9,"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":2}}
+            {"prompt_tokens":4,"completion_tokens":5,"total_tokens":9,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},
+             "completion_tokens_details":{"reasoning_tokens":2,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}
             """), usage), usage.ToJsonString());
     }
 
     [Fact]
-    public void Streams_function_calls_whole_with_ids_indexes_and_the_tool_calls_finish()
+    public void Streams_function_calls_as_a_header_then_the_arguments_with_ids_indexes_and_the_tool_calls_finish()
     {
         var stream = GeminiStreams.Sse(
             """{"candidates":[{"content":{"parts":[{"text":"Checking."}],"role":"model"}}]}""",
@@ -56,14 +64,20 @@ public sealed class GeminiStreamTranslatorTests
         var steps = GeminiStreams.Translate(GeminiCalls.Chat("{}", stream: true), stream);
 
         Assert.Equal([StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Done], steps.Select(s => s.Kind));
-        var first = JsonNode.Parse(steps[1].Chunk!)!["choices"]![0]!;
+        var header = JsonNode.Parse(steps[1].Chunk!)!["choices"]![0]!;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$$"""
-            {"index":0,"delta":{"tool_calls":[{"index":0,"id":"{{{CallId}}}_0_0~ts~c2ln","type":"function","function":{"name":"lookup","arguments":"{\"q\":\"a\"}"}}]},"logprobs":null,"finish_reason":null}
-            """), first), first.ToJsonString());
-        var last = JsonNode.Parse(steps[2].Chunk!)!["choices"]![0]!;
-        Assert.Equal(1, (int)last["delta"]!["tool_calls"]![0]!["index"]!);
-        Assert.Equal(CallId + "_0_1", (string?)last["delta"]!["tool_calls"]![0]!["id"]);
-        Assert.Equal("tool_calls", (string?)last["finish_reason"]);
+            {"index":0,"delta":{"tool_calls":[{"index":0,"id":"{{{CallId}}}_0_0~ts~c2ln","type":"function","function":{"name":"lookup","arguments":""}}]},"logprobs":null,"finish_reason":null}
+            """), header), header.ToJsonString());
+        var arguments = JsonNode.Parse(Assert.Single(steps[1].Then!))!["choices"]![0]!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
+            {"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"q\":\"a\"}"}}]},"logprobs":null,"finish_reason":null}
+            """), arguments), arguments.ToJsonString());
+        var last = TranslatedStream.Chunks([steps[2]]).Select(c => JsonNode.Parse(c)!["choices"]![0]!).ToList();
+        Assert.Equal(3, last.Count);
+        Assert.Equal(1, (int)last[0]["delta"]!["tool_calls"]![0]!["index"]!);
+        Assert.Equal(CallId + "_0_1", (string?)last[0]["delta"]!["tool_calls"]![0]!["id"]);
+        Assert.Equal(("""{"q":"b"}""", 1), ((string?)last[1]["delta"]!["tool_calls"]![0]!["function"]!["arguments"], (int)last[1]["delta"]!["tool_calls"]![0]!["index"]!));
+        Assert.Equal("tool_calls", (string?)last[2]["finish_reason"]);
     }
 
     [Fact]
@@ -91,8 +105,8 @@ public sealed class GeminiStreamTranslatorTests
         var firstChoices = JsonNode.Parse(steps[0].Chunk!)!["choices"]!.AsArray();
         Assert.Equal([0, 1], firstChoices.Select(c => (int)c!["index"]!));
         Assert.All(firstChoices, c => Assert.Equal("assistant", (string?)c!["delta"]!["role"]));
-        Assert.Equal("stop", (string?)JsonNode.Parse(steps[1].Chunk!)!["choices"]![0]!["finish_reason"]);
-        var last = Assert.Single(JsonNode.Parse(steps[2].Chunk!)!["choices"]!.AsArray())!;
+        Assert.Equal("stop", (string?)JsonNode.Parse(Assert.Single(steps[1].Then!))!["choices"]![0]!["finish_reason"]);
+        var last = Assert.Single(JsonNode.Parse(Assert.Single(steps[2].Then!))!["choices"]!.AsArray())!;
         Assert.Equal((1, "length"), ((int)last["index"]!, (string?)last["finish_reason"]));
     }
 
@@ -183,7 +197,7 @@ public sealed class GeminiStreamTranslatorTests
         for (var split = 0; split <= bytes.Length; split++)
         {
             var steps = GeminiStreams.Translate(call, bytes[..split], bytes[split..]);
-            Assert.True(expected.SequenceEqual(steps), $"Split at byte {split} gave different steps.");
+            Assert.True(expected.Select(TranslatedStream.Meaning).SequenceEqual(steps.Select(TranslatedStream.Meaning)), $"Split at byte {split} gave different steps.");
         }
     }
 
@@ -192,6 +206,7 @@ public sealed class GeminiStreamTranslatorTests
     {
         var bytes = Encoding.UTF8.GetBytes(TextStream);
         var call = GeminiCalls.Chat("{}", stream: true);
-        Assert.True(GeminiStreams.Translate(call, bytes).SequenceEqual(GeminiStreams.Translate(call, [.. bytes.Select(b => new[] { b })])));
+        Assert.True(GeminiStreams.Translate(call, bytes).Select(TranslatedStream.Meaning)
+            .SequenceEqual(GeminiStreams.Translate(call, [.. bytes.Select(b => new[] { b })]).Select(TranslatedStream.Meaning)));
     }
 }
