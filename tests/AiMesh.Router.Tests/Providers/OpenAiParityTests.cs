@@ -1,12 +1,13 @@
 using System.Text.Json;
 using AiMesh.MockProvider;
 using AiMesh.Router.Deployments;
-using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Anthropic;
+using AiMesh.Router.Providers.Azure;
 using AiMesh.Router.Providers.Bedrock;
 using AiMesh.Router.Providers.Cohere;
 using AiMesh.Router.Providers.Gemini;
 using AiMesh.Router.Providers.OpenAi;
+using AiMesh.Router.Providers;
 using AiMesh.Router.Routing;
 
 namespace AiMesh.Router.Tests.Providers;
@@ -30,6 +31,7 @@ public sealed class OpenAiParityTests : IAsyncLifetime
         { "gemini", false }, { "gemini", true },
         { "bedrock", false }, { "bedrock", true },
         { "cohere", false }, { "cohere", true },
+        { "azure", false }, { "azure", true },
     };
 
     public async Task InitializeAsync() => mock = await MockProviderServer.StartAsync(new MockProviderOptions { Tokens = 4 });
@@ -104,6 +106,7 @@ public sealed class OpenAiParityTests : IAsyncLifetime
                 AwsCredentials = new AwsCredentials("AKIDMOCKBEDROCK", new ApiKey("mock/bedrock+secret/for+tests+only"), null),
             }),
             "cohere" => (new CohereAdapter(TimeProvider.System), Deployment(provider, new Uri(root, "v2/"), "command-a-03-2025")),
+            "azure" => (new AzureAdapter(), Deployment(provider, root, "gpt4o-prod") with { ApiVersion = "2024-10-21" }),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
         var parsed = ClientRequest.TryParse(body)!;

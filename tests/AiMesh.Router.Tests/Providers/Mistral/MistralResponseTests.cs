@@ -34,7 +34,8 @@ public sealed class MistralResponseTests
                  "tool_calls":[{"id":"D681PevKs","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
                "logprobs":null,"finish_reason":"tool_calls"},
               {"index":1,"message":{"role":"assistant","content":"Cut","refusal":null},"logprobs":null,"finish_reason":"length"}],
-             "usage":{"prompt_tokens":12,"completion_tokens":18,"total_tokens":30,"prompt_tokens_details":{"cached_tokens":0}}}
+             "usage":{"prompt_tokens":12,"completion_tokens":18,"total_tokens":30,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},
+               "completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}
             """, response.Body!);
         Assert.Equal(new TokenUsage(12, 18), response.Usage);
     }
