@@ -3,20 +3,26 @@ using MassTransit;
 namespace AiMesh.Hosting;
 
 /// <summary>
-/// What makes a receive endpoint temporary on each transport, for code that builds an endpoint pipeline itself
-/// (the ingress's in-process saga inbox) and must end up with the same address as the endpoint MassTransit declared
-/// from <c>Temporary = true</c>. Kept here so services stay transport-neutral.
+/// The queue settings of a process's own endpoint (the ingress instance's), on each transport, applied both where
+/// MassTransit declares the endpoint and where code builds an endpoint pipeline itself (the ingress's in-process saga
+/// inbox), so both end up with the same address. Kept here so services stay transport-neutral.
+/// <para>
+/// Like MassTransit's temporary endpoints (not durable, gone a minute after its last consumer) but <b>not
+/// auto-delete</b>: an auto-delete queue vanishes the moment a dropped connection takes its consumer, and every
+/// answer sent to it until MassTransit reconnects and re-declares it is silently discarded, leaving that request to
+/// wait for its deadline. With only the expiry, the queue outlives a reconnect and its messages wait for the consumer;
+/// after the process is gone for good it still disappears within a minute.
+/// </para>
 /// </summary>
 public static class TemporaryEndpoints
 {
-    /// <summary>Applies the settings MassTransit 8.4 applies for a temporary endpoint definition (RabbitMqHostConfiguration.ApplyEndpointDefinition).</summary>
     public static void Apply(IReceiveEndpointConfigurator configurator)
     {
         ArgumentNullException.ThrowIfNull(configurator);
         if (configurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.QueueExpiration = TimeSpan.FromMinutes(1);
-            rabbit.AutoDelete = true;
+            rabbit.AutoDelete = false;
             rabbit.Durable = false;
         }
     }

@@ -1,3 +1,4 @@
+using AiMesh.Hosting;
 using AiMesh.Ingress.Instance;
 using MassTransit;
 
@@ -13,6 +14,7 @@ internal sealed class InstanceConsumerDefinition<TConsumer> : ConsumerDefinition
         {
             e.Name = instance.EndpointName;
             e.Temporary = true;
+            e.AddConfigureEndpointCallback(TemporaryEndpoints.Apply);
         });
     }
 }

@@ -1,3 +1,4 @@
+using AiMesh.Hosting;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.Scheduling;
 using MassTransit;
@@ -18,6 +19,10 @@ internal sealed class RequestStateDefinition : SagaDefinition<RequestState>
         {
             e.Name = instance.EndpointName;
             e.Temporary = true;
+
+            // After MassTransit's temporary-endpoint settings, before the address is taken: this queue must also
+            // outlive a dropped connection (see TemporaryEndpoints).
+            e.AddConfigureEndpointCallback(TemporaryEndpoints.Apply);
         });
     }
 
