@@ -7,11 +7,19 @@ namespace AiMesh.Hosting;
 /// MassTransit declares the endpoint and where code builds an endpoint pipeline itself (the ingress's in-process saga
 /// inbox), so both end up with the same address. Kept here so services stay transport-neutral.
 /// <para>
-/// Like MassTransit's temporary endpoints (not durable, gone a minute after its last consumer) but <b>not
-/// auto-delete</b>: an auto-delete queue vanishes the moment a dropped connection takes its consumer, and every
-/// answer sent to it until MassTransit reconnects and re-declares it is silently discarded, leaving that request to
-/// wait for its deadline. With only the expiry, the queue outlives a reconnect and its messages wait for the consumer;
-/// after the process is gone for good it still disappears within a minute.
+/// The queue must outlive a dropped connection, or every answer sent to it until MassTransit reconnects and
+/// re-declares it is silently discarded and that request waits for its deadline. MassTransit's temporary endpoint
+/// (non-durable, with an expiry) does not: MassTransit 8.4 declares any non-durable queue that has an expiry as
+/// <b>exclusive</b> (<c>BrokerTopologyBuilder.QueueDeclare</c>: an <c>x-expires</c> argument turns auto-delete into
+/// "exclusive unless durable"), and RabbitMQ deletes an exclusive queue with the connection that declared it. So the
+/// queue is <b>durable</b>, the one setting that keeps it non-exclusive: it survives the connection (and a broker
+/// restart) and its messages wait for the consumer, and the expiry (<c>x-expires</c>, one minute without a
+/// consumer) still removes it once the process is gone for good.
+/// </para>
+/// <para>
+/// The endpoint's exchange of the same name is declared <b>auto-delete</b> (MassTransit never makes the queue itself
+/// auto-delete when it has an expiry): its only binding as a source is to this queue, so RabbitMQ deletes it when the
+/// expired queue goes, and with it the bindings from the message-type exchanges. Nothing is left behind per process.
 /// </para>
 /// </summary>
 public static class TemporaryEndpoints
@@ -22,8 +30,8 @@ public static class TemporaryEndpoints
         if (configurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.QueueExpiration = TimeSpan.FromMinutes(1);
-            rabbit.AutoDelete = false;
-            rabbit.Durable = false;
+            rabbit.AutoDelete = true;
+            rabbit.Durable = true;
         }
     }
 }
