@@ -13,8 +13,9 @@ namespace AiMesh.Hosting;
 /// <b>exclusive</b> (<c>BrokerTopologyBuilder.QueueDeclare</c>: an <c>x-expires</c> argument turns auto-delete into
 /// "exclusive unless durable"), and RabbitMQ deletes an exclusive queue with the connection that declared it. So the
 /// queue is <b>durable</b>, the one setting that keeps it non-exclusive: it survives the connection (and a broker
-/// restart) and its messages wait for the consumer, and the expiry (<c>x-expires</c>, one minute without a
-/// consumer) still removes it once the process is gone for good.
+/// restart) and its messages wait for the consumer, and the expiry (<c>x-expires</c>: so long without a consumer)
+/// still removes it once the process is gone for good. The caller picks the expiry: long enough that every answer
+/// that can still matter finds the queue after a reconnect.
 /// </para>
 /// <para>
 /// The endpoint's exchange of the same name is declared <b>auto-delete</b> (MassTransit never makes the queue itself
@@ -24,12 +25,12 @@ namespace AiMesh.Hosting;
 /// </summary>
 public static class TemporaryEndpoints
 {
-    public static void Apply(IReceiveEndpointConfigurator configurator)
+    public static void Apply(IReceiveEndpointConfigurator configurator, TimeSpan expiry)
     {
         ArgumentNullException.ThrowIfNull(configurator);
         if (configurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
-            rabbit.QueueExpiration = TimeSpan.FromMinutes(1);
+            rabbit.QueueExpiration = expiry;
             rabbit.AutoDelete = true;
             rabbit.Durable = true;
         }

@@ -5,8 +5,8 @@ namespace AiMesh.EndToEnd.Tests;
 
 /// <summary>
 /// The ingress loses its broker connection while a request is with the router, and the router answers before the
-/// ingress is back. The answer must wait for it in the ingress's queue, not vanish with an auto-deleted queue and
-/// leave the client waiting for the request's deadline.
+/// ingress is back. The answer must wait for it in the ingress's queue, not vanish with a queue deleted along with the
+/// connection (MassTransit's temporary queues are exclusive) and leave the client waiting for the request's deadline.
 /// </summary>
 public sealed class IngressReconnectTests(DistributedMeshIngressBehindProxy mesh) : IClassFixture<DistributedMeshIngressBehindProxy>
 {

@@ -2,6 +2,7 @@ using AiMesh.Hosting;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.Scheduling;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress.Saga;
 
@@ -13,7 +14,7 @@ namespace AiMesh.Ingress.Saga;
 /// </summary>
 internal sealed class RequestStateDefinition : SagaDefinition<RequestState>
 {
-    public RequestStateDefinition(IngressInstance instance)
+    public RequestStateDefinition(IngressInstance instance, IOptions<IngressOptions> options)
     {
         Endpoint(e =>
         {
@@ -22,7 +23,8 @@ internal sealed class RequestStateDefinition : SagaDefinition<RequestState>
 
             // After MassTransit's temporary-endpoint settings, before the address is taken: this queue must also
             // outlive a dropped connection (see TemporaryEndpoints).
-            e.AddConfigureEndpointCallback(TemporaryEndpoints.Apply);
+            var expiry = options.Value.InstanceQueueExpiry;
+            e.AddConfigureEndpointCallback(endpoint => TemporaryEndpoints.Apply(endpoint, expiry));
         });
     }
 
