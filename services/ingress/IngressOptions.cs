@@ -36,6 +36,14 @@ public sealed class IngressOptions
     /// <summary>How long past the deadline the saga waits for the router's own deadline answer.</summary>
     public TimeSpan RouterGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the instance's queue outlives its consumer (a dropped broker connection, a process gone). Every
+    /// answer that can still matter arrives within the request deadline and the router's grace of the request's
+    /// start, so a queue kept that long (and a minute more) holds it until the ingress reconnects; after a longer
+    /// outage every request then open has ended at its own deadline.
+    /// </summary>
+    public TimeSpan InstanceQueueExpiry => RequestTimeout + RouterGrace + TimeSpan.FromMinutes(1);
+
     /// <summary>How long a stream waits for a chunk the router counted but the bus has not delivered yet.</summary>
     public TimeSpan StreamGapTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -61,8 +61,9 @@ public sealed class BrokerOutageTests(DistributedMeshBehindProxy mesh, Xunit.Abs
 
         mesh.Broker.Restore();
 
-        // While MassTransit reconnects, a request can be lost with its temporary queue being re-declared (a known gap,
-        // see docs/architecture.md); such a request counts as "not yet resumed" here.
+        // While MassTransit reconnects, a probe can be refused (503) or outlast its 5 s (a send waiting for the
+        // connection); it counts as "not yet resumed" here. Answers are no longer lost on the way: the ingress's queue
+        // outlives the dropped connection (IngressReconnectTests).
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var resumed = false;
         for (var i = 0; i < 480 && !resumed; i++)

@@ -1,5 +1,7 @@
+using AiMesh.Hosting;
 using AiMesh.Ingress.Instance;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress.Relay;
 
@@ -7,12 +9,14 @@ namespace AiMesh.Ingress.Relay;
 internal sealed class InstanceConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
 {
-    public InstanceConsumerDefinition(IngressInstance instance)
+    public InstanceConsumerDefinition(IngressInstance instance, IOptions<IngressOptions> options)
     {
         Endpoint(e =>
         {
             e.Name = instance.EndpointName;
             e.Temporary = true;
+            var expiry = options.Value.InstanceQueueExpiry;
+            e.AddConfigureEndpointCallback(endpoint => TemporaryEndpoints.Apply(endpoint, expiry));
         });
     }
 }

@@ -1,6 +1,8 @@
+using AiMesh.Hosting;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.Scheduling;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress.Saga;
 
@@ -12,12 +14,17 @@ namespace AiMesh.Ingress.Saga;
 /// </summary>
 internal sealed class RequestStateDefinition : SagaDefinition<RequestState>
 {
-    public RequestStateDefinition(IngressInstance instance)
+    public RequestStateDefinition(IngressInstance instance, IOptions<IngressOptions> options)
     {
         Endpoint(e =>
         {
             e.Name = instance.EndpointName;
             e.Temporary = true;
+
+            // After MassTransit's temporary-endpoint settings, before the address is taken: this queue must also
+            // outlive a dropped connection (see TemporaryEndpoints).
+            var expiry = options.Value.InstanceQueueExpiry;
+            e.AddConfigureEndpointCallback(endpoint => TemporaryEndpoints.Apply(endpoint, expiry));
         });
     }
 

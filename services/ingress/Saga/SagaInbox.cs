@@ -5,6 +5,7 @@ using MassTransit.Context;
 using MassTransit.DependencyInjection;
 using MassTransit.Serialization;
 using MassTransit.Transports;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress.Saga;
 
@@ -48,9 +49,10 @@ internal sealed class SagaInbox(IServiceProvider services, IngressInstance insta
         var address = instance.Address ?? throw new InvalidOperationException("The instance endpoint is not ready yet.");
         var registration = services.GetRequiredService<Bind<IBus, IBusRegistrationContext>>().Value;
         var busInstance = services.GetRequiredService<Bind<IBus, IBusInstance>>().Value;
+        var expiry = services.GetRequiredService<IOptions<IngressOptions>>().Value.InstanceQueueExpiry;
         var configuration = busInstance.HostConfiguration.CreateReceiveEndpointConfiguration(instance.EndpointName, endpoint =>
         {
-            TemporaryEndpoints.Apply(endpoint);
+            TemporaryEndpoints.Apply(endpoint, expiry);
             endpoint.ThrowOnSkippedMessages();
             endpoint.RethrowFaultedMessages();
             endpoint.PublishFaults = false;

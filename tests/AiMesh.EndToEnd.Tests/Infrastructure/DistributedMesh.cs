@@ -96,7 +96,17 @@ public class DistributedMesh : MeshFixture
         await command.ExecuteNonQueryAsync();
     }
 
-    protected static async Task RabbitCtlAsync(params string[] arguments)
+    /// <summary>Messages waiting in the ingress instance's queue (0 when it does not exist).</summary>
+    public async Task<int> IngressQueueDepthAsync()
+    {
+        var listing = await RabbitCtlAsync("list_queues", "-p", _name, "--quiet", "--no-table-headers", "name", "messages");
+        return listing.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t', ' '))
+            .Where(fields => fields.Length >= 2 && fields[0].StartsWith("aimesh-ingress-", StringComparison.Ordinal))
+            .Sum(fields => int.TryParse(fields[^1], out var count) ? count : 0);
+    }
+
+    protected static async Task<string> RabbitCtlAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -106,11 +116,13 @@ public class DistributedMesh : MeshFixture
 
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
+        var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {await stderr}");
         }
+
+        return stdout;
     }
 }

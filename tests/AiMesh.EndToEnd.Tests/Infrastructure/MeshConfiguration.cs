@@ -45,6 +45,7 @@ internal static class MeshConfiguration
             ("limited-model", "status=429;retryAfter=7", "chat.completions"),
             ("broken-model", "status=500", "chat.completions"),
             ("slow-model", "pace=100;tokens=200", "chat.completions"),
+            ("lagging-model", "latency=3000", "chat.completions"),
             ("text-embedding-3-small", "", "embeddings"),
         };
         for (var i = 0; i < deployments.Length; i++)
