@@ -34,7 +34,12 @@ internal static class TranslationBench
         {
             var call = new ProviderCall
             {
-                RequestId = Guid.NewGuid(), Api = "chat.completions", Deployment = deployment, Body = body, Stream = true, ClientIncludeUsage = false,
+                RequestId = Guid.NewGuid(),
+                Api = "chat.completions",
+                Deployment = deployment,
+                Body = body,
+                Stream = true,
+                ClientIncludeUsage = false,
             };
             var decoder = adapter.CreateStreamDecoder();
             var translator = adapter.CreateStreamTranslator(call);
@@ -62,7 +67,11 @@ internal static class TranslationBench
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         return new
         {
-            mode = "translate", format = options.Anthropic ? "anthropic" : "openai", upstream_bytes = upstream.Length, streams, chunks,
+            mode = "translate",
+            format = options.Anthropic ? "anthropic" : "openai",
+            upstream_bytes = upstream.Length,
+            streams,
+            chunks,
             cpu_us_per_chunk = used.TotalMilliseconds * 1000 / Math.Max(1, chunks),
         };
     }

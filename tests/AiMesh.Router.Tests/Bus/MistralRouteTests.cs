@@ -199,7 +199,8 @@ public sealed class MistralRouteTests
         await using var mesh = await StartAsync(configure: s =>
             DeploymentSettings.Add(s, 3, "mock-mistral-embed", "mistral-embed-public", "mistral", DeploymentSettings.MockRoot(s) + "mistral/v1", "mistral-embed", "embeddings"));
         var request = RouterHost.Chat("""{"model":"mistral-embed-public","input":["one two","three"],"dimensions":4,"encoding_format":"base64"}""",
-            stream: false, model: "mistral-embed-public") with { Api = "embeddings" };
+            stream: false, model: "mistral-embed-public") with
+        { Api = "embeddings" };
 
         var (routed, failed) = await mesh.Router.RouteAsync(request);
 
