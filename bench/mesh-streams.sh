@@ -24,6 +24,8 @@
 #          per-chunk latency p50 / p99 / max
 #   burst  $CONNECTIONS connections streaming back to back for $BURST_SECONDS s (no pacing): chunks/s, and CPU time per
 #          chunk of the target's processes plus RabbitMQ's (every process of its user) for the distributed targets
+#   translate  (after the rounds) the router's decoder and translator alone over one fetched upstream stream, on one
+#          thread: CPU per chunk, set against each target's CPU per chunk
 # The report quotes medians over rounds. Output: a markdown table on stdout, bench/results/mesh-streams-<stamp>.json,
 # logs in bench/results/mesh-streams-<stamp>/.
 set -euo pipefail
@@ -211,6 +213,18 @@ for ((round = 1; round <= ROUNDS; round++)); do
   for ((i = 0; i < n; i++)); do
     read -r target upstream <<<"${PAIRS[$(((i + round - 1) % n))]}"
     measure "$round" "$target" "$upstream"
+  done
+done
+
+# The router's translation alone, in this run: the adapters' decoder and translator over one upstream stream fetched
+# from the mock, on one thread (bench/MeshStreams/TranslationBench.cs).
+for ((round = 1; round <= ROUNDS; round++)); do
+  for upstream in "${UPSTREAM_LIST[@]}"; do
+    format=$upstream
+    result=$(dotnet "$CLIENT" --mode translate --url "$(url_of direct "$upstream" burst)" --key "$AIMESH_BENCH_KEY" \
+      --model "bench-burst-$upstream" --format "$format" --seconds 3 2>>"$RUN/client.log" || echo '{"failed":true}')
+    printf '%s\ttranslate\t%s\ttranslate\t0\t0\t%s\n' "$round" "$upstream" "$result" >>"$RAW"
+    log "round $round translate/$upstream: $result"
   done
 done
 
