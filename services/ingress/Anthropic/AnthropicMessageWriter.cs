@@ -90,16 +90,24 @@ internal static class AnthropicMessageWriter
 
                 json.WriteEndArray();
                 var finish = AnthropicAnswerNames.String(choices[0], "finish_reason");
+                var sequence = finish == "stop" ? AnthropicAnswerNames.StopSequence(choices[0]) : null;
                 if (finish is null)
                 {
                     json.WriteNull("stop_reason");
                 }
                 else
                 {
-                    json.WriteString("stop_reason", AnthropicAnswerNames.StopReason(finish));
+                    json.WriteString("stop_reason", AnthropicAnswerNames.StopReason(finish, sequence));
                 }
 
-                json.WriteNull("stop_sequence");
+                if (sequence is null)
+                {
+                    json.WriteNull("stop_sequence");
+                }
+                else
+                {
+                    json.WriteString("stop_sequence", sequence);
+                }
                 AnthropicUsage.Read(root.TryGetProperty("usage", out var usage) ? usage : default).Write(json);
                 json.WriteEndObject();
             }

@@ -37,6 +37,7 @@ internal sealed class AnthropicStreamTranslator
     private BlockKind _open;
     private int _openTool;
     private string? _stopReason;
+    private string? _stopSequence;
     private AnthropicUsage _usage;
 
     private enum BlockKind
@@ -110,7 +111,15 @@ internal sealed class AnthropicStreamTranslator
             json.WriteString("type", "message_delta");
             json.WriteStartObject("delta");
             json.WriteString("stop_reason", _stopReason);
-            json.WriteNull("stop_sequence");
+            if (_stopSequence is null)
+            {
+                json.WriteNull("stop_sequence");
+            }
+            else
+            {
+                json.WriteString("stop_sequence", _stopSequence);
+            }
+
             json.WriteEndObject();
             _usage.Write(json);
         });
@@ -161,7 +170,8 @@ internal sealed class AnthropicStreamTranslator
         if (!_ended && AnthropicAnswerNames.String(choice, "finish_reason") is { } finish)
         {
             Close();
-            _stopReason = AnthropicAnswerNames.StopReason(finish);
+            _stopSequence = finish == "stop" ? AnthropicAnswerNames.StopSequence(choice) : null;
+            _stopReason = AnthropicAnswerNames.StopReason(finish, _stopSequence);
         }
     }
 

@@ -39,12 +39,13 @@ internal sealed class OpenAiChunkWriter(bool includeUsage)
 
     /// <summary>A chunk with one choice (index 0) whose delta has the members <paramref name="writeDelta"/> writes.</summary>
     /// <param name="usage">Written only when the client asked for usage; otherwise the chunk has <c>"usage": null</c>.</param>
-    public string Delta<TState>(TState state, Action<Utf8JsonWriter, TState> writeDelta, string? finishReason = null, TokenUsage? usage = null)
+    public string Delta<TState>(
+        TState state, Action<Utf8JsonWriter, TState> writeDelta, string? finishReason = null, TokenUsage? usage = null, string? stopSequence = null)
     {
         ArgumentNullException.ThrowIfNull(writeDelta);
         var writer = Begin();
         writer.WriteStartArray("choices");
-        WriteChoice(writer, 0, state, writeDelta, finishReason);
+        WriteChoice(writer, 0, state, writeDelta, finishReason, stopSequence);
         writer.WriteEndArray();
         return End(writer, usage);
     }
@@ -73,7 +74,13 @@ internal sealed class OpenAiChunkWriter(bool includeUsage)
     }
 
     /// <summary>One choice of a chunk, its delta the members <paramref name="writeDelta"/> writes.</summary>
-    public static void WriteChoice<TState>(Utf8JsonWriter writer, int index, TState state, Action<Utf8JsonWriter, TState> writeDelta, string? finishReason)
+    /// <param name="stopSequence">
+    /// The stop sequence that ended the answer, when the provider says which (Anthropic does): the mesh's one addition to
+    /// OpenAI's choice, <c>stop_sequence</c>, beside <c>finish_reason: "stop"</c>. OpenAI clients ignore it; the
+    /// Anthropic surface of the ingress answers <c>stop_reason: "stop_sequence"</c> with it.
+    /// </param>
+    public static void WriteChoice<TState>(
+        Utf8JsonWriter writer, int index, TState state, Action<Utf8JsonWriter, TState> writeDelta, string? finishReason, string? stopSequence = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(writeDelta);
@@ -90,6 +97,11 @@ internal sealed class OpenAiChunkWriter(bool includeUsage)
         else
         {
             writer.WriteString("finish_reason", finishReason);
+        }
+
+        if (stopSequence is not null)
+        {
+            writer.WriteString("stop_sequence", stopSequence);
         }
 
         writer.WriteEndObject();

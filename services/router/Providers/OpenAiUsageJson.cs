@@ -10,8 +10,10 @@ namespace AiMesh.Router.Providers;
 /// members OpenAI sends: <c>prompt_tokens_details</c> {<c>cached_tokens</c>, <c>audio_tokens</c>} and
 /// <c>completion_tokens_details</c> {<c>reasoning_tokens</c>, <c>audio_tokens</c>, <c>accepted_prediction_tokens</c>,
 /// <c>rejected_prediction_tokens</c>}, zero where the provider has no such count. A client that reads one provider's
-/// usage reads every provider's. Counts OpenAI has no member for (Anthropic's cache writes) stay in
-/// <see cref="TokenUsage"/> for the meter and are not shown.
+/// usage reads every provider's. One addition, only when the provider reported it: <c>prompt_tokens_details.
+/// cache_creation_tokens</c>, the tokens written to a prompt cache (Anthropic, Bedrock), which OpenAI has no member for.
+/// They are part of <c>prompt_tokens</c> (what a client is billed for), OpenAI clients ignore the member, and the
+/// ingress's Anthropic surface needs it to split <c>prompt_tokens</c> back into Anthropic's three input counts.
 /// </summary>
 internal static class OpenAiUsageJson
 {
@@ -27,6 +29,11 @@ internal static class OpenAiUsageJson
         writer.WriteStartObject("prompt_tokens_details"u8);
         writer.WriteNumber("cached_tokens"u8, usage.CachedTokens ?? 0);
         writer.WriteNumber("audio_tokens"u8, 0);
+        if (usage.CacheWriteTokens is > 0 and var written)
+        {
+            writer.WriteNumber("cache_creation_tokens"u8, written);
+        }
+
         writer.WriteEndObject();
         writer.WriteStartObject("completion_tokens_details"u8);
         writer.WriteNumber("reasoning_tokens"u8, usage.ReasoningTokens ?? 0);

@@ -35,6 +35,23 @@ public sealed class AnthropicMessageWriterTests
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(message!)), Encoding.UTF8.GetString(message!));
     }
 
+    [Theory]
+    [InlineData(",\"stop_sequence\":\"4\"", "stop_sequence", "4")]
+    [InlineData("", "end_turn", null)]
+    public void A_stop_the_provider_named_a_stop_sequence_for_is_stop_sequence(string member, string stopReason, string? sequence)
+    {
+        var completion = $$$"""
+            {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m",
+             "choices":[{"index":0,"message":{"role":"assistant","content":"1, 2, 3"},"logprobs":null,"finish_reason":"stop"{{{member}}}}],
+             "usage":{"prompt_tokens":3,"completion_tokens":5,"total_tokens":8}}
+            """;
+
+        var message = JsonNode.Parse(AnthropicMessageWriter.Translate(completion, "claude-public")!)!;
+
+        Assert.Equal(stopReason, (string?)message["stop_reason"]);
+        Assert.Equal(sequence, (string?)message["stop_sequence"]);
+    }
+
     [Fact]
     public void Reasoning_without_thinking_blocks_is_one_unsigned_thinking_block_and_a_refusal_is_text()
     {

@@ -33,6 +33,21 @@ public sealed class AnthropicStreamTranslatorTests
     }
 
     [Fact]
+    public void A_finish_naming_a_stop_sequence_ends_with_stop_reason_stop_sequence()
+    {
+        var stream = new AnthropicStreamTranslator { Model = "claude-public" };
+
+        stream.Translate(Delta("""{"role":"assistant","content":"","refusal":null}"""));
+        stream.Translate(Delta("""{"content":"1, 2, 3, "}"""));
+        stream.Translate(Head + "{},\"logprobs\":null,\"finish_reason\":\"stop\",\"stop_sequence\":\"4\"}]}");
+        var end = stream.End(null);
+
+        var delta = System.Text.Json.JsonDocument.Parse(end.Single(e => e.Name == "message_delta").Data).RootElement.GetProperty("delta");
+        Assert.Equal("stop_sequence", delta.GetProperty("stop_reason").GetString());
+        Assert.Equal("4", delta.GetProperty("stop_sequence").GetString());
+    }
+
+    [Fact]
     public void A_tool_call_is_a_tool_use_block_with_input_json_deltas()
     {
         var stream = Started();

@@ -144,6 +144,12 @@ internal static class AnthropicResponseReader
             json.WriteEndObject();
             json.WriteNull("logprobs");
             WriteNullable(json, "finish_reason", finish);
+            if (stopReason == AnthropicStopReasons.StopSequence && TryString(root, "stop_sequence", out var matched))
+            {
+                // The mesh's one addition to OpenAI's choice (see OpenAiChunkWriter.WriteChoice).
+                json.WriteString("stop_sequence", matched);
+            }
+
             json.WriteEndObject();
             json.WriteEndArray();
             if (usage is { } counts)

@@ -316,7 +316,8 @@ internal sealed class AnthropicStreamTranslator(ProviderCall call, long created)
 
         var reason = stopReason.GetString()!;
         var finish = answeredWithJsonTool && reason == AnthropicStopReasons.ToolUse ? "stop" : AnthropicStopReasons.ToFinishReason(reason);
-        return Send(chunks.Delta(0, static (_, _) => { }, finish), usage?.ToTokenUsage());
+        var matched = reason == AnthropicStopReasons.StopSequence && TryString(delta, "stop_sequence", out var sequence) ? sequence.GetString() : null;
+        return Send(chunks.Delta(0, static (_, _) => { }, finish, stopSequence: matched), usage?.ToTokenUsage());
     }
 
     /// <summary>The end: the usage chunk when the client asked, after the role chunk if nothing else said it.</summary>

@@ -76,6 +76,28 @@ public sealed class AnthropicResponseTests
     }
 
     [Fact]
+    public void A_matched_stop_sequence_is_named_beside_the_stop()
+    {
+        const string answer = """{"id":"m","content":[{"type":"text","text":"1, 2, 3"}],"stop_reason":"stop_sequence","stop_sequence":"4"}""";
+
+        var response = Adapter.ReadResponse(Call(Question), Encoding.UTF8.GetBytes(answer));
+
+        var choice = JsonNode.Parse(response.Body!)!["choices"]![0]!;
+        Assert.Equal("stop", (string?)choice["finish_reason"]);
+        Assert.Equal("4", (string?)choice["stop_sequence"]);
+    }
+
+    [Fact]
+    public void Without_a_stop_sequence_the_choice_has_only_openais_members()
+    {
+        const string answer = """{"id":"m","content":[{"type":"text","text":"done"}],"stop_reason":"end_turn","stop_sequence":null}""";
+
+        var response = Adapter.ReadResponse(Call(Question), Encoding.UTF8.GetBytes(answer));
+
+        Assert.False(JsonNode.Parse(response.Body!)!["choices"]![0]!.AsObject().ContainsKey("stop_sequence"));
+    }
+
+    [Fact]
     public void Counts_cache_reads_and_writes_into_the_prompt_as_openai_does()
     {
         const string answer = """
@@ -87,7 +109,7 @@ public sealed class AnthropicResponseTests
 
         var body = JsonNode.Parse(response.Body!)!;
         AssertJson("""
-            {"prompt_tokens":60,"completion_tokens":5,"total_tokens":65,"prompt_tokens_details":{"cached_tokens":30,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}
+            {"prompt_tokens":60,"completion_tokens":5,"total_tokens":65,"prompt_tokens_details":{"cached_tokens":30,"audio_tokens":0,"cache_creation_tokens":20},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}
             """, body["usage"]!);
         Assert.Equal(new TokenUsage(60, 5, CachedTokens: 30, CacheWriteTokens: 20), response.Usage);
         Assert.Null((string?)body["choices"]![0]!["message"]!["content"]);

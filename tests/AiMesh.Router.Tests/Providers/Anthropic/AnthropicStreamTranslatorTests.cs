@@ -87,6 +87,25 @@ public sealed class AnthropicStreamTranslatorTests
     }
 
     [Fact]
+    public void A_matched_stop_sequence_is_named_on_the_finish_chunk()
+    {
+        var steps = Translate(Call(Question, stream: true), new[]
+        {
+            AnthropicStreams.MessageStart,
+            """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""",
+            """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"1, 2, 3, "}}""",
+            """{"type":"content_block_stop","index":0}""",
+            """{"type":"message_delta","delta":{"stop_reason":"stop_sequence","stop_sequence":"4"},"usage":{"output_tokens":9}}""",
+            """{"type":"message_stop"}""",
+        }.Select(Event));
+
+        var finish = TranslatedStream.Chunks(steps).Select(c => JsonNode.Parse(c)!["choices"]![0]!).Last(c => c["finish_reason"] is not null);
+        Assert.Equal("stop", (string?)finish["finish_reason"]);
+        Assert.Equal("4", (string?)finish["stop_sequence"]);
+        Assert.Equal(StreamStepKind.Done, steps[^1].Kind);
+    }
+
+    [Fact]
     public void The_forced_json_tool_streams_as_content_and_finishes_with_stop()
     {
         var call = Call("""{"model":"x","stream":true,"messages":[],"response_format":{"type":"json_object"}}""", stream: true);
