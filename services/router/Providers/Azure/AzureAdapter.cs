@@ -53,7 +53,7 @@ internal sealed class AzureAdapter : IProviderAdapter
                 $"openai/deployments/{Uri.EscapeDataString(deployment.UpstreamModel)}/{OpenAiAdapter.Path(call.Api)}?api-version={Uri.EscapeDataString(version)}");
         }
 
-        var request = OpenAiAdapter.Post(call, url, body);
+        var request = ProviderHttp.PostJson(call, url, body);
         if (deployment.ApiKey is { } key)
         {
             if (deployment.AzureBearer)

@@ -26,7 +26,7 @@ internal sealed class MistralAdapter(TimeProvider time) : IProviderAdapter
     {
         ArgumentNullException.ThrowIfNull(call);
         var body = call.Api == ProviderApis.Embeddings ? MistralEmbeddings.Build(call) : MistralChatRequest.Build(call);
-        var request = OpenAiAdapter.Post(call, new Uri(call.Deployment.BaseUrl, OpenAiAdapter.Path(call.Api)), body);
+        var request = ProviderHttp.PostJson(call, new Uri(call.Deployment.BaseUrl, OpenAiAdapter.Path(call.Api)), body);
         if (call.Deployment.ApiKey is { } key)
         {
             request.Headers.Authorization = new("Bearer", key.Reveal());

@@ -13,10 +13,6 @@ namespace AiMesh.Router.Providers.OpenAi;
 /// </summary>
 internal sealed class OpenAiAdapter : IProviderAdapter
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
-
     public string Name => "openai";
 
     public IReadOnlyCollection<string> Providers { get; } =
@@ -33,7 +29,7 @@ internal sealed class OpenAiAdapter : IProviderAdapter
         ArgumentNullException.ThrowIfNull(call);
         var body = PrepareBody(call);
         body["model"] = call.Deployment.UpstreamModel;
-        var request = Post(call, new Uri(call.Deployment.BaseUrl, Path(call.Api)), body);
+        var request = ProviderHttp.PostJson(call, new Uri(call.Deployment.BaseUrl, Path(call.Api)), body);
         if (call.Deployment.ApiKey is { } key)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());
@@ -73,22 +69,6 @@ internal sealed class OpenAiAdapter : IProviderAdapter
         }
 
         return body;
-    }
-
-    /// <summary>A JSON POST of <paramref name="body"/> to <paramref name="url"/> with the deployment's extra headers; no credentials.</summary>
-    internal static HttpRequestMessage Post(ProviderCall call, Uri url, JsonObject body)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ProviderJson.SerializerOptions));
-        content.Headers.ContentType = Json;
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        request.Headers.Accept.Add(call.Stream ? AcceptEventStream : AcceptJson);
-        foreach (var (name, value) in call.Deployment.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        return request;
     }
 
     /// <summary>The relative path of an API under the deployment's base URL.</summary>
