@@ -34,6 +34,45 @@ public sealed class OpenAiAdapterTests
     }
 
     [Fact]
+    public async Task The_mesh_s_thinking_blocks_are_left_out_and_is_error_is_an_unsupported_parameter()
+    {
+        const string body = """
+            {"model":"x","messages":[
+              {"role":"assistant","content":null,"thinking_blocks":[{"type":"thinking","thinking":"t","signature":"s"}],
+               "tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},
+              {"role":"tool","tool_call_id":"c1","content":"boom","is_error":true}]}
+            """;
+        var call = Call(body, stream: false);
+
+        using var request = adapter.BuildRequest(call);
+        var sent = JsonNode.Parse(await request.Content!.ReadAsStringAsync())!;
+
+        Assert.False(sent["messages"]![0]!.AsObject().ContainsKey("thinking_blocks"));
+        Assert.False(sent["messages"]![1]!.AsObject().ContainsKey("is_error"));
+        Assert.Equal(["is_error"], call.Unsupported);
+    }
+
+    [Theory]
+    [InlineData("openai", true)]
+    [InlineData("azure", true)]
+    [InlineData("openrouter", false)]
+    [InlineData("vllm", false)]
+    public async Task Cache_control_reaches_servers_that_read_it_and_is_unsupported_on_openais_own_api(string provider, bool unsupported)
+    {
+        const string body = """
+            {"model":"x","messages":[{"role":"system","content":[{"type":"text","text":"long","cache_control":{"type":"ephemeral"}}]},
+                                     {"role":"user","content":"hi","cache_control":{"type":"ephemeral"}}]}
+            """;
+        var call = Call(body, stream: false, deployment: TestDeployments.Create() with { Provider = provider });
+
+        using var request = adapter.BuildRequest(call);
+        var raw = await request.Content!.ReadAsStringAsync();
+
+        Assert.Equal(unsupported, call.Unsupported.Contains("cache_control"));
+        Assert.Equal(!unsupported, raw.Contains("cache_control", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Posts_to_the_deployment_base_url_only()
     {
         using var request = adapter.BuildRequest(Call("""{"model":"x","messages":[]}""", stream: false));

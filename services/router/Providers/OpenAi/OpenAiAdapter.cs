@@ -42,6 +42,15 @@ internal sealed class OpenAiAdapter : IProviderAdapter
     /// The client's body as an OpenAI-compatible server needs it, shared with the adapters of servers that speak
     /// OpenAI's body at other URLs (Azure OpenAI): <c>stream</c> agreeing with the call, and a streamed chat asking
     /// for <c>stream_options.include_usage</c> so usage is always metered. The caller decides <c>model</c>.
+    /// <para>
+    /// The mesh's own message members, which the Anthropic surface of the ingress writes and no OpenAI-compatible
+    /// server defines, do not travel as they are (OpenAI answers 400 to a member it does not know):
+    /// <c>thinking_blocks</c> on an assistant message is Anthropic's signed thinking, meaningful to Anthropic only
+    /// and ignored by it for earlier turns anyway, so it is left out; <c>is_error</c> on a tool message says the tool
+    /// failed, which this API cannot say, so it is an unsupported parameter (rejected or dropped, as the deployment
+    /// says). <c>cache_control</c> (on a message or a part) passes through to servers that read it (OpenRouter and
+    /// others) and is an unsupported parameter for OpenAI's and Azure's own APIs.
+    /// </para>
     /// </summary>
     internal static JsonObject PrepareBody(ProviderCall call)
     {
@@ -49,6 +58,7 @@ internal sealed class OpenAiAdapter : IProviderAdapter
         var body = call.Body;
         if (call.Api == ProviderApis.ChatCompletions)
         {
+            LeaveOutMeshMembers(call, body);
             // The transport reads what the call says (SSE or JSON); the body must agree with it.
             if (IsTrue(body["stream"]) != call.Stream)
             {
@@ -69,6 +79,52 @@ internal sealed class OpenAiAdapter : IProviderAdapter
         }
 
         return body;
+    }
+
+    private static void LeaveOutMeshMembers(ProviderCall call, JsonObject body)
+    {
+        if (body["messages"] is not JsonArray messages)
+        {
+            return;
+        }
+
+        var strict = call.Deployment.Provider is "openai" or "azure";
+        foreach (var message in messages.OfType<JsonObject>())
+        {
+            message.Remove("thinking_blocks");
+            if (message.Remove("is_error"))
+            {
+                Unsupported(call, "is_error");
+            }
+
+            if (strict && RemoveCacheControl(message))
+            {
+                Unsupported(call, "cache_control");
+            }
+        }
+    }
+
+    /// <returns>True when the message or one of its content parts had <c>cache_control</c>.</returns>
+    private static bool RemoveCacheControl(JsonObject message)
+    {
+        var removed = message.Remove("cache_control");
+        if (message["content"] is JsonArray parts)
+        {
+            foreach (var part in parts.OfType<JsonObject>())
+            {
+                removed |= part.Remove("cache_control");
+            }
+        }
+
+        return removed;
+    }
+
+    private static void Unsupported(ProviderCall call, string name)
+    {
+        if (!call.Unsupported.Contains(name))
+        {
+            call.Unsupported.Add(name);
+        }
     }
 
     /// <summary>The relative path of an API under the deployment's base URL.</summary>
