@@ -14,8 +14,8 @@ namespace AiMesh.Ingress.Anthropic;
 /// turn, so extended thinking survives a tool-use round trip.</item>
 /// <item><c>cache_control</c> stays on text, image and document parts; on a <c>tool_result</c> it goes on the tool
 /// message, on the last block of an assistant turn on the message, which is where the adapter puts it back.</item>
-/// <item>A <c>tool_result</c>'s <c>is_error</c> is kept as <c>is_error</c> on the tool message. No adapter sends it on
-/// today (docs/anthropic-api.md); the result's text still reaches the model.</item>
+/// <item>A <c>tool_result</c>'s <c>is_error</c> is kept as <c>is_error</c> on the tool message, which the router's
+/// Anthropic adapter sends back on (docs/anthropic-api.md).</item>
 /// </list>
 /// Consecutive turns of one role are allowed, as Anthropic allows them (it joins them into one turn); a final
 /// assistant turn (a prefill) is passed as the last message.

@@ -191,6 +191,12 @@ internal static class AnthropicMessages
     private static JsonObject ToolResult(JsonObject message, List<string> unsupported)
     {
         var result = new JsonObject { ["type"] = "tool_result", ["tool_use_id"] = message["tool_call_id"]?.DeepClone() };
+        if (message["is_error"] is JsonValue failed && failed.TryGetValue<bool>(out var isError) && isError)
+        {
+            // The mesh's member for a failed tool (what the ingress's Anthropic surface keeps of a tool_result).
+            result["is_error"] = true;
+        }
+
         var content = message["content"];
         if (JsonNodes.String(content) is { } text)
         {

@@ -177,6 +177,22 @@ public sealed class AnthropicRequestTests
     }
 
     [Fact]
+    public async Task A_failed_tool_s_result_says_is_error()
+    {
+        var sent = await SentBody(Call("""
+            {"model":"x","messages":[
+              {"role":"assistant","content":null,"tool_calls":[
+                {"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"c2","type":"function","function":{"name":"g","arguments":"{}"}}]},
+              {"role":"tool","tool_call_id":"c1","content":"boom","is_error":true},
+              {"role":"tool","tool_call_id":"c2","content":"fine"}]}
+            """));
+
+        var results = sent["messages"]![1]!["content"]!.AsArray();
+        Assert.True((bool?)results[0]!["is_error"]);
+        Assert.False(results[1]!.AsObject().ContainsKey("is_error"));
+    }
+
+    [Fact]
     public async Task A_stop_list_is_sent_as_stop_sequences()
     {
         var sent = await SentBody(Call("""{"model":"x","messages":[],"stop":["a","b"]}"""));
