@@ -6,5 +6,7 @@ namespace AiMesh.Contracts.Routing;
 /// </summary>
 /// <param name="Model">The public model name.</param>
 /// <param name="Body">The request in the mesh's canonical form (an OpenAI chat request), as JSON.</param>
+/// <param name="ClientHeaders">Added after v1. As <see cref="RouteCompletion.ClientHeaders"/>: the client's
+/// <c>anthropic-beta</c>, for a count asked of an Anthropic deployment.</param>
 [TransientMessage]
-public sealed record CountTokens(Guid RequestId, string Model, string Body);
+public sealed record CountTokens(Guid RequestId, string Model, string Body, IReadOnlyDictionary<string, string>? ClientHeaders = null);

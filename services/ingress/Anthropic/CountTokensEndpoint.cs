@@ -33,6 +33,12 @@ internal sealed class CountTokensEndpoint(
             return;
         }
 
+        if (!MessagesEndpoint.TryClientHeaders(http.Request, out var clientHeaders))
+        {
+            await AnthropicErrors.WriteAsync(http.Response, MessagesEndpoint.InvalidBeta);
+            return;
+        }
+
         var (credential, unauthenticated) = ClientCredential.Check(http.Request);
         if (unauthenticated is not null)
         {
@@ -56,7 +62,7 @@ internal sealed class CountTokensEndpoint(
         }
 
         var model = request!["model"]!.GetValue<string>();
-        var (counted, refused) = await CountAsync(http, requestId, credential!, model, request.ToJsonString());
+        var (counted, refused) = await CountAsync(http, requestId, credential!, model, request.ToJsonString(), clientHeaders);
         if (refused is not null)
         {
             await AnthropicErrors.WriteAsync(http.Response, refused);
@@ -78,7 +84,8 @@ internal sealed class CountTokensEndpoint(
     }
 
     /// <returns>The router's count when the key may use the model and a deployment serves it; else the error to answer.</returns>
-    private async Task<(TokensCounted? Counted, ApiError? Error)> CountAsync(HttpContext http, Guid requestId, string credential, string model, string body)
+    private async Task<(TokensCounted? Counted, ApiError? Error)> CountAsync(
+        HttpContext http, Guid requestId, string credential, string model, string body, IReadOnlyDictionary<string, string>? clientHeaders)
     {
         try
         {
@@ -90,7 +97,7 @@ internal sealed class CountTokensEndpoint(
                     RetryAfterSeconds: denied.Message.RetryAfterSeconds));
             }
 
-            var counted = (await router.GetResponse<TokensCounted>(new CountTokens(requestId, model, body), http.RequestAborted)).Message;
+            var counted = (await router.GetResponse<TokensCounted>(new CountTokens(requestId, model, body, clientHeaders), http.RequestAborted)).Message;
             return counted.InputTokens is null
                 ? (null, new ApiError(counted.Status ?? 502, "invalid_request_error", counted.ErrorCode ?? "count_failed",
                     counted.ErrorMessage ?? "The tokens could not be counted.", "model"))

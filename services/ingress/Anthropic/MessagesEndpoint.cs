@@ -34,15 +34,29 @@ internal sealed partial class MessagesEndpoint(CompletionExchange exchange)
             return AnthropicErrors.WriteAsync(http.Response, MissingVersion);
         }
 
-        var beta = string.Join(',', http.Request.Headers[BetaHeader].Select(v => v?.Trim()).Where(v => !string.IsNullOrEmpty(v)));
-        if (beta.Length > 1024 || (beta.Length > 0 && !BetaNames().IsMatch(beta)))
+        if (!TryClientHeaders(http.Request, out var clientHeaders))
         {
             Http.RequestIds.Assign(http);
             return AnthropicErrors.WriteAsync(http.Response, InvalidBeta);
         }
 
-        var writer = new AnthropicAnswerWriter(beta.Length > 0 ? new Dictionary<string, string> { [BetaHeader] = beta } : null);
+        var writer = new AnthropicAnswerWriter(clientHeaders);
         return exchange.HandleAsync(http, writer.Validate, writer);
+    }
+
+    /// <summary>The client headers that travel with the request (<c>anthropic-beta</c>, checked); false when it is malformed.</summary>
+    public static bool TryClientHeaders(HttpRequest request, out IReadOnlyDictionary<string, string>? headers)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        headers = null;
+        var beta = string.Join(',', request.Headers[BetaHeader].Select(v => v?.Trim()).Where(v => !string.IsNullOrEmpty(v)));
+        if (beta.Length > 1024 || (beta.Length > 0 && !BetaNames().IsMatch(beta)))
+        {
+            return false;
+        }
+
+        headers = beta.Length > 0 ? new Dictionary<string, string> { [BetaHeader] = beta } : null;
+        return true;
     }
 
     public static bool HasVersion(HttpRequest request) => request.Headers[VersionHeader].ToString().Trim().Length > 0;

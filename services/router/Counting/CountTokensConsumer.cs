@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Deployments;
+using AiMesh.Router.Routing;
 using MassTransit;
 
 namespace AiMesh.Router.Counting;
@@ -36,7 +37,7 @@ internal sealed class CountTokensConsumer(IDeploymentSelector selector, Provider
             return;
         }
 
-        if (await provider.CountAsync(request.RequestId, deployment, body, context.CancellationToken) is { } exact)
+        if (await provider.CountAsync(request.RequestId, ClientHeaders.ForCall(deployment, request.ClientHeaders), body, context.CancellationToken) is { } exact)
         {
             await context.RespondAsync(new TokensCounted(request.RequestId, exact));
             return;

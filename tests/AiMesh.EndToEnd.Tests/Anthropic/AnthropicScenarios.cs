@@ -411,11 +411,16 @@ public abstract class AnthropicScenarios<TMesh>(TMesh mesh) : IClassFixture<TMes
         Assert.False(sent.TryGetProperty("max_tokens", out _));
         Assert.Equal("get_weather", sent.GetProperty("tools")[0].GetProperty("name").GetString());
 
-        using var raw = await Mesh.Http.SendAsync(AnthropicHttp.Post(Mesh.Ingress, "v1/messages/count_tokens",
-            """{"model":"claude-mock","messages":[{"role":"user","content":"one two three"}]}"""));
+        var betaMarker = Guid.NewGuid().ToString("N");
+        var withBeta = AnthropicHttp.Post(Mesh.Ingress, "v1/messages/count_tokens",
+            $$"""{"model":"claude-mock","messages":[{"role":"user","content":"one two {{betaMarker}}"}]}""");
+        withBeta.Headers.Add("anthropic-beta", "token-counting-2024-11-01");
+        using var raw = await Mesh.Http.SendAsync(withBeta);
         Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
         Assert.False(raw.Headers.Contains("x-aimesh-token-count"));
         Assert.Equal(3, JsonDocument.Parse(await raw.Content.ReadAsStringAsync()).RootElement.GetProperty("input_tokens").GetInt32());
+        var counted = await Mesh.Mock.Recorder.WaitForAsync(r => r.Body.Contains(betaMarker, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Equal("token-counting-2024-11-01", counted.Headers["anthropic-beta"]);
 
         using var estimated = await Mesh.Http.SendAsync(AnthropicHttp.Post(Mesh.Ingress, "v1/messages/count_tokens",
             """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello world"}]}"""));
