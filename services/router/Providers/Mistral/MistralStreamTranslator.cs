@@ -181,46 +181,13 @@ internal sealed class MistralStreamTranslator(ProviderCall call, long now) : ISt
 
             var header = (withRole: !state.Started, position.Index, id: id!, name);
             state.Started = true;
-            Add(choice, header, static (json, call) =>
-            {
-                if (call.withRole)
-                {
-                    json.WriteString("role", "assistant");
-                    json.WriteNull("content");
-                }
-
-                json.WriteStartArray("tool_calls");
-                json.WriteStartObject();
-                json.WriteNumber("index", call.Index);
-                json.WriteString("id", call.id);
-                json.WriteString("type", "function");
-                json.WriteStartObject("function");
-                json.WriteString("name", call.name);
-                json.WriteString("arguments", "");
-                json.WriteEndObject();
-                json.WriteEndObject();
-                json.WriteEndArray();
-                if (call.withRole)
-                {
-                    json.WriteNull("refusal");
-                }
-            });
+            Add(choice, header, static (json, call) => OpenAiToolCallDeltas.WriteHeader(json, call.Index, call.id, call.name, call.withRole));
         }
 
         var arguments = function.ValueKind == JsonValueKind.Object ? MistralToolCallJson.Arguments(function) : "";
         if (arguments.Length > 0)
         {
-            Add(choice, (position.Index, arguments), static (json, piece) =>
-            {
-                json.WriteStartArray("tool_calls");
-                json.WriteStartObject();
-                json.WriteNumber("index", piece.Index);
-                json.WriteStartObject("function");
-                json.WriteString("arguments", piece.arguments);
-                json.WriteEndObject();
-                json.WriteEndObject();
-                json.WriteEndArray();
-            });
+            Add(choice, (position.Index, arguments), static (json, piece) => OpenAiToolCallDeltas.WriteArguments(json, piece.Index, piece.arguments));
         }
 
         return true;
