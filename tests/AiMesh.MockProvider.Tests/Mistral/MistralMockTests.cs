@@ -59,20 +59,33 @@ public sealed class MistralMockTests : MockProviderTest
     }
 
     [Fact]
-    public async Task A_stream_ends_with_the_finish_and_usage_in_one_chunk_then_done()
+    public async Task A_stream_carries_the_finish_and_usage_on_the_last_content_then_done()
     {
         using var response = await SendAsync(ChatBody("hi", stream: true, extra: Tools + ",\"tool_choice\":\"required\""));
         using var sse = new SseReader(await response.Content.ReadAsStreamAsync());
         var events = await sse.ReadAllAsync();
+        using var text = await SendAsync(ChatBody("hi", stream: true), scenario: "tokens=3");
+        using var textSse = new SseReader(await text.Content.ReadAsStreamAsync());
+        var textEvents = await textSse.ReadAllAsync();
 
-        Assert.Equal(4, events.Count);
-        var call = SseReader.Parse(events[1]).GetProperty("choices")[0].GetProperty("delta").GetProperty("tool_calls")[0];
+        // Role, the tool call whole with the finish and the usage, [DONE].
+        Assert.Equal(3, events.Count);
+        var last = SseReader.Parse(events[1]);
+        var call = last.GetProperty("choices")[0].GetProperty("delta").GetProperty("tool_calls")[0];
         Assert.Equal("""{"mock":true}""", call.GetProperty("function").GetProperty("arguments").GetString());
         Assert.False(call.TryGetProperty("type", out _));
-        var last = SseReader.Parse(events[2]);
         Assert.Equal("tool_calls", last.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
         Assert.True(last.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 0);
         Assert.Equal(SseReader.Done, events[^1]);
+
+        // Role, three words (the last with the finish and the usage), [DONE].
+        Assert.Equal(5, textEvents.Count);
+        var final = SseReader.Parse(textEvents[3]);
+        Assert.Equal((" a", "stop"), (final.GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString(),
+            final.GetProperty("choices")[0].GetProperty("finish_reason").GetString()));
+        Assert.Equal(3, final.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(JsonValueKind.Null, SseReader.Parse(textEvents[2]).GetProperty("choices")[0].GetProperty("finish_reason").ValueKind);
+        Assert.False(SseReader.Parse(textEvents[2]).TryGetProperty("usage", out _));
     }
 
     [Fact]

@@ -62,7 +62,8 @@ public sealed class MistralRouteTests
         var (routed, failed) = await mesh.Router.RouteAsync(request);
 
         Assert.Null(failed);
-        // Role chunk, four content chunks, finish chunk, then OpenAI's usage chunk made from the usage on Mistral's last chunk.
+        // Role chunk, four content chunks, finish chunk (Mistral's is on its last word), then OpenAI's usage chunk made from
+        // the usage on Mistral's last chunk.
         Assert.Equal(7, routed!.ChunkCount);
         var chunks = (await mesh.Router.Chunks.WaitForAsync(request.RequestId, routed.ChunkCount)).Select(c => JsonNode.Parse(c.Data)!).ToList();
         Assert.All(chunks, c => Assert.Equal(("chat.completion.chunk", Model), ((string?)c["object"], (string?)c["model"])));
@@ -91,10 +92,15 @@ public sealed class MistralRouteTests
         Assert.Null(failed);
         Assert.Equal("any", (string?)JsonNode.Parse((await Recorded(mesh)).Body)!["tool_choice"]);
         var deltas = (await mesh.Router.Chunks.WaitForAsync(request.RequestId, routed!.ChunkCount)).Select(c => JsonNode.Parse(c.Data)!["choices"]![0]!).ToList();
-        var call = Assert.Single(deltas, d => d["delta"]!["tool_calls"] is not null)["delta"]!["tool_calls"]![0]!;
-        Assert.Equal((0, "MockCall1", "function", "lookup", """{"mock":true}"""),
-            ((int)call["index"]!, (string?)call["id"], (string?)call["type"], (string?)call["function"]!["name"], (string?)call["function"]!["arguments"]));
-        Assert.Equal("tool_calls", (string?)deltas[^1]["finish_reason"]);
+        // As OpenAI streams a call: the header (with the role) and then the arguments, then the finish on its own.
+        Assert.Equal(3, deltas.Count);
+        var header = deltas[0]["delta"]!;
+        var call = header["tool_calls"]![0]!;
+        Assert.Equal(("assistant", 0, "MockCall1", "function", "lookup", ""),
+            ((string?)header["role"], (int)call["index"]!, (string?)call["id"], (string?)call["type"], (string?)call["function"]!["name"], (string?)call["function"]!["arguments"]));
+        var arguments = deltas[1]["delta"]!["tool_calls"]![0]!;
+        Assert.Equal((0, """{"mock":true}"""), ((int)arguments["index"]!, (string?)arguments["function"]!["arguments"]));
+        Assert.Equal(("{}", "tool_calls"), (deltas[2]["delta"]!.ToJsonString(), (string?)deltas[2]["finish_reason"]));
 
         // A history from another provider: ids Mistral would refuse become its form, the same in the call and its result.
         var followUp = RouterHost.Chat("""

@@ -6,6 +6,7 @@ using AiMesh.Router.Providers.Azure;
 using AiMesh.Router.Providers.Bedrock;
 using AiMesh.Router.Providers.Cohere;
 using AiMesh.Router.Providers.Gemini;
+using AiMesh.Router.Providers.Mistral;
 using AiMesh.Router.Providers.OpenAi;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Routing;
@@ -32,6 +33,7 @@ public sealed class OpenAiParityTests : IAsyncLifetime
         { "bedrock", false }, { "bedrock", true },
         { "cohere", false }, { "cohere", true },
         { "azure", false }, { "azure", true },
+        { "mistral", false }, { "mistral", true },
     };
 
     public async Task InitializeAsync() => mock = await MockProviderServer.StartAsync(new MockProviderOptions { Tokens = 4 });
@@ -107,6 +109,7 @@ public sealed class OpenAiParityTests : IAsyncLifetime
             }),
             "cohere" => (new CohereAdapter(TimeProvider.System), Deployment(provider, new Uri(root, "v2/"), "command-a-03-2025")),
             "azure" => (new AzureAdapter(), Deployment(provider, root, "gpt4o-prod") with { ApiVersion = "2024-10-21" }),
+            "mistral" => (new MistralAdapter(TimeProvider.System), Deployment(provider, new Uri(root, "mistral/v1/"), "mistral-small-latest")),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
         var parsed = ClientRequest.TryParse(body)!;

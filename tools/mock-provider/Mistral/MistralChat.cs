@@ -8,7 +8,8 @@ namespace AiMesh.MockProvider.Mistral;
 /// <summary>
 /// <c>POST /mistral/v1/chat/completions</c>: the shared planner's reply (<see cref="ReplyPlanner"/>) in Mistral's
 /// shapes (<see cref="MistralChatJson"/>), whole or streamed, with the scenario's pacing and faults: <c>cutAfter</c>
-/// and <c>stallAfter</c> count content chunks (a tool call is one), <c>errorAfter</c> ends the stream with Mistral's
+/// and <c>stallAfter</c> count content chunks (a tool call is one; the last one carries the finish reason, so a fault
+/// past the content falls between it and <c>[DONE]</c>), <c>errorAfter</c> ends the stream with Mistral's
 /// error object as a <c>data:</c> event, <c>finish</c> takes Mistral's reasons (<c>model_length</c>, <c>error</c>).
 /// The last user text <c>toolong:</c> is refused as Mistral refuses a prompt beyond the model's context.
 /// </summary>
@@ -78,9 +79,11 @@ internal static class MistralChat
                 await exchange.DelayAsync(scenario.PaceMs);
             }
 
+            // Mistral sends the finish reason (and, on the last event, the usage) with a choice's last content.
+            var finish = piece == pieces.Count - 1 ? reply.FinishReason : null;
             for (var choice = 0; choice < frame.Choices; choice++)
             {
-                MistralChatJson.WritePieceChunk(sse.BeginEvent(), frame, reply, choice, pieces[piece]);
+                MistralChatJson.WritePieceChunk(sse.BeginEvent(), frame, reply, choice, pieces[piece], finish, last: finish is not null && choice == frame.Choices - 1);
                 sse.EndEvent();
                 await exchange.FlushAsync();
                 if (await faults.InjectAsync(exchange, ++sent, () => WriteError(sse, scenario.ErrorStatus)))
@@ -90,10 +93,14 @@ internal static class MistralChat
             }
         }
 
-        for (var choice = 0; choice < frame.Choices; choice++)
+        if (pieces.Count == 0)
         {
-            MistralChatJson.WriteFinishChunk(sse.BeginEvent(), frame, choice, reply.FinishReason, last: choice == frame.Choices - 1);
-            sse.EndEvent();
+            // An empty answer has no content to carry the finish: it comes alone, with an empty content.
+            for (var choice = 0; choice < frame.Choices; choice++)
+            {
+                MistralChatJson.WriteFinishChunk(sse.BeginEvent(), frame, choice, reply.FinishReason, last: choice == frame.Choices - 1);
+                sse.EndEvent();
+            }
         }
 
         sse.WriteDone();

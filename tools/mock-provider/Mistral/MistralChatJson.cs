@@ -6,9 +6,10 @@ namespace AiMesh.MockProvider.Mistral;
 /// <summary>
 /// Mistral's chat completion and its chunks, as in Mistral's API reference: no <c>system_fingerprint</c>, no
 /// <c>logprobs</c>; a tool call <c>{"id":"MockCall1","type":"function","function":{"name","arguments"},"index":0}</c>
-/// whole in the answer, and in a stream whole in one delta (without <c>type</c>); usage (<c>prompt_tokens</c>,
-/// <c>total_tokens</c>, <c>completion_tokens</c>) on the whole answer and on the stream's last chunk, the one with the
-/// finish reason.
+/// whole in the answer (with <c>"content": ""</c>), and in a stream whole in one delta (without <c>type</c>); a stream's
+/// finish reason on the chunk with a choice's last content (or tool call), as Mistral sends it; usage
+/// (<c>prompt_tokens</c>, <c>total_tokens</c>, <c>completion_tokens</c>) on the whole answer and on the stream's last
+/// chunk, the one with the finish reason.
 /// </summary>
 internal static class MistralChatJson
 {
@@ -58,7 +59,9 @@ internal static class MistralChatJson
         EndChunk(w, frame, null);
     }
 
-    public static void WritePieceChunk(Utf8JsonWriter w, CompletionFrame frame, Reply reply, int index, string piece)
+    /// <param name="finishReason">On a choice's last content, as Mistral sends it; null before.</param>
+    /// <param name="last">The stream's last event, which carries the usage.</param>
+    public static void WritePieceChunk(Utf8JsonWriter w, CompletionFrame frame, Reply reply, int index, string piece, string? finishReason, bool last)
     {
         StartChunk(w, frame, index);
         if (reply.IsToolCall)
@@ -71,9 +74,10 @@ internal static class MistralChatJson
             w.WriteString("content", piece);
         }
 
-        EndChunk(w, frame, null);
+        EndChunk(w, frame, finishReason, last && frame.SendUsage);
     }
 
+    /// <summary>The finish of an answer without content: an empty content and the reason.</summary>
     public static void WriteFinishChunk(Utf8JsonWriter w, CompletionFrame frame, int index, string finishReason, bool last)
     {
         StartChunk(w, frame, index);

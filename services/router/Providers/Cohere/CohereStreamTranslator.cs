@@ -115,30 +115,7 @@ internal sealed class CohereStreamTranslator(ProviderCall call, long created) : 
 
         var header = (withRole: rolePending, index: toolIndexByCall[index], id, name);
         rolePending = false;
-        var chunk = chunks.Delta(header, static (json, call) =>
-        {
-            if (call.withRole)
-            {
-                json.WriteString("role", "assistant");
-                json.WriteNull("content");
-            }
-
-            json.WriteStartArray("tool_calls");
-            json.WriteStartObject();
-            json.WriteNumber("index", call.index);
-            json.WriteString("id", call.id);
-            json.WriteString("type", "function");
-            json.WriteStartObject("function");
-            json.WriteString("name", call.name);
-            json.WriteString("arguments", "");
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteEndArray();
-            if (call.withRole)
-            {
-                json.WriteNull("refusal");
-            }
-        });
+        var chunk = chunks.Delta(header, static (json, call) => OpenAiToolCallDeltas.WriteHeader(json, call.index, call.id, call.name, call.withRole));
         var arguments = CohereChatResponse.String(function, "arguments");
         return string.IsNullOrEmpty(arguments)
             ? StreamStep.Forward(chunk)
@@ -158,17 +135,7 @@ internal sealed class CohereStreamTranslator(ProviderCall call, long created) : 
     }
 
     private string Arguments(int toolIndex, string arguments) =>
-        chunks.Delta((toolIndex, arguments), static (json, piece) =>
-        {
-            json.WriteStartArray("tool_calls");
-            json.WriteStartObject();
-            json.WriteNumber("index", piece.toolIndex);
-            json.WriteStartObject("function");
-            json.WriteString("arguments", piece.arguments);
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteEndArray();
-        });
+        chunks.Delta((toolIndex, arguments), static (json, piece) => OpenAiToolCallDeltas.WriteArguments(json, piece.toolIndex, piece.arguments));
 
     private StreamStep MessageEnd(JsonElement root)
     {

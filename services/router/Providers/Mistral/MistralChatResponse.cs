@@ -7,9 +7,10 @@ namespace AiMesh.Router.Providers.Mistral;
 
 /// <summary>
 /// Mistral's chat completion as OpenAI's: its id (prefixed <c>chatcmpl-</c> as OpenAI's are), <c>created</c>, the
-/// client's public model name, each choice's message (text, <c>reasoning_content</c> from thinking chunks, tool calls
-/// with <c>type</c> and string arguments), <c>logprobs: null</c>, the finish reason (<see cref="MistralFinishReasons"/>)
-/// and usage. A choice whose finish reason has no OpenAI meaning fails the whole answer.
+/// client's public model name, each choice's message (text, null when the message is only tool calls;
+/// <c>reasoning_content</c> from thinking chunks; tool calls with <c>type</c> and string arguments),
+/// <c>logprobs: null</c>, the finish reason (<see cref="MistralFinishReasons"/>) and usage. A choice whose finish reason
+/// has no OpenAI meaning fails the whole answer.
 /// </summary>
 internal static class MistralChatResponse
 {
@@ -78,20 +79,25 @@ internal static class MistralChatResponse
         var (text, reasoning) = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content", out var content)
             ? MistralContent.Read(content)
             : (null, null);
-        writer.WriteString("content", text);
+        var calls = message.ValueKind == JsonValueKind.Object
+            && message.TryGetProperty("tool_calls", out var c) && c.ValueKind == JsonValueKind.Array && c.GetArrayLength() > 0
+            ? c
+            : default;
+
+        // Mistral answers a tool call with "content": ""; OpenAI's content is null when the message is only tool calls.
+        writer.WriteString("content", calls.ValueKind == JsonValueKind.Array && string.IsNullOrEmpty(text) ? null : text);
         writer.WriteNull("refusal");
         if (reasoning is not null)
         {
             writer.WriteString("reasoning_content", reasoning);
         }
 
-        if (message.ValueKind == JsonValueKind.Object
-            && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array && calls.GetArrayLength() > 0)
+        if (calls.ValueKind == JsonValueKind.Array)
         {
             writer.WriteStartArray("tool_calls");
             foreach (var call in calls.EnumerateArray())
             {
-                MistralToolCallJson.Write(writer, call, index: null);
+                MistralToolCallJson.Write(writer, call);
             }
 
             writer.WriteEndArray();

@@ -9,9 +9,10 @@ namespace AiMesh.Router.Providers.Mistral;
 /// </summary>
 internal static class MistralToolCallJson
 {
-    /// <param name="index">Written for a streamed call (OpenAI's deltas carry it); null for a whole answer.</param>
+    /// <summary>A call of a whole answer (a streamed call is OpenAI's header and argument deltas, written by
+    /// <see cref="MistralStreamTranslator"/>).</summary>
     /// <returns>False when <paramref name="call"/> is not a tool call at all.</returns>
-    public static bool Write(Utf8JsonWriter writer, JsonElement call, int? index)
+    public static bool Write(Utf8JsonWriter writer, JsonElement call)
     {
         if (call.ValueKind != JsonValueKind.Object
             || !call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
@@ -20,11 +21,6 @@ internal static class MistralToolCallJson
         }
 
         writer.WriteStartObject();
-        if (index is { } position)
-        {
-            writer.WriteNumber("index", position);
-        }
-
         if (String(call, "id") is { } id)
         {
             writer.WriteString("id", id);
@@ -37,19 +33,17 @@ internal static class MistralToolCallJson
             writer.WriteString("name", name);
         }
 
-        if (function.TryGetProperty("arguments", out var arguments))
-        {
-            writer.WriteString("arguments", arguments.ValueKind == JsonValueKind.String ? arguments.GetString() : arguments.GetRawText());
-        }
-        else
-        {
-            writer.WriteString("arguments", "");
-        }
-
+        writer.WriteString("arguments", Arguments(function));
         writer.WriteEndObject();
         writer.WriteEndObject();
         return true;
     }
+
+    /// <summary>A function's <c>arguments</c> as OpenAI's JSON text; empty when there are none.</summary>
+    public static string Arguments(JsonElement function) =>
+        !function.TryGetProperty("arguments", out var arguments) || arguments.ValueKind == JsonValueKind.Null ? ""
+        : arguments.ValueKind == JsonValueKind.String ? arguments.GetString()!
+        : arguments.GetRawText();
 
     public static string? String(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -40,6 +40,22 @@ public sealed class MistralResponseTests
         Assert.Equal(new TokenUsage(12, 18), response.Usage);
     }
 
+    [Fact]
+    public void A_message_of_only_tool_calls_has_null_content_where_mistral_sends_an_empty_string()
+    {
+        const string answer = """
+            {"id":"t","created":1,"choices":[{"index":0,"message":{"role":"assistant","content":"",
+              "tool_calls":[{"id":"D681PevKs","type":"function","function":{"name":"f","arguments":"{}"},"index":0}]},"finish_reason":"tool_calls"}],
+             "usage":{"prompt_tokens":1,"total_tokens":2,"completion_tokens":1}}
+            """;
+
+        var message = JsonNode.Parse(Adapter.ReadResponse(Call(Question), Encoding.UTF8.GetBytes(answer)).Body!)!["choices"]![0]!["message"]!.AsObject();
+
+        Assert.True(message.ContainsKey("content"));
+        Assert.Null(message["content"]);
+        Assert.Equal("f", (string?)message["tool_calls"]![0]!["function"]!["name"]);
+    }
+
     [Theory]
     [InlineData("error")]
     [InlineData("something_new")]
@@ -92,23 +108,62 @@ public sealed class MistralResponseTests
     }
 
     [Fact]
-    public void A_stream_becomes_openai_chunks_with_the_tool_call_whole_and_the_usage_chunk_at_the_end()
+    public void A_stream_becomes_openais_chunks_with_the_tool_call_as_header_and_arguments_and_the_finish_and_usage_apart()
     {
         var steps = TranslatedStream.Steps(Adapter.CreateStreamTranslator(Call(UsageQuestion, stream: true)), [StreamChecks.Sse(Events)]);
 
-        Assert.Equal([StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Done],
+        // Mistral's first event (role, empty content) waits for what follows: the role goes out with the first text.
+        Assert.Equal([StreamStepKind.Skip, StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Forward, StreamStepKind.Done],
             steps.Select(s => s.Kind));
-        var chunks = steps.Select(s => JsonNode.Parse(s.Chunk!)!).ToList();
+        var chunks = TranslatedStream.Chunks(steps).Select(c => JsonNode.Parse(c)!).ToList();
+        Assert.Equal(7, chunks.Count);
         Assert.All(chunks, c => Assert.Equal(("chatcmpl-6f1b2c", "mistral-public", 1700000000L), ((string?)c["id"], (string?)c["model"], (long)c["created"]!)));
-        AssertJson("""{"role":"assistant","content":""}""", chunks[0]["choices"]![0]!["delta"]!.ToJsonString());
-        Assert.Equal("Hel\"lo wörld 😀", string.Concat(chunks[1..3].Select(c => (string?)c["choices"]![0]!["delta"]!["content"])));
-        AssertJson("""[{"index":0,"id":"D681PevKs","type":"function","function":{"name":"get_weather","arguments":"{\"city\": \"Paris\"}"}}]""",
-            chunks[3]["choices"]![0]!["delta"]!["tool_calls"]!.ToJsonString());
-        Assert.Equal("tool_calls", (string?)chunks[4]["choices"]![0]!["finish_reason"]);
-        Assert.Null(chunks[4]["usage"]);
-        Assert.Empty(chunks[5]["choices"]!.AsArray());
-        Assert.Equal(30, (int)chunks[5]["usage"]!["total_tokens"]!);
+        Assert.All(chunks[..6], c => Assert.True(c.AsObject().ContainsKey("usage") && c["usage"] is null));
+        AssertJson("""{"role":"assistant","content":"","refusal":null}""", Delta(chunks[0]));
+        AssertJson("""{"content":"Hel\"lo"}""", Delta(chunks[1]));
+        AssertJson("""{"content":" wörld 😀"}""", Delta(chunks[2]));
+        AssertJson("""{"tool_calls":[{"index":0,"id":"D681PevKs","type":"function","function":{"name":"get_weather","arguments":""}}]}""", Delta(chunks[3]));
+        AssertJson("""{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\": \"Paris\"}"}}]}""", Delta(chunks[4]));
+        Assert.All(chunks[..5], c => Assert.Null((string?)c["choices"]![0]!["finish_reason"]));
+        AssertJson("{}", Delta(chunks[5]));
+        Assert.Equal("tool_calls", (string?)chunks[5]["choices"]![0]!["finish_reason"]);
+        Assert.Empty(chunks[6]["choices"]!.AsArray());
+        Assert.Equal(30, (int)chunks[6]["usage"]!["total_tokens"]!);
         Assert.Equal(new TokenUsage(12, 18), steps[^1].Usage);
+    }
+
+    [Fact]
+    public void The_finish_on_the_last_content_and_a_tool_call_before_any_text_come_apart_as_openai_sends_them()
+    {
+        var steps = TranslatedStream.Steps(Adapter.CreateStreamTranslator(Call(UsageQuestion, stream: true)), [StreamChecks.Sse([
+            """{"id":"b","created":1,"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}""",
+            """{"id":"b","created":1,"choices":[{"index":0,"delta":{"content":"","tool_calls":[{"id":"A1b2C3d4E","function":{"name":"f","arguments":{"x":1}},"index":0}]},"finish_reason":null}]}""",
+            """{"id":"b","created":1,"choices":[{"index":1,"delta":{"role":"assistant","content":"Done"},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"total_tokens":5,"completion_tokens":3}}""",
+            "[DONE]"])]);
+
+        var deltas = TranslatedStream.Chunks(steps).Select(c => JsonNode.Parse(c)!["choices"]!.AsArray()).ToList();
+
+        Assert.Equal(6, deltas.Count);
+        AssertJson("""
+            {"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"A1b2C3d4E","type":"function","function":{"name":"f","arguments":""}}],"refusal":null}
+            """, deltas[0][0]!["delta"]!.ToJsonString());
+        AssertJson("""{"tool_calls":[{"index":0,"function":{"arguments":"{\"x\":1}"}}]}""", deltas[1][0]!["delta"]!.ToJsonString());
+        Assert.Equal([0, 0, 1, 1, 1], deltas[..5].Select(d => (int)d[0]!["index"]!));
+        AssertJson("""{"role":"assistant","content":"","refusal":null}""", deltas[2][0]!["delta"]!.ToJsonString());
+        AssertJson("""{"content":"Done"}""", deltas[3][0]!["delta"]!.ToJsonString());
+        Assert.Equal(("{}", "stop"), (deltas[4][0]!["delta"]!.ToJsonString(), (string?)deltas[4][0]!["finish_reason"]));
+        Assert.Empty(deltas[5]);
+        Assert.Equal(new TokenUsage(2, 3), steps[^1].Usage);
+    }
+
+    [Fact]
+    public void A_tool_call_piece_without_an_id_before_any_call_fails_as_unreadable()
+    {
+        var steps = TranslatedStream.Steps(Adapter.CreateStreamTranslator(Call(Question, stream: true)), [StreamChecks.Sse([
+            """{"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"function":{"name":"f","arguments":"{}"}}]},"finish_reason":null}]}""",
+            "[DONE]"])]);
+
+        Assert.Equal(StreamStepKind.Failed, Assert.Single(steps).Kind);
     }
 
     [Fact]
@@ -134,16 +189,19 @@ public sealed class MistralResponseTests
     }
 
     [Fact]
-    public void A_first_delta_without_a_role_gets_one_and_thinking_streams_as_reasoning()
+    public void A_first_delta_without_a_role_gets_openais_role_chunk_and_thinking_streams_as_reasoning()
     {
         var steps = TranslatedStream.Steps(Adapter.CreateStreamTranslator(Call(Question, stream: true)), [StreamChecks.Sse([
             """{"id":"a","created":1,"choices":[{"index":0,"delta":{"content":[{"type":"thinking","thinking":[{"type":"text","text":"Hmm"}]}]},"finish_reason":null}]}""",
             """{"id":"a","created":1,"choices":[{"index":0,"delta":{"content":[{"type":"text","text":"Yes"}]},"finish_reason":"stop"}]}""",
             "[DONE]"])]);
 
-        AssertJson("""{"role":"assistant","reasoning_content":"Hmm"}""", JsonNode.Parse(steps[0].Chunk!)!["choices"]![0]!["delta"]!.ToJsonString());
-        AssertJson("""{"content":"Yes"}""", JsonNode.Parse(steps[1].Chunk!)!["choices"]![0]!["delta"]!.ToJsonString());
-        Assert.Equal(StreamStepKind.Done, steps[^1].Kind);
+        var chunks = TranslatedStream.Chunks(steps).Select(c => JsonNode.Parse(c)!).ToList();
+        AssertJson("""{"role":"assistant","content":"","refusal":null}""", Delta(chunks[0]));
+        AssertJson("""{"reasoning_content":"Hmm"}""", Delta(chunks[1]));
+        AssertJson("""{"content":"Yes"}""", Delta(chunks[2]));
+        Assert.Equal(("{}", "stop"), (Delta(chunks[3]), (string?)chunks[3]["choices"]![0]!["finish_reason"]));
+        Assert.Equal((4, StreamStepKind.Done), (chunks.Count, steps[^1].Kind));
     }
 
     [Theory]
@@ -189,4 +247,6 @@ public sealed class MistralResponseTests
 
         Assert.InRange(valid, 100, 999);
     }
+
+    private static string Delta(JsonNode chunk) => chunk["choices"]![0]!["delta"]!.ToJsonString();
 }
