@@ -75,6 +75,22 @@ public sealed class EntraTokenTests : IDisposable
     }
 
     [Fact]
+    public async Task An_expires_in_sent_as_a_string_sets_the_refresh_time_too()
+    {
+        // Entra's v1 endpoint, and some proxies in front of v2, send the lifetime as a string.
+        endpoint.Answer(HttpStatusCode.OK, """{"token_type":"Bearer","expires_in":"600","access_token":"entra.short"}""");
+        endpoint.AnswerToken("entra.next");
+
+        var first = await BearersAsync(1);
+        time.Advance(TimeSpan.FromSeconds(299));
+        var cached = await BearersAsync(1);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var refreshed = await BearersAsync(1);
+
+        Assert.Equal(("entra.short", "entra.short", "entra.next"), (first[0], cached[0], refreshed[0]));
+    }
+
+    [Fact]
     public async Task Concurrent_calls_wait_for_one_exchange()
     {
         endpoint.AnswerToken("entra.shared");
