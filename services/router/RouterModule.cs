@@ -44,6 +44,7 @@ public sealed class RouterModule : IMeshModule
 
         services.AddSingleton<IProviderAdapter, OpenAiAdapter>();
         services.AddSingleton<IProviderAdapter, AzureAdapter>();
+        services.AddAccessTokenCache();
         services.AddSingleton<IValidateOptions<RouterOptions>, AzureOptionsValidator>();
         services.AddSingleton<IProviderAdapter, MistralAdapter>();
         services.AddSingleton<IProviderAdapter, AnthropicAdapter>();

@@ -48,6 +48,12 @@ public sealed class MockProviderOptions
     /// </summary>
     public string? ServiceAccountPublicKeyPem { get; set; }
 
+    /// <summary>The application (client) id the mock Entra ID token endpoint (<c>POST /{tenant}/oauth2/v2.0/token</c>) accepts.</summary>
+    public string EntraClientId { get; set; } = "5f0c6a1e-3b7d-4c2a-9e8f-1a2b3c4d5e6f";
+
+    /// <summary>The client secret the mock Entra ID token endpoint accepts (a test credential, never a real one).</summary>
+    public string EntraClientSecret { get; set; } = "mock~entra.secret-for_tests-only";
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(LatencyMs);
@@ -60,5 +66,7 @@ public sealed class MockProviderOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(RecordCapacity, 1);
         ArgumentException.ThrowIfNullOrEmpty(AwsAccessKeyId);
         ArgumentException.ThrowIfNullOrEmpty(AwsSecretAccessKey);
+        ArgumentException.ThrowIfNullOrEmpty(EntraClientId);
+        ArgumentException.ThrowIfNullOrEmpty(EntraClientSecret);
     }
 }

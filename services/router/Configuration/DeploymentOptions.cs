@@ -83,8 +83,10 @@ internal sealed class DeploymentOptions
     public string? ServiceAccountEnv { get; set; }
 
     /// <summary>
-    /// Vertex AI: the only OAuth token endpoint the service account's signed assertion is sent to; default
-    /// <c>https://oauth2.googleapis.com/token</c>. The key file's <c>token_uri</c> must name the same URL.
+    /// The only OAuth token endpoint a grant is sent to. Vertex AI: where the service account's signed assertion goes;
+    /// default <c>https://oauth2.googleapis.com/token</c>, and the key file's <c>token_uri</c> must name the same URL.
+    /// Azure OpenAI with <c>AzureAuth: entra</c>: where the client credentials go; default
+    /// <c>https://login.microsoftonline.com/{EntraTenantId}/oauth2/v2.0/token</c> (another cloud's authority, or a test's mock).
     /// </summary>
     public string? TokenUrl { get; set; }
 
@@ -97,9 +99,24 @@ internal sealed class DeploymentOptions
     public string? ApiVersion { get; set; }
 
     /// <summary>
-    /// Azure OpenAI: how the secret named by <see cref="ApiKeyEnv"/> is sent: <c>api-key</c> (the default: the
-    /// resource key in the <c>api-key</c> header) or <c>bearer</c> (a Microsoft Entra ID access token, as
-    /// <c>Authorization: Bearer</c>).
+    /// Azure OpenAI: how the deployment authenticates: <c>api-key</c> (the default: the resource key named by
+    /// <see cref="ApiKeyEnv"/> in the <c>api-key</c> header), <c>bearer</c> (the secret named by <see cref="ApiKeyEnv"/>
+    /// is a Microsoft Entra ID access token, sent as <c>Authorization: Bearer</c>) or <c>entra</c> (the router obtains
+    /// Entra ID tokens itself with the client-credentials grant of <see cref="EntraTenantId"/>,
+    /// <see cref="EntraClientId"/> and <see cref="EntraClientSecretEnv"/>, at <see cref="TokenUrl"/> when set).
     /// </summary>
     public string? AzureAuth { get; set; }
+
+    /// <summary>Azure OpenAI with <c>AzureAuth: entra</c>: the Microsoft Entra tenant (directory) id or domain.</summary>
+    public string? EntraTenantId { get; set; }
+
+    /// <summary>Azure OpenAI with <c>AzureAuth: entra</c>: the application (client) id of the app registration.</summary>
+    public string? EntraClientId { get; set; }
+
+    /// <summary>
+    /// Azure OpenAI with <c>AzureAuth: entra</c>: environment variable that holds the app's client secret. The secret is
+    /// sent only to the token endpoint (<c>https://login.microsoftonline.com/{EntraTenantId}/oauth2/v2.0/token</c>, or
+    /// <see cref="TokenUrl"/>), never to Azure OpenAI.
+    /// </summary>
+    public string? EntraClientSecretEnv { get; set; }
 }

@@ -12,6 +12,7 @@ namespace AiMesh.Router.Deployments;
 /// <param name="TokenUrl">Vertex AI: the OAuth token endpoint, the only place the signed assertion goes.</param>
 /// <param name="ApiVersion">Azure OpenAI: the <c>api-version</c>, or <c>v1</c> for the v1 surface; null for other providers.</param>
 /// <param name="AzureBearer">Azure OpenAI: the key is an Entra ID token sent as <c>Authorization: Bearer</c>, not an <c>api-key</c>.</param>
+/// <param name="Entra">Azure OpenAI with <c>AzureAuth: entra</c>: the client credentials its Entra ID tokens are obtained with.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -31,4 +32,5 @@ internal sealed record Deployment(
     Providers.Gemini.GoogleServiceAccount? ServiceAccount = null,
     Uri? TokenUrl = null,
     string? ApiVersion = null,
-    bool AzureBearer = false);
+    bool AzureBearer = false,
+    Providers.Azure.EntraClientCredentials? Entra = null);

@@ -71,7 +71,8 @@ internal sealed class DeploymentCatalog
             GoogleServiceAccount.Resolve(source.ServiceAccountEnv, configuration),
             string.IsNullOrWhiteSpace(source.ServiceAccountEnv) ? null : GoogleServiceAccount.TokenUrl(source),
             AzureDeploymentSettings.ApiVersion(source),
-            AzureDeploymentSettings.IsBearer(source));
+            AzureDeploymentSettings.IsBearer(source),
+            EntraClientCredentials.Resolve(source, configuration));
     }
 
     /// <summary>Null unless the deployment names AWS key variables (a Bedrock deployment's defaults are filled in before).</summary>

@@ -21,8 +21,9 @@ internal static class EventIds
     public const int StreamChannelRefused = 3060;
     public const int StreamChannelIncomplete = 3061;
 
-    // Google adapters (Gemini, Vertex AI): 3030–3039.
-    public const int VertexTokenExchangeFailed = 3030;
-    public const int VertexTokenExchangeError = 3031;
-    public const int VertexTokenObtained = 3032;
+    // OAuth token exchanges of the adapters (Vertex AI, Azure OpenAI with Entra ID): 3030–3039. Vertex's before
+    // the exchange was shared, so the ids kept their numbers.
+    public const int TokenExchangeFailed = 3030;
+    public const int TokenExchangeError = 3031;
+    public const int TokenObtained = 3032;
 }

@@ -16,7 +16,13 @@ public sealed class AzureRouteTests
 {
     private const string Model = "azure-gpt";
     private const string ChatPath = "/openai/deployments/gpt4o-prod/chat/completions";
+    private const string EntraTenant = "mesh-tenant.onmicrosoft.com";
+    private const string EntraTokenPath = "/" + EntraTenant + "/oauth2/v2.0/token";
+    private const string EntraSecretVariable = "ROUTER_TESTS_ENTRA_SECRET";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    // The client credentials the mock's Entra ID endpoint accepts (its defaults: test values, never real ones).
+    private static readonly MockProviderOptions MockCredentials = new();
 
     [Fact]
     public async Task A_chat_completion_goes_to_the_deployment_url_with_the_api_key_and_comes_back_without_filter_annotations()
@@ -111,6 +117,55 @@ public sealed class AzureRouteTests
         Assert.Equal("gpt4o-prod", (string?)JsonNode.Parse(recorded.Body)!["model"]);
     }
 
+    [Fact]
+    public async Task With_entra_the_router_exchanges_the_client_credentials_once_and_sends_only_the_token_to_azure()
+    {
+        await using var mesh = await StartAsync(configure: s => UseEntra(s, tokenScenario: null));
+
+        var (first, failedFirst) = await RouteChecks.AskAsync(mesh, Model);
+        var (second, failedSecond) = await RouteChecks.AskAsync(mesh, Model);
+
+        Assert.Equal((null, null), (failedFirst, failedSecond));
+        Assert.Equal((200, 200), (first!.Status, second!.Status));
+        var recorded = mesh.Mock.Recorder.Snapshot();
+        Assert.Equal([EntraTokenPath, ChatPath, ChatPath], recorded.Select(r => r.Path));
+
+        // The client credentials went to the token endpoint only, as a form; the token went to Azure only.
+        var exchange = recorded[0];
+        var form = System.Web.HttpUtility.ParseQueryString(exchange.Body);
+        Assert.Equal(
+            ("client_credentials", MockCredentials.EntraClientId, MockCredentials.EntraClientSecret, "https://cognitiveservices.azure.com/.default"),
+            (form["grant_type"], form["client_id"], form["client_secret"], form["scope"]));
+        Assert.Equal("application/x-www-form-urlencoded", exchange.Headers["content-type"]);
+        Assert.False(exchange.Headers.ContainsKey("authorization"));
+        var bearer = recorded[1].Headers["authorization"];
+        Assert.StartsWith("Bearer " + AiMesh.MockProvider.Azure.EntraMockState.TokenPrefix, bearer, StringComparison.Ordinal);
+        Assert.Equal(bearer, recorded[2].Headers["authorization"]);
+        Assert.All(recorded.Skip(1), r => Assert.False(r.Headers.ContainsKey("api-key")));
+        Assert.All(recorded.Skip(1), r => Assert.DoesNotContain(MockCredentials.EntraClientSecret, string.Concat(r.Headers.Values) + r.Body, StringComparison.Ordinal));
+
+        string[] secrets = [MockCredentials.EntraClientSecret, bearer["Bearer ".Length..]];
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(mesh.Router.Tap.Seen, m => m.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(mesh.Router.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_entra_exchange_is_a_502_that_repeats_nothing_entra_said_and_calls_no_model()
+    {
+        await using var mesh = await StartAsync(configure: s => UseEntra(s, tokenScenario: "status=401"));
+
+        var (_, failed) = await RouteChecks.AskAsync(mesh, Model);
+
+        Assert.Equal((502, "upstream_auth_failed", 0), (failed!.Status, failed.Code, failed.Attempts));
+        Assert.DoesNotContain("AADSTS", failed.Message, StringComparison.Ordinal);
+        Assert.Equal([EntraTokenPath], mesh.Mock.Recorder.Snapshot().Select(r => r.Path));
+        Assert.Contains(mesh.Router.Logs.Lines, l => l.Contains("[3030]", StringComparison.Ordinal) && l.Contains("status 401", StringComparison.Ordinal));
+        Assert.DoesNotContain(mesh.Router.Logs.Lines, l => l.Contains("AADSTS", StringComparison.Ordinal) || l.Contains(MockCredentials.EntraClientSecret, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("status=429;retryAfter=7", "hi", 429, "rate_limit_exceeded", 7)]
     [InlineData("status=401", "hi", 502, "upstream_auth_failed", null)]
@@ -164,6 +219,19 @@ public sealed class AzureRouteTests
         var recorded = await Recorded(mesh, "/openai/deployments/embed-prod/embeddings");
         Assert.Equal("?api-version=2025-04-01-preview", recorded.Query);
         AssertJson("""{"input":["one","two"],"dimensions":4}""", recorded.Body);
+    }
+
+    /// <summary>Makes the <c>azure-gpt</c> deployment an <c>AzureAuth: entra</c> one with the mock's client credentials and token endpoint.</summary>
+    private static void UseEntra(Dictionary<string, string?> settings, string? tokenScenario)
+    {
+        var root = DeploymentSettings.MockRoot(settings);
+        settings.Remove("Router:Deployments:2:ApiKeyEnv");
+        settings[EntraSecretVariable] = MockCredentials.EntraClientSecret;
+        settings["Router:Deployments:2:AzureAuth"] = "entra";
+        settings["Router:Deployments:2:EntraTenantId"] = EntraTenant;
+        settings["Router:Deployments:2:EntraClientId"] = MockCredentials.EntraClientId;
+        settings["Router:Deployments:2:EntraClientSecretEnv"] = EntraSecretVariable;
+        settings["Router:Deployments:2:TokenUrl"] = root + (tokenScenario is null ? "" : $"s/{Uri.EscapeDataString(tokenScenario)}/") + EntraTokenPath[1..];
     }
 
     /// <summary>The mesh with a third deployment, <c>azure-gpt</c> on the mock's Azure paths (with the scenario, if any).</summary>

@@ -108,7 +108,7 @@ public sealed class OpenAiParityTests : IAsyncLifetime
                 AwsCredentials = new AwsCredentials("AKIDMOCKBEDROCK", new ApiKey("mock/bedrock+secret/for+tests+only"), null),
             }),
             "cohere" => (new CohereAdapter(TimeProvider.System), Deployment(provider, new Uri(root, "v2/"), "command-a-03-2025")),
-            "azure" => (new AzureAdapter(), Deployment(provider, root, "gpt4o-prod") with { ApiVersion = "2024-10-21" }),
+            "azure" => (new AzureAdapter(null!), Deployment(provider, root, "gpt4o-prod") with { ApiVersion = "2024-10-21" }),
             "mistral" => (new MistralAdapter(TimeProvider.System), Deployment(provider, new Uri(root, "mistral/v1/"), "mistral-small-latest")),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };

@@ -9,8 +9,8 @@ namespace AiMesh.MockProvider.Azure;
 /// <summary>
 /// Azure OpenAI on its own paths (<see cref="AzureRoute"/>), after the scenario's latency:
 /// <list type="bullet">
-/// <item>Credentials: an <c>api-key</c> header or an <c>Authorization: Bearer</c> token (an Entra ID token), else 401
-/// in Azure's words.</item>
+/// <item>Credentials: an <c>api-key</c> header or an <c>Authorization: Bearer</c> token (an Entra ID token; one issued by
+/// the mock's own token endpoint, <see cref="EntraTokenEndpoint"/>, must be valid), else 401 in Azure's words.</item>
 /// <item>A deployment path without <c>api-version</c> is a 404 "Resource not found", as Azure answers it; the v1
 /// surface needs none but the <c>model</c> (the deployment) in the body.</item>
 /// <item>The scenario's status with Azure's error bodies; triggers in the last user text: <c>filter:</c> (the prompt
@@ -31,8 +31,7 @@ internal static class AzureEndpoints
             return;
         }
 
-        if (string.IsNullOrEmpty(request.Headers["api-key"])
-            && !request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
+        if (!HasCredentials(exchange))
         {
             await AzureError.Unauthorized().SendAsync(exchange);
             return;
@@ -65,6 +64,28 @@ internal static class AzureEndpoints
         await (route.Api == AzureRoute.Embeddings
             ? EmbeddingsEndpoint.HandleAsync(exchange, body)
             : ChatCompletions.HandleAsync(exchange, body, azure: true));
+    }
+
+    /// <summary>
+    /// An <c>api-key</c>, or a bearer token: one the mock's Entra endpoint issued must be one it issued and unexpired;
+    /// any other is taken as a token obtained elsewhere (<c>AzureAuth: bearer</c>), which the mock cannot check.
+    /// </summary>
+    private static bool HasCredentials(MockExchange exchange)
+    {
+        var request = exchange.Http.Request;
+        if (!string.IsNullOrEmpty(request.Headers["api-key"]))
+        {
+            return true;
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var token = authorization["Bearer ".Length..];
+        return !token.StartsWith(EntraMockState.TokenPrefix, StringComparison.Ordinal) || exchange.State.Entra.IsValid(token, DateTimeOffset.UtcNow);
     }
 
     private static AzureError? Refusal(ReadOnlyMemory<byte> body)

@@ -105,6 +105,13 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
             return;
         }
 
+        // Entra ID's token endpoint (Azure OpenAI's client credentials) answers with Entra's error bodies.
+        if (EntraTokenEndpoint.Matches(http.Request.Method, path))
+        {
+            await EntraTokenEndpoint.HandleAsync(exchange, body);
+            return;
+        }
+
         // Azure OpenAI's and Mistral's paths answer faults and credentials with their own error bodies.
         if (AzureRoute.Matches(path))
         {

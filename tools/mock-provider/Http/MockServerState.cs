@@ -23,6 +23,9 @@ internal sealed class MockServerState(MockProviderOptions options, MockRecorder 
     /// <summary>The Google (Gemini, Vertex AI) side: the service-account key it trusts and the access tokens it issued.</summary>
     public Gemini.GoogleMockState Google { get; } = new(options.ServiceAccountPublicKeyPem);
 
+    /// <summary>The Entra ID side of Azure OpenAI: the access tokens its token endpoint issued.</summary>
+    public Azure.EntraMockState Entra { get; } = new();
+
     public IReadOnlyList<string> ModelIds { get; } = ["mock-gpt", "mock-embed", .. options.Models.Where(m => m is not ("mock-gpt" or "mock-embed")).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Fires when the host stops, so stalls and delays end instead of holding shutdown up.</summary>

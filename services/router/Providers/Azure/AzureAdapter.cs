@@ -17,11 +17,14 @@ namespace AiMesh.Router.Providers.Azure;
 /// deployment name) in the body, as on OpenAI. A one-line switch, so both are served.</item>
 /// <item>The key named by <c>ApiKeyEnv</c> in the <c>api-key</c> header, or with <c>AzureAuth: bearer</c> an Entra ID
 /// token as <c>Authorization: Bearer</c>; only ever to the deployment's host.</item>
+/// <item>With <c>AzureAuth: entra</c>, an Entra ID token the router obtains itself with the deployment's client
+/// credentials (<see cref="EntraClientCredentials"/>), cached by <see cref="AccessTokenCache"/>: I/O, so it is the
+/// transport's credentials step (<see cref="IProviderCredentials"/>) and translation stays pure.</item>
 /// </list>
 /// Answers are cleaned of Azure's filter annotations (<see cref="AzureAnswers"/>) and errors read with Azure's codes
 /// (<see cref="AzureErrors"/>).
 /// </summary>
-internal sealed class AzureAdapter : IProviderAdapter
+internal sealed class AzureAdapter(AccessTokenCache tokens) : IProviderAdapter, IProviderCredentials
 {
     public string Name => AzureDeploymentSettings.ProviderName;
 
@@ -29,8 +32,8 @@ internal sealed class AzureAdapter : IProviderAdapter
 
     public IReadOnlyCollection<string> Apis { get; } = [ProviderApis.ChatCompletions, ProviderApis.Embeddings];
 
-    // Azure OpenAI always wants a key or a token.
-    public bool RequiresApiKey(string provider) => true;
+    // Azure OpenAI always wants a key or a token, but with AzureAuth 'entra' no ApiKeyEnv: AzureOptionsValidator checks.
+    public bool RequiresApiKey(string provider) => false;
 
     public HttpRequestMessage BuildRequest(ProviderCall call)
     {
@@ -67,6 +70,15 @@ internal sealed class AzureAdapter : IProviderAdapter
         }
 
         return request;
+    }
+
+    public ValueTask<UpstreamError?> AuthorizeAsync(ProviderCall call, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        // api-key and bearer deployments got their header in BuildRequest: nothing to wait for.
+        return call.Deployment.Entra is { } entra
+            ? tokens.AuthorizeAsync(request, call.Deployment.Name, entra, cancellationToken)
+            : ValueTask.FromResult<UpstreamError?>(null);
     }
 
     public ProviderResponse ReadResponse(ProviderCall call, ReadOnlySpan<byte> body)

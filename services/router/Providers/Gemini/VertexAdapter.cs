@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using AiMesh.Router.Deployments;
 
 namespace AiMesh.Router.Providers.Gemini;
@@ -11,7 +10,7 @@ namespace AiMesh.Router.Providers.Gemini;
 /// service account; getting one takes I/O, so it is the transport's credential step (<see cref="IProviderCredentials"/>)
 /// and translation stays pure.
 /// </summary>
-internal sealed class VertexAdapter(TimeProvider time, VertexAccessTokens tokens) : GoogleAdapter(time), IProviderCredentials
+internal sealed class VertexAdapter(TimeProvider time, AccessTokenCache tokens) : GoogleAdapter(time), IProviderCredentials
 {
     public override string Name => "vertex";
 
@@ -30,18 +29,10 @@ internal sealed class VertexAdapter(TimeProvider time, VertexAccessTokens tokens
         return ProviderHttp.PostJson(call, new Uri(deployment.BaseUrl, path), body);
     }
 
-    public async ValueTask<UpstreamError?> AuthorizeAsync(ProviderCall call, HttpRequestMessage request, CancellationToken cancellationToken)
+    public ValueTask<UpstreamError?> AuthorizeAsync(ProviderCall call, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(request);
-        var token = await tokens.GetAsync(call.Deployment, cancellationToken);
-        if (token is null)
-        {
-            return new UpstreamError(null, null, null, UpstreamErrorKind.AuthenticationFailed);
-        }
-
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
-        return null;
+        return tokens.AuthorizeAsync(request, call.Deployment.Name, GoogleAssertionGrant.For(call.Deployment), cancellationToken);
     }
 
     protected override ProviderResponse ReadEmbeddings(ProviderCall call, ReadOnlySpan<byte> body) => GeminiEmbeddings.ReadVertex(call, body);

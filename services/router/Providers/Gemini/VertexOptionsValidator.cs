@@ -24,10 +24,12 @@ internal sealed partial class VertexOptionsValidator(IConfiguration configuratio
             {
                 Check(errors, at, deployment);
             }
-            else if (!string.IsNullOrWhiteSpace(deployment.ServiceAccountEnv) || !string.IsNullOrWhiteSpace(deployment.TokenUrl))
+            else if (!string.IsNullOrWhiteSpace(deployment.ServiceAccountEnv)
+                || (!string.IsNullOrWhiteSpace(deployment.TokenUrl) && !Azure.AzureDeploymentSettings.IsAzure(deployment)))
             {
-                // A service account is read at start wherever it is named; only Vertex uses one.
-                errors.Add($"{at}: ServiceAccountEnv and TokenUrl are only used by provider 'vertex'.");
+                // A service account is read at start wherever it is named; only Vertex uses one. (Azure's validator
+                // decides about TokenUrl on an azure deployment: AzureAuth 'entra' uses it too.)
+                errors.Add($"{at}: ServiceAccountEnv and TokenUrl are only used by provider 'vertex' (TokenUrl also by 'azure' with AzureAuth 'entra').");
             }
         }
 
@@ -54,12 +56,10 @@ internal sealed partial class VertexOptionsValidator(IConfiguration configuratio
             errors.Add($"{at}: provider 'vertex' authenticates with a service account: set ServiceAccountEnv instead of ApiKeyEnv.");
         }
 
-        if (!Uri.TryCreate(string.IsNullOrWhiteSpace(deployment.TokenUrl) ? GoogleServiceAccount.DefaultTokenUrl : deployment.TokenUrl, UriKind.Absolute, out var tokenUrl)
-            || (tokenUrl.Scheme != Uri.UriSchemeHttps && tokenUrl.Scheme != Uri.UriSchemeHttp)
-            || tokenUrl.UserInfo.Length > 0 || tokenUrl.Query.Length > 0 || tokenUrl.Fragment.Length > 0)
+        var tokenUrl = AccessTokenCache.ParseTokenUrl(string.IsNullOrWhiteSpace(deployment.TokenUrl) ? GoogleServiceAccount.DefaultTokenUrl : deployment.TokenUrl);
+        if (tokenUrl is null)
         {
             errors.Add($"{at}: TokenUrl must be an absolute http or https URL without user information, a query or a fragment.");
-            tokenUrl = null;
         }
 
         if (string.IsNullOrWhiteSpace(deployment.ServiceAccountEnv))

@@ -10,7 +10,8 @@ internal static class AzureCalls
 {
     public const string Key = "azure-key-0123456789abcdefghijKLMNOP";
 
-    public static readonly AzureAdapter Adapter = new();
+    // No token cache: these deployments use api-key or a static bearer, whose credentials step does no I/O.
+    public static readonly AzureAdapter Adapter = new(null!);
 
     /// <summary>A stream as Azure sends one: the prompt-filter chunk, the role chunk, content with filter results, an
     /// asynchronous-filter chunk with no delta, the finish chunk, the usage chunk, the end.</summary>

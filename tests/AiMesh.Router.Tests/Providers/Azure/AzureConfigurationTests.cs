@@ -9,6 +9,9 @@ namespace AiMesh.Router.Tests.Providers.Azure;
 public sealed class AzureConfigurationTests
 {
     private const string Variable = "AZURE_TEST_KEY";
+    private const string SecretVariable = "AZURE_TEST_ENTRA_SECRET";
+    private const string EntraSecret = "entra~client.secret-value";
+    private const string ClientId = "5f0c6a1e-3b7d-4c2a-9e8f-1a2b3c4d5e6f";
 
     [Fact]
     public void A_deployment_without_settings_of_its_own_calls_the_ga_version_with_an_api_key()
@@ -56,7 +59,7 @@ public sealed class AzureConfigurationTests
         Assert.Equal(
             [
                 "Router:Deployments:0 (azure-chat): ApiVersion must be an Azure OpenAI api-version such as 2024-10-21 or 2025-04-01-preview, or v1.",
-                "Router:Deployments:0 (azure-chat): AzureAuth must be 'api-key' or 'bearer'.",
+                "Router:Deployments:0 (azure-chat): AzureAuth must be 'api-key', 'bearer' or 'entra'.",
                 "Router:Deployments:1 (openai): ApiVersion and AzureAuth are only used by provider 'azure'.",
             ],
             result.Failures);
@@ -67,13 +70,78 @@ public sealed class AzureConfigurationTests
     {
         var settings = Settings();
         settings.Remove("Router:Deployments:0:ApiKeyEnv");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var options = new RouterOptions();
-        configuration.GetSection(RouterOptions.Section).Bind(options);
 
-        var result = new RouterOptionsValidator(configuration, new AiMesh.Router.Providers.ProviderAdapters([new AzureAdapter()])).Validate(null, options);
+        var (result, _) = Resolve(settings);
 
         Assert.Contains(result.Failures!, f => f.Contains("provider 'azure' needs credentials", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null, "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token")]
+    [InlineData("https://login.microsoftonline.us/contoso.onmicrosoft.com/oauth2/v2.0/token", "https://login.microsoftonline.us/contoso.onmicrosoft.com/oauth2/v2.0/token")]
+    public void Entra_client_credentials_resolve_with_the_public_clouds_token_endpoint_by_default(string? tokenUrl, string resolved)
+    {
+        var settings = EntraSettings();
+        settings["Router:Deployments:0:TokenUrl"] = tokenUrl;
+
+        var (result, deployment) = Resolve(settings);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+        Assert.Equal((null, false), (deployment.ApiKey, deployment.AzureBearer));
+        var entra = deployment.Entra!;
+        Assert.Equal(("contoso.onmicrosoft.com", ClientId, new Uri(resolved)), (entra.TenantId, entra.ClientId, entra.TokenUrl));
+        Assert.DoesNotContain(EntraSecret, entra.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_bad_entra_setting_is_reported_at_once_and_nowhere_else_may_they_be_set()
+    {
+        var settings = EntraSettings();
+        settings["Router:Deployments:0:ApiKeyEnv"] = Variable;
+        settings["Router:Deployments:0:EntraTenantId"] = "contoso/../evil";
+        settings["Router:Deployments:0:EntraClientId"] = "my-app";
+        settings["Router:Deployments:0:EntraClientSecretEnv"] = "AZURE_TEST_UNSET";
+        settings["Router:Deployments:0:TokenUrl"] = "https://user:pw@login.example/token";
+        settings["Router:Deployments:1:Name"] = "keyed";
+        settings["Router:Deployments:1:Model"] = "m";
+        settings["Router:Deployments:1:Provider"] = "azure";
+        settings["Router:Deployments:1:BaseUrl"] = "https://contoso.openai.azure.com/";
+        settings["Router:Deployments:1:ApiKeyEnv"] = Variable;
+        settings["Router:Deployments:1:EntraTenantId"] = "contoso.onmicrosoft.com";
+        settings["Router:Deployments:1:Api:0"] = "chat.completions";
+        settings["Router:Deployments:2:Name"] = "openai";
+        settings["Router:Deployments:2:Model"] = "m";
+        settings["Router:Deployments:2:Provider"] = "openai";
+        settings["Router:Deployments:2:BaseUrl"] = "https://api.openai.com/v1";
+        settings["Router:Deployments:2:Api:0"] = "chat.completions";
+        settings["Router:Deployments:2:EntraClientSecretEnv"] = SecretVariable;
+
+        var (result, _) = Resolve(settings);
+
+        Assert.Equal(
+            [
+                "Router:Deployments:0 (azure-chat): AzureAuth 'entra' obtains its tokens with the client secret: remove ApiKeyEnv.",
+                "Router:Deployments:0 (azure-chat): AzureAuth 'entra' needs EntraTenantId, the directory (tenant) id or domain, such as contoso.onmicrosoft.com.",
+                "Router:Deployments:0 (azure-chat): AzureAuth 'entra' needs EntraClientId, the application (client) id, a GUID.",
+                "Router:Deployments:0 (azure-chat): the environment variable AZURE_TEST_UNSET named by EntraClientSecretEnv is not set.",
+                "Router:Deployments:0 (azure-chat): TokenUrl must be an absolute http or https URL without user information, a query or a fragment.",
+                "Router:Deployments:1 (keyed): EntraTenantId, EntraClientId, EntraClientSecretEnv and TokenUrl are only used with AzureAuth 'entra'.",
+                "Router:Deployments:2 (openai): EntraTenantId, EntraClientId and EntraClientSecretEnv are only used by provider 'azure' with AzureAuth 'entra'.",
+            ],
+            result.Failures);
+        Assert.DoesNotContain(result.Failures!, f => f.Contains(EntraSecret, StringComparison.Ordinal) || f.Contains("pw@", StringComparison.Ordinal));
+    }
+
+    private static Dictionary<string, string?> EntraSettings()
+    {
+        var settings = Settings();
+        settings.Remove("Router:Deployments:0:ApiKeyEnv");
+        settings[SecretVariable] = EntraSecret;
+        settings["Router:Deployments:0:AzureAuth"] = "entra";
+        settings["Router:Deployments:0:EntraTenantId"] = "contoso.onmicrosoft.com";
+        settings["Router:Deployments:0:EntraClientId"] = ClientId;
+        settings["Router:Deployments:0:EntraClientSecretEnv"] = SecretVariable;
+        return settings;
     }
 
     private static Dictionary<string, string?> Settings() => new()
@@ -93,7 +161,7 @@ public sealed class AzureConfigurationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var options = new RouterOptions();
         configuration.GetSection(RouterOptions.Section).Bind(options);
-        var result = new AzureOptionsValidator().Validate(null, options);
+        var result = new AzureOptionsValidator(configuration).Validate(null, options);
         return (result, new DeploymentCatalog(Options.Create(options), configuration).Deployments[0]);
     }
 }

@@ -21,13 +21,13 @@ public sealed class VertexAccessTokensTests : IDisposable
     private readonly ScriptedTokenEndpoint endpoint = new();
     private readonly CapturedLogs logs = new();
     private readonly ILoggerFactory loggerFactory;
-    private readonly VertexAccessTokens tokens;
+    private readonly AccessTokenCache tokens;
     private readonly Deployment deployment;
 
     public VertexAccessTokensTests()
     {
         loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        tokens = new VertexAccessTokens(endpoint, time, loggerFactory.CreateLogger<VertexAccessTokens>());
+        tokens = new AccessTokenCache(endpoint, time, loggerFactory.CreateLogger<AccessTokenCache>());
         Assert.True(GoogleServiceAccount.TryLoad(TestKeys.ServiceAccountJson(key, TokenUrl.ToString()), out var account, out _));
         deployment = GeminiCalls.Vertex() with { ServiceAccount = account, TokenUrl = TokenUrl };
     }
@@ -37,7 +37,7 @@ public sealed class VertexAccessTokensTests : IDisposable
     {
         endpoint.AnswerToken("ya29.first");
 
-        var token = await tokens.GetAsync(deployment, CancellationToken.None);
+        var token = await GetAsync(deployment, CancellationToken.None);
 
         Assert.Equal("ya29.first", token!.Reveal());
         var (url, form) = Assert.Single(endpoint.Requests);
@@ -49,7 +49,7 @@ public sealed class VertexAccessTokensTests : IDisposable
         var header = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0])).RootElement;
         Assert.Equal(("RS256", "kid-1"), (header.GetProperty("alg").GetString(), header.GetProperty("kid").GetString()));
         var claims = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement;
-        Assert.Equal((TestKeys.ClientEmail, TokenUrl.ToString(), VertexAccessTokens.Scope), (claims.GetProperty("iss").GetString(), claims.GetProperty("aud").GetString(), claims.GetProperty("scope").GetString()));
+        Assert.Equal((TestKeys.ClientEmail, TokenUrl.ToString(), GoogleAssertionGrant.Scope), (claims.GetProperty("iss").GetString(), claims.GetProperty("aud").GetString(), claims.GetProperty("scope").GetString()));
         Assert.Equal((1_750_000_000L, 1_750_003_600L), (claims.GetProperty("iat").GetInt64(), claims.GetProperty("exp").GetInt64()));
     }
 
@@ -59,7 +59,7 @@ public sealed class VertexAccessTokensTests : IDisposable
         endpoint.AnswerToken("ya29.shared");
         endpoint.Hold();
 
-        var waiting = Enumerable.Range(0, 8).Select(_ => tokens.GetAsync(deployment, CancellationToken.None).AsTask()).ToArray();
+        var waiting = Enumerable.Range(0, 8).Select(_ => GetAsync(deployment, CancellationToken.None).AsTask()).ToArray();
         await WaitUntilAsync(() => !endpoint.Requests.IsEmpty);
         Assert.All(waiting, w => Assert.False(w.IsCompleted));
         endpoint.Release();
@@ -75,11 +75,11 @@ public sealed class VertexAccessTokensTests : IDisposable
         endpoint.AnswerToken("ya29.one", expiresIn: 3600);
         endpoint.AnswerToken("ya29.two", expiresIn: 3600);
 
-        var first = await tokens.GetAsync(deployment, CancellationToken.None);
+        var first = await GetAsync(deployment, CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(54));
-        var cached = await tokens.GetAsync(deployment, CancellationToken.None);
+        var cached = await GetAsync(deployment, CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(2));
-        var refreshed = await tokens.GetAsync(deployment, CancellationToken.None);
+        var refreshed = await GetAsync(deployment, CancellationToken.None);
 
         Assert.Equal(("ya29.one", "ya29.one", "ya29.two"), (first!.Reveal(), cached!.Reveal(), refreshed!.Reveal()));
         Assert.Equal(2, endpoint.Requests.Count);
@@ -91,11 +91,11 @@ public sealed class VertexAccessTokensTests : IDisposable
         endpoint.AnswerToken("ya29.short", expiresIn: 60);
         endpoint.AnswerToken("ya29.next", expiresIn: 60);
 
-        await tokens.GetAsync(deployment, CancellationToken.None);
+        await GetAsync(deployment, CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(29));
-        Assert.Equal("ya29.short", (await tokens.GetAsync(deployment, CancellationToken.None))!.Reveal());
+        Assert.Equal("ya29.short", (await GetAsync(deployment, CancellationToken.None))!.Reveal());
         time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal("ya29.next", (await tokens.GetAsync(deployment, CancellationToken.None))!.Reveal());
+        Assert.Equal("ya29.next", (await GetAsync(deployment, CancellationToken.None))!.Reveal());
     }
 
     [Theory]
@@ -109,8 +109,8 @@ public sealed class VertexAccessTokensTests : IDisposable
         endpoint.Answer(status, body);
         endpoint.AnswerToken("ya29.recovered");
 
-        Assert.Null(await tokens.GetAsync(deployment, CancellationToken.None));
-        Assert.Equal("ya29.recovered", (await tokens.GetAsync(deployment, CancellationToken.None))!.Reveal());
+        Assert.Null(await GetAsync(deployment, CancellationToken.None));
+        Assert.Equal("ya29.recovered", (await GetAsync(deployment, CancellationToken.None))!.Reveal());
 
         Assert.Equal(2, endpoint.Requests.Count);
         Assert.Contains(logs.Lines, l => l.Contains("[3030]", StringComparison.Ordinal) || l.Contains("[3031]", StringComparison.Ordinal));
@@ -121,14 +121,14 @@ public sealed class VertexAccessTokensTests : IDisposable
     public async Task A_failed_refresh_falls_back_on_the_token_while_it_is_still_valid()
     {
         endpoint.AnswerToken("ya29.old", expiresIn: 3600);
-        await tokens.GetAsync(deployment, CancellationToken.None);
+        await GetAsync(deployment, CancellationToken.None);
         endpoint.Answer(HttpStatusCode.ServiceUnavailable, "{}");
         endpoint.Answer(HttpStatusCode.ServiceUnavailable, "{}");
 
         time.Advance(TimeSpan.FromMinutes(56));
-        Assert.Equal("ya29.old", (await tokens.GetAsync(deployment, CancellationToken.None))!.Reveal());
+        Assert.Equal("ya29.old", (await GetAsync(deployment, CancellationToken.None))!.Reveal());
         time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Null(await tokens.GetAsync(deployment, CancellationToken.None));
+        Assert.Null(await GetAsync(deployment, CancellationToken.None));
     }
 
     [Fact]
@@ -138,8 +138,8 @@ public sealed class VertexAccessTokensTests : IDisposable
         endpoint.Hold();
         using var impatient = new CancellationTokenSource();
 
-        var leaving = tokens.GetAsync(deployment, impatient.Token).AsTask();
-        var staying = tokens.GetAsync(deployment, CancellationToken.None).AsTask();
+        var leaving = GetAsync(deployment, impatient.Token).AsTask();
+        var staying = GetAsync(deployment, CancellationToken.None).AsTask();
         await WaitUntilAsync(() => !endpoint.Requests.IsEmpty);
         await impatient.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leaving);
@@ -157,9 +157,9 @@ public sealed class VertexAccessTokensTests : IDisposable
         endpoint.AnswerToken("ya29.a");
         endpoint.AnswerToken("ya29.b");
 
-        var a = await tokens.GetAsync(deployment, CancellationToken.None);
-        var b = await tokens.GetAsync(deployment with { ServiceAccount = other }, CancellationToken.None);
-        var again = await tokens.GetAsync(deployment with { Name = "same-account-elsewhere" }, CancellationToken.None);
+        var a = await GetAsync(deployment, CancellationToken.None);
+        var b = await GetAsync(deployment with { ServiceAccount = other }, CancellationToken.None);
+        var again = await GetAsync(deployment with { Name = "same-account-elsewhere" }, CancellationToken.None);
 
         Assert.Equal(("ya29.a", "ya29.b", "ya29.a"), (a!.Reveal(), b!.Reveal(), again!.Reveal()));
     }
@@ -190,6 +190,10 @@ public sealed class VertexAccessTokensTests : IDisposable
         endpoint.Dispose();
         loggerFactory.Dispose();
     }
+
+    /// <summary>What <see cref="VertexAdapter"/> asks the cache for a deployment.</summary>
+    private ValueTask<AccessToken?> GetAsync(Deployment vertex, CancellationToken cancellationToken) =>
+        tokens.GetAsync(vertex.Name, GoogleAssertionGrant.For(vertex)!, cancellationToken);
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

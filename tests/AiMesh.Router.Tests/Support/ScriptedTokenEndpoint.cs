@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 
-namespace AiMesh.Router.Tests.Providers.Gemini;
+namespace AiMesh.Router.Tests.Support;
 
 /// <summary>
 /// A token endpoint in process: records every request (URL and form) and answers with what the test scripts, optionally

@@ -1,7 +1,7 @@
-namespace AiMesh.Router.Providers.Gemini;
+namespace AiMesh.Router.Providers;
 
-/// <summary>An OAuth access token for Vertex AI. A class with a redacted <c>ToString</c>, so no log or record printer shows it.</summary>
-internal sealed class VertexAccessToken(string value, DateTimeOffset refreshAt, DateTimeOffset expiresAt)
+/// <summary>An OAuth access token an adapter obtained. A class with a redacted <c>ToString</c>, so no log or record printer shows it.</summary>
+internal sealed class AccessToken(string value, DateTimeOffset refreshAt, DateTimeOffset expiresAt)
 {
     /// <summary>When a new token is fetched, shortly before this one expires.</summary>
     public DateTimeOffset RefreshAt { get; } = refreshAt;
