@@ -9,6 +9,7 @@ using AiMesh.Ingress.OpenAi;
 using AiMesh.Ingress.Relay;
 using AiMesh.Ingress.Saga;
 using AiMesh.Ingress.Scheduling;
+using AiMesh.Ingress.Usage;
 using MassTransit;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,7 @@ public sealed class IngressModule : IMeshModule
             .Bind(builder.Configuration.GetSection(IngressOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddMetrics();
         builder.Services.AddSingleton<IngressInstance>();
         builder.Services.AddSingleton<BusHealth>();
         builder.Services.AddSingleton<InProcessScheduleMessageProvider>();
@@ -66,6 +68,12 @@ public sealed class IngressModule : IMeshModule
         // A count may ask the provider (at most 10 s, then the router estimates): the wait covers that.
         bus.AddRequestClient<CountTokens>(Endpoints.RouterAddress, RequestTimeout.After(s: 15));
         bus.AddReceiveEndpointObserver<InstanceEndpointObserver>();
+
+        // Registered here, after AddMassTransit registered the bus's hosted service, so at stop it sends its last
+        // records before the bus stops (hosted services stop in reverse order).
+        bus.AddSingleton<IUsageTransport, BusUsageTransport>();
+        bus.AddSingleton<UsageSender>();
+        bus.AddHostedService(services => services.GetRequiredService<UsageSender>());
     }
 
     public void MapEndpoints(WebApplication app)

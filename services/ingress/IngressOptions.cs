@@ -51,6 +51,13 @@ public sealed class IngressOptions
     public TimeSpan SubmitTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How many ended requests' usage records may wait for metering (the broker is down or slow) before new requests
+    /// are turned away with 503: admission stops before a record could be lost (see <c>Usage/UsageSender.cs</c>).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int UsageBacklogLimit { get; set; } = 20_000;
+
+    /// <summary>
     /// The base URL routers use to stream chunks to this instance (its stream channel), e.g. <c>http://ingress-1:8080</c>.
     /// Absent: the first address Kestrel listens on. Used only when the channel key (<c>AIMESH_CHANNEL_KEY</c>) is set.
     /// </summary>

@@ -192,6 +192,57 @@ public abstract class MeteringSpecs(ITestDatabase database)
     }
 
     [Fact]
+    public async Task A_batch_stores_each_record_once_and_its_redelivery_only_meters_them_again()
+    {
+        await using var host = await StartAsync();
+        var before = await host.QueryAsync(q => q.CountAsync());
+        var alreadyStored = Usages.Minimal(NewId.NextGuid());
+        await host.SendAsync(alreadyStored);
+        await host.Published.WaitForMeteredAsync(alreadyStored.RequestId);
+        var records = Enumerable.Range(0, 40).Select(_ => Usages.Full(NewId.NextGuid())).Append(alreadyStored).ToList();
+        var messageId = NewId.NextGuid();
+
+        for (var delivery = 1; delivery <= 2; delivery++)
+        {
+            await host.SendBatchAsync(records, messageId);
+            foreach (var record in records)
+            {
+                await host.Published.WaitForMeteredAsync(record.RequestId, record == alreadyStored ? delivery + 1 : delivery);
+            }
+        }
+
+        Assert.Equal(before + 41, await host.QueryAsync(q => q.CountAsync()));
+        foreach (var record in records)
+        {
+            var stored = await host.QueryAsync(q => q.FindByRequestIdAsync(record.RequestId));
+            Assert.Equal((record.PrincipalId, record.Status, record.Usage?.PromptTokens), (stored!.PrincipalId, stored.Status, stored.InputTokens));
+            Assert.All(host.Published.MeteredFor(record.RequestId), p => Assert.Equal(UsageEventIds.For(record.RequestId), p.MessageId));
+        }
+
+        Assert.Empty(host.Published.BatchFaultsFor(records[0].RequestId));
+    }
+
+    [Fact]
+    public async Task A_batch_holding_a_record_that_can_never_be_stored_stores_and_meters_the_others_then_faults_at_once()
+    {
+        await using var host = await StartAsync();
+        var good = new[] { Usages.Full(NewId.NextGuid()), Usages.Minimal(NewId.NextGuid()) };
+        var bad = Usages.Full(NewId.NextGuid()) with { Usage = new(PromptTokens: -1, CompletionTokens: 3) };
+
+        await host.SendBatchAsync([good[0], bad, good[1]]);
+        var fault = Assert.Single(await host.Published.WaitForBatchFaultAsync(bad.RequestId));
+
+        Assert.Equal(typeof(ArgumentException).FullName, Assert.Single(fault.Exceptions).ExceptionType);
+        Assert.Null(await host.QueryAsync(q => q.FindByRequestIdAsync(bad.RequestId)));
+        Assert.Empty(host.Published.MeteredFor(bad.RequestId));
+        foreach (var record in good)
+        {
+            Assert.NotNull(await host.QueryAsync(q => q.FindByRequestIdAsync(record.RequestId)));
+            Assert.Single(host.Published.MeteredFor(record.RequestId));
+        }
+    }
+
+    [Fact]
     public async Task With_the_database_down_at_start_the_host_runs_reports_unready_and_faults_messages()
     {
         await using var down = await database.CreateSwitchableAsync(up: false);

@@ -2,6 +2,7 @@ using AiMesh.Contracts.Routing;
 using AiMesh.Ingress.Http;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.Relay;
+using AiMesh.Ingress.Usage;
 using AiMesh.Ingress.Saga;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,6 +18,7 @@ namespace AiMesh.Ingress.OpenAi;
 internal sealed class CompletionExchange(
     IngressInstance instance,
     BusHealth busHealth,
+    UsageSender usage,
     ResponseRelays relays,
     SagaInbox inbox,
     IBus bus,
@@ -74,6 +76,13 @@ internal sealed class CompletionExchange(
         {
             IngressLog.BusUnhealthy(logger, requestId);
             await writer.WriteErrorAsync(http.Response, ApiError.Unavailable("bus_unavailable"));
+            return;
+        }
+
+        if (usage.IsBacklogged)
+        {
+            IngressLog.UsageBacklogged(logger, requestId, usage.Pending);
+            await writer.WriteErrorAsync(http.Response, ApiError.Unavailable("metering_backlog"));
             return;
         }
 

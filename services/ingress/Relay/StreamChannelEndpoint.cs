@@ -1,5 +1,6 @@
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting.Streams;
+using AiMesh.Ingress.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
@@ -13,11 +14,18 @@ namespace AiMesh.Ingress.Relay;
 /// </summary>
 internal sealed class StreamChannelEndpoint(ResponseRelays relays, StreamChannelKey key, ILogger<StreamChannelEndpoint> logger)
 {
+    // Anyone who reaches the port can be refused: one line per 10 s at most, with the count of the others.
+    private readonly LogThrottle refusals = new(TimeSpan.FromSeconds(10));
+
     public async Task HandleAsync(HttpContext http, string requestId)
     {
         if (!Guid.TryParseExact(requestId, "N", out var id) || !key.Verify(id, http.Request.Headers[StreamChannel.TokenHeader]))
         {
-            IngressLog.StreamChannelUnauthorized(logger, http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            if (refusals.TryLog(out var suppressed))
+            {
+                IngressLog.StreamChannelUnauthorized(logger, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", suppressed);
+            }
+
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }

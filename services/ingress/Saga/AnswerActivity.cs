@@ -1,6 +1,5 @@
 using AiMesh.Ingress.Relay;
 using MassTransit;
-using MassTransit.Middleware.InMemoryOutbox;
 
 namespace AiMesh.Ingress.Saga;
 
@@ -14,20 +13,9 @@ internal static class AnswerActivity
     public static EventActivityBinder<RequestState, T> Answer<T>(
         this EventActivityBinder<RequestState, T> binder, ResponseRelays relays, Func<BehaviorContext<RequestState, T>, CompletionAnswered> answer)
         where T : class =>
-        binder.ThenAsync(context => Deliver(context, relays, answer(context)));
-
-    private static Task Deliver(ConsumeContext context, ResponseRelays relays, CompletionAnswered answer)
-    {
-        if (context.TryGetPayload(out OutboxContext? outbox))
+        binder.ThenAsync(context =>
         {
-            return outbox.Add(() =>
-            {
-                relays.Find(answer.RequestId)?.Post(answer);
-                return Task.CompletedTask;
-            });
-        }
-
-        relays.Find(answer.RequestId)?.Post(answer);
-        return Task.CompletedTask;
-    }
+            var answered = answer(context);
+            return AfterTransition.Run(context, () => relays.Find(answered.RequestId)?.Post(answered));
+        });
 }

@@ -4,6 +4,7 @@ using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Prompts;
 using AiMesh.Contracts.Routing;
 using AiMesh.Ingress.Relay;
+using AiMesh.Ingress.Usage;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,7 @@ namespace AiMesh.Ingress.Saga;
 /// </summary>
 internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
 {
-    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays, StreamChannelAddress channel)
+    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays, StreamChannelAddress channel, UsageSender usage)
     {
         var timeouts = options.Value;
         InstanceState(x => x.CurrentState);
@@ -108,18 +109,18 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
             When(PromptRendering.Completed2)
                 .Answer(relays, c => Fail(c.Saga, c.Message.Status,
                     new AnswerError("invalid_request_error", c.Message.Code, c.Message.Message, c.Message.Param, null)))
-                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, c.Message.Status, c.Message.Code))
+                .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Error, c.Message.Status, c.Message.Code))
                 .Finalize(),
             When(PromptRendering.Faulted)
                 .Answer(relays, c => Unavailable(c.Saga, "prompts_unavailable"))
-                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
+                .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
                 .Finalize(),
             When(PromptRendering.TimeoutExpired)
                 .Answer(relays, c => Unavailable(c.Saga, "prompts_unavailable"))
-                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
+                .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
                 .Finalize(),
             When(Abandoned)
-                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Cancelled, 499, null))
+                .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Cancelled, 499, null))
                 .Finalize());
 
         During(Routing.Pending,
@@ -127,23 +128,23 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .Answer(relays, c => new CompletionAnswered(
                     c.Saga.CorrelationId, c.Message.Status, c.Message.Body, c.Message.ChunkCount, null, c.Message.Deployment, c.Message.Usage,
                     c.Message.DroppedParameters))
-                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, c.Message))
+                .RecordUsage(usage, c => Usage(c.Saga, c.Message))
                 .Finalize(),
             When(Routing.Completed2)
                 .Answer(relays, c => new CompletionAnswered(
                     c.Saga.CorrelationId, c.Message.Status, null, c.Message.ChunkCount,
                     new AnswerError(c.Message.Type, c.Message.Code, c.Message.Message, c.Message.Param, c.Message.RetryAfterSeconds),
                     c.Message.Deployment, c.Message.Usage))
-                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, c.Message))
+                .RecordUsage(usage, c => Usage(c.Saga, c.Message))
                 .Finalize(),
             When(Routing.Faulted)
                 .Answer(relays, c => Fail(c.Saga, 502, new AnswerError("api_error", "router_failed", "The router failed to serve the request.", null, null)))
-                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.Error, 502, "router_failed"))
+                .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Error, 502, "router_failed"))
                 .Finalize(),
             When(Routing.TimeoutExpired)
                 .Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "deadline"))
                 .Answer(relays, c => Fail(c.Saga, 504, new AnswerError("api_error", "timeout", "The request did not finish before its deadline.", null, null)))
-                .Send(Endpoints.MeteringAddress, c => Usage(c.Saga, CompletionOutcomes.TimedOut, 504, "timeout"))
+                .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.TimedOut, 504, "timeout"))
                 .Finalize(),
 
             // The router holds the provider call: it cancels it and answers client_cancelled, which ends the saga

@@ -124,7 +124,7 @@ public sealed class AbandonTests
             Assert.Equal(i % 3 == 2 ? 0 : 1, usage[requests[i].RequestId].Count());
         }
 
-        Assert.Equal(20, mesh.Harness.Sent.Select<RecordUsage>().Count());
+        Assert.Equal(20, mesh.Harness.Sent.Select<RecordUsageBatch>().Sum(sent => sent.Context.Message.Records.Count));
     }
 
     private static TaskCompletionSource Gate() => new(TaskCreationOptions.RunContinuationsAsynchronously);

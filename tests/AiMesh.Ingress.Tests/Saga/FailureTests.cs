@@ -32,7 +32,7 @@ public sealed class FailureTests
         Assert.Empty(mesh.Neighbours.Routes.Snapshot());
         Assert.Empty(mesh.Neighbours.Renders.Snapshot());
         Assert.Empty(mesh.Neighbours.Usage.Snapshot());
-        Assert.Empty(mesh.Harness.Sent.Select<RecordUsage>());
+        Assert.Empty(mesh.Harness.Sent.Select<RecordUsageBatch>());
     }
 
     [Theory]

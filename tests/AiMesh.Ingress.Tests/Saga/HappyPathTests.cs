@@ -65,8 +65,9 @@ public sealed class HappyPathTests
         Assert.Single(mesh.Neighbours.Usage.Snapshot());
         var authorizeSent = Assert.Single(mesh.Harness.Sent.Select<AuthorizeRequest>());
         Assert.Equal(mesh.Instance.Address, authorizeSent.Context.ResponseAddress);
-        var metered = Assert.Single(mesh.Harness.Sent.Select<RecordUsage>());
+        var metered = Assert.Single(mesh.Harness.Sent.Select<RecordUsageBatch>());
         Assert.EndsWith("/" + Endpoints.Metering, metered.Context.DestinationAddress!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(request.RequestId, Assert.Single(metered.Context.Message.Records).RequestId);
     }
 
     [Fact]

@@ -91,6 +91,18 @@ internal sealed class MeteringTestHost : IAsyncDisposable
         });
     }
 
+    public async Task SendBatchAsync(IReadOnlyList<RecordUsage> records, Guid? messageId = null)
+    {
+        var endpoint = await Harness.Bus.GetSendEndpoint(Endpoints.MeteringAddress);
+        await endpoint.Send(new RecordUsageBatch(records), context =>
+        {
+            if (messageId is { } id)
+            {
+                context.MessageId = id;
+            }
+        });
+    }
+
     public async Task<HealthStatus> ReadinessAsync()
     {
         var report = await Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Tags.Contains("ready"));

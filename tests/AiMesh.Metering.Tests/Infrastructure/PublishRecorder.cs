@@ -6,7 +6,7 @@ using MassTransit;
 namespace AiMesh.Metering.Tests.Infrastructure;
 
 /// <summary>
-/// Every UsageMetered and Fault&lt;RecordUsage&gt; the bus publishes, each publish counted. The harness's own
+/// Every UsageMetered, Fault&lt;RecordUsage&gt; and Fault&lt;RecordUsageBatch&gt; the bus publishes, each publish counted. The harness's own
 /// Published list keys messages by MessageId, so it shows an idempotent republish only once; this does not.
 /// </summary>
 internal sealed class PublishRecorder : IPublishObserver
@@ -15,6 +15,7 @@ internal sealed class PublishRecorder : IPublishObserver
 
     private readonly ConcurrentQueue<PublishedUsage> _metered = new();
     private readonly ConcurrentQueue<Fault<RecordUsage>> _faults = new();
+    private readonly ConcurrentQueue<Fault<RecordUsageBatch>> _batchFaults = new();
 
     public Task PrePublish<T>(PublishContext<T> context)
         where T : class => Task.CompletedTask;
@@ -30,6 +31,9 @@ internal sealed class PublishRecorder : IPublishObserver
             case Fault<RecordUsage> fault:
                 _faults.Enqueue(fault);
                 break;
+            case Fault<RecordUsageBatch> fault:
+                _batchFaults.Enqueue(fault);
+                break;
         }
 
         return Task.CompletedTask;
@@ -43,6 +47,12 @@ internal sealed class PublishRecorder : IPublishObserver
 
     public IReadOnlyList<Fault<RecordUsage>> FaultsFor(Guid requestId) =>
         [.. _faults.Where(f => f.Message.RequestId == requestId)];
+
+    public IReadOnlyList<Fault<RecordUsageBatch>> BatchFaultsFor(Guid requestId) =>
+        [.. _batchFaults.Where(f => f.Message.Records.Any(r => r.RequestId == requestId))];
+
+    public Task<IReadOnlyList<Fault<RecordUsageBatch>>> WaitForBatchFaultAsync(Guid requestId) =>
+        WaitAsync(() => BatchFaultsFor(requestId), 1, $"a Fault<RecordUsageBatch> holding request {requestId}");
 
     /// <summary>Waits until <paramref name="count"/> UsageMetered for the request have been published (the limit only stops a hung test).</summary>
     public Task<IReadOnlyList<PublishedUsage>> WaitForMeteredAsync(Guid requestId, int count = 1) =>
