@@ -26,9 +26,10 @@ ROOT=$(dirname "$BENCH")
 ROUNDS=${ROUNDS:-5}
 SECONDS_PER_PHASE=${SECONDS_PER_PHASE:-10}
 # Each target serves this long at $CONNECTIONS connections before the first round. .NET's tiered compilation (with
-# dynamic PGO) takes 20-40 s of load to reach steady code here (measured: embedded 600 req/s in its first 20 s, then
-# 2,800); Node's JIT warms within seconds. A gateway runs for days, so every target is measured warm.
-WARMUP_SECONDS=${WARMUP_SECONDS:-45}
+# dynamic PGO) takes about a minute of load to reach steady code on this machine (measured: the embedded mesh serves
+# 600 req/s in its first 20 s, and after a 45 s warm-up its first round still ran 15 % below its second); Node's JIT
+# warms within seconds. A gateway runs for days, so every target is measured warm.
+WARMUP_SECONDS=${WARMUP_SECONDS:-90}
 CONNECTIONS=${CONNECTIONS:-64}
 # Two wrk threads: one thread could not saturate nginx here. The load generator shares the machine's cores with
 # every target alike.
