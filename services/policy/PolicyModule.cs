@@ -49,7 +49,7 @@ public sealed class PolicyModule : IMeshModule
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<AuthorizeRequestConsumer, AuthorizeRequestConsumerDefinition>();
-        bus.AddConsumer<KeyStoreChangedConsumer>().Endpoint(e =>
+        bus.AddConsumer<KeyStoreChangedConsumer, KeyStoreChangedConsumerDefinition>().Endpoint(e =>
         {
             e.Name = changesEndpointName;
             e.Temporary = true;

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AiMesh.Policy.Keys.Administration;
 
 /// <summary>
-/// Creates, reads, lists, revokes, rotates and changes virtual keys, and defines access groups: the one place the
+/// Creates, reads, lists, disables and enables, revokes, rotates and changes virtual keys, and defines access groups: the one place the
 /// admin API (and later its RBAC checks and audit) calls. Every change is saved first, then applied to this
 /// replica's cache at once and announced with <see cref="KeyChanged"/> / <see cref="AccessGroupChanged"/> so every
 /// other replica reloads it. Bad input comes back as <see cref="AdminFailureKind.Invalid"/>, never as an exception.
@@ -178,6 +178,40 @@ internal sealed class KeyAdministration(
             key.UpdatedAt = now;
             await db.SaveChangesAsync(cancellationToken);
             PolicyLog.KeyRevoked(logger, key.Id, key.DisplayPrefix);
+        }
+
+        await AnnounceAsync([key.Id], cancellationToken);
+        return new(KeyView.Of(key), null);
+    }
+
+    /// <summary>Disables a key (refused like an unknown one) or enables it again. A revoked key stays revoked.</summary>
+    public async Task<AdminResult<KeyView>> SetEnabledAsync(Guid keyId, bool enabled, string actor, CancellationToken cancellationToken)
+    {
+        var validation = new KeyValidation();
+        if (!validation.Text("actor", actor))
+        {
+            return Invalid<KeyView>(validation);
+        }
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        if (key is null)
+        {
+            return new(null, AdminFailure.NotFound);
+        }
+
+        if (key.Status == KeyStatus.Revoked)
+        {
+            validation.Add("key", "a revoked key cannot be enabled or disabled.");
+            return Invalid<KeyView>(validation);
+        }
+
+        var status = enabled ? KeyStatus.Enabled : KeyStatus.Disabled;
+        if (key.Status != status)
+        {
+            key.Status = status;
+            key.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         await AnnounceAsync([key.Id], cancellationToken);
