@@ -1,6 +1,6 @@
 namespace AiMesh.Policy;
 
-/// <summary>Policy log messages. Event ids 2000–2099. Never the credential or its hash.</summary>
+/// <summary>Policy log messages. Event ids 2000–2099. Never a credential or its hash; a key appears by id or display prefix.</summary>
 internal static partial class PolicyLog
 {
     [LoggerMessage(2001, LogLevel.Information, "Request {RequestId}: credential rejected for {Operation}")]
@@ -11,4 +11,34 @@ internal static partial class PolicyLog
 
     [LoggerMessage(2003, LogLevel.Information, "Policy serving {KeyCount} configured keys")]
     public static partial void KeysLoaded(ILogger logger, int keyCount);
+
+    [LoggerMessage(2010, LogLevel.Information, "Policy schema ({Provider}) at version {Version}; {AppliedCount} migrations applied now")]
+    public static partial void SchemaReady(ILogger logger, string provider, int version, int appliedCount);
+
+    [LoggerMessage(2011, LogLevel.Warning, "Policy schema ({Provider}) not reachable (attempt {Attempt}); retrying in {NextDelay}")]
+    public static partial void SchemaUnavailable(ILogger logger, Exception exception, string provider, int attempt, TimeSpan nextDelay);
+
+    [LoggerMessage(2012, LogLevel.Information, "Policy serving {KeyCount} stored keys")]
+    public static partial void StoredKeysLoaded(ILogger logger, int keyCount);
+
+    [LoggerMessage(2013, LogLevel.Warning, "Reloading the stored keys failed; serving the last copy")]
+    public static partial void StoredKeysReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2014, LogLevel.Error, "Stored key {KeyId} has an unreadable IP allowlist entry; it is not served")]
+    public static partial void StoredKeyUnreadable(ILogger logger, string keyId);
+
+    [LoggerMessage(2015, LogLevel.Warning, "A {Change} event could not be published; other replicas see the change at their next reload")]
+    public static partial void ChangeNotAnnounced(ILogger logger, Exception exception, string change);
+
+    [LoggerMessage(2020, LogLevel.Information, "Key {Id} ({DisplayPrefix}) created")]
+    public static partial void KeyCreated(ILogger logger, Guid id, string displayPrefix);
+
+    [LoggerMessage(2021, LogLevel.Information, "Key {Id} ({DisplayPrefix}) revoked")]
+    public static partial void KeyRevoked(ILogger logger, Guid id, string displayPrefix);
+
+    [LoggerMessage(2022, LogLevel.Information, "Key {OldId} rotated to {NewId} ({DisplayPrefix})")]
+    public static partial void KeyRotated(ILogger logger, Guid oldId, Guid newId, string displayPrefix);
+
+    [LoggerMessage(2023, LogLevel.Warning, "Request {RequestId}: the stored keys are not loaded yet")]
+    public static partial void StoreNotLoaded(ILogger logger, Guid requestId);
 }

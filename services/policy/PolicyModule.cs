@@ -1,7 +1,10 @@
 using AiMesh.Hosting;
 using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Keys;
+using AiMesh.Policy.Keys.Administration;
+using AiMesh.Policy.Store;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Policy;
@@ -9,24 +12,53 @@ namespace AiMesh.Policy;
 /// <summary>The policy service as a module: hosted alone when distributed, beside the others when embedded.</summary>
 public sealed class PolicyModule : IMeshModule
 {
+    /// <summary>Prefix of the per-replica queue that receives <see cref="KeyChanged"/> and <see cref="AccessGroupChanged"/>.</summary>
+    public const string ChangesEndpointPrefix = "aimesh-policy-changes-";
+
+    // Every replica needs every change event, so each has a queue of its own bound to the events' exchanges.
+    // Temporary: it goes with the process; an event lost meanwhile is covered by the periodic reload.
+    private readonly string changesEndpointName = ChangesEndpointPrefix + NewId.NextGuid().ToString("N");
+
     public string Name => "policy";
 
     public void ConfigureServices(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PolicyOptions>()
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<PolicyOptions>()
             .Bind(builder.Configuration.GetSection(PolicyOptions.Section))
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
-        builder.Services.AddSingleton<KeyRing>();
+        services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<KeyRing>();
+
+        services.AddPooledDbContextFactory<PolicyDbContext>((provider, db) =>
+            PolicyDatabase.Configure(db, provider.GetRequiredService<IOptions<PolicyOptions>>().Value.Database));
+        services.AddSingleton<StoredKeys>();
+        services.AddScoped<KeyAdministration>();
+
+        // Registered here, before the host adds the bus: the schema is migrated and the keys loaded (on a healthy
+        // start) before the first request is consumed.
+        services.AddSingleton<SchemaState>();
+        services.AddHostedService<SchemaInitializer>();
+        services.AddHostedService<KeyCacheRefresher>();
+        services.AddHealthChecks().AddCheck<PolicyStoreHealthCheck>(PolicyStoreHealthCheck.Name, tags: ["ready"]);
     }
 
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<AuthorizeRequestConsumer, AuthorizeRequestConsumerDefinition>();
+        bus.AddConsumer<KeyStoreChangedConsumer, KeyStoreChangedConsumerDefinition>().Endpoint(e =>
+        {
+            e.Name = changesEndpointName;
+            e.Temporary = true;
+        });
     }
 
     public void MapEndpoints(WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         var keys = app.Services.GetRequiredService<KeyRing>();
         PolicyLog.KeysLoaded(app.Services.GetRequiredService<ILogger<PolicyModule>>(), keys.Count);
     }

@@ -5,17 +5,33 @@ using MassTransit;
 namespace AiMesh.Policy.Authorization;
 
 /// <summary>
-/// Decides whether a credential may perform an operation. A model the key may not use is reported as not found,
+/// Decides whether a credential may perform an operation, from memory only: configured keys (<see cref="KeyRing"/>)
+/// and stored keys (<see cref="StoredKeys"/>), both looked up by the credential's hash. Unknown, revoked, disabled
+/// and expired keys, and a client address outside the key's allowlist, all get the very same 401, so an answer
+/// never tells which keys exist. (The lookup is by SHA-256: timing can at most tell that some key has a hash near
+/// the one sent, which says nothing about any secret.) A model the key may not use is reported as not found,
 /// exactly like a model that does not exist, so keys cannot probe the catalog.
 /// </summary>
-internal sealed class AuthorizeRequestConsumer(KeyRing keys, ILogger<AuthorizeRequestConsumer> logger) : IConsumer<AuthorizeRequest>
+internal sealed class AuthorizeRequestConsumer(
+    KeyRing keys,
+    StoredKeys stored,
+    TimeProvider time,
+    ILogger<AuthorizeRequestConsumer> logger) : IConsumer<AuthorizeRequest>
 {
-
     public Task Consume(ConsumeContext<AuthorizeRequest> context)
     {
         var request = context.Message;
-        var grant = keys.Find(request.CredentialHash);
-        if (grant is null)
+        var hash = request.CredentialHash ?? "";
+        var grant = keys.Find(hash) ?? stored.Find(hash);
+        if (grant is null && !stored.IsLoaded)
+        {
+            // Not "unknown": policy cannot tell yet. Every key not in configuration gets this, so it reveals nothing.
+            PolicyLog.StoreNotLoaded(logger, request.RequestId);
+            return context.RespondAsync(new RequestDenied(
+                request.RequestId, 503, "policy_unavailable", "Authorization is not available yet; retry shortly.", RetryAfterSeconds: 1));
+        }
+
+        if (grant is null || !grant.Admits(time.GetUtcNow(), request.ClientAddress))
         {
             PolicyLog.KeyRejected(logger, request.RequestId, request.Operation);
             return context.RespondAsync(new RequestDenied(

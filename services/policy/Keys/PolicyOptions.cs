@@ -1,16 +1,26 @@
 using System.ComponentModel.DataAnnotations;
+using AiMesh.Policy.Store;
 
 namespace AiMesh.Policy.Keys;
 
 /// <summary>
-/// The "Policy" section. Issue 2's identity model: API keys from configuration. A key is given either as the
-/// SHA-256 of the secret (safe to commit) or as the name of an environment variable holding the secret.
+/// The "Policy" section. Keys come from two places served side by side: configured keys (<see cref="Keys"/>, given
+/// either as the SHA-256 of the secret, safe to commit, or as the name of an environment variable holding the
+/// secret; the bootstrap and the quick start use them) and virtual keys in the store (<see cref="Database"/>).
 /// </summary>
 internal sealed class PolicyOptions
 {
     public const string Section = "Policy";
 
     public List<ConfiguredKey> Keys { get; set; } = [];
+
+    public PolicyDatabaseOptions Database { get; set; } = new();
+
+    /// <summary>
+    /// How often every replica reloads all stored keys, the safety net under the change events: a revocation is
+    /// seen by every replica within the bus latency, at worst this interval.
+    /// </summary>
+    public TimeSpan KeyReloadInterval { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 internal sealed class ConfiguredKey

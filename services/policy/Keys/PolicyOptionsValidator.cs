@@ -1,3 +1,4 @@
+using AiMesh.Policy.Store;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Policy.Keys;
@@ -50,6 +51,21 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             {
                 errors.Add($"{at}:Models must name at least one model or '*'.");
             }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Database.Provider) || !DatabaseProviders.IsKnown(options.Database.Provider))
+        {
+            errors.Add($"Policy:Database:Provider '{options.Database.Provider}' is not known; use '{DatabaseProviders.Sqlite}' or '{DatabaseProviders.Postgres}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+        {
+            errors.Add("Policy:Database:ConnectionString is required.");
+        }
+
+        if (options.KeyReloadInterval < TimeSpan.FromSeconds(1) || options.KeyReloadInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add("Policy:KeyReloadInterval must be between 00:00:01 and 01:00:00.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -88,6 +88,24 @@ public sealed class PolicyOptionsValidatorTests
     }
 
     [Fact]
+    public void An_unknown_store_provider_a_missing_connection_string_and_an_absurd_reload_interval_are_reported_together()
+    {
+        var options = new PolicyOptions { KeyReloadInterval = TimeSpan.Zero };
+        options.Database.Provider = "Mongo";
+        options.Database.ConnectionString = " ";
+
+        var result = new PolicyOptionsValidator().Validate(null, options);
+
+        Assert.Equal(
+            [
+                "Policy:Database:Provider 'Mongo' is not known; use 'Sqlite' or 'Postgres'.",
+                "Policy:Database:ConnectionString is required.",
+                "Policy:KeyReloadInterval must be between 00:00:01 and 01:00:00.",
+            ],
+            result.Failures);
+    }
+
+    [Fact]
     public async Task A_host_with_an_invalid_policy_section_does_not_start_and_names_every_error()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

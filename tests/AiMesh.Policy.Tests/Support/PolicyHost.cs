@@ -9,26 +9,41 @@ using Microsoft.Extensions.Logging;
 
 namespace AiMesh.Policy.Tests.Support;
 
-/// <summary>The policy module in a host of its own on MassTransit's in-memory test harness, every log line captured.</summary>
+/// <summary>
+/// The policy module in a host of its own on MassTransit's in-memory test harness, every log line captured. Without
+/// a <c>Policy:Database</c> setting the store is a fresh SQLite file of its own, deleted with the host.
+/// </summary>
 internal sealed class PolicyHost : IAsyncDisposable
 {
     private readonly IHost host;
+    private readonly string? folder;
 
-    private PolicyHost(IHost host, CapturedLogs logs)
+    private PolicyHost(IHost host, CapturedLogs logs, string? folder)
     {
         this.host = host;
+        this.folder = folder;
         Logs = logs;
         Harness = host.Services.GetRequiredService<ITestHarness>();
     }
 
     public ITestHarness Harness { get; }
 
+    public IServiceProvider Services => host.Services;
+
     public CapturedLogs Logs { get; }
 
-    public static async Task<PolicyHost> StartAsync(Dictionary<string, string?> settings)
+    public static async Task<PolicyHost> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        string? folder = null;
+        if (!settings.ContainsKey("Policy:Database:ConnectionString"))
+        {
+            folder = Directory.CreateTempSubdirectory("aimesh-policy-host-").FullName;
+            settings = new(settings) { ["Policy:Database:ConnectionString"] = $"Data Source={Path.Combine(folder, "policy.db")}" };
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
+        services?.Invoke(builder.Services);
         var logs = new CapturedLogs();
         builder.Services.AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
 
@@ -55,7 +70,7 @@ internal sealed class PolicyHost : IAsyncDisposable
             }
         }
 
-        return new PolicyHost(host, logs);
+        return new PolicyHost(host, logs, folder);
     }
 
     /// <summary>Asks policy on its queue, as the saga and the models endpoint do, and returns whichever answer came.</summary>
@@ -77,5 +92,10 @@ internal sealed class PolicyHost : IAsyncDisposable
     {
         await host.StopAsync();
         host.Dispose();
+        if (folder is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

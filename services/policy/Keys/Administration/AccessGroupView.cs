@@ -1,0 +1,3 @@
+namespace AiMesh.Policy.Keys.Administration;
+
+internal sealed record AccessGroupView(Guid Id, Guid OrganizationId, string Name, IReadOnlyList<string> Models);

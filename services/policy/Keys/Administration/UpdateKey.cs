@@ -1,0 +1,11 @@
+namespace AiMesh.Policy.Keys.Administration;
+
+/// <summary>A change to a key's grant; a null member is left as it is.</summary>
+/// <param name="RemoveExpiry">Makes the key never expire (<see cref="ExpiresAt"/> must then be null).</param>
+internal sealed record UpdateKey(
+    IReadOnlyList<string>? Models = null,
+    IReadOnlyList<string>? AccessGroups = null,
+    DateTimeOffset? ExpiresAt = null,
+    bool RemoveExpiry = false,
+    IReadOnlyList<string>? IpAllowlist = null,
+    IReadOnlyDictionary<string, string>? Tags = null);

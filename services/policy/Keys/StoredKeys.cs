@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Net;
+using AiMesh.Policy.Store;
+using Microsoft.EntityFrameworkCore;
+
+namespace AiMesh.Policy.Keys;
+
+/// <summary>
+/// Every usable stored key's grant in memory, by hash: the decision path reads a dictionary and never waits on the
+/// database. Loaded whole at start (<see cref="ReloadAllAsync"/>), refreshed key by key when a
+/// <see cref="KeyChanged"/> or <see cref="AccessGroupChanged"/> event arrives (every replica gets it on its own
+/// queue), and reloaded whole every <see cref="PolicyOptions.KeyReloadInterval"/> in case an event was lost.
+/// <b>Bound:</b> a revocation is seen by every replica within the bus latency, at worst the reload interval.
+/// <para>
+/// Only enabled, unexpired keys are held; expiry (which is also the end of a rotation's grace) is checked again on
+/// every decision. A key refreshed while a whole reload runs is refreshed again after the reload swapped its copy
+/// in, so a reload that read the database before a revocation cannot bring the revoked key back.
+/// </para>
+/// </summary>
+internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, TimeProvider time, ILogger<StoredKeys> logger) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private readonly HashSet<Guid> _touchedWhileLoading = [];
+    private volatile ConcurrentDictionary<string, KeyGrant> _byHash = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<Guid, Entry> _byId = new();
+    private ConcurrentDictionary<(Guid Organization, string Name), IReadOnlyList<string>> _groups = new();
+    private volatile bool _loaded;
+    private bool _loading;
+
+    public bool IsLoaded => _loaded;
+
+    public int Count => _byHash.Count;
+
+    public KeyGrant? Find(string credentialHash) => _byHash.TryGetValue(credentialHash, out var grant) ? grant : null;
+
+    public void Dispose() => _refreshing.Dispose();
+
+    public async Task ReloadAllAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _loading = true;
+            _touchedWhileLoading.Clear();
+        }
+
+        Guid[] touched;
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            var groups = new ConcurrentDictionary<(Guid, string), IReadOnlyList<string>>(
+                (await db.ModelAccessGroups.ToListAsync(cancellationToken))
+                    .Select(g => KeyValuePair.Create((g.OrganizationId, g.Name), (IReadOnlyList<string>)g.Models)));
+            var accountTeams = await db.ServiceAccounts.ToDictionaryAsync(a => a.Id, a => a.TeamId, cancellationToken);
+            var keys = await db.VirtualKeys
+                .Where(k => k.Status == KeyStatus.Enabled && (k.ExpiresAt == null || k.ExpiresAt > now))
+                .ToListAsync(cancellationToken);
+
+            var byHash = new ConcurrentDictionary<string, KeyGrant>(Environment.ProcessorCount, keys.Count, StringComparer.Ordinal);
+            var byId = new ConcurrentDictionary<Guid, Entry>(Environment.ProcessorCount, keys.Count);
+            foreach (var key in keys)
+            {
+                if (Build(key, accountTeams.GetValueOrDefault(key.OwnerServiceAccountId ?? Guid.Empty), groups) is { } entry)
+                {
+                    byHash[entry.Hash] = entry.Grant;
+                    byId[entry.Id] = entry;
+                }
+            }
+
+            lock (_gate)
+            {
+                _groups = groups;
+                _byHash = byHash;
+                _byId = byId;
+                touched = [.. _touchedWhileLoading];
+            }
+
+            _loaded = true;
+            PolicyLog.StoredKeysLoaded(logger, byHash.Count);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _loading = false;
+                _touchedWhileLoading.Clear();
+            }
+        }
+
+        foreach (var id in touched)
+        {
+            await ReloadKeyAsync(id, cancellationToken);
+        }
+    }
+
+    /// <summary>Reads one key again: serves it if it is usable, else drops it.</summary>
+    public async Task ReloadKeyAsync(Guid keyId, CancellationToken cancellationToken)
+    {
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            var key = await db.VirtualKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+            var accountTeam = key?.OwnerServiceAccountId is { } account
+                ? await db.ServiceAccounts.Where(a => a.Id == account).Select(a => (Guid?)a.TeamId).FirstOrDefaultAsync(cancellationToken)
+                : null;
+            lock (_gate)
+            {
+                if (_byId.TryRemove(keyId, out var old))
+                {
+                    _byHash.TryRemove(old.Hash, out _);
+                }
+
+                if (key is not null && key.Status == KeyStatus.Enabled && (key.ExpiresAt is null || key.ExpiresAt > time.GetUtcNow()) &&
+                    Build(key, accountTeam ?? Guid.Empty, _groups) is { } entry)
+                {
+                    _byId[entry.Id] = entry;
+                    _byHash[entry.Hash] = entry.Grant;
+                }
+
+                if (_loading)
+                {
+                    _touchedWhileLoading.Add(keyId);
+                }
+            }
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    /// <summary>Reads one access group again and re-folds it into every served key of its organization that names it.</summary>
+    public async Task ReloadAccessGroupAsync(Guid organizationId, string name, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var group = await db.ModelAccessGroups.FirstOrDefaultAsync(g => g.OrganizationId == organizationId && g.Name == name, cancellationToken);
+        lock (_gate)
+        {
+            if (group is null)
+            {
+                _groups.TryRemove((organizationId, name), out _);
+            }
+            else
+            {
+                _groups[(organizationId, name)] = group.Models;
+            }
+
+            foreach (var entry in _byId.Values.Where(e => e.OrganizationId == organizationId && e.Groups.Contains(name)))
+            {
+                var updated = entry with { Grant = entry.Grant with { Models = EffectiveModels(entry.Models, entry.Groups, organizationId, _groups) } };
+                _byId[entry.Id] = updated;
+                _byHash[entry.Hash] = updated.Grant;
+            }
+        }
+    }
+
+    private Entry? Build(VirtualKey key, Guid accountTeam, ConcurrentDictionary<(Guid, string), IReadOnlyList<string>> groups)
+    {
+        var networks = new List<IPNetwork>(key.IpAllowlist.Count);
+        foreach (var entry in key.IpAllowlist)
+        {
+            if (!KeyNetworks.TryParse(entry, out var network))
+            {
+                // Fail closed: dropping the entry could leave an empty list, which admits every address.
+                PolicyLog.StoredKeyUnreadable(logger, key.DisplayPrefix);
+                return null;
+            }
+
+            networks.Add(network);
+        }
+
+        var (principal, team) = (key.OwnerUserId, key.OwnerTeamId, key.OwnerServiceAccountId) switch
+        {
+            ({ } user, _, _) => ($"user:{user}", (string?)null),
+            (_, { } owner, _) => ($"team:{owner}", owner.ToString()),
+            (_, _, { } account) => ($"service_account:{account}", accountTeam == Guid.Empty ? null : accountTeam.ToString()),
+            _ => ("", null),
+        };
+        var grant = new KeyGrant(
+            key.DisplayPrefix,
+            principal,
+            team,
+            EffectiveModels(key.Models, key.AccessGroups, key.OrganizationId, groups),
+            key.ExpiresAt,
+            networks);
+        return new Entry(key.Id, key.OrganizationId, key.KeyHash, key.Models, key.AccessGroups, grant);
+    }
+
+    /// <summary>The key's own models and those of its access groups; null (every model) when any of them is <c>*</c>.</summary>
+    private static FrozenSet<string>? EffectiveModels(
+        IReadOnlyList<string> models, IReadOnlyList<string> groupNames, Guid organizationId, ConcurrentDictionary<(Guid, string), IReadOnlyList<string>> groups)
+    {
+        var all = new HashSet<string>(models, StringComparer.Ordinal);
+        foreach (var name in groupNames)
+        {
+            if (groups.TryGetValue((organizationId, name), out var groupModels))
+            {
+                all.UnionWith(groupModels);
+            }
+        }
+
+        return all.Contains("*") ? null : all.ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    private sealed record Entry(Guid Id, Guid OrganizationId, string Hash, IReadOnlyList<string> Models, IReadOnlyList<string> Groups, KeyGrant Grant);
+}

@@ -1,0 +1,11 @@
+namespace AiMesh.Policy.Store.Migrations;
+
+/// <summary>Every migration of the policy schema, in the order they apply. Append only.</summary>
+internal static class SchemaMigrations
+{
+    public const string Table = "policy_schema_migrations";
+
+    public static IReadOnlyList<SchemaMigration> All { get; } = [V1Identity.Migration];
+
+    public static int Latest => All[^1].Version;
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace AiMesh.Policy.Store;
+
+/// <summary>
+/// The policy store. The schema itself is not EF's: it comes from the versioned SQL in <c>Store/Migrations/</c>;
+/// this maps the same tables and columns. Lists and tag maps are JSON text on both providers (one schema shape,
+/// and they are only ever read whole). On SQLite, times are Unix milliseconds so they compare and sort in SQL.
+/// </summary>
+internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options) : DbContext(options)
+{
+    private static readonly ValueConverter<List<string>, string> ListAsJson = new(
+        v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+        v => JsonSerializer.Deserialize<List<string>>(v, (JsonSerializerOptions?)null) ?? new List<string>());
+
+    private static readonly ValueComparer<List<string>> ListComparer = new(
+        (a, b) => a!.SequenceEqual(b!),
+        v => v.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode(StringComparison.Ordinal))),
+        v => v.ToList());
+
+    private static readonly ValueConverter<Dictionary<string, string>, string> MapAsJson = new(
+        v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+        v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new Dictionary<string, string>());
+
+    private static readonly ValueComparer<Dictionary<string, string>> MapComparer = new(
+        (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+        v => v.Count,
+        v => new Dictionary<string, string>(v));
+
+    public DbSet<Organization> Organizations => Set<Organization>();
+
+    public DbSet<Team> Teams => Set<Team>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
+
+    public DbSet<ServiceAccount> ServiceAccounts => Set<ServiceAccount>();
+
+    public DbSet<ModelAccessGroup> ModelAccessGroups => Set<ModelAccessGroup>();
+
+    public DbSet<VirtualKey> VirtualKeys => Set<VirtualKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Organization>(e =>
+        {
+            e.ToTable("organizations").HasKey(o => o.Id);
+            e.Property(o => o.Id).HasColumnName("id");
+            e.Property(o => o.Name).HasColumnName("name");
+            e.Property(o => o.CreatedAt).HasColumnName("created_at");
+        });
+        modelBuilder.Entity<Team>(e =>
+        {
+            e.ToTable("teams").HasKey(t => t.Id);
+            e.Property(t => t.Id).HasColumnName("id");
+            e.Property(t => t.OrganizationId).HasColumnName("organization_id");
+            e.Property(t => t.Name).HasColumnName("name");
+            e.Property(t => t.CreatedAt).HasColumnName("created_at");
+            e.HasOne<Organization>().WithMany().HasForeignKey(t => t.OrganizationId);
+        });
+        modelBuilder.Entity<User>(e =>
+        {
+            e.ToTable("users").HasKey(u => u.Id);
+            e.Property(u => u.Id).HasColumnName("id");
+            e.Property(u => u.OrganizationId).HasColumnName("organization_id");
+            e.Property(u => u.Email).HasColumnName("email");
+            e.Property(u => u.Role).HasColumnName("role");
+            e.Property(u => u.CreatedAt).HasColumnName("created_at");
+            e.HasOne<Organization>().WithMany().HasForeignKey(u => u.OrganizationId);
+        });
+        modelBuilder.Entity<TeamMembership>(e =>
+        {
+            e.ToTable("team_memberships").HasKey(m => new { m.UserId, m.TeamId });
+            e.Property(m => m.UserId).HasColumnName("user_id");
+            e.Property(m => m.TeamId).HasColumnName("team_id");
+            e.HasOne<User>().WithMany().HasForeignKey(m => m.UserId);
+            e.HasOne<Team>().WithMany().HasForeignKey(m => m.TeamId);
+        });
+        modelBuilder.Entity<ServiceAccount>(e =>
+        {
+            e.ToTable("service_accounts").HasKey(a => a.Id);
+            e.Property(a => a.Id).HasColumnName("id");
+            e.Property(a => a.TeamId).HasColumnName("team_id");
+            e.Property(a => a.Name).HasColumnName("name");
+            e.Property(a => a.CreatedAt).HasColumnName("created_at");
+            e.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId);
+        });
+        modelBuilder.Entity<ModelAccessGroup>(e =>
+        {
+            e.ToTable("model_access_groups").HasKey(g => g.Id);
+            e.Property(g => g.Id).HasColumnName("id");
+            e.Property(g => g.OrganizationId).HasColumnName("organization_id");
+            e.Property(g => g.Name).HasColumnName("name");
+            Json(e.Property(g => g.Models).HasColumnName("models"));
+            e.Property(g => g.UpdatedAt).HasColumnName("updated_at");
+            e.HasOne<Organization>().WithMany().HasForeignKey(g => g.OrganizationId);
+        });
+        modelBuilder.Entity<VirtualKey>(e =>
+        {
+            e.ToTable("virtual_keys").HasKey(k => k.Id);
+            e.Property(k => k.Id).HasColumnName("id");
+            e.Property(k => k.KeyHash).HasColumnName("key_hash");
+            e.Property(k => k.DisplayPrefix).HasColumnName("display_prefix");
+            e.Property(k => k.OrganizationId).HasColumnName("organization_id");
+            e.Property(k => k.OwnerUserId).HasColumnName("owner_user_id");
+            e.Property(k => k.OwnerTeamId).HasColumnName("owner_team_id");
+            e.Property(k => k.OwnerServiceAccountId).HasColumnName("owner_service_account_id");
+            Json(e.Property(k => k.Models).HasColumnName("models"));
+            Json(e.Property(k => k.AccessGroups).HasColumnName("access_groups"));
+            Json(e.Property(k => k.IpAllowlist).HasColumnName("ip_allowlist"));
+            e.Property(k => k.Tags).HasColumnName("tags").HasConversion(MapAsJson, MapComparer);
+            e.Property(k => k.ExpiresAt).HasColumnName("expires_at");
+            e.Property(k => k.Status).HasColumnName("status");
+            e.Property(k => k.RevokedAt).HasColumnName("revoked_at");
+            e.Property(k => k.CreatedAt).HasColumnName("created_at");
+            e.Property(k => k.CreatedBy).HasColumnName("created_by");
+            e.Property(k => k.UpdatedAt).HasColumnName("updated_at");
+            e.Property(k => k.RotatedFrom).HasColumnName("rotated_from");
+
+            // The foreign keys, so EF orders the inserts of one save (an old key before the key rotated from it).
+            e.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId);
+            e.HasOne<User>().WithMany().HasForeignKey(k => k.OwnerUserId);
+            e.HasOne<Team>().WithMany().HasForeignKey(k => k.OwnerTeamId);
+            e.HasOne<ServiceAccount>().WithMany().HasForeignKey(k => k.OwnerServiceAccountId);
+            e.HasOne<VirtualKey>().WithMany().HasForeignKey(k => k.RotatedFrom);
+        });
+    }
+
+    private static void Json(PropertyBuilder<List<string>> property) => property.HasConversion(ListAsJson, ListComparer);
+}

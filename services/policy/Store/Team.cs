@@ -1,0 +1,13 @@
+namespace AiMesh.Policy.Store;
+
+/// <summary>A team inside an organization; it can own keys and service accounts.</summary>
+internal sealed class Team
+{
+    public Guid Id { get; set; }
+
+    public Guid OrganizationId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
