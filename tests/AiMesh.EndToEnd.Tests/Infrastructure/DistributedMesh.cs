@@ -49,6 +49,10 @@ public class DistributedMesh : MeshFixture
         args.Add($"--{StreamChannelKey.Variable}={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}");
         args.Add($"--Metering:Database:ConnectionString={new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _name }}");
 
+        // Both policy replicas share one store, as deployed (compose.yaml): this test's PostgreSQL database.
+        args.Add("--Policy:Database:Provider=Postgres");
+        args.Add($"--Policy:Database:ConnectionString={new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _name }}");
+
         string[] With(string service) => [.. args, $"--Mesh:Service={service}"];
         _metering = await StartHostAsync(MeshHost.Build(With("metering"), "aimesh-metering", _ => [new MeteringModule()]));
         await StartHostAsync(MeshHost.Build(With("prompts"), "aimesh-prompts", _ => [new PromptsModule()]));
