@@ -1,3 +1,4 @@
+using AiMesh.Hosting;
 using AiMesh.Metering.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -19,61 +20,9 @@ internal sealed class SchemaInitializer(
     SchemaState state,
     IOptions<MeteringOptions> options,
     TimeProvider time,
-    ILogger<SchemaInitializer> logger) : IHostedService, IDisposable
+    ILogger<SchemaInitializer> logger) : RetryingStartup(time)
 {
-    // Long enough for CREATE DATABASE on a busy server (seconds under I/O load), short enough that an unanswering
-    // database delays the host's start about as much as one Npgsql connect timeout (15 s) would anyway.
-    private static readonly TimeSpan FirstAttemptTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
-
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _retrying = Task.CompletedTask;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        using var firstAttempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        firstAttempt.CancelAfter(FirstAttemptTimeout);
-        if (await TryCreateAsync(attempt: 1, TimeSpan.FromSeconds(1), firstAttempt.Token))
-        {
-            return;
-        }
-
-        _retrying = RetryAsync(_stopping.Token);
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    public void Dispose() => _stopping.Dispose();
-
-    private async Task RetryAsync(CancellationToken stopping)
-    {
-        var delay = TimeSpan.FromSeconds(1);
-        for (var attempt = 2; !stopping.IsCancellationRequested; attempt++)
-        {
-            try
-            {
-                await Task.Delay(delay, time, stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            var next = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            if (await TryCreateAsync(attempt, next, stopping))
-            {
-                return;
-            }
-
-            delay = next;
-        }
-    }
-
-    private async Task<bool> TryCreateAsync(int attempt, TimeSpan nextDelay, CancellationToken cancellationToken)
+    protected override async Task<bool> TryOnceAsync(int attempt, TimeSpan nextDelay, CancellationToken cancellationToken)
     {
         var database = options.Value.Database;
         try
@@ -106,7 +55,7 @@ internal sealed class SchemaInitializer(
             MeteringLog.SchemaReady(logger, database.Provider, created);
             return true;
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsStopping)
         {
             return false;
         }
