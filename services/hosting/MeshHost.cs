@@ -11,9 +11,20 @@ namespace AiMesh.Hosting;
 /// <summary>Builds the web host for a set of modules: one module when distributed, all of them when embedded.</summary>
 public static class MeshHost
 {
+    /// <summary>
+    /// A builder whose configuration files are read once, at start, and not watched. ASP.NET Core's default watches the
+    /// content root and everything under it for changes to appsettings.json; the embedded mesh keeps its SQLite files
+    /// in <c>data/</c> beneath it, so every usage row woke the watcher of this process and of any other .NET process
+    /// rooted above it (measured: about 0.15 of a core in an idle neighbour, docs/benchmarks.md). Nothing here re-reads
+    /// configuration while running; an operator can still turn it back on with
+    /// <c>--hostBuilder:reloadConfigOnChange=true</c>.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+
     public static WebApplication Build(string[] args, string serviceName, Func<IHostApplicationBuilder, IReadOnlyList<IMeshModule>> modules)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = CreateBuilder(args);
         return Build(builder, serviceName, modules(builder));
     }
 

@@ -14,7 +14,7 @@ public static class Program
 {
     public static async Task Main(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = MeshHost.CreateBuilder(args);
         await QuickStart.ApplyAsync(builder);
         var app = MeshHost.Build(builder, "aimesh-ingress", Modules(builder));
         await app.RunAsync();
@@ -23,7 +23,7 @@ public static class Program
     /// <summary>The host as configured by <paramref name="args"/> alone (no quick start): what tests start.</summary>
     public static WebApplication BuildApp(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = MeshHost.CreateBuilder(args);
         return MeshHost.Build(builder, "aimesh-ingress", Modules(builder));
     }
 

@@ -13,7 +13,9 @@ public static class Program
 
     public static async Task Main(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // Configuration read once, not watched: the default watcher covers everything under the content root (for the
+        // benchmark, the whole checkout, where the embedded mesh writes its SQLite files), as in MeshHost.CreateBuilder.
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         var options = new MockProviderOptions { LogLevel = LogLevel.Information };
         builder.Configuration.GetSection("MockProvider").Bind(options);
         options.Validate();
