@@ -55,6 +55,7 @@ public sealed class WireCompatibilityTests
         Assert.Equal("billing-app", message.PrincipalId);
         Assert.Equal(["gpt-4o-mini"], message.AllowedModels);
         Assert.Null(message.TeamId);
+        Assert.False(message.Routed);
     }
 
     [Fact]
