@@ -95,6 +95,37 @@ public sealed class UsageSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Records_ending_within_the_linger_leave_as_one_batch()
+    {
+        await using var lingering = await StartAsync(linger: TimeSpan.FromSeconds(1));
+        var records = new[] { Record(), Record(), Record() };
+        foreach (var record in records)
+        {
+            lingering.Sender.Enqueue(record);
+        }
+
+        var send = await transport.NextAttemptAsync();
+
+        Assert.Equal(records.Select(r => r.RequestId), send.Batch.Records.Select(r => r.RequestId));
+        await WaitUntilAsync(() => lingering.Sender.Pending == 0);
+    }
+
+    [Fact]
+    public async Task Stop_does_not_wait_out_the_linger()
+    {
+        await using var lingering = await StartAsync(linger: TimeSpan.FromHours(1));
+        var record = Record();
+        lingering.Sender.Enqueue(record);
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await lingering.Sender.StopAsync(patience.Token);
+
+        Assert.False(patience.IsCancellationRequested);
+        Assert.Equal(0, lingering.Sender.Pending);
+        Assert.Equal([record.RequestId], transport.Delivered[^1].Records.Select(r => r.RequestId));
+    }
+
+    [Fact]
     public async Task Stop_sends_the_records_still_waiting_before_it_returns()
     {
         transport.HoldSends = true;
@@ -142,11 +173,32 @@ public sealed class UsageSenderTests : IAsyncLifetime
         Assert.Empty(transport.Delivered);
     }
 
-    private UsageSender Create(int backlogLimit) => new(
+    private UsageSender Create(int backlogLimit, TimeSpan? linger = null) => new(
         transport,
-        Options.Create(new IngressOptions { UsageBacklogLimit = backlogLimit }),
+        Options.Create(new IngressOptions { UsageBacklogLimit = backlogLimit, UsageLinger = linger ?? TimeSpan.Zero }),
         services.GetRequiredService<IMeterFactory>(),
         NullLogger<UsageSender>.Instance);
+
+    /// <summary>A second sender on the same transport, with a linger (the one every test gets has none).</summary>
+    private async Task<Started> StartAsync(TimeSpan linger)
+    {
+        await sender.StopAsync(CancellationToken.None);
+        var started = new Started(Create(1_000, linger));
+        await started.Sender.StartAsync(CancellationToken.None);
+        return started;
+    }
+
+    private sealed class Started(UsageSender sender) : IAsyncDisposable
+    {
+        public UsageSender Sender => sender;
+
+        public async ValueTask DisposeAsync()
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await sender.StopAsync(stop.Token);
+            sender.Dispose();
+        }
+    }
 
     private static RecordUsage Record() => new(
         Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "principal", "key", "chat.completions", "gpt-4o-mini",
