@@ -90,11 +90,6 @@ internal sealed class KeyAdministration(
     {
         ArgumentNullException.ThrowIfNull(query);
         var validation = new KeyValidation();
-        if (query.Offset < 0)
-        {
-            validation.Add("offset", "must not be negative.");
-        }
-
         if (query.Limit is < 1 or > KeyQuery.MaxLimit)
         {
             validation.Add("limit", $"must be between 1 and {KeyQuery.MaxLimit}.");
@@ -108,6 +103,11 @@ internal sealed class KeyAdministration(
         if (query.DisplayPrefix is not null)
         {
             validation.Text("displayPrefix", query.DisplayPrefix, VirtualKeySecret.DisplayPrefixLength);
+        }
+
+        if (query.Tag is { } wanted && validation.Text("tag", wanted.Key, KeyValidation.MaxTagKeyLength))
+        {
+            validation.Text("tag", wanted.Value, KeyValidation.MaxTagValueLength);
         }
 
         if (!validation.IsValid)
@@ -137,6 +137,12 @@ internal sealed class KeyAdministration(
             keys = keys.Where(k => k.OwnerServiceAccountId == account);
         }
 
+        if (query.TeamId is { } ofTeam)
+        {
+            keys = keys.Where(k => k.OwnerTeamId == ofTeam ||
+                db.ServiceAccounts.Any(a => a.Id == k.OwnerServiceAccountId && a.TeamId == ofTeam));
+        }
+
         if (query.Status is { } status)
         {
             keys = keys.Where(k => k.Status == status);
@@ -147,11 +153,30 @@ internal sealed class KeyAdministration(
             keys = keys.Where(k => k.DisplayPrefix == prefix);
         }
 
-        var total = await keys.CountAsync(cancellationToken);
-        var page = await keys.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
-            .Skip(query.Offset).Take(query.Limit)
-            .ToListAsync(cancellationToken);
-        return new(new KeyPage([.. page.Select(KeyView.Of)], query.Offset, query.Limit, total), null);
+        // Tags are JSON text in the store, matched here rather than by text search in SQL (no escaping to get
+        // wrong): read on in batches until a page of matches, or the end, is found.
+        var page = new List<VirtualKey>(query.Limit + 1);
+        var after = query.After;
+        var batch = query.Tag is null ? query.Limit + 1 : Math.Max(query.Limit + 1, 500);
+        while (page.Count <= query.Limit)
+        {
+            var from = after;
+            var read = await (from is { } cursor ? keys.Where(k => k.Id.CompareTo(cursor) > 0) : keys)
+                .OrderBy(k => k.Id).Take(batch).ToListAsync(cancellationToken);
+            page.AddRange(query.Tag is { } tag
+                ? read.Where(k => k.Tags.TryGetValue(tag.Key, out var value) && value == tag.Value)
+                : read);
+            if (read.Count < batch)
+            {
+                break;
+            }
+
+            after = read[^1].Id;
+        }
+
+        var more = page.Count > query.Limit;
+        var items = page.Take(query.Limit).Select(KeyView.Of).ToList();
+        return new(new KeyPage(items, more ? items[^1].Id : null), null);
     }
 
     /// <summary>Revokes a key for good; it is refused from then on (on other replicas once they got the event). Revoking twice is a no-op.</summary>
@@ -335,9 +360,10 @@ internal sealed class KeyAdministration(
 
     /// <summary>Defines an access group of an organization, or replaces its models.</summary>
     public async Task<AdminResult<AccessGroupView>> DefineAccessGroupAsync(
-        Guid organizationId, string name, IReadOnlyList<string> models, CancellationToken cancellationToken)
+        Guid organizationId, string name, IReadOnlyList<string> models, string actor, CancellationToken cancellationToken)
     {
         var validation = new KeyValidation();
+        validation.Text("actor", actor);
         validation.Text("name", name);
         validation.Names("models", models);
         if (!validation.IsValid)
