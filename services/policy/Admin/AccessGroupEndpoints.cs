@@ -24,10 +24,10 @@ internal static class AccessGroupEndpoints
         var actor = AdminActor.Of(http);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var organization = AdminQuery.Id(organizationId, "organizationId", errors);
-        var (paging, problem) = AdminPaging.Parse(limit, cursor);
+        var paging = AdminPaging.Parse(limit, cursor, errors);
         if (paging is null || errors.Count > 0)
         {
-            return problem ?? AdminProblems.Invalid(errors);
+            return AdminProblems.Invalid(errors);
         }
 
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);

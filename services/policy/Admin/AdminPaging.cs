@@ -12,10 +12,11 @@ internal sealed record AdminPaging(int Limit, Guid? After)
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    /// <returns>The paging, or the validation errors by field.</returns>
-    public static (AdminPaging? Paging, IResult? Problem) Parse(string? limit, string? cursor)
+    /// <returns>The paging, or null with the validation errors added to <paramref name="errors"/>.</returns>
+    public static AdminPaging? Parse(string? limit, string? cursor, Dictionary<string, string[]> errors)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(errors);
+        var count = errors.Count;
         var size = DefaultLimit;
         if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxLimit))
         {
@@ -35,7 +36,7 @@ internal sealed record AdminPaging(int Limit, Guid? After)
             }
         }
 
-        return errors.Count > 0 ? (null, AdminProblems.Invalid(errors)) : (new AdminPaging(size, after), null);
+        return errors.Count > count ? null : new AdminPaging(size, after);
     }
 
     public static string Cursor(Guid after) => Base64Url.EncodeToString(after.ToByteArray());

@@ -62,10 +62,10 @@ internal static class KeyEndpoints
             }
         }
 
-        var (paging, problem) = AdminPaging.Parse(limit, cursor);
+        var paging = AdminPaging.Parse(limit, cursor, errors);
         if (paging is null || errors.Count > 0)
         {
-            return problem ?? AdminProblems.Invalid(errors);
+            return AdminProblems.Invalid(errors);
         }
 
         if (!AdminRules.SeesAllOrganizations(actor))
@@ -127,7 +127,13 @@ internal static class KeyEndpoints
 
         if (verdict == AdminVerdict.NotFound)
         {
-            return AdminProblems.Invalid("owner", "no such user, team or service account.");
+            // Exactly the answer for an owner that does not exist (every other field still checked), by asking for
+            // one: Guid.Empty names no object.
+            var o = request.Owner;
+            request = request with
+            {
+                Owner = new KeyOwner(o?.UserId is null ? null : Guid.Empty, o?.TeamId is null ? null : Guid.Empty, o?.ServiceAccountId is null ? null : Guid.Empty),
+            };
         }
 
         var created = await keys.CreateAsync(request, actor.Name, http.RequestAborted);

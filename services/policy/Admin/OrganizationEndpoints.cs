@@ -19,10 +19,11 @@ internal static class OrganizationEndpoints
     private static async Task<IResult> ListAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, string? limit, string? cursor)
     {
         var actor = AdminActor.Of(http);
-        var (paging, problem) = AdminPaging.Parse(limit, cursor);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var paging = AdminPaging.Parse(limit, cursor, errors);
         if (paging is null)
         {
-            return problem!;
+            return AdminProblems.Invalid(errors);
         }
 
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);

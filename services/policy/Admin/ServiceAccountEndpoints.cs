@@ -22,10 +22,10 @@ internal static class ServiceAccountEndpoints
         var actor = AdminActor.Of(http);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var team = AdminQuery.Id(teamId, "teamId", errors);
-        var (paging, problem) = AdminPaging.Parse(limit, cursor);
+        var paging = AdminPaging.Parse(limit, cursor, errors);
         if (paging is null || errors.Count > 0)
         {
-            return problem ?? AdminProblems.Invalid(errors);
+            return AdminProblems.Invalid(errors);
         }
 
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);

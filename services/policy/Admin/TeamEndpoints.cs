@@ -25,10 +25,10 @@ internal static class TeamEndpoints
         var actor = AdminActor.Of(http);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var organization = AdminQuery.Id(organizationId, "organizationId", errors);
-        var (paging, problem) = AdminPaging.Parse(limit, cursor);
+        var paging = AdminPaging.Parse(limit, cursor, errors);
         if (paging is null || errors.Count > 0)
         {
-            return problem ?? AdminProblems.Invalid(errors);
+            return AdminProblems.Invalid(errors);
         }
 
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
@@ -106,10 +106,11 @@ internal static class TeamEndpoints
     private static async Task<IResult> ListMembersAsync(
         HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id, string? limit, string? cursor)
     {
-        var (paging, problem) = AdminPaging.Parse(limit, cursor);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var paging = AdminPaging.Parse(limit, cursor, errors);
         if (paging is null)
         {
-            return problem!;
+            return AdminProblems.Invalid(errors);
         }
 
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);

@@ -30,10 +30,10 @@ internal static class UserEndpoints
             errors["role"] = [$"must be one of {string.Join(", ", Roles.All)}."];
         }
 
-        var (paging, problem) = AdminPaging.Parse(limit, cursor);
+        var paging = AdminPaging.Parse(limit, cursor, errors);
         if (paging is null || errors.Count > 0)
         {
-            return problem ?? AdminProblems.Invalid(errors);
+            return AdminProblems.Invalid(errors);
         }
 
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
@@ -77,10 +77,11 @@ internal static class UserEndpoints
     private static async Task<IResult> ListTeamsAsync(
         HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id, string? limit, string? cursor)
     {
-        var (paging, problem) = AdminPaging.Parse(limit, cursor);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var paging = AdminPaging.Parse(limit, cursor, errors);
         if (paging is null)
         {
-            return problem!;
+            return AdminProblems.Invalid(errors);
         }
 
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
