@@ -44,6 +44,7 @@ public sealed class PolicyModule : IMeshModule
             .Validate(
                 o => o.BootstrapKey is not { Length: > 0 } key || key.Length >= AdminOptions.MinBootstrapKeyLength,
                 $"{AdminOptions.BootstrapKeyVariable} (Policy:Admin:BootstrapKey) must be at least {AdminOptions.MinBootstrapKeyLength} characters.")
+            .Validate(o => o.TrustedProxies.TrueForAll(p => KeyNetworks.TryParse(p, out _)), "Policy:Admin:TrustedProxies must be IP addresses or CIDR blocks.")
             .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Policy:Admin:MaxBodyBytes must be from 1 KiB to 16 MiB.")
             .ValidateOnStart();
         services.AddSingleton<AdminClientAddress>();

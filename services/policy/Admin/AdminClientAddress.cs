@@ -1,24 +1,26 @@
 using System.Net;
+using AiMesh.Policy.Keys;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Policy.Admin;
 
 /// <summary>
-/// The admin client's address: the connection's peer, unless that peer is a configured proxy (the ingress), in
+/// The admin client's address: the connection's peer, unless that peer is a configured proxy (the ingress; an
+/// address or a CIDR block), in
 /// which case the last address the proxy appended to <c>X-Forwarded-For</c>. A client cannot name its own address:
 /// from any other peer the header is ignored, and the ingress replaces whatever header the client sent.
 /// </summary>
 internal sealed class AdminClientAddress(IOptions<AdminOptions> options)
 {
-    private readonly IPAddress[] _proxies = [.. options.Value.TrustedProxies
-        .Select(p => IPAddress.TryParse(p, out var address) ? Normalize(address) : null)
-        .OfType<IPAddress>()];
+    private readonly IPNetwork[] _proxies = [.. options.Value.TrustedProxies
+        .Select(p => KeyNetworks.TryParse(p, out var network) ? network : (IPNetwork?)null)
+        .OfType<IPNetwork>()];
 
     public string? Of(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         var peer = http.Connection.RemoteIpAddress is { } remote ? Normalize(remote) : null;
-        if (peer is null || !_proxies.Contains(peer))
+        if (peer is null || !_proxies.Any(p => p.Contains(peer)))
         {
             return peer?.ToString();
         }

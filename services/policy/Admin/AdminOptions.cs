@@ -19,7 +19,7 @@ internal sealed class AdminOptions
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// Addresses of the proxies (the ingress) whose <c>X-Forwarded-For</c> names the admin client. From any other
+    /// Addresses or CIDR blocks of the proxies (the ingress) whose <c>X-Forwarded-For</c> names the admin client. From any other
     /// peer the header is ignored: the connection's own address is the client's.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
