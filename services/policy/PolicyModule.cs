@@ -50,6 +50,7 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<AdminClientAddress>();
         services.AddSingleton<AdminAuthentication>();
         services.AddSingleton<AdminBody>();
+        AdminEndpoints.AddDocument(services);
 
         // Registered here, before the host adds the bus: the schema is migrated and the keys loaded (on a healthy
         // start) before the first request is consumed.

@@ -76,6 +76,18 @@ public abstract class AdminScenarios<TMesh>(TMesh mesh) : IClassFixture<TMesh>
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task The_openapi_document_is_served_through_the_ingress_and_lists_only_admin_routes()
+    {
+        using var anonymous = Client(null);
+
+        var paths = JsonNode.Parse(await anonymous.GetStringAsync("/admin/openapi.json"))!["paths"]!.AsObject();
+
+        Assert.Contains("/admin/keys/{id}/rotate", paths.Select(p => p.Key));
+        Assert.Contains("/admin/users/{id}/role", paths.Select(p => p.Key));
+        Assert.All(paths, p => Assert.StartsWith("/admin/", p.Key, StringComparison.Ordinal));
+    }
+
     private HttpClient Client(string? key)
     {
         var client = new HttpClient { BaseAddress = Mesh.Ingress, Timeout = TimeSpan.FromSeconds(60) };
