@@ -102,7 +102,7 @@ internal static class AccessGroupEndpoints
             return AdminProblems.Forbidden("The group's models must be within those your own key may use.");
         }
 
-        var result = await keys.DefineAccessGroupAsync(organizationId, request.Name ?? "", request.Models, actor.Name, http.RequestAborted);
+        var result = await keys.DefineAccessGroupAsync(organizationId, request.Name ?? "", request.Models, actor.Audit, http.RequestAborted);
         return result.Failure?.Kind == AdminFailureKind.NotFound
             ? AdminProblems.Invalid("organizationId", "no such organization.")
             : AdminProblems.Result(result);

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using AiMesh.Policy.Audit;
 
 namespace AiMesh.Policy.Admin;
 
@@ -18,6 +19,9 @@ internal sealed record AdminActor(
 
     /// <summary>How the actor appears in <c>created_by</c> and the audit trail.</summary>
     public string Name => $"user:{UserId}";
+
+    /// <summary>The actor as the audit trail records it: its name and the client's address.</summary>
+    public AuditActor Audit => new(Name, ClientAddress);
 
     public static AdminActor Of(HttpContext http) =>
         http.Items[ItemKey] as AdminActor ?? throw new InvalidOperationException("The admin endpoint ran without an authenticated actor.");

@@ -43,5 +43,6 @@ internal static class AdminEndpoints
         ServiceAccountEndpoints.Map(admin);
         AccessGroupEndpoints.Map(admin);
         KeyEndpoints.Map(admin);
+        AuditEndpoints.Map(admin);
     }
 }

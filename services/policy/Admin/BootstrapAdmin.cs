@@ -1,4 +1,5 @@
 using AiMesh.Hosting;
+using AiMesh.Policy.Audit;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Store;
 using MassTransit;
@@ -108,6 +109,12 @@ internal sealed class BootstrapAdmin(
         };
         db.Users.Add(user);
         db.VirtualKeys.Add(key);
+        await AuditTrail.AppendAsync(
+            db,
+            "bootstrap",
+            new AuditChange("admin.bootstrap", "user", user.Id.ToString(), organization.Id, null, new { User = UserView.Of(user), Key = Keys.Administration.KeyView.Of(key) }),
+            now,
+            cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         PolicyLog.BootstrapAdminCreated(logger, user.Id, organization.Id, key.Id);

@@ -136,7 +136,7 @@ internal static class KeyEndpoints
             };
         }
 
-        var created = await keys.CreateAsync(request, actor.Name, http.RequestAborted);
+        var created = await keys.CreateAsync(request, actor.Audit, http.RequestAborted);
         return AdminProblems.Result(created, created.Value is { } value ? $"/admin/keys/{value.Key.Id}" : null);
     }
 
@@ -161,7 +161,7 @@ internal static class KeyEndpoints
             return AdminProblems.Forbidden("A key may not use models beyond those your own key may use.");
         }
 
-        return AdminProblems.Result(await keys.UpdateAsync(key.Id, update, actor.Name, http.RequestAborted));
+        return AdminProblems.Result(await keys.UpdateAsync(key.Id, update, actor.Audit, http.RequestAborted));
     }
 
     private static async Task<IResult> RotateAsync(HttpContext http, AdminBody body, KeyAdministration keys, IDbContextFactory<PolicyDbContext> databases, string id)
@@ -187,17 +187,17 @@ internal static class KeyEndpoints
             request = read;
         }
 
-        var rotated = await keys.RotateAsync(key.Id, TimeSpan.FromSeconds(request.GraceSeconds ?? 0), actor.Name, http.RequestAborted);
+        var rotated = await keys.RotateAsync(key.Id, TimeSpan.FromSeconds(request.GraceSeconds ?? 0), actor.Audit, http.RequestAborted);
         return AdminProblems.Result(rotated, rotated.Value is { } value ? $"/admin/keys/{value.Key.Id}" : null);
     }
 
     private static async Task<IResult> ChangeAsync(
-        HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id, Func<Guid, string, Task<AdminResult<KeyView>>> change)
+        HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id, Func<Guid, Audit.AuditActor, Task<AdminResult<KeyView>>> change)
     {
         var actor = AdminActor.Of(http);
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
         var (key, refusal) = await FindAsync(http, db, id, AdminOperation.ManageKeys);
-        return key is null ? refusal! : AdminProblems.Result(await change(key.Id, actor.Name));
+        return key is null ? refusal! : AdminProblems.Result(await change(key.Id, actor.Audit));
     }
 
     /// <summary>The key, if the actor sees it and may do <paramref name="operation"/> to it; else the answer to give.</summary>

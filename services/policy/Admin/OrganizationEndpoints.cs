@@ -1,3 +1,4 @@
+using AiMesh.Policy.Audit;
 using AiMesh.Policy.Keys.Administration;
 using AiMesh.Policy.Store;
 using MassTransit;
@@ -85,7 +86,8 @@ internal static class OrganizationEndpoints
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
         var organization = new Organization { Id = NewId.NextGuid(), Name = request.Name!, CreatedAt = time.GetUtcNow() };
         db.Organizations.Add(organization);
-        if (await AdminStore.SaveAsync(db, "An organization with this name", http.RequestAborted) is { } failure)
+        if (await AdminStore.SaveAsync(
+                db, actor, new AuditChange("organization.create", "organization", organization.Id.ToString(), organization.Id, null, OrganizationView.Of(organization)), organization.CreatedAt, "An organization with this name", http.RequestAborted) is { } failure)
         {
             return AdminProblems.Of(failure);
         }

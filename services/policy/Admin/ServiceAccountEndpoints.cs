@@ -1,3 +1,4 @@
+using AiMesh.Policy.Audit;
 using AiMesh.Policy.Keys.Administration;
 using AiMesh.Policy.Store;
 using MassTransit;
@@ -107,7 +108,8 @@ internal static class ServiceAccountEndpoints
 
         var account = new ServiceAccount { Id = NewId.NextGuid(), TeamId = team!.Id, Name = request.Name!, CreatedAt = time.GetUtcNow() };
         db.ServiceAccounts.Add(account);
-        if (await AdminStore.SaveAsync(db, "A service account with this name in the team", http.RequestAborted) is { } failure)
+        if (await AdminStore.SaveAsync(
+                db, actor, new AuditChange("service_account.create", "service_account", account.Id.ToString(), team.OrganizationId, null, ServiceAccountView.Of(account)), account.CreatedAt, "A service account with this name in the team", http.RequestAborted) is { } failure)
         {
             return AdminProblems.Of(failure);
         }

@@ -1,3 +1,4 @@
+using AiMesh.Policy.Audit;
 using AiMesh.Policy.Keys.Administration;
 using AiMesh.Policy.Store;
 using MassTransit;
@@ -95,7 +96,8 @@ internal static class TeamEndpoints
 
         var team = new Team { Id = NewId.NextGuid(), OrganizationId = organizationId, Name = request.Name!, CreatedAt = time.GetUtcNow() };
         db.Teams.Add(team);
-        if (await AdminStore.SaveAsync(db, "A team with this name in the organization", http.RequestAborted) is { } failure)
+        if (await AdminStore.SaveAsync(
+                db, actor, new AuditChange("team.create", "team", team.Id.ToString(), organizationId, null, TeamView.Of(team)), team.CreatedAt, "A team with this name in the organization", http.RequestAborted) is { } failure)
         {
             return AdminProblems.Of(failure);
         }
@@ -130,7 +132,7 @@ internal static class TeamEndpoints
         return TypedResults.Ok(paging.Page(items, m => m.UserId, m => new MembershipView(m.TeamId, m.UserId)));
     }
 
-    private static async Task<IResult> AddMemberAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id, string userId)
+    private static async Task<IResult> AddMemberAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, string id, string userId)
     {
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
         var (team, user, refusal) = await FindMembershipAsync(http, db, id, userId);
@@ -144,13 +146,15 @@ internal static class TeamEndpoints
             db.TeamMemberships.Add(new TeamMembership { TeamId = team.Id, UserId = user.Id });
 
             // Two adds racing: the second meets the primary key, and the membership exists either way.
-            await AdminStore.SaveAsync(db, "This membership", http.RequestAborted);
+            var membership = new MembershipView(team.Id, user.Id);
+            await AdminStore.SaveAsync(
+                db, AdminActor.Of(http), new AuditChange("team.member_add", "membership", $"{team.Id}/{user.Id}", team.OrganizationId, null, membership), time.GetUtcNow(), "This membership", http.RequestAborted);
         }
 
         return TypedResults.Ok(new MembershipView(team.Id, user.Id));
     }
 
-    private static async Task<IResult> RemoveMemberAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id, string userId)
+    private static async Task<IResult> RemoveMemberAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, string id, string userId)
     {
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
         var (team, user, refusal) = await FindMembershipAsync(http, db, id, userId);
@@ -166,7 +170,8 @@ internal static class TeamEndpoints
         }
 
         db.TeamMemberships.Remove(membership);
-        await AdminStore.SaveAsync(db, "This membership", http.RequestAborted);
+        await AdminStore.SaveAsync(
+            db, AdminActor.Of(http), new AuditChange("team.member_remove", "membership", $"{team.Id}/{user.Id}", team.OrganizationId, new MembershipView(team.Id, user.Id), null), time.GetUtcNow(), "This membership", http.RequestAborted);
         return TypedResults.NoContent();
     }
 

@@ -1,3 +1,4 @@
+using AiMesh.Policy.Audit;
 using AiMesh.Policy.Keys.Administration;
 using AiMesh.Policy.Store;
 using MassTransit;
@@ -137,7 +138,8 @@ internal static class UserEndpoints
 
         var user = new User { Id = NewId.NextGuid(), OrganizationId = organizationId, Email = request.Email!, Role = request.Role!, CreatedAt = time.GetUtcNow() };
         db.Users.Add(user);
-        if (await AdminStore.SaveAsync(db, "A user with this email", http.RequestAborted) is { } failure)
+        if (await AdminStore.SaveAsync(
+                db, actor, new AuditChange("user.create", "user", user.Id.ToString(), organizationId, null, UserView.Of(user)), user.CreatedAt, "A user with this email", http.RequestAborted) is { } failure)
         {
             return AdminProblems.Of(failure);
         }
@@ -145,7 +147,7 @@ internal static class UserEndpoints
         return TypedResults.Created($"/admin/users/{user.Id}", UserView.Of(user));
     }
 
-    private static async Task<IResult> ChangeRoleAsync(HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, string id)
+    private static async Task<IResult> ChangeRoleAsync(HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, string id)
     {
         var actor = AdminActor.Of(http);
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
@@ -181,8 +183,10 @@ internal static class UserEndpoints
             return AdminProblems.Forbidden("You cannot give a role above your own.");
         }
 
+        var before = UserView.Of(user);
         user.Role = request.Role!;
-        await AdminStore.SaveAsync(db, "This user", http.RequestAborted);
+        await AdminStore.SaveAsync(
+            db, actor, new AuditChange("user.role_change", "user", user.Id.ToString(), user.OrganizationId, before, UserView.Of(user)), time.GetUtcNow(), "This user", http.RequestAborted);
         return TypedResults.Ok(UserView.Of(user));
     }
 

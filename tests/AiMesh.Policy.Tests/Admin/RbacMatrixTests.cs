@@ -59,6 +59,9 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["revoke T2's key"] = ([200, 200, 403, 403, 403], async (w, _) => await Post($"/admin/keys/{await w.FreshKeyAsync(teamId: w.T2)}/revoke", null)),
         ["revoke another user's key"] = ([200, 200, 403, 403, 403], async (w, _) => await Post($"/admin/keys/{await w.FreshKeyAsync(userId: w.OtherUser)}/revoke", null)),
 
+        // The audit trail: admins, and org_admins for their organization (AuditSpecs shows which entries).
+        ["read audit trail"] = ([200, 200, 403, 403, 403], (_, _) => Get("/admin/audit")),
+
         // Another tenant: 404 for everyone but an admin, reads and writes alike.
         ["read organization B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/organizations/{w.OrgB}")),
         ["read team of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/teams/{w.TeamB}")),

@@ -1,3 +1,4 @@
+using AiMesh.Policy.Audit;
 using AiMesh.Policy.Store;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -21,12 +22,12 @@ internal sealed class KeyAdministration(
     TimeProvider time,
     ILogger<KeyAdministration> logger)
 {
-    public async Task<AdminResult<CreatedKey>> CreateAsync(CreateKey request, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<CreatedKey>> CreateAsync(CreateKey request, AuditActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
         var validation = new KeyValidation();
-        validation.Text("actor", actor);
+        validation.Text("actor", actor.Name);
         validation.Owner("owner", request.Owner);
         validation.Names("models", request.Models);
         validation.Names("accessGroups", request.AccessGroups);
@@ -69,11 +70,11 @@ internal sealed class KeyAdministration(
             ExpiresAt = request.ExpiresAt?.ToUniversalTime(),
             Status = KeyStatus.Enabled,
             CreatedAt = now,
-            CreatedBy = actor,
+            CreatedBy = actor.Name,
             UpdatedAt = now,
         };
         db.VirtualKeys.Add(key);
-        await db.SaveChangesAsync(cancellationToken);
+        await AuditTrail.SaveAsync(db, actor, Change("key.create", key, null), now, cancellationToken);
         await AnnounceAsync([key.Id], cancellationToken);
         PolicyLog.KeyCreated(logger, key.Id, key.DisplayPrefix);
         return new(new CreatedKey(secret.Secret, KeyView.Of(key)), null);
@@ -180,10 +181,10 @@ internal sealed class KeyAdministration(
     }
 
     /// <summary>Revokes a key for good; it is refused from then on (on other replicas once they got the event). Revoking twice is a no-op.</summary>
-    public async Task<AdminResult<KeyView>> RevokeAsync(Guid keyId, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<KeyView>> RevokeAsync(Guid keyId, AuditActor actor, CancellationToken cancellationToken)
     {
         var validation = new KeyValidation();
-        if (!validation.Text("actor", actor))
+        if (!validation.Text("actor", actor.Name))
         {
             return Invalid<KeyView>(validation);
         }
@@ -198,10 +199,11 @@ internal sealed class KeyAdministration(
         if (key.Status != KeyStatus.Revoked)
         {
             var now = time.GetUtcNow();
+            var before = KeyView.Of(key);
             key.Status = KeyStatus.Revoked;
             key.RevokedAt = now;
             key.UpdatedAt = now;
-            await db.SaveChangesAsync(cancellationToken);
+            await AuditTrail.SaveAsync(db, actor, Change("key.revoke", key, before), now, cancellationToken);
             PolicyLog.KeyRevoked(logger, key.Id, key.DisplayPrefix);
         }
 
@@ -210,10 +212,10 @@ internal sealed class KeyAdministration(
     }
 
     /// <summary>Disables a key (refused like an unknown one) or enables it again. A revoked key stays revoked.</summary>
-    public async Task<AdminResult<KeyView>> SetEnabledAsync(Guid keyId, bool enabled, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<KeyView>> SetEnabledAsync(Guid keyId, bool enabled, AuditActor actor, CancellationToken cancellationToken)
     {
         var validation = new KeyValidation();
-        if (!validation.Text("actor", actor))
+        if (!validation.Text("actor", actor.Name))
         {
             return Invalid<KeyView>(validation);
         }
@@ -234,9 +236,10 @@ internal sealed class KeyAdministration(
         var status = enabled ? KeyStatus.Enabled : KeyStatus.Disabled;
         if (key.Status != status)
         {
+            var before = KeyView.Of(key);
             key.Status = status;
             key.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
+            await AuditTrail.SaveAsync(db, actor, Change(enabled ? "key.enable" : "key.disable", key, before), key.UpdatedAt, cancellationToken);
         }
 
         await AnnounceAsync([key.Id], cancellationToken);
@@ -247,10 +250,10 @@ internal sealed class KeyAdministration(
     /// Makes a new key with the same owner and grant, and lets the old one work until <c>now + grace</c> (its
     /// expiry, or sooner if it already expired earlier). The new key's <c>rotated_from</c> names the old one.
     /// </summary>
-    public async Task<AdminResult<CreatedKey>> RotateAsync(Guid keyId, TimeSpan grace, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<CreatedKey>> RotateAsync(Guid keyId, TimeSpan grace, AuditActor actor, CancellationToken cancellationToken)
     {
         var validation = new KeyValidation();
-        validation.Text("actor", actor);
+        validation.Text("actor", actor.Name);
         if (grace < TimeSpan.Zero || grace > KeyValidation.MaxRotationGrace)
         {
             validation.Add("grace", $"must be between 0 and {KeyValidation.MaxRotationGrace.TotalDays} days.");
@@ -293,26 +296,32 @@ internal sealed class KeyAdministration(
             ExpiresAt = old.ExpiresAt,
             Status = KeyStatus.Enabled,
             CreatedAt = now,
-            CreatedBy = actor,
+            CreatedBy = actor.Name,
             UpdatedAt = now,
             RotatedFrom = old.Id,
         };
+        var before = KeyView.Of(old);
         old.ExpiresAt = old.ExpiresAt is { } expiry && expiry < graceEnds ? expiry : graceEnds;
         old.UpdatedAt = now;
         db.VirtualKeys.Add(key);
-        await db.SaveChangesAsync(cancellationToken);
+        await AuditTrail.SaveAsync(
+            db,
+            actor,
+            new AuditChange("key.rotate", "key", old.Id.ToString(), old.OrganizationId, before, new { Old = KeyView.Of(old), New = KeyView.Of(key) }),
+            now,
+            cancellationToken);
         await AnnounceAsync([old.Id, key.Id], cancellationToken);
         PolicyLog.KeyRotated(logger, old.Id, key.Id, key.DisplayPrefix);
         return new(new CreatedKey(secret.Secret, KeyView.Of(key)), null);
     }
 
     /// <summary>Changes a key's models, access groups, expiry, IP allowlist or tags (null members stay as they are).</summary>
-    public async Task<AdminResult<KeyView>> UpdateAsync(Guid keyId, UpdateKey update, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<KeyView>> UpdateAsync(Guid keyId, UpdateKey update, AuditActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         var now = time.GetUtcNow();
         var validation = new KeyValidation();
-        validation.Text("actor", actor);
+        validation.Text("actor", actor.Name);
         validation.Names("models", update.Models);
         validation.Names("accessGroups", update.AccessGroups);
         validation.Networks("ipAllowlist", update.IpAllowlist);
@@ -347,23 +356,24 @@ internal sealed class KeyAdministration(
             return Invalid<KeyView>(validation);
         }
 
+        var before = KeyView.Of(key);
         key.Models = update.Models is null ? key.Models : [.. update.Models];
         key.AccessGroups = update.AccessGroups is null ? key.AccessGroups : [.. update.AccessGroups];
         key.IpAllowlist = update.IpAllowlist is null ? key.IpAllowlist : [.. update.IpAllowlist];
         key.Tags = update.Tags is null ? key.Tags : new Dictionary<string, string>(update.Tags, StringComparer.Ordinal);
         key.ExpiresAt = update.RemoveExpiry ? null : update.ExpiresAt?.ToUniversalTime() ?? key.ExpiresAt;
         key.UpdatedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
+        await AuditTrail.SaveAsync(db, actor, Change("key.update", key, before), now, cancellationToken);
         await AnnounceAsync([key.Id], cancellationToken);
         return new(KeyView.Of(key), null);
     }
 
     /// <summary>Defines an access group of an organization, or replaces its models.</summary>
     public async Task<AdminResult<AccessGroupView>> DefineAccessGroupAsync(
-        Guid organizationId, string name, IReadOnlyList<string> models, string actor, CancellationToken cancellationToken)
+        Guid organizationId, string name, IReadOnlyList<string> models, AuditActor actor, CancellationToken cancellationToken)
     {
         var validation = new KeyValidation();
-        validation.Text("actor", actor);
+        validation.Text("actor", actor.Name);
         validation.Text("name", name);
         validation.Names("models", models);
         if (!validation.IsValid)
@@ -379,6 +389,7 @@ internal sealed class KeyAdministration(
 
         var group = await db.ModelAccessGroups.AsTracking()
             .FirstOrDefaultAsync(g => g.OrganizationId == organizationId && g.Name == name, cancellationToken);
+        var before = group is null ? null : new AccessGroupView(group.Id, group.OrganizationId, group.Name, [.. group.Models]);
         if (group is null)
         {
             group = new ModelAccessGroup { Id = NewId.NextGuid(), OrganizationId = organizationId, Name = name };
@@ -387,12 +398,20 @@ internal sealed class KeyAdministration(
 
         group.Models = [.. models];
         group.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        await AuditTrail.SaveAsync(
+            db,
+            actor,
+            new AuditChange("access_group.define", "access_group", group.Id.ToString(), organizationId, before, new AccessGroupView(group.Id, group.OrganizationId, group.Name, group.Models)),
+            group.UpdatedAt,
+            cancellationToken);
 
         await cache.ReloadAccessGroupAsync(organizationId, name, cancellationToken);
         await PublishAsync(new AccessGroupChanged(organizationId, name), cancellationToken);
         return new(new AccessGroupView(group.Id, group.OrganizationId, group.Name, group.Models), null);
     }
+
+    private static AuditChange Change(string operation, VirtualKey key, KeyView? before) =>
+        new(operation, "key", key.Id.ToString(), key.OrganizationId, before, KeyView.Of(key));
 
     private static AdminResult<T> Invalid<T>(KeyValidation validation)
         where T : class => new(null, AdminFailure.Invalid(validation.Errors));
