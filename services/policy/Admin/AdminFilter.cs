@@ -35,6 +35,11 @@ internal sealed class AdminFilter(AdminAuthentication authentication, ILogger<Ad
             // The client went away; there is no one to answer.
             return Results.Empty;
         }
+        catch (BadHttpRequestException bad)
+        {
+            // The server refused the request itself (a body sent too slowly, a length it never delivered): its status.
+            return TypedResults.Problem(statusCode: bad.StatusCode, detail: "The request could not be read.");
+        }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             PolicyLog.AdminRequestFailed(logger, exception, http.Request.Method, (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);

@@ -150,7 +150,11 @@ internal static class UserEndpoints
     private static async Task<IResult> ChangeRoleAsync(HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, string id)
     {
         var actor = AdminActor.Of(http);
+
+        // The body first: nothing below may wait on the client while it holds the write lock.
+        var (request, problem) = await body.ReadAsync<ChangeRoleRequest>(http);
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
+        await using var transaction = await AuditTrail.BeginAsync(db, http.RequestAborted);
         if (await FindAsync(http, db, id, tracking: true) is not { } user)
         {
             return AdminProblems.NotFound;
@@ -166,7 +170,6 @@ internal static class UserEndpoints
             return AdminProblems.Of(verdict);
         }
 
-        var (request, problem) = await body.ReadAsync<ChangeRoleRequest>(http);
         if (request is null)
         {
             return problem!;

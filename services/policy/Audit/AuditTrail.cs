@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AiMesh.Policy.Store;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AiMesh.Policy.Audit;
 
@@ -17,14 +18,34 @@ internal static class AuditTrail
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Saves the changes tracked in <paramref name="db"/> and their audit entry in one transaction.</summary>
+    /// <summary>
+    /// Opens the write transaction (holding the append lock) before a read-modify-write, so the state read is the
+    /// state changed and the entry's "before" is exact: two concurrent changes of one object run one after the other.
+    /// <see cref="SaveAsync"/> then commits it; disposing it unsaved rolls it back.
+    /// </summary>
+    public static async Task<IDbContextTransaction> BeginAsync(PolicyDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync(PostgresLock, cancellationToken);
+        }
+
+        return transaction;
+    }
+
+    /// <summary>
+    /// Saves the changes tracked in <paramref name="db"/> and their audit entry in one transaction: the one
+    /// <see cref="BeginAsync"/> opened, else a new one.
+    /// </summary>
     public static async Task SaveAsync(PolicyDbContext db, AuditActor actor, AuditChange change, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var own = db.Database.CurrentTransaction is null ? await BeginAsync(db, cancellationToken) : null;
         await AppendAsync(db, actor, change, at, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await db.Database.CurrentTransaction!.CommitAsync(cancellationToken);
     }
 
     /// <summary>Adds the entry to <paramref name="db"/> inside the caller's open transaction; the caller saves and commits.</summary>

@@ -143,6 +143,30 @@ public abstract class AuditSpecs(ITestStore store)
     }
 
     [Fact]
+    public async Task Concurrent_changes_of_one_key_record_each_before_as_the_previous_after()
+    {
+        var (host, _) = await StartAsync();
+        await using var _ = host;
+        using var admin = host.Client();
+        var adminUser = (await admin.GetOkAsync("/admin/users?role=admin"))["items"]![0]!.AsObject().Id();
+        var keyId = (await admin.PostOkAsync("/admin/keys", new { owner = new { userId = adminUser }, models = new[] { "gpt-4o" } }))["key"]!.AsObject().Id();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var client = host.Client();
+            await AdminApi.OkAsync(await client.PatchAsJsonAsync($"/admin/keys/{keyId}", new { tags = new Dictionary<string, string> { ["writer"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } }));
+        }));
+
+        var updates = (await admin.GetOkAsync($"/admin/audit?operation=key.update&objectId={keyId}"))["items"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        Assert.Equal(8, updates.Count);
+        Assert.Null(updates[0]["before"]!["tags"]!["writer"]);
+        for (var i = 1; i < updates.Count; i++)
+        {
+            Assert.Equal(updates[i - 1]["after"]!["tags"]!.ToJsonString(), updates[i]["before"]!["tags"]!.ToJsonString());
+        }
+    }
+
+    [Fact]
     public async Task An_org_admin_reads_its_organizations_entries_only_and_a_team_admin_none()
     {
         var (host, _) = await StartAsync();

@@ -190,6 +190,7 @@ internal sealed class KeyAdministration(
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null)
         {
@@ -221,6 +222,7 @@ internal sealed class KeyAdministration(
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null)
         {
@@ -265,6 +267,7 @@ internal sealed class KeyAdministration(
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         var old = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (old is null)
         {
@@ -338,6 +341,7 @@ internal sealed class KeyAdministration(
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null)
         {
@@ -382,6 +386,7 @@ internal sealed class KeyAdministration(
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
         {
             return new(null, AdminFailure.NotFound);
