@@ -50,4 +50,10 @@ internal static partial class IngressLog
 
     [LoggerMessage(1063, LogLevel.Warning, "Request {RequestId} turned away: {Pending} usage records are waiting for metering")]
     public static partial void UsageBacklogged(ILogger logger, Guid requestId, int pending);
+
+    [LoggerMessage(1070, LogLevel.Warning, "Admin {Method}: the admin service is not reachable")]
+    public static partial void AdminUpstreamFailed(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(1071, LogLevel.Warning, "Admin {Method}: the admin service did not answer in time")]
+    public static partial void AdminUpstreamTimedOut(ILogger logger, string method);
 }

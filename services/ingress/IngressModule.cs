@@ -3,6 +3,7 @@ using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
 using AiMesh.Hosting.Streams;
+using AiMesh.Ingress.Admin;
 using AiMesh.Ingress.Anthropic;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
@@ -43,6 +44,7 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddSingleton<MessagesEndpoint>();
         builder.Services.AddScoped<CountTokensEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<InstanceReadyCheck>("ingress-instance", tags: ["ready"]);
+        AddAdminForwarding(builder);
 
         // Limits that protect everyone else from one bad client: Kestrel answers 431 for oversized headers and
         // 408 for bodies that trickle in; the body size is enforced per request in RequestBody.
@@ -86,5 +88,24 @@ public sealed class IngressModule : IMeshModule
         app.MapPost("/v1/messages/count_tokens", (HttpContext http, CountTokensEndpoint counter) => counter.CountAsync(http));
         app.MapGet("/v1/models", (HttpContext http, ModelsEndpoint models) => models.ListAsync(http));
         app.MapGet("/v1/models/{id}", (HttpContext http, string id, ModelsEndpoint models) => models.GetAsync(http, id));
+
+        // Embedded, the modules in this process serve /admin themselves; apart, the ingress forwards it.
+        if (!app.Configuration.GetValue("Mesh:Embedded", true))
+        {
+            var forwarder = app.Services.GetRequiredService<AdminForwarder>();
+            app.Map("/admin", forwarder.ForwardAsync);
+            app.Map("/admin/{**path}", forwarder.ForwardAsync);
+        }
+    }
+
+    private static void AddAdminForwarding(IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AdminForwardingOptions>().Bind(builder.Configuration.GetSection(IngressOptions.Section));
+        builder.Services.AddSingleton<AdminForwarder>();
+
+        // No redirects (an upstream's redirect goes back to the client as it is), no cookies, no system proxy; the
+        // deadline is the forwarder's, per call.
+        builder.Services.AddHttpClient(AdminForwarder.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false });
     }
 }

@@ -41,4 +41,16 @@ internal static partial class PolicyLog
 
     [LoggerMessage(2023, LogLevel.Warning, "Request {RequestId}: the stored keys are not loaded yet")]
     public static partial void StoreNotLoaded(ILogger logger, Guid requestId);
+
+    [LoggerMessage(2030, LogLevel.Error, "Admin request {Method} {Route} failed")]
+    public static partial void AdminRequestFailed(ILogger logger, Exception exception, string method, string? route);
+
+    [LoggerMessage(2031, LogLevel.Information, "Bootstrap admin created: user {UserId} in organization {OrganizationId}, key {KeyId}")]
+    public static partial void BootstrapAdminCreated(ILogger logger, Guid userId, Guid organizationId, Guid keyId);
+
+    [LoggerMessage(2032, LogLevel.Information, "Bootstrap admin not needed: an admin user exists")]
+    public static partial void BootstrapAdminExists(ILogger logger);
+
+    [LoggerMessage(2033, LogLevel.Warning, "Bootstrap admin failed (attempt {Attempt}); retrying in {NextDelay}")]
+    public static partial void BootstrapAdminFailed(ILogger logger, Exception exception, int attempt, TimeSpan nextDelay);
 }

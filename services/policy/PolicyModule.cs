@@ -1,4 +1,5 @@
 using AiMesh.Hosting;
+using AiMesh.Policy.Admin;
 using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
@@ -37,10 +38,25 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<StoredKeys>();
         services.AddScoped<KeyAdministration>();
 
+        services.AddOptions<AdminOptions>()
+            .Bind(builder.Configuration.GetSection(AdminOptions.Section))
+            .PostConfigure(o => o.BootstrapKey = o.BootstrapKey is { Length: > 0 } ? o.BootstrapKey : builder.Configuration[AdminOptions.BootstrapKeyVariable])
+            .Validate(
+                o => o.BootstrapKey is not { Length: > 0 } key || key.Length >= AdminOptions.MinBootstrapKeyLength,
+                $"{AdminOptions.BootstrapKeyVariable} (Policy:Admin:BootstrapKey) must be at least {AdminOptions.MinBootstrapKeyLength} characters.")
+            .Validate(o => o.TrustedProxies.TrueForAll(p => KeyNetworks.TryParse(p, out _)), "Policy:Admin:TrustedProxies must be IP addresses or CIDR blocks.")
+            .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Policy:Admin:MaxBodyBytes must be from 1 KiB to 16 MiB.")
+            .ValidateOnStart();
+        services.AddSingleton<AdminClientAddress>();
+        services.AddSingleton<AdminAuthentication>();
+        services.AddSingleton<AdminBody>();
+        AdminEndpoints.AddDocument(services);
+
         // Registered here, before the host adds the bus: the schema is migrated and the keys loaded (on a healthy
         // start) before the first request is consumed.
         services.AddSingleton<SchemaState>();
         services.AddHostedService<SchemaInitializer>();
+        services.AddHostedService<BootstrapAdmin>();
         services.AddHostedService<KeyCacheRefresher>();
         services.AddHealthChecks().AddCheck<PolicyStoreHealthCheck>(PolicyStoreHealthCheck.Name, tags: ["ready"]);
     }
@@ -61,5 +77,6 @@ public sealed class PolicyModule : IMeshModule
         ArgumentNullException.ThrowIfNull(app);
         var keys = app.Services.GetRequiredService<KeyRing>();
         PolicyLog.KeysLoaded(app.Services.GetRequiredService<ILogger<PolicyModule>>(), keys.Count);
+        AdminEndpoints.Map(app);
     }
 }

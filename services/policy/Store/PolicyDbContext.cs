@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AiMesh.Policy.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -44,6 +45,9 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
     public DbSet<ModelAccessGroup> ModelAccessGroups => Set<ModelAccessGroup>();
 
     public DbSet<VirtualKey> VirtualKeys => Set<VirtualKey>();
+
+    /// <summary>Append-only: added to, never updated or removed (the database's triggers refuse both).</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -137,7 +141,25 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
             e.HasOne<ServiceAccount>().WithMany().HasForeignKey(k => k.OwnerServiceAccountId);
             e.HasOne<VirtualKey>().WithMany().HasForeignKey(k => k.RotatedFrom);
         });
+        MapAudit(modelBuilder);
     }
+
+    private static void MapAudit(ModelBuilder modelBuilder) => modelBuilder.Entity<AuditEvent>(e =>
+    {
+        e.ToTable("audit_events").HasKey(a => a.Sequence);
+        e.Property(a => a.Sequence).HasColumnName("sequence").ValueGeneratedNever();
+        e.Property(a => a.OccurredAt).HasColumnName("occurred_at");
+        e.Property(a => a.Actor).HasColumnName("actor");
+        e.Property(a => a.OrganizationId).HasColumnName("organization_id");
+        e.Property(a => a.Operation).HasColumnName("operation");
+        e.Property(a => a.ObjectType).HasColumnName("object_type");
+        e.Property(a => a.ObjectId).HasColumnName("object_id");
+        e.Property(a => a.BeforeJson).HasColumnName("before_json");
+        e.Property(a => a.AfterJson).HasColumnName("after_json");
+        e.Property(a => a.ClientAddress).HasColumnName("client_address");
+        e.Property(a => a.PreviousHash).HasColumnName("previous_hash");
+        e.Property(a => a.Hash).HasColumnName("hash");
+    });
 
     private static void Json(PropertyBuilder<List<string>> property) => property.HasConversion(ListAsJson, ListComparer);
 }

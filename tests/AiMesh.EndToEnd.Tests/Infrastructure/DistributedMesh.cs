@@ -56,17 +56,20 @@ public class DistributedMesh : MeshFixture
         string[] With(string service) => [.. args, $"--Mesh:Service={service}"];
         _metering = await StartHostAsync(MeshHost.Build(With("metering"), "aimesh-metering", _ => [new MeteringModule()]));
         await StartHostAsync(MeshHost.Build(With("prompts"), "aimesh-prompts", _ => [new PromptsModule()]));
+        // Policy believes X-Forwarded-For only from the ingress (here: anything on the loopback).
+        string[] policy = [.. With("policy"), "--Policy:Admin:TrustedProxies:0=127.0.0.1"];
         Policies =
         [
-            await StartHostAsync(MeshHost.Build(With("policy"), "aimesh-policy", _ => [new PolicyModule()])),
-            await StartHostAsync(MeshHost.Build(With("policy"), "aimesh-policy", _ => [new PolicyModule()])),
+            await StartHostAsync(MeshHost.Build(policy, "aimesh-policy", _ => [new PolicyModule()])),
+            await StartHostAsync(MeshHost.Build(policy, "aimesh-policy", _ => [new PolicyModule()])),
         ];
         Routers =
         [
             await StartHostAsync(MeshHost.Build(With("router"), "aimesh-router", _ => [new RouterModule()])),
             await StartHostAsync(MeshHost.Build(With("router"), "aimesh-router", _ => [new RouterModule()])),
         ];
-        var ingress = await StartHostAsync(AiMesh.Ingress.Program.BuildApp([.. args, "--Mesh:Embedded=false", .. IngressArguments()]));
+        var ingress = await StartHostAsync(AiMesh.Ingress.Program.BuildApp(
+            [.. args, "--Mesh:Embedded=false", $"--Ingress:AdminUpstream={AddressOf(Policies[0])}", .. IngressArguments()]));
         IngressStarted(AddressOf(ingress));
         return AddressOf(ingress);
     }

@@ -18,6 +18,7 @@ internal static class MeshConfiguration
             "--Logging:LogLevel:AiMesh=Warning",
             "--Logging:LogLevel:MassTransit=Error",
             $"--AIMESH_TEST_PROVIDER_KEY={TestEnvironment.ProviderKey}",
+            $"--AIMESH_ADMIN_KEY={TestEnvironment.AdminKey}",
             "--Policy:Keys:0:Id=test-key",
             "--Policy:Keys:0:Principal=test-app",
             $"--Policy:Keys:0:Sha256={Sha256(TestEnvironment.ClientKey)}",

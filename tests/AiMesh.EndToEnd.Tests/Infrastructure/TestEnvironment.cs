@@ -16,5 +16,8 @@ internal static class TestEnvironment
 
     public const string LimitedClientKey = "sk-aimesh-test-limited-0123456789abcdef";
 
+    /// <summary>The bootstrap admin's key (<c>AIMESH_ADMIN_KEY</c>) of every test mesh.</summary>
+    public const string AdminKey = "sk-aimesh-test-admin-0123456789abcdef0123456789";
+
     public const string ProviderKey = "sk-provider-secret-must-stay-in-router-7f3a9c";
 }

@@ -35,7 +35,7 @@ public sealed class PostgresTestStore : ITestStore, IAsyncLifetime
         var text = new StringBuilder();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        foreach (var table in new[] { "virtual_keys", "organizations", "teams", "users", "service_accounts", "model_access_groups", "policy_schema_migrations" })
+        foreach (var table in new[] { "virtual_keys", "organizations", "teams", "users", "service_accounts", "model_access_groups", "audit_events", "policy_schema_migrations" })
         {
             await using var command = new NpgsqlCommand($"SELECT row_to_json(t)::text FROM {table} t", connection);
             await using var reader = await command.ExecuteReaderAsync();

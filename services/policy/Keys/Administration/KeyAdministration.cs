@@ -1,3 +1,4 @@
+using AiMesh.Policy.Audit;
 using AiMesh.Policy.Store;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -21,12 +22,12 @@ internal sealed class KeyAdministration(
     TimeProvider time,
     ILogger<KeyAdministration> logger)
 {
-    public async Task<AdminResult<CreatedKey>> CreateAsync(CreateKey request, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<CreatedKey>> CreateAsync(CreateKey request, AuditActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
         var validation = new KeyValidation();
-        validation.Text("actor", actor);
+        validation.Text("actor", actor.Name);
         validation.Owner("owner", request.Owner);
         validation.Names("models", request.Models);
         validation.Names("accessGroups", request.AccessGroups);
@@ -69,11 +70,11 @@ internal sealed class KeyAdministration(
             ExpiresAt = request.ExpiresAt?.ToUniversalTime(),
             Status = KeyStatus.Enabled,
             CreatedAt = now,
-            CreatedBy = actor,
+            CreatedBy = actor.Name,
             UpdatedAt = now,
         };
         db.VirtualKeys.Add(key);
-        await db.SaveChangesAsync(cancellationToken);
+        await AuditTrail.SaveAsync(db, actor, Change("key.create", key, null), now, cancellationToken);
         await AnnounceAsync([key.Id], cancellationToken);
         PolicyLog.KeyCreated(logger, key.Id, key.DisplayPrefix);
         return new(new CreatedKey(secret.Secret, KeyView.Of(key)), null);
@@ -90,11 +91,6 @@ internal sealed class KeyAdministration(
     {
         ArgumentNullException.ThrowIfNull(query);
         var validation = new KeyValidation();
-        if (query.Offset < 0)
-        {
-            validation.Add("offset", "must not be negative.");
-        }
-
         if (query.Limit is < 1 or > KeyQuery.MaxLimit)
         {
             validation.Add("limit", $"must be between 1 and {KeyQuery.MaxLimit}.");
@@ -108,6 +104,11 @@ internal sealed class KeyAdministration(
         if (query.DisplayPrefix is not null)
         {
             validation.Text("displayPrefix", query.DisplayPrefix, VirtualKeySecret.DisplayPrefixLength);
+        }
+
+        if (query.Tag is { } wanted && validation.Text("tag", wanted.Key, KeyValidation.MaxTagKeyLength))
+        {
+            validation.Text("tag", wanted.Value, KeyValidation.MaxTagValueLength);
         }
 
         if (!validation.IsValid)
@@ -137,6 +138,12 @@ internal sealed class KeyAdministration(
             keys = keys.Where(k => k.OwnerServiceAccountId == account);
         }
 
+        if (query.TeamId is { } ofTeam)
+        {
+            keys = keys.Where(k => k.OwnerTeamId == ofTeam ||
+                db.ServiceAccounts.Any(a => a.Id == k.OwnerServiceAccountId && a.TeamId == ofTeam));
+        }
+
         if (query.Status is { } status)
         {
             keys = keys.Where(k => k.Status == status);
@@ -147,23 +154,43 @@ internal sealed class KeyAdministration(
             keys = keys.Where(k => k.DisplayPrefix == prefix);
         }
 
-        var total = await keys.CountAsync(cancellationToken);
-        var page = await keys.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
-            .Skip(query.Offset).Take(query.Limit)
-            .ToListAsync(cancellationToken);
-        return new(new KeyPage([.. page.Select(KeyView.Of)], query.Offset, query.Limit, total), null);
+        // Tags are JSON text in the store, matched here rather than by text search in SQL (no escaping to get
+        // wrong): read on in batches until a page of matches, or the end, is found.
+        var page = new List<VirtualKey>(query.Limit + 1);
+        var after = query.After;
+        var batch = query.Tag is null ? query.Limit + 1 : Math.Max(query.Limit + 1, 500);
+        while (page.Count <= query.Limit)
+        {
+            var from = after;
+            var read = await (from is { } cursor ? keys.Where(k => k.Id.CompareTo(cursor) > 0) : keys)
+                .OrderBy(k => k.Id).Take(batch).ToListAsync(cancellationToken);
+            page.AddRange(query.Tag is { } tag
+                ? read.Where(k => k.Tags.TryGetValue(tag.Key, out var value) && value == tag.Value)
+                : read);
+            if (read.Count < batch)
+            {
+                break;
+            }
+
+            after = read[^1].Id;
+        }
+
+        var more = page.Count > query.Limit;
+        var items = page.Take(query.Limit).Select(KeyView.Of).ToList();
+        return new(new KeyPage(items, more ? items[^1].Id : null), null);
     }
 
     /// <summary>Revokes a key for good; it is refused from then on (on other replicas once they got the event). Revoking twice is a no-op.</summary>
-    public async Task<AdminResult<KeyView>> RevokeAsync(Guid keyId, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<KeyView>> RevokeAsync(Guid keyId, AuditActor actor, CancellationToken cancellationToken)
     {
         var validation = new KeyValidation();
-        if (!validation.Text("actor", actor))
+        if (!validation.Text("actor", actor.Name))
         {
             return Invalid<KeyView>(validation);
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null)
         {
@@ -173,10 +200,11 @@ internal sealed class KeyAdministration(
         if (key.Status != KeyStatus.Revoked)
         {
             var now = time.GetUtcNow();
+            var before = KeyView.Of(key);
             key.Status = KeyStatus.Revoked;
             key.RevokedAt = now;
             key.UpdatedAt = now;
-            await db.SaveChangesAsync(cancellationToken);
+            await AuditTrail.SaveAsync(db, actor, Change("key.revoke", key, before), now, cancellationToken);
             PolicyLog.KeyRevoked(logger, key.Id, key.DisplayPrefix);
         }
 
@@ -185,15 +213,16 @@ internal sealed class KeyAdministration(
     }
 
     /// <summary>Disables a key (refused like an unknown one) or enables it again. A revoked key stays revoked.</summary>
-    public async Task<AdminResult<KeyView>> SetEnabledAsync(Guid keyId, bool enabled, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<KeyView>> SetEnabledAsync(Guid keyId, bool enabled, AuditActor actor, CancellationToken cancellationToken)
     {
         var validation = new KeyValidation();
-        if (!validation.Text("actor", actor))
+        if (!validation.Text("actor", actor.Name))
         {
             return Invalid<KeyView>(validation);
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null)
         {
@@ -209,9 +238,10 @@ internal sealed class KeyAdministration(
         var status = enabled ? KeyStatus.Enabled : KeyStatus.Disabled;
         if (key.Status != status)
         {
+            var before = KeyView.Of(key);
             key.Status = status;
             key.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
+            await AuditTrail.SaveAsync(db, actor, Change(enabled ? "key.enable" : "key.disable", key, before), key.UpdatedAt, cancellationToken);
         }
 
         await AnnounceAsync([key.Id], cancellationToken);
@@ -222,10 +252,10 @@ internal sealed class KeyAdministration(
     /// Makes a new key with the same owner and grant, and lets the old one work until <c>now + grace</c> (its
     /// expiry, or sooner if it already expired earlier). The new key's <c>rotated_from</c> names the old one.
     /// </summary>
-    public async Task<AdminResult<CreatedKey>> RotateAsync(Guid keyId, TimeSpan grace, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<CreatedKey>> RotateAsync(Guid keyId, TimeSpan grace, AuditActor actor, CancellationToken cancellationToken)
     {
         var validation = new KeyValidation();
-        validation.Text("actor", actor);
+        validation.Text("actor", actor.Name);
         if (grace < TimeSpan.Zero || grace > KeyValidation.MaxRotationGrace)
         {
             validation.Add("grace", $"must be between 0 and {KeyValidation.MaxRotationGrace.TotalDays} days.");
@@ -237,6 +267,7 @@ internal sealed class KeyAdministration(
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         var old = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (old is null)
         {
@@ -268,26 +299,32 @@ internal sealed class KeyAdministration(
             ExpiresAt = old.ExpiresAt,
             Status = KeyStatus.Enabled,
             CreatedAt = now,
-            CreatedBy = actor,
+            CreatedBy = actor.Name,
             UpdatedAt = now,
             RotatedFrom = old.Id,
         };
+        var before = KeyView.Of(old);
         old.ExpiresAt = old.ExpiresAt is { } expiry && expiry < graceEnds ? expiry : graceEnds;
         old.UpdatedAt = now;
         db.VirtualKeys.Add(key);
-        await db.SaveChangesAsync(cancellationToken);
+        await AuditTrail.SaveAsync(
+            db,
+            actor,
+            new AuditChange("key.rotate", "key", old.Id.ToString(), old.OrganizationId, before, new { Old = KeyView.Of(old), New = KeyView.Of(key) }),
+            now,
+            cancellationToken);
         await AnnounceAsync([old.Id, key.Id], cancellationToken);
         PolicyLog.KeyRotated(logger, old.Id, key.Id, key.DisplayPrefix);
         return new(new CreatedKey(secret.Secret, KeyView.Of(key)), null);
     }
 
     /// <summary>Changes a key's models, access groups, expiry, IP allowlist or tags (null members stay as they are).</summary>
-    public async Task<AdminResult<KeyView>> UpdateAsync(Guid keyId, UpdateKey update, string actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<KeyView>> UpdateAsync(Guid keyId, UpdateKey update, AuditActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         var now = time.GetUtcNow();
         var validation = new KeyValidation();
-        validation.Text("actor", actor);
+        validation.Text("actor", actor.Name);
         validation.Names("models", update.Models);
         validation.Names("accessGroups", update.AccessGroups);
         validation.Networks("ipAllowlist", update.IpAllowlist);
@@ -304,6 +341,7 @@ internal sealed class KeyAdministration(
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null)
         {
@@ -322,22 +360,24 @@ internal sealed class KeyAdministration(
             return Invalid<KeyView>(validation);
         }
 
+        var before = KeyView.Of(key);
         key.Models = update.Models is null ? key.Models : [.. update.Models];
         key.AccessGroups = update.AccessGroups is null ? key.AccessGroups : [.. update.AccessGroups];
         key.IpAllowlist = update.IpAllowlist is null ? key.IpAllowlist : [.. update.IpAllowlist];
         key.Tags = update.Tags is null ? key.Tags : new Dictionary<string, string>(update.Tags, StringComparer.Ordinal);
         key.ExpiresAt = update.RemoveExpiry ? null : update.ExpiresAt?.ToUniversalTime() ?? key.ExpiresAt;
         key.UpdatedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
+        await AuditTrail.SaveAsync(db, actor, Change("key.update", key, before), now, cancellationToken);
         await AnnounceAsync([key.Id], cancellationToken);
         return new(KeyView.Of(key), null);
     }
 
     /// <summary>Defines an access group of an organization, or replaces its models.</summary>
     public async Task<AdminResult<AccessGroupView>> DefineAccessGroupAsync(
-        Guid organizationId, string name, IReadOnlyList<string> models, CancellationToken cancellationToken)
+        Guid organizationId, string name, IReadOnlyList<string> models, AuditActor actor, CancellationToken cancellationToken)
     {
         var validation = new KeyValidation();
+        validation.Text("actor", actor.Name);
         validation.Text("name", name);
         validation.Names("models", models);
         if (!validation.IsValid)
@@ -346,6 +386,7 @@ internal sealed class KeyAdministration(
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
         {
             return new(null, AdminFailure.NotFound);
@@ -353,6 +394,7 @@ internal sealed class KeyAdministration(
 
         var group = await db.ModelAccessGroups.AsTracking()
             .FirstOrDefaultAsync(g => g.OrganizationId == organizationId && g.Name == name, cancellationToken);
+        var before = group is null ? null : new AccessGroupView(group.Id, group.OrganizationId, group.Name, [.. group.Models]);
         if (group is null)
         {
             group = new ModelAccessGroup { Id = NewId.NextGuid(), OrganizationId = organizationId, Name = name };
@@ -361,12 +403,20 @@ internal sealed class KeyAdministration(
 
         group.Models = [.. models];
         group.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        await AuditTrail.SaveAsync(
+            db,
+            actor,
+            new AuditChange("access_group.define", "access_group", group.Id.ToString(), organizationId, before, new AccessGroupView(group.Id, group.OrganizationId, group.Name, group.Models)),
+            group.UpdatedAt,
+            cancellationToken);
 
         await cache.ReloadAccessGroupAsync(organizationId, name, cancellationToken);
         await PublishAsync(new AccessGroupChanged(organizationId, name), cancellationToken);
         return new(new AccessGroupView(group.Id, group.OrganizationId, group.Name, group.Models), null);
     }
+
+    private static AuditChange Change(string operation, VirtualKey key, KeyView? before) =>
+        new(operation, "key", key.Id.ToString(), key.OrganizationId, before, KeyView.Of(key));
 
     private static AdminResult<T> Invalid<T>(KeyValidation validation)
         where T : class => new(null, AdminFailure.Invalid(validation.Errors));

@@ -1,3 +1,4 @@
 namespace AiMesh.Policy.Keys.Administration;
 
-internal sealed record KeyPage(IReadOnlyList<KeyView> Items, int Offset, int Limit, int Total);
+/// <param name="NextAfter">Where the next page starts (its <see cref="KeyQuery.After"/>); null on the last page.</param>
+internal sealed record KeyPage(IReadOnlyList<KeyView> Items, Guid? NextAfter);

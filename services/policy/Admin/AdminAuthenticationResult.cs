@@ -1,0 +1,11 @@
+namespace AiMesh.Policy.Admin;
+
+/// <summary>The actor, or the status to answer instead (401, 403 or 503).</summary>
+internal sealed record AdminAuthenticationResult(AdminActor? Actor, int? RefusalStatus)
+{
+    public static AdminAuthenticationResult Unauthenticated { get; } = new(null, StatusCodes.Status401Unauthorized);
+
+    public static AdminAuthenticationResult NoAdminRights { get; } = new(null, StatusCodes.Status403Forbidden);
+
+    public static AdminAuthenticationResult Unavailable { get; } = new(null, StatusCodes.Status503ServiceUnavailable);
+}

@@ -1,0 +1,18 @@
+namespace AiMesh.Policy.Admin;
+
+/// <summary>What an admin request does, as <see cref="AdminRules"/> decides it.</summary>
+internal enum AdminOperation
+{
+    /// <summary>Read any object (organizations, teams, users, memberships, service accounts, access groups, keys).</summary>
+    Read,
+    ManageOrganizations,
+    ManageTeams,
+
+    /// <summary>Create users and change their roles.</summary>
+    ManageUsers,
+    ManageMemberships,
+    ManageServiceAccounts,
+    ManageAccessGroups,
+    ManageKeys,
+    ReadAudit,
+}

@@ -1,0 +1,3 @@
+namespace AiMesh.Policy.Admin;
+
+internal sealed record MembershipView(Guid TeamId, Guid UserId);

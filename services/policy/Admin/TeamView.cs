@@ -1,0 +1,8 @@
+using AiMesh.Policy.Store;
+
+namespace AiMesh.Policy.Admin;
+
+internal sealed record TeamView(Guid Id, Guid OrganizationId, string Name, DateTimeOffset CreatedAt)
+{
+    public static TeamView Of(Team t) => new(t.Id, t.OrganizationId, t.Name, t.CreatedAt);
+}

@@ -1,0 +1,66 @@
+using AiMesh.Policy.Keys;
+using AiMesh.Policy.Store;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AiMesh.Policy.Audit;
+
+/// <summary>
+/// <c>dotnet AiMesh.Policy.dll audit verify</c> (<c>./aimesh policy audit-verify</c>): checks the whole audit trail
+/// with the service's own configuration; prints every broken entry by sequence number and exits 1, or prints the
+/// number of entries and the latest hash and exits 0. Exit 2 when the configuration is invalid or the store cannot be
+/// read. It only reads.
+/// </summary>
+internal static class AuditVerifyCommand
+{
+    public static readonly string[] Name = ["audit", "verify"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(errors);
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddOptions<PolicyOptions>().Bind(builder.Configuration.GetSection(PolicyOptions.Section));
+        builder.Services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
+        using var host = builder.Build();
+        PolicyDatabaseOptions database;
+        try
+        {
+            database = host.Services.GetRequiredService<IOptions<PolicyOptions>>().Value.Database;
+        }
+        catch (OptionsValidationException invalid)
+        {
+            await errors.WriteLineAsync($"aimesh-policy audit verify: {invalid.Message}");
+            return 2;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        try
+        {
+            var options = new DbContextOptionsBuilder<PolicyDbContext>();
+            PolicyDatabase.Configure(options, database);
+            await using var db = new PolicyDbContext(options.Options);
+            var (entries, findings) = await AuditVerifier.VerifyAsync(db, timeout.Token);
+            foreach (var finding in findings)
+            {
+                await output.WriteLineAsync($"aimesh-policy audit verify: {finding}");
+            }
+
+            if (findings.Count > 0)
+            {
+                await output.WriteLineAsync($"aimesh-policy audit verify: {findings.Count} problems in {entries} entries.");
+                return 1;
+            }
+
+            var head = await db.AuditEvents.OrderByDescending(e => e.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(timeout.Token);
+            await output.WriteLineAsync($"aimesh-policy audit verify: {entries} entries, chain intact; latest hash {head ?? AuditHash.Genesis}.");
+            return 0;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The exception's type and message only: a connection string (and its password) is never printed.
+            await errors.WriteLineAsync($"aimesh-policy audit verify: failed: {exception.GetType().Name}: {exception.Message}");
+            return 2;
+        }
+    }
+}

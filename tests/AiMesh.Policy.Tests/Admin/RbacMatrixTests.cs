@@ -1,0 +1,162 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace AiMesh.Policy.Tests.Admin;
+
+/// <summary>
+/// Every admin route × every role, each cell asserted (docs/architecture.md, "Admin API and RBAC", has the rules;
+/// services/policy/Admin/AdminRules.cs the code). A cell's objects are made fresh for it by the bootstrap admin, so
+/// no cell depends on another. Columns: admin, org_admin, team_admin, member, viewer. "A" is the actors'
+/// organization, "B" another tenant's; team_admin and member are in T1.
+/// </summary>
+public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
+{
+    private static readonly Dictionary<string, (int[] Expected, Func<RbacWorld, Guid, Task<HttpRequestMessage>> Request)> Cells = new()
+    {
+        // Reads inside A: everyone.
+        ["read organization A"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/organizations/{w.OrgA}")),
+        ["read team T2"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/teams/{w.T2}")),
+        ["read T1 members"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/teams/{w.T1}/members")),
+        ["read another user"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/users/{w.OtherUser}")),
+        ["read a user's teams"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/users/{w.OtherUser}/teams")),
+        ["read service account of T2"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/service-accounts/{w.Account2}")),
+        ["read access group"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/access-groups/{w.GroupA}")),
+        ["read another user's key"] = ([200, 200, 200, 200, 200], async (w, _) => await Get($"/admin/keys/{await w.FreshKeyAsync(userId: w.OtherUser)}")),
+        ["list organizations"] = ([200, 200, 200, 200, 200], (w, _) => Get("/admin/organizations")),
+        ["list teams"] = ([200, 200, 200, 200, 200], (w, _) => Get("/admin/teams")),
+        ["list users"] = ([200, 200, 200, 200, 200], (w, _) => Get("/admin/users")),
+        ["list service accounts"] = ([200, 200, 200, 200, 200], (w, _) => Get("/admin/service-accounts")),
+        ["list access groups"] = ([200, 200, 200, 200, 200], (w, _) => Get("/admin/access-groups")),
+        ["list keys"] = ([200, 200, 200, 200, 200], (w, _) => Get("/admin/keys")),
+
+        // Organizations, teams, users, access groups.
+        ["create organization"] = ([201, 403, 403, 403, 403], (_, _) => Post("/admin/organizations", new { name = Unique("org") })),
+        ["create team in A"] = ([201, 201, 403, 403, 403], (w, _) => Post("/admin/teams", new { organizationId = w.OrgA, name = Unique("team") })),
+        ["create member user in A"] = ([201, 201, 403, 403, 403], (w, _) => Post("/admin/users", new { organizationId = w.OrgA, email = Unique("u"), role = "member" })),
+        ["change a member's role to viewer"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/users/{await w.FreshUserAsync(w.OrgA)}/role", new { role = "viewer" })),
+        ["define access group in A"] = ([200, 200, 403, 403, 403], (w, _) => Post("/admin/access-groups", new { organizationId = w.OrgA, name = Unique("g"), models = new[] { "gpt-4o" } })),
+
+        // Memberships and service accounts: team_admin for its own team only.
+        ["add member to T1"] = ([200, 200, 200, 403, 403], async (w, _) => await Put($"/admin/teams/{w.T1}/members/{await w.FreshUserAsync(w.OrgA)}", null)),
+        ["add member to T2"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/teams/{w.T2}/members/{await w.FreshUserAsync(w.OrgA)}", null)),
+        ["remove member from T1"] = ([204, 204, 204, 403, 403], async (w, _) => await Delete($"/admin/teams/{w.T1}/members/{await w.FreshUserAsync(w.OrgA, team: w.T1)}")),
+        ["create service account in T1"] = ([201, 201, 201, 403, 403], (w, _) => Post("/admin/service-accounts", new { teamId = w.T1, name = Unique("sa") })),
+        ["create service account in T2"] = ([201, 201, 403, 403, 403], (w, _) => Post("/admin/service-accounts", new { teamId = w.T2, name = Unique("sa") })),
+
+        // Keys: member its own, team_admin its teams', org_admin its organization's.
+        ["create own key"] = ([201, 201, 201, 201, 403], (_, self) => Post("/admin/keys", new { owner = new { userId = self }, models = new[] { "gpt-4o" } })),
+        ["create key for T1"] = ([201, 201, 201, 403, 403], (w, _) => Post("/admin/keys", new { owner = new { teamId = w.T1 }, models = new[] { "gpt-4o" } })),
+        ["create key for service account of T1"] = ([201, 201, 201, 403, 403], (w, _) => Post("/admin/keys", new { owner = new { serviceAccountId = w.Account1 }, accessGroups = new[] { "chat" } })),
+        ["create key for T2"] = ([201, 201, 403, 403, 403], (w, _) => Post("/admin/keys", new { owner = new { teamId = w.T2 }, models = new[] { "gpt-4o" } })),
+        ["create key for another user"] = ([201, 201, 403, 403, 403], (w, _) => Post("/admin/keys", new { owner = new { userId = w.OtherUser }, models = new[] { "gpt-4o" } })),
+        ["disable own key"] = ([200, 200, 200, 200, 403], async (w, self) => await Post($"/admin/keys/{await w.FreshKeyAsync(userId: self)}/disable", null)),
+        ["enable own key"] = ([200, 200, 200, 200, 403], async (w, self) => await Post($"/admin/keys/{await w.FreshKeyAsync(userId: self)}/enable", null)),
+        ["update own key's tags"] = ([200, 200, 200, 200, 403], async (w, self) => await Patch($"/admin/keys/{await w.FreshKeyAsync(userId: self)}", new { tags = new Dictionary<string, string> { ["env"] = "dev" } })),
+        ["rotate own key"] = ([201, 201, 201, 201, 403], async (w, self) => await Post($"/admin/keys/{await w.FreshKeyAsync(userId: self)}/rotate", new { graceSeconds = 60 })),
+        ["revoke own key"] = ([200, 200, 200, 200, 403], async (w, self) => await Post($"/admin/keys/{await w.FreshKeyAsync(userId: self)}/revoke", null)),
+        ["revoke T1's key"] = ([200, 200, 200, 403, 403], async (w, _) => await Post($"/admin/keys/{await w.FreshKeyAsync(teamId: w.T1)}/revoke", null)),
+        ["disable T1 service account's key"] = ([200, 200, 200, 403, 403], async (w, _) => await Post($"/admin/keys/{await w.FreshKeyAsync(serviceAccountId: w.Account1)}/disable", null)),
+        ["revoke T2's key"] = ([200, 200, 403, 403, 403], async (w, _) => await Post($"/admin/keys/{await w.FreshKeyAsync(teamId: w.T2)}/revoke", null)),
+        ["revoke another user's key"] = ([200, 200, 403, 403, 403], async (w, _) => await Post($"/admin/keys/{await w.FreshKeyAsync(userId: w.OtherUser)}/revoke", null)),
+
+        // The audit trail: admins, and org_admins for their organization (AuditSpecs shows which entries).
+        ["read audit trail"] = ([200, 200, 403, 403, 403], (_, _) => Get("/admin/audit")),
+
+        // Another tenant: 404 for everyone but an admin, reads and writes alike.
+        ["read organization B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/organizations/{w.OrgB}")),
+        ["read team of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/teams/{w.TeamB}")),
+        ["read user of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/users/{w.UserB}")),
+        ["read key of B"] = ([200, 404, 404, 404, 404], async (w, _) => await Get($"/admin/keys/{await w.FreshKeyAsync(userId: w.UserB)}")),
+        ["revoke key of B"] = ([200, 404, 404, 404, 404], async (w, _) => await Post($"/admin/keys/{await w.FreshKeyAsync(userId: w.UserB)}/revoke", null)),
+        ["update key of B"] = ([200, 404, 404, 404, 404], async (w, _) => await Patch($"/admin/keys/{await w.FreshKeyAsync(userId: w.UserB)}", new { tags = new Dictionary<string, string> { ["x"] = "y" } })),
+        ["change role of user of B"] = ([200, 404, 404, 404, 404], async (w, _) => await Put($"/admin/users/{await w.FreshUserAsync(w.OrgB)}/role", new { role = "viewer" })),
+        ["add member to team of B"] = ([200, 404, 404, 404, 404], async (w, _) => await Put($"/admin/teams/{w.TeamB}/members/{await w.FreshUserAsync(w.OrgB)}", null)),
+        ["read members of team of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/teams/{w.TeamB}/members")),
+
+        // Escalation: never one's own role, never above one's own role, never beyond one's own key.
+        ["change own role"] = ([403, 403, 403, 403, 403], (_, self) => Put($"/admin/users/{self}/role", new { role = "viewer" })),
+        ["make a member admin"] = ([200, 403, 403, 403, 403], async (w, _) => await Put($"/admin/users/{await w.FreshUserAsync(w.OrgA)}/role", new { role = "admin" })),
+        ["create an admin user"] = ([201, 403, 403, 403, 403], (w, _) => Post("/admin/users", new { organizationId = w.OrgA, email = Unique("a"), role = "admin" })),
+        ["demote an admin user"] = ([200, 403, 403, 403, 403], async (w, _) => await Put($"/admin/users/{await w.FreshUserAsync(w.OrgA, "admin")}/role", new { role = "member" })),
+        ["create own key for every model"] = ([201, 403, 403, 403, 403], (_, self) => Post("/admin/keys", new { owner = new { userId = self }, models = new[] { "*" } })),
+        ["create own key for a model not held"] = ([201, 403, 403, 403, 403], (_, self) => Post("/admin/keys", new { owner = new { userId = self }, models = new[] { "o1" } })),
+        ["widen own key to every model"] = ([200, 403, 403, 403, 403], async (w, self) => await Patch($"/admin/keys/{await w.FreshKeyAsync(userId: self)}", new { models = new[] { "*" } })),
+        ["define access group beyond own key"] = ([200, 403, 403, 403, 403], (w, _) => Post("/admin/access-groups", new { organizationId = w.OrgA, name = Unique("g"), models = new[] { "o1" } })),
+        ["add oneself to T2"] = ([403, 403, 403, 403, 403], (w, self) => Put($"/admin/teams/{w.T2}/members/{self}", null)),
+    };
+
+    public static TheoryData<string, string> AllCells()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var cell in Cells.Keys)
+        {
+            foreach (var role in RbacWorld.Roles)
+            {
+                data.Add(cell, role);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AllCells))]
+    public async Task Every_route_answers_every_role_as_the_rules_say(string cell, string role)
+    {
+        var (expected, build) = Cells[cell];
+        var (self, client) = world.Actors[role];
+        using var request = await build(world, self);
+
+        using var response = await client.SendAsync(request);
+
+        var body = await response.Content.ReadAsStringAsync();
+        var want = expected[Array.IndexOf(RbacWorld.Roles, role)];
+        Assert.True(want == (int)response.StatusCode, $"{cell} as {role}: expected {want}, got {(int)response.StatusCode}: {body}");
+        if (want >= 400)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        if (want == 404)
+        {
+            // Another tenant's object reads exactly as one that does not exist.
+            var problem = JsonNode.Parse(body)!.AsObject();
+            Assert.Equal(("Not Found", "No such object."), (problem["title"]!.GetValue<string>(), problem["detail"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
+    public async Task Lists_never_show_another_tenants_objects_to_anyone_but_an_admin()
+    {
+        foreach (var role in RbacWorld.Roles.Where(r => r != "admin"))
+        {
+            var client = world.Actors[role].Client;
+            foreach (var path in new[] { "/admin/organizations", "/admin/teams", "/admin/users", "/admin/keys", "/admin/service-accounts", "/admin/access-groups", $"/admin/keys?organizationId={world.OrgB}", $"/admin/users?organizationId={world.OrgB}" })
+            {
+                var page = JsonNode.Parse(await client.GetStringAsync(path))!.AsObject();
+                var text = page.ToJsonString();
+                Assert.DoesNotContain(world.OrgB.ToString(), text, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain(world.UserB.ToString(), text, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain(world.TeamB.ToString(), text, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        var all = JsonNode.Parse(await world.Actors["admin"].Client.GetStringAsync($"/admin/users?organizationId={world.OrgB}"))!.AsObject();
+        Assert.Contains(world.UserB.ToString(), all.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    private static Task<HttpRequestMessage> Get(string path) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, path));
+
+    private static Task<HttpRequestMessage> Delete(string path) => Task.FromResult(new HttpRequestMessage(HttpMethod.Delete, path));
+
+    private static Task<HttpRequestMessage> Post(string path, object? body) => Send(HttpMethod.Post, path, body);
+
+    private static Task<HttpRequestMessage> Put(string path, object? body) => Send(HttpMethod.Put, path, body);
+
+    private static Task<HttpRequestMessage> Patch(string path, object? body) => Send(HttpMethod.Patch, path, body);
+
+    private static Task<HttpRequestMessage> Send(HttpMethod method, string path, object? body) =>
+        Task.FromResult(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
+}

@@ -1,0 +1,98 @@
+using AiMesh.Policy.Tests.Support;
+
+namespace AiMesh.Policy.Tests.Admin;
+
+/// <summary>
+/// One policy host with two tenants for the RBAC matrix: organization A with teams T1 and T2, a service account in
+/// each, an access group, one user of every role (team_admin and member in T1) each holding a key, another member
+/// in T2 and a second admin; organization B with a team, a user and a key. Built once through the API as the
+/// bootstrap admin, who belongs to neither.
+/// </summary>
+public sealed class RbacWorld : IAsyncLifetime
+{
+    public static readonly string[] Roles = ["admin", "org_admin", "team_admin", "member", "viewer"];
+
+    /// <summary>What every actor's key but the admin's may use; the admin's may use every model.</summary>
+    public static readonly string[] ActorModels = ["gpt-4o", "gpt-4o-mini"];
+
+    private AdminHost host = null!;
+
+    public HttpClient Root { get; private set; } = null!;
+
+    public Guid OrgA { get; private set; }
+
+    public Guid OrgB { get; private set; }
+
+    public Guid T1 { get; private set; }
+
+    public Guid T2 { get; private set; }
+
+    public Guid TeamB { get; private set; }
+
+    public Guid Account1 { get; private set; }
+
+    public Guid Account2 { get; private set; }
+
+    public Guid GroupA { get; private set; }
+
+    public Guid OtherUser { get; private set; }
+
+    public Guid SecondAdmin { get; private set; }
+
+    public Guid UserB { get; private set; }
+
+    public Dictionary<string, (Guid UserId, HttpClient Client)> Actors { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        host = await AdminHost.StartAsync();
+        Root = host.Client();
+        OrgA = (await Root.PostOkAsync("/admin/organizations", new { name = "org-a" })).Id();
+        OrgB = (await Root.PostOkAsync("/admin/organizations", new { name = "org-b" })).Id();
+        T1 = (await Root.PostOkAsync("/admin/teams", new { organizationId = OrgA, name = "t1" })).Id();
+        T2 = (await Root.PostOkAsync("/admin/teams", new { organizationId = OrgA, name = "t2" })).Id();
+        TeamB = (await Root.PostOkAsync("/admin/teams", new { organizationId = OrgB, name = "tb" })).Id();
+        Account1 = (await Root.PostOkAsync("/admin/service-accounts", new { teamId = T1, name = "sa1" })).Id();
+        Account2 = (await Root.PostOkAsync("/admin/service-accounts", new { teamId = T2, name = "sa2" })).Id();
+        GroupA = (await Root.PostOkAsync("/admin/access-groups", new { organizationId = OrgA, name = "chat", models = new[] { "gpt-4o" } })).Id();
+        foreach (var role in Roles)
+        {
+            var team = role is "team_admin" or "member" ? T1 : (Guid?)null;
+            var (user, secret, _) = await Root.UserWithKeyAsync(OrgA, role, role == "admin" ? ["*"] : ActorModels, team);
+            Actors[role] = (user, host.Client(secret));
+        }
+
+        OtherUser = await FreshUserAsync(OrgA, "member", T2);
+        SecondAdmin = await FreshUserAsync(OrgA, "admin");
+        UserB = await FreshUserAsync(OrgB, "member");
+    }
+
+    public async Task<Guid> FreshUserAsync(Guid organization, string role = "member", Guid? team = null)
+    {
+        var user = await Root.PostOkAsync("/admin/users", new { organizationId = organization, email = $"{role}-{Guid.NewGuid():N}@example.com", role });
+        if (team is { } t)
+        {
+            await AdminApi.OkAsync(await Root.PutAsync($"/admin/teams/{t}/members/{user.Id()}", null));
+        }
+
+        return user.Id();
+    }
+
+    /// <summary>A new enabled key of this owner (exactly one of the three), with models the actors hold.</summary>
+    public async Task<Guid> FreshKeyAsync(Guid? userId = null, Guid? teamId = null, Guid? serviceAccountId = null)
+    {
+        var created = await Root.PostOkAsync("/admin/keys", new { owner = new { userId, teamId, serviceAccountId }, models = new[] { "gpt-4o" } });
+        return created["key"]!.AsObject().Id();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (_, client) in Actors.Values)
+        {
+            client.Dispose();
+        }
+
+        Root.Dispose();
+        await host.DisposeAsync();
+    }
+}

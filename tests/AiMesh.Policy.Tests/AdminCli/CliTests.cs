@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using AiMesh.Cli;
+using AiMesh.Policy.Tests.Support;
+
+namespace AiMesh.Policy.Tests.AdminCli;
+
+/// <summary>The admin CLI (tools/AiMesh.Cli) against a real policy host: what an operator types, what comes back, the exit codes.</summary>
+public sealed class CliTests
+{
+    [Fact]
+    public async Task An_operator_manages_users_teams_and_keys_from_the_command_line()
+    {
+        await using var host = await AdminHost.StartAsync();
+
+        var user = await OkAsync(host, "users", "create", "--email", "cli@example.com", "--role", "member");
+        var team = await OkAsync(host, "teams", "create", "--name", "cli-team");
+        await OkAsync(host, "teams", "add-member", team.Text("id"), user.Text("id"));
+        var members = await OkAsync(host, "teams", "members", team.Text("id"));
+        var created = await OkAsync(host, "keys", "create", "--user", user.Text("id"), "--model", "gpt-4o", "--model", "gpt-4o-mini", "--tag", "env=dev");
+        var keyId = created["key"]!.Text("id");
+        var listed = await OkAsync(host, "keys", "list", "--user", user.Text("id"), "--tag", "env=dev");
+        var rotated = await OkAsync(host, "keys", "rotate", keyId, "--grace-seconds", "60");
+        var revoked = await OkAsync(host, "keys", "revoke", keyId);
+        var viewer = await OkAsync(host, "users", "set-role", user.Text("id"), "viewer");
+        var users = await OkAsync(host, "users", "list", "--role", "viewer");
+
+        Assert.Equal(user.Text("id"), members["items"]![0]!.Text("userId"));
+        Assert.StartsWith("sk-aimesh-", created.Text("secret"), StringComparison.Ordinal);
+        Assert.Equal(["gpt-4o", "gpt-4o-mini"], created["key"]!["models"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal([keyId], listed["items"]!.AsArray().Select(k => k!.Text("id")));
+        Assert.Equal(keyId, rotated["key"]!.Text("rotatedFrom"));
+        Assert.Equal("revoked", revoked.Text("status"));
+        Assert.Equal("viewer", viewer.Text("role"));
+        Assert.Contains(users["items"]!.AsArray(), u => u!.Text("email") == "cli@example.com");
+    }
+
+    [Fact]
+    public async Task Refusals_print_the_problem_and_exit_1_and_mistakes_exit_2_without_calling()
+    {
+        await using var host = await AdminHost.StartAsync();
+
+        var invalid = await RunAsync(host, AdminHost.BootstrapKey, "users", "create", "--email", "", "--role", "root");
+        var missing = await RunAsync(host, AdminHost.BootstrapKey, "keys", "revoke", Guid.NewGuid().ToString());
+        var wrongKey = await RunAsync(host, "sk-aimesh-not-a-key-000000000000000000000000", "keys", "list");
+        var unknown = await RunAsync(host, AdminHost.BootstrapKey, "keys", "destroy");
+        var badOption = await RunAsync(host, AdminHost.BootstrapKey, "keys", "list", "--colour", "red");
+        var noKey = await RunAsync(host, null, "keys", "list");
+        var unreachable = await CliRunner.RunAsync(
+            ["keys", "list"], v => v switch { CliRunner.UrlVariable => "http://127.0.0.1:9", CliRunner.KeyVariable => AdminHost.BootstrapKey, _ => null },
+            TextWriter.Null, new StringWriter(), CancellationToken.None);
+
+        Assert.Equal(1, invalid.Exit);
+        Assert.Contains("400", invalid.Errors, StringComparison.Ordinal);
+        Assert.Contains("  email:", invalid.Errors, StringComparison.Ordinal);
+        Assert.Contains("  role:", invalid.Errors, StringComparison.Ordinal);
+        Assert.Equal((1, true), (missing.Exit, missing.Errors.Contains("404 Not Found", StringComparison.Ordinal)));
+        Assert.Equal((1, true), (wrongKey.Exit, wrongKey.Errors.Contains("401", StringComparison.Ordinal)));
+        Assert.Equal((2, 2, 2), (unknown.Exit, badOption.Exit, noKey.Exit));
+        Assert.Equal(3, unreachable);
+        Assert.All(new[] { invalid, missing, wrongKey }, r => Assert.DoesNotContain(AdminHost.BootstrapKey, r.Output + r.Errors, StringComparison.Ordinal));
+    }
+
+    private static async Task<JsonObject> OkAsync(AdminHost host, params string[] args)
+    {
+        var (exit, output, errors) = await RunAsync(host, AdminHost.BootstrapKey, args);
+        Assert.True(exit == 0, $"aimesh {string.Join(' ', args)} exited {exit}: {errors}");
+        return JsonNode.Parse(output)!.AsObject();
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> RunAsync(AdminHost host, string? key, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        var exit = await CliRunner.RunAsync(
+            args,
+            v => v switch { CliRunner.UrlVariable => host.Address.ToString(), CliRunner.KeyVariable => key, _ => null },
+            output,
+            errors,
+            CancellationToken.None);
+        return (exit, output.ToString(), errors.ToString());
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AiMesh.Cli;
+
+/// <summary>
+/// Runs one command against the admin API: <c>AIMESH_URL</c> (default <c>http://127.0.0.1:8080</c>) with the key in
+/// <c>AIMESH_ADMIN_KEY</c>. Prints the API's JSON answer on success (exit 0); a problem's title, detail and field
+/// errors on failure (exit 1); usage on a mistyped command (exit 2); exit 3 when the gateway cannot be reached.
+/// The key is never printed.
+/// </summary>
+internal static class CliRunner
+{
+    public const string UrlVariable = "AIMESH_URL";
+    public const string KeyVariable = "AIMESH_ADMIN_KEY";
+
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
+
+    public static async Task<int> RunAsync(
+        string[] args, Func<string, string?> environment, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(errors);
+        var (arguments, parseError) = CliArguments.Parse(args);
+        var command = arguments is { Positional.Count: >= 2 }
+            ? Commands.All.FirstOrDefault(c => c.Group == arguments.Positional[0] && c.Verb == arguments.Positional[1])
+            : null;
+        if (arguments is null || command is null)
+        {
+            await errors.WriteLineAsync(parseError ?? "aimesh: unknown command.");
+            await UsageAsync(errors);
+            return 2;
+        }
+
+        if (arguments.Positional.Count != 2 + command.Positional.Length || arguments.Names.FirstOrDefault(n => !command.Options.Contains(n)) is { } unknown && unknown.Length > 0)
+        {
+            await errors.WriteLineAsync($"usage: {command.Usage}");
+            return 2;
+        }
+
+        if (environment(KeyVariable) is not { Length: > 0 } key)
+        {
+            await errors.WriteLineAsync($"aimesh: set {KeyVariable} to an admin key.");
+            return 2;
+        }
+
+        if (!Uri.TryCreate(environment(UrlVariable) is { Length: > 0 } url ? url : "http://127.0.0.1:8080", UriKind.Absolute, out var baseAddress))
+        {
+            await errors.WriteLineAsync($"aimesh: {UrlVariable} is not a URL.");
+            return 2;
+        }
+
+        var request = command.Request(arguments);
+        using var connection = AdminConnection.Create(baseAddress, key);
+        int status;
+        JsonNode? body;
+        try
+        {
+            (status, body) = await connection.SendAsync(request.Method, request.Path, request.Body, cancellationToken);
+        }
+        catch (HttpRequestException failure) when (failure.InnerException is SocketException || failure.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            await errors.WriteLineAsync($"aimesh: cannot reach {baseAddress}: {failure.Message}");
+            return 3;
+        }
+
+        if (status is >= 200 and < 300)
+        {
+            await output.WriteLineAsync(body is null ? "" : body.ToJsonString(Pretty));
+            return 0;
+        }
+
+        await errors.WriteLineAsync($"aimesh: {status} {body?["title"]?.GetValue<string>()}: {body?["detail"]?.GetValue<string>()}".TrimEnd(' ', ':'));
+        if (body?["errors"] is JsonObject fields)
+        {
+            foreach (var (field, messages) in fields)
+            {
+                await errors.WriteLineAsync($"  {field}: {string.Join(" ", messages!.AsArray().Select(m => m!.GetValue<string>()))}");
+            }
+        }
+
+        return 1;
+    }
+
+    private static async Task UsageAsync(TextWriter errors)
+    {
+        foreach (var command in Commands.All)
+        {
+            await errors.WriteLineAsync("  " + command.Usage);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+namespace AiMesh.Cli;
+
+/// <summary>Every command, as a table: <c>aimesh keys|teams|users &lt;verb&gt;</c>, each one admin API call.</summary>
+internal static class Commands
+{
+    public static IReadOnlyList<CliCommand> All { get; } =
+    [
+        new("keys", "create", [], ["user", "team", "service-account", "model", "group", "expires", "ip", "tag"], a => new(HttpMethod.Post, "/admin/keys", new
+        {
+            owner = new { userId = a.One("user"), teamId = a.One("team"), serviceAccountId = a.One("service-account") },
+            models = a.All("model"),
+            accessGroups = a.All("group"),
+            expiresAt = a.One("expires"),
+            ipAllowlist = a.All("ip"),
+            tags = Tags(a.All("tag")),
+        })),
+        new("keys", "list", [], ["user", "team", "service-account", "owner-team", "organization", "status", "tag", "limit", "cursor"], a => new(HttpMethod.Get, "/admin/keys" + Query(
+            ("ownerUserId", a.One("user")), ("teamId", a.One("team")), ("ownerServiceAccountId", a.One("service-account")), ("ownerTeamId", a.One("owner-team")),
+            ("organizationId", a.One("organization")), ("status", a.One("status")), ("tag", a.One("tag")), ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
+        new("keys", "get", ["key-id"], [], a => new(HttpMethod.Get, $"/admin/keys/{Segment(a, 0)}")),
+        new("keys", "revoke", ["key-id"], [], a => new(HttpMethod.Post, $"/admin/keys/{Segment(a, 0)}/revoke")),
+        new("keys", "disable", ["key-id"], [], a => new(HttpMethod.Post, $"/admin/keys/{Segment(a, 0)}/disable")),
+        new("keys", "enable", ["key-id"], [], a => new(HttpMethod.Post, $"/admin/keys/{Segment(a, 0)}/enable")),
+        new("keys", "rotate", ["key-id"], ["grace-seconds"], a => new(HttpMethod.Post, $"/admin/keys/{Segment(a, 0)}/rotate", new
+        {
+            graceSeconds = a.One("grace-seconds") is { } grace && int.TryParse(grace, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 0,
+        })),
+        new("teams", "list", [], ["organization", "limit", "cursor"], a => new(HttpMethod.Get, "/admin/teams" + Query(
+            ("organizationId", a.One("organization")), ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
+        new("teams", "create", [], ["name", "organization"], a => new(HttpMethod.Post, "/admin/teams", new { name = a.One("name"), organizationId = a.One("organization") })),
+        new("teams", "members", ["team-id"], ["limit", "cursor"], a => new(HttpMethod.Get, $"/admin/teams/{Segment(a, 0)}/members" + Query(("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
+        new("teams", "add-member", ["team-id", "user-id"], [], a => new(HttpMethod.Put, $"/admin/teams/{Segment(a, 0)}/members/{Segment(a, 1)}")),
+        new("teams", "remove-member", ["team-id", "user-id"], [], a => new(HttpMethod.Delete, $"/admin/teams/{Segment(a, 0)}/members/{Segment(a, 1)}")),
+        new("users", "list", [], ["organization", "role", "team", "limit", "cursor"], a => new(HttpMethod.Get, "/admin/users" + Query(
+            ("organizationId", a.One("organization")), ("role", a.One("role")), ("teamId", a.One("team")), ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
+        new("users", "get", ["user-id"], [], a => new(HttpMethod.Get, $"/admin/users/{Segment(a, 0)}")),
+        new("users", "create", [], ["email", "role", "organization"], a => new(HttpMethod.Post, "/admin/users", new { email = a.One("email"), role = a.One("role"), organizationId = a.One("organization") })),
+        new("users", "set-role", ["user-id", "role"], [], a => new(HttpMethod.Put, $"/admin/users/{Segment(a, 0)}/role", new { role = a.Positional[3] })),
+    ];
+
+    /// <summary>Positional argument <paramref name="index"/> after the two command words, escaped for a path.</summary>
+    private static string Segment(CliArguments arguments, int index) => Uri.EscapeDataString(arguments.Positional[2 + index]);
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var given = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return given.Count == 0 ? "" : "?" + string.Join('&', given);
+    }
+
+    private static Dictionary<string, string>? Tags(IReadOnlyList<string>? tags) =>
+        tags?.Select(t => t.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
+}
