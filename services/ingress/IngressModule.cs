@@ -4,6 +4,7 @@ using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
 using AiMesh.Hosting.Streams;
 using AiMesh.Ingress.Anthropic;
+using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
 using AiMesh.Ingress.Relay;
@@ -29,6 +30,7 @@ public sealed class IngressModule : IMeshModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddMetrics();
+        AddAuthentication(builder);
         builder.Services.AddSingleton<IngressInstance>();
         builder.Services.AddSingleton<BusHealth>();
         builder.Services.AddSingleton<InProcessScheduleMessageProvider>();
@@ -56,6 +58,27 @@ public sealed class IngressModule : IMeshModule
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
         });
+    }
+
+    /// <summary>The ingress's own credential checks: JWTs (Ingress:Jwt), client certificates and HTTPS (Ingress:ClientCertificates, Ingress:Https).</summary>
+    private static void AddAuthentication(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ClientCertificateOptions>().Bind(builder.Configuration.GetSection(ClientCertificateOptions.Section));
+        services.AddOptions<IngressHttpsOptions>().Bind(builder.Configuration.GetSection(IngressHttpsOptions.Section));
+        services.AddOptions<JwtOptions>().Bind(builder.Configuration.GetSection(JwtOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, AuthenticationOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient<JwksClient>((provider, http) =>
+        {
+            http.Timeout = provider.GetRequiredService<IOptions<JwtOptions>>().Value.JwksTimeout;
+            http.MaxResponseContentBufferSize = JwksClient.MaxBytes;
+        });
+        services.AddSingleton<JwtVerifier>();
+        services.AddSingleton<ClientCertificateVerifier>();
+        services.AddSingleton<CallerAuthentication>();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngressHttpsOptions>, IOptions<ClientCertificateOptions>>(
+            (kestrel, https, certificates) => IngressTls.Configure(kestrel, https.Value, certificates.Value));
     }
 
     public void ConfigureBus(IBusRegistrationConfigurator bus)

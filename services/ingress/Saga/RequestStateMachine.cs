@@ -67,7 +67,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
             When(Submitted, c => c.Message.AcceptBefore >= DateTimeOffset.UtcNow)
                 .Then(c => Accept(c.Saga, c.Message, c.ReceiveContext.InputAddress))
                 .Request(Authorization, c => new AuthorizeRequest(
-                    c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress))
+                    c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress, c.Message.Principal))
                 .TransitionTo(Authorization.Pending));
 
         During(Authorization.Pending,

@@ -1,0 +1,77 @@
+using AiMesh.Contracts.Policy;
+using AiMesh.Policy.Tests.Support;
+
+namespace AiMesh.Policy.Tests.Principals;
+
+/// <summary>
+/// A principal the ingress verified (JWT or client certificate) is decided from <c>Policy:Jwt</c>: its roles and
+/// team grant models, its claims name who is metered.
+/// </summary>
+public sealed class VerifiedPrincipalDecisionTests
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Policy:Jwt:Roles:member:0"] = "gpt-4o-mini",
+        ["Policy:Jwt:Roles:embedder:0"] = "text-embedding-3-small",
+        ["Policy:Jwt:Teams:research:0"] = "claude-mock",
+        ["Policy:Jwt:Roles:admin:0"] = "*",
+    };
+
+    [Fact]
+    public async Task A_principal_may_use_what_its_roles_and_team_grant_and_is_metered_by_its_claims()
+    {
+        await using var policy = await PolicyHost.StartAsync(Settings);
+        var principal = new VerifiedPrincipal("jwt", "https://idp.example/", "alice@example.com", "research", ["member", "unknown-role"]);
+
+        var (authorized, denied) = await policy.AuthorizeAsync(Ask(principal, "claude-mock"));
+
+        Assert.Null(denied);
+        Assert.Equal(("user:alice@example.com", "jwt", "research"), (authorized!.PrincipalId, authorized.KeyId, authorized.TeamId));
+        Assert.Equal(["claude-mock", "gpt-4o-mini"], authorized.AllowedModels);
+    }
+
+    [Fact]
+    public async Task A_model_no_role_or_team_grants_is_not_found_and_nothing_configured_allows_nothing()
+    {
+        await using var policy = await PolicyHost.StartAsync(Settings);
+
+        var (_, denied) = await policy.AuthorizeAsync(Ask(new VerifiedPrincipal("jwt", "https://idp.example/", "bob", null, ["member"]), "text-embedding-3-small"));
+        var (nothing, _) = await policy.AuthorizeAsync(Ask(new VerifiedPrincipal("certificate", "CN=Test CA", "svc", "other-team", []), null));
+
+        Assert.Equal((404, "model_not_found"), (denied!.Status, denied.Code));
+        Assert.Empty(nothing!.AllowedModels!);
+    }
+
+    [Fact]
+    public async Task A_star_grant_allows_every_model()
+    {
+        await using var policy = await PolicyHost.StartAsync(Settings);
+
+        var (authorized, _) = await policy.AuthorizeAsync(Ask(new VerifiedPrincipal("jwt", "https://idp.example/", "root", null, ["admin"]), "anything"));
+
+        Assert.Null(authorized!.AllowedModels);
+    }
+
+    [Fact]
+    public async Task The_credential_hash_is_not_consulted_for_a_principal()
+    {
+        await using var policy = await PolicyHost.StartAsync(new(Settings)
+        {
+            ["Policy:Keys:0:Id"] = "open",
+            ["Policy:Keys:0:Principal"] = "app-open",
+            ["Policy:Keys:0:Sha256"] = AiMesh.Policy.Keys.KeyRing.HashOf("sk-open"),
+            ["Policy:Keys:0:Models:0"] = "*",
+        });
+        var request = Ask(new VerifiedPrincipal("jwt", "https://idp.example/", "carol", null, []), "gpt-4o-mini") with
+        {
+            CredentialHash = AiMesh.Policy.Keys.KeyRing.HashOf("sk-open"),
+        };
+
+        var (_, denied) = await policy.AuthorizeAsync(request);
+
+        Assert.Equal(404, denied!.Status);
+    }
+
+    private static AuthorizeRequest Ask(VerifiedPrincipal principal, string? model) =>
+        new(Guid.NewGuid(), "", model is null ? "models.list" : "chat.completions", model, "10.0.0.1", principal);
+}
