@@ -35,25 +35,28 @@ internal static class SigningKeys
             return (null, "expected a PEM public key (-----BEGIN PUBLIC KEY-----) or a JWK");
         }
 
+        // ImportFromPem throws ArgumentException for a block it cannot read at all, CryptographicException for one of
+        // the other algorithm.
+        var rsa = RSA.Create();
         try
         {
-            var rsa = RSA.Create();
             rsa.ImportFromPem(trimmed);
             return (new RsaSecurityKey(rsa), null);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
-            // Not RSA: try EC below.
+            rsa.Dispose();
         }
 
+        var ec = ECDsa.Create();
         try
         {
-            var ec = ECDsa.Create();
             ec.ImportFromPem(trimmed);
             return (new ECDsaSecurityKey(ec), null);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            ec.Dispose();
             return (null, "the PEM block is neither an RSA nor an EC public key");
         }
     }
