@@ -34,7 +34,7 @@ public sealed class JwtTests(JwtMesh mesh) : IClassFixture<JwtMesh>
         Assert.Equal(("ok", "gpt-4o-mini"), (row.Outcome, row.ModelRequested));
 
         // The claims travelled (the capture works), the token did not: not in a log line, a bus message or a span.
-        Assert.Contains(mesh.Capture.Messages, m => m.Contains(user, StringComparison.Ordinal));
+        Assert.Contains(mesh.Capture.Messages, m => m.StartsWith("consume AuthorizeRequest", StringComparison.Ordinal) && m.Contains(user, StringComparison.Ordinal));
         Assert.Empty(mesh.Capture.Find(token));
         Assert.Empty(mesh.Capture.Find(token.Split('.')[2]));
         Assert.NotEmpty(mesh.Capture.Spans);
@@ -188,6 +188,28 @@ public sealed class JwtTests(JwtMesh mesh) : IClassFixture<JwtMesh>
         Assert.Equal("identity_provider_unavailable", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement
             .GetProperty("error").GetProperty("code").GetString());
         Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task The_anthropic_surface_takes_a_token_in_x_api_key()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(mesh.Ingress, "v1/messages"))
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","max_tokens":64,"messages":[{"role":"user","content":"echo: via anthropic"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-api-key", Token(mesh.Rsa, groups: ["gateway-users"]));
+        request.Headers.Add("anthropic-version", "2023-06-01");
+        using var bad = new HttpRequestMessage(HttpMethod.Post, request.RequestUri) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        bad.Headers.Add("x-api-key", Forge("expired"));
+        bad.Headers.Add("anthropic-version", "2023-06-01");
+
+        using var response = await mesh.Http.SendAsync(request);
+        using var refused = await mesh.Http.SendAsync(bad);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("via anthropic", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("authentication_error", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("type").GetString());
     }
 
     [Fact]

@@ -7,10 +7,11 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace AiMesh.EndToEnd.Tests.Authentication;
 
 /// <summary>
-/// The embedded mesh listening on HTTP and HTTPS with client certificates required, trusting one CA made at run time;
-/// <c>CN=billing-service</c> from that CA is the principal <c>billing-service</c> of team <c>finance</c>, role member.
+/// The embedded mesh listening on HTTP and HTTPS with client certificates in <see cref="Mode"/>, trusting one CA made
+/// at run time; <c>CN=billing-service</c> from that CA is the principal <c>billing-service</c> of team <c>finance</c>,
+/// role member.
 /// </summary>
-public sealed class MtlsMesh : MeshFixture
+public abstract class MtlsMesh : MeshFixture
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), "aimesh-e2e-mtls-" + Guid.NewGuid().ToString("N"));
     private WebApplication app = null!;
@@ -24,6 +25,9 @@ public sealed class MtlsMesh : MeshFixture
     public Uri Https { get; private set; } = null!;
 
     public override string Transport => "in-memory";
+
+    /// <summary>The <c>Ingress:ClientCertificates:Mode</c> the mesh runs with.</summary>
+    protected abstract string Mode { get; }
 
     public override Task<IReadOnlyList<UsageRow>> UsageAsync() => MeteringReader.ReadAsync(app.Services);
 
@@ -62,7 +66,7 @@ public sealed class MtlsMesh : MeshFixture
             "--Logging:Capture:LogLevel:Default=Trace",
             $"--Ingress:Https:CertificatePath={serverCertificate}",
             $"--Ingress:Https:KeyPath={serverKey}",
-            "--Ingress:ClientCertificates:Mode=Require",
+            $"--Ingress:ClientCertificates:Mode={Mode}",
             $"--Ingress:ClientCertificates:CaBundlePath={ca}",
             "--Ingress:ClientCertificates:Principals:0:Subject=CN=billing-service, O=AiMesh Tests",
             "--Ingress:ClientCertificates:Principals:0:User=billing-service",

@@ -12,7 +12,7 @@ namespace AiMesh.EndToEnd.Tests.Authentication;
 /// SDK's API key is not read), metered to its principal; an unknown CA, an expired certificate, an unmapped one, one
 /// not for client use, and none at all each get the uniform 401.
 /// </summary>
-public sealed class MtlsTests(MtlsMesh mesh) : IClassFixture<MtlsMesh>
+public sealed class MtlsTests(RequiredCertificatesMesh mesh) : IClassFixture<RequiredCertificatesMesh>
 {
     private const string Uniform401 = """{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""";
     private const string ChatBody = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"echo: hi"}]}""";
