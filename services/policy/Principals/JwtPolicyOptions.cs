@@ -10,9 +10,12 @@ internal sealed class JwtPolicyOptions
 {
     public const string Section = "Policy:Jwt";
 
-    /// <summary>AiMesh role (after the ingress's role value map) → public model names.</summary>
-    public Dictionary<string, List<string>> Roles { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The organization whose access groups <see cref="PrincipalGrant.AccessGroups"/> name (a token carries none).</summary>
+    public Guid? Organization { get; set; }
 
-    /// <summary>Team (as the claims name it) → public model names.</summary>
-    public Dictionary<string, List<string>> Teams { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>AiMesh role (after the ingress's role value map) → what it grants.</summary>
+    public Dictionary<string, PrincipalGrant> Roles { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Team (as the claims name it) → what it grants.</summary>
+    public Dictionary<string, PrincipalGrant> Teams { get; set; } = new(StringComparer.Ordinal);
 }

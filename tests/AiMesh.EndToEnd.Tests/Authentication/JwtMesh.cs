@@ -67,9 +67,9 @@ public sealed class JwtMesh : MeshFixture
             $"--Ingress:Jwt:Issuers:2:Issuer={DownIssuer}",
             $"--Ingress:Jwt:Issuers:2:Audiences:0={Audience}",
             $"--Ingress:Jwt:Issuers:2:JwksUrl=http://127.0.0.1:{ClosedPort()}/jwks",
-            "--Policy:Jwt:Roles:member:0=gpt-4o-mini",
-            "--Policy:Jwt:Roles:embedder:0=text-embedding-3-small",
-            "--Policy:Jwt:Teams:research:0=claude-mock",
+            "--Policy:Jwt:Roles:member:Models:0=gpt-4o-mini",
+            "--Policy:Jwt:Roles:embedder:Models:0=text-embedding-3-small",
+            "--Policy:Jwt:Teams:research:Models:0=claude-mock",
         ]);
         app = AiMesh.Ingress.Program.BuildApp([.. args]);
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Capture);

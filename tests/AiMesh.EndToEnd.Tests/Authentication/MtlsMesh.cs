@@ -72,7 +72,7 @@ public abstract class MtlsMesh : MeshFixture
             "--Ingress:ClientCertificates:Principals:0:User=billing-service",
             "--Ingress:ClientCertificates:Principals:0:Team=finance",
             "--Ingress:ClientCertificates:Principals:0:Roles:0=member",
-            "--Policy:Jwt:Roles:member:0=gpt-4o-mini",
+            "--Policy:Jwt:Roles:member:Models:0=gpt-4o-mini",
         ]);
         app = AiMesh.Ingress.Program.BuildApp([.. args]);
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Capture);

@@ -1,5 +1,8 @@
 using AiMesh.Contracts.Policy;
+using AiMesh.Policy.Store;
 using AiMesh.Policy.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiMesh.Policy.Tests.Principals;
 
@@ -9,12 +12,17 @@ namespace AiMesh.Policy.Tests.Principals;
 /// </summary>
 public sealed class VerifiedPrincipalDecisionTests
 {
+    private static readonly Guid Organization = Guid.Parse("0b9e0000-919e-faec-0001-08df488b00aa");
+
     private static readonly Dictionary<string, string?> Settings = new()
     {
-        ["Policy:Jwt:Roles:member:0"] = "gpt-4o-mini",
-        ["Policy:Jwt:Roles:embedder:0"] = "text-embedding-3-small",
-        ["Policy:Jwt:Teams:research:0"] = "claude-mock",
-        ["Policy:Jwt:Roles:admin:0"] = "*",
+        ["Policy:Jwt:Organization"] = Organization.ToString(),
+        ["Policy:Jwt:Roles:member:Models:0"] = "gpt-4o-mini",
+        ["Policy:Jwt:Roles:embedder:Models:0"] = "text-embedding-3-small",
+        ["Policy:Jwt:Teams:research:Models:0"] = "claude-mock",
+        ["Policy:Jwt:Roles:admin:Models:0"] = "*",
+        ["Policy:Jwt:Roles:chatter:AccessGroups:0"] = "chat",
+        ["Policy:Jwt:Roles:chatter:AccessGroups:1"] = "no-such-group",
     };
 
     [Fact]
@@ -70,6 +78,30 @@ public sealed class VerifiedPrincipalDecisionTests
         var (_, denied) = await policy.AuthorizeAsync(request);
 
         Assert.Equal(404, denied!.Status);
+    }
+
+    [Fact]
+    public async Task An_access_group_grants_its_models_as_they_are_now()
+    {
+        await using var policy = await PolicyHost.StartAsync(Settings);
+        var factory = policy.Services.GetRequiredService<IDbContextFactory<PolicyDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            db.Organizations.Add(new Organization { Id = Organization, Name = "acme-principals", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var principal = new VerifiedPrincipal("jwt", "https://idp.example/", "dana", null, ["chatter"]);
+        await policy.AdministerAsync(a => a.DefineAccessGroupAsync(Organization, "chat", ["gpt-4o", "gpt-4o-mini"], CancellationToken.None));
+        var (before, _) = await policy.AuthorizeAsync(Ask(principal, "gpt-4o"));
+
+        await policy.AdministerAsync(a => a.DefineAccessGroupAsync(Organization, "chat", ["o1"], CancellationToken.None));
+        var (_, denied) = await policy.AuthorizeAsync(Ask(principal, "gpt-4o"));
+        var (after, _) = await policy.AuthorizeAsync(Ask(principal, "o1"));
+
+        Assert.Equal(["gpt-4o", "gpt-4o-mini"], before!.AllowedModels);
+        Assert.Equal(404, denied!.Status);
+        Assert.Equal(["o1"], after!.AllowedModels);
     }
 
     private static AuthorizeRequest Ask(VerifiedPrincipal principal, string? model) =>
