@@ -101,6 +101,10 @@ public sealed class IngressModule : IMeshModule
 
     public void MapEndpoints(WebApplication app)
     {
+        // Built now, not at the first request: a CA bundle or key that cannot be read fails the start, not a client;
+        // and the JWKS fetches begin, so the first token need not wait for its keys.
+        app.Services.GetRequiredService<CallerAuthentication>();
+        app.Services.GetRequiredService<JwtVerifier>().Prefetch();
         var exchange = app.Services.GetRequiredService<CompletionExchange>();
         app.MapPost("/v1/chat/completions", exchange.ChatAsync);
         app.MapPost("/v1/embeddings", exchange.EmbeddingsAsync);

@@ -16,11 +16,12 @@ namespace AiMesh.Ingress.Authentication;
 /// Every refused token or certificate gets <see cref="ClientCredential.Invalid"/>, the very 401 of an unknown key,
 /// and a log line with the reason; the credential itself is never logged. The one other answer: a JWT whose issuer's
 /// keys are not cached and cannot be fetched in time gets 503 <c>identity_provider_unavailable</c> (the token may well
-/// be valid; the client should retry, not discard it).
+/// be valid; the client should retry, not discard it). On an API key's path nothing completes asynchronously, so the
+/// <see cref="ValueTask"/> allocates no task there.
 /// </summary>
 internal sealed class CallerAuthentication(JwtVerifier jwt, ClientCertificateVerifier certificates, ILogger<CallerAuthentication> logger)
 {
-    public async Task<Caller> AuthenticateAsync(HttpContext http)
+    public async ValueTask<Caller> AuthenticateAsync(HttpContext http)
     {
         if (certificates.Mode != ClientCertificateMode.Off)
         {

@@ -47,6 +47,9 @@ internal sealed class JwksKeySource(Uri url, Func<JwksClient> client, JwtOptions
         return current?.Keys;
     }
 
+    /// <summary>Starts a fetch without waiting for it: at start, so the first token need not wait for the keys.</summary>
+    public void Prefetch() => _ = Start();
+
     private static bool Holds(Snapshot snapshot, string? keyId) =>
         string.IsNullOrEmpty(keyId) || snapshot.Keys.Any(k => string.Equals(k.KeyId, keyId, StringComparison.Ordinal));
 

@@ -7,6 +7,8 @@ internal sealed class JwtIssuer(JwtIssuerOptions options, IReadOnlyList<Security
 {
     public JwtIssuerOptions Options { get; } = options;
 
+    public void Prefetch() => jwks?.Prefetch();
+
     public ValueTask<IReadOnlyList<SecurityKey>?> KeysAsync(string? keyId, CancellationToken cancellationToken) =>
         jwks is null ? ValueTask.FromResult(staticKeys) : jwks.GetAsync(keyId, cancellationToken);
 }

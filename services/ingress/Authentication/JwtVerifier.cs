@@ -26,6 +26,15 @@ internal sealed class JwtVerifier
 
     public bool IsConfigured => issuers.Count > 0;
 
+    /// <summary>Starts fetching every JWKS now, without waiting: an identity provider that is down does not hold up the start.</summary>
+    public void Prefetch()
+    {
+        foreach (var issuer in issuers.Values)
+        {
+            issuer.Prefetch();
+        }
+    }
+
     public async Task<JwtVerification> VerifyAsync(string token, CancellationToken cancellationToken)
     {
         JsonWebToken jwt;
