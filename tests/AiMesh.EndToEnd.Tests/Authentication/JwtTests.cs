@@ -95,6 +95,7 @@ public sealed class JwtTests(JwtMesh mesh) : IClassFixture<JwtMesh>
     [InlineData("hs256_with_the_rsa_public_key_pem", "algorithm_not_allowed")]
     [InlineData("hs256_with_the_rsa_public_key_der", "algorithm_not_allowed")]
     [InlineData("no_user_claim", "user_claim_missing")]
+    [InlineData("no_expiry", "no_expiry")]
     public async Task A_bad_token_gets_exactly_the_401_of_an_unknown_key_and_the_reason_only_in_the_log(string forgery, string reason)
     {
         var token = Forge(forgery);
@@ -254,6 +255,11 @@ public sealed class JwtTests(JwtMesh mesh) : IClassFixture<JwtMesh>
                 new { alg = "HS256", typ = "JWT", kid = mesh.Rsa.KeyId }, payload, TestIdentityProvider.Hmac(rsaPublic)),
             "no_user_claim" => TestIdentityProvider.Mint(mesh.Rsa, JwtMesh.JwksIssuer, JwtMesh.Audience, "u-mallory",
                 new Dictionary<string, object> { ["groups"] = new[] { "gateway-users" } }),
+            "no_expiry" => TestIdentityProvider.Compose(
+                new { alg = "RS256", typ = "JWT", kid = mesh.Rsa.KeyId },
+                payload.Where(p => p.Key != "exp").ToDictionary(),
+                input => ((System.Security.Cryptography.RSA)mesh.Rsa.Algorithm).SignData(
+                    input, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1)),
             _ => throw new ArgumentOutOfRangeException(nameof(forgery)),
         };
     }
