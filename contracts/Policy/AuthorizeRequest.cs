@@ -1,10 +1,17 @@
+using AiMesh.Contracts.Routing;
+
 namespace AiMesh.Contracts.Policy;
 
 /// <summary>Asks policy whether a caller may perform an operation. Answered by <see cref="RequestAuthorized"/> or <see cref="RequestDenied"/>.</summary>
 /// <param name="CredentialHash">Lower-case hex SHA-256 of the credential the client presented; the credential itself never travels.</param>
 /// <param name="Operation">What the caller wants: <c>chat.completions</c>, <c>embeddings</c>, <c>models.list</c>.</param>
 /// <param name="Model">The public model name asked for, when the operation names one.</param>
-/// <param name="Principal">
+/// <param name="Route">Added after v1. The routing request to send once the caller is admitted (its
+/// <c>PrincipalId</c> left empty for policy to fill): policy sends it to the router itself, under the same request id
+/// and with this message's response address, so the router answers the saga directly and admission costs the
+/// request one bus hop instead of two. Policy says it did so with <see cref="RequestAuthorized.Routed"/>; a policy
+/// that predates this member ignores it, and the saga routes as before.</param>
+/// <param name="Principal">Added after v1.
 /// Set when the ingress verified the caller itself (a JWT or a client certificate); then <paramref name="CredentialHash"/>
 /// is empty and policy decides for this principal. Null for API keys.
 /// </param>
@@ -15,4 +22,5 @@ public sealed record AuthorizeRequest(
     string Operation,
     string? Model,
     string? ClientAddress,
+    RouteCompletion? Route = null,
     VerifiedPrincipal? Principal = null);

@@ -55,6 +55,7 @@ public sealed class WireCompatibilityTests
         Assert.Equal("billing-app", message.PrincipalId);
         Assert.Equal(["gpt-4o-mini"], message.AllowedModels);
         Assert.Null(message.TeamId);
+        Assert.False(message.Routed);
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class WireCompatibilityTests
     public void A_verified_principal_round_trips_through_the_wire_format()
     {
         var original = new AuthorizeRequest(Guid.NewGuid(), "", "chat.completions", "gpt-4o-mini", null,
-            new VerifiedPrincipal("jwt", "https://idp.example/", "alice", "research", ["member"]));
+            Principal: new VerifiedPrincipal("jwt", "https://idp.example/", "alice", "research", ["member"]));
         var copy = JsonSerializer.Deserialize<AuthorizeRequest>(JsonSerializer.Serialize(original, Wire), Wire)!;
         Assert.Equal(original with { Principal = null }, copy with { Principal = null });
         Assert.Equal(("jwt", "https://idp.example/", "alice", "research"), (copy.Principal!.Method, copy.Principal.Issuer, copy.Principal.Subject, copy.Principal.Team));

@@ -92,7 +92,7 @@ internal sealed class CountTokensEndpoint(
         try
         {
             var decision = await policy.GetResponse<RequestAuthorized, RequestDenied>(
-                new AuthorizeRequest(requestId, caller.CredentialHash, Operation, model, http.Connection.RemoteIpAddress?.ToString(), caller.Principal), http.RequestAborted);
+                new AuthorizeRequest(requestId, caller.CredentialHash, Operation, model, http.Connection.RemoteIpAddress?.ToString(), Principal: caller.Principal), http.RequestAborted);
             if (decision.Is(out Response<RequestDenied>? denied))
             {
                 return (null, new ApiError(denied.Message.Status, "invalid_request_error", denied.Message.Code, denied.Message.Message,

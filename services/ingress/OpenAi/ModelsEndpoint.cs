@@ -68,7 +68,7 @@ internal sealed class ModelsEndpoint(IRequestClient<AuthorizeRequest> policy, IR
         try
         {
             var decision = await policy.GetResponse<RequestAuthorized, RequestDenied>(
-                new AuthorizeRequest(requestId, caller.CredentialHash, "models.list", null, http.Connection.RemoteIpAddress?.ToString(), caller.Principal), http.RequestAborted);
+                new AuthorizeRequest(requestId, caller.CredentialHash, "models.list", null, http.Connection.RemoteIpAddress?.ToString(), Principal: caller.Principal), http.RequestAborted);
             if (decision.Is(out Response<RequestDenied>? denied))
             {
                 await OpenAiErrors.WriteAsync(http.Response, new ApiError(denied.Message.Status, "invalid_request_error", denied.Message.Code, denied.Message.Message));

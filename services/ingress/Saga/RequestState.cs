@@ -1,3 +1,4 @@
+using AiMesh.Contracts.Metering;
 using MassTransit;
 
 namespace AiMesh.Ingress.Saga;
@@ -43,4 +44,10 @@ public sealed class RequestState : SagaStateMachineInstance
     public string? PromptVersion { get; set; }
 
     public bool Abandoned { get; set; }
+
+    /// <summary>The authorization carried the routing request, for policy to send on (see <c>IngressOptions.RouteThroughPolicy</c>).</summary>
+    public bool RouteAttached { get; set; }
+
+    /// <summary>The usage record of a request the router answered before policy's admission arrived, waiting for it.</summary>
+    public RecordUsage? EarlyUsage { get; set; }
 }

@@ -65,18 +65,24 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
             When(Submitted, c => c.Message.AcceptBefore < DateTimeOffset.UtcNow)
                 .Finalize(),
             When(Submitted, c => c.Message.AcceptBefore >= DateTimeOffset.UtcNow)
-                .Then(c => Accept(c.Saga, c.Message, c.ReceiveContext.InputAddress))
+                .Then(c => Accept(c.Saga, c.Message, c.ReceiveContext.InputAddress, timeouts.RouteThroughPolicy))
                 .Request(Authorization, c => new AuthorizeRequest(
-                    c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress, c.Message.Principal))
+                    c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress,
+                    c.Saga.RouteAttached ? RouteOf(c.Saga, channel) : null, c.Message.Principal))
                 .TransitionTo(Authorization.Pending));
 
+        // With the route attached, policy sends an admitted request on to the router itself (RequestAuthorized.Routed):
+        // the saga then only arms the routing timeout. The router's answer may even overtake policy's (two queues, no
+        // order between them): the client is answered at once and the usage record waits for the admission it needs.
         During(Authorization.Pending,
-            When(Authorization.Completed)
-                .Then(c =>
-                {
-                    c.Saga.PrincipalId = c.Message.PrincipalId;
-                    c.Saga.KeyId = c.Message.KeyId;
-                })
+            When(Authorization.Completed, c => c.Message.Routed)
+                .Then(c => Admit(c.Saga, c.Message))
+                .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))
+                .TransitionTo(Routing.Pending),
+            When(Authorization.Completed, c => !c.Message.Routed && c.Saga.Abandoned)
+                .Finalize(),
+            When(Authorization.Completed, c => !c.Message.Routed && !c.Saga.Abandoned)
+                .Then(c => Admit(c.Saga, c.Message))
                 .IfElse(c => c.Saga.HasPrompt,
                     render => render
                         .Request(PromptRendering, c => new RenderPrompt(c.Saga.CorrelationId, c.Saga.Body))
@@ -88,13 +94,58 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .Answer(relays, c => Fail(c.Saga, c.Message.Status,
                     new AnswerError(TypeFor(c.Message.Status), c.Message.Code, c.Message.Message, null, c.Message.RetryAfterSeconds)))
                 .Finalize(),
+
+            // Policy may have sent the route before failing or being too slow: the router refuses or stops it. (What the
+            // provider billed meanwhile is the router's to report: the open item on billed attempts in architecture.md.)
             When(Authorization.Faulted)
+                .If(c => c.Saga.RouteAttached, b => b.Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "policy_unavailable")))
                 .Answer(relays, c => Unavailable(c.Saga, "policy_unavailable"))
                 .Finalize(),
             When(Authorization.TimeoutExpired)
+                .If(c => c.Saga.RouteAttached, b => b.Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "policy_unavailable")))
                 .Answer(relays, c => Unavailable(c.Saga, "policy_unavailable"))
                 .Finalize(),
-            When(Abandoned).Finalize());
+
+            // Not yet admitted. Without a route attached nothing was started: done. With one, policy may be routing it
+            // now: the router heard of the abandonment from the exchange and answers client_cancelled, which the saga
+            // must still be here to meter.
+            When(Abandoned)
+                .IfElse(c => c.Saga.RouteAttached,
+                    wait => wait.Then(c => c.Saga.Abandoned = true),
+                    done => done.Finalize()),
+            When(Routing.Completed)
+                .Answer(relays, c => Routed(c.Saga, c.Message))
+                .Then(c => c.Saga.EarlyUsage = Usage(c.Saga, c.Message))
+                .ArmTimeout(timeouts.PolicyTimeout, c => AuthorizationOf(c.Saga))
+                .TransitionTo(RoutedBeforeAdmission),
+            When(Routing.Completed2)
+                .Answer(relays, c => Failed(c.Saga, c.Message))
+                .Then(c => c.Saga.EarlyUsage = Usage(c.Saga, c.Message))
+                .ArmTimeout(timeouts.PolicyTimeout, c => AuthorizationOf(c.Saga))
+                .TransitionTo(RoutedBeforeAdmission),
+            When(Routing.Faulted)
+                .Answer(relays, c => RouterFailed(c.Saga))
+                .Then(c => c.Saga.EarlyUsage = Usage(c.Saga, CompletionOutcomes.Error, 502, "router_failed"))
+                .ArmTimeout(timeouts.PolicyTimeout, c => AuthorizationOf(c.Saga))
+                .TransitionTo(RoutedBeforeAdmission));
+
+        // The client has its answer; the usage record needs who was admitted. Policy sent its answer right after the
+        // route, so it is a moment away; should it never come, the record is kept without a principal rather than lost.
+        During(RoutedBeforeAdmission,
+            When(Authorization.Completed)
+                .Then(c => Admit(c.Saga, c.Message))
+                .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "" })
+                .Finalize(),
+            When(Authorization.Completed2)
+                .RecordUsage(usage, c => c.Saga.EarlyUsage!)
+                .Finalize(),
+            When(Authorization.Faulted)
+                .RecordUsage(usage, c => c.Saga.EarlyUsage!)
+                .Finalize(),
+            When(Authorization.TimeoutExpired)
+                .RecordUsage(usage, c => c.Saga.EarlyUsage!)
+                .Finalize(),
+            Ignore(Abandoned));
 
         During(PromptRendering.Pending,
             When(PromptRendering.Completed)
@@ -125,20 +176,15 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
 
         During(Routing.Pending,
             When(Routing.Completed)
-                .Answer(relays, c => new CompletionAnswered(
-                    c.Saga.CorrelationId, c.Message.Status, c.Message.Body, c.Message.ChunkCount, null, c.Message.Deployment, c.Message.Usage,
-                    c.Message.DroppedParameters))
+                .Answer(relays, c => Routed(c.Saga, c.Message))
                 .RecordUsage(usage, c => Usage(c.Saga, c.Message))
                 .Finalize(),
             When(Routing.Completed2)
-                .Answer(relays, c => new CompletionAnswered(
-                    c.Saga.CorrelationId, c.Message.Status, null, c.Message.ChunkCount,
-                    new AnswerError(c.Message.Type, c.Message.Code, c.Message.Message, c.Message.Param, c.Message.RetryAfterSeconds),
-                    c.Message.Deployment, c.Message.Usage))
+                .Answer(relays, c => Failed(c.Saga, c.Message))
                 .RecordUsage(usage, c => Usage(c.Saga, c.Message))
                 .Finalize(),
             When(Routing.Faulted)
-                .Answer(relays, c => Fail(c.Saga, 502, new AnswerError("api_error", "router_failed", "The router failed to serve the request.", null, null)))
+                .Answer(relays, c => RouterFailed(c.Saga))
                 .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Error, 502, "router_failed"))
                 .Finalize(),
             When(Routing.TimeoutExpired)
@@ -164,8 +210,12 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
 
     public Request<RequestState, RouteCompletion, CompletionRouted, CompletionFailed> Routing { get; private set; } = null!;
 
-    private static void Accept(RequestState saga, SubmitCompletion message, Uri replyAddress)
+    /// <summary>The router answered a route policy sent before policy's admission reached the saga.</summary>
+    public State RoutedBeforeAdmission { get; private set; } = null!;
+
+    private static void Accept(RequestState saga, SubmitCompletion message, Uri replyAddress, bool routeThroughPolicy)
     {
+        saga.RouteAttached = routeThroughPolicy && !message.HasPrompt;
         saga.ReplyAddress = replyAddress;
         saga.Api = message.Api;
         saga.Model = message.Model;
@@ -179,6 +229,25 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.StartedAt = message.StartedAt;
         saga.Deadline = message.Deadline;
     }
+
+    private static void Admit(RequestState saga, RequestAuthorized admitted)
+    {
+        saga.PrincipalId = admitted.PrincipalId;
+        saga.KeyId = admitted.KeyId;
+    }
+
+    private static AuthorizeRequest AuthorizationOf(RequestState saga) =>
+        new(saga.CorrelationId, "", saga.Api, saga.Model, saga.ClientAddress);
+
+    private static CompletionAnswered Routed(RequestState saga, CompletionRouted routed) => new(
+        saga.CorrelationId, routed.Status, routed.Body, routed.ChunkCount, null, routed.Deployment, routed.Usage, routed.DroppedParameters);
+
+    private static CompletionAnswered Failed(RequestState saga, CompletionFailed failed) => new(
+        saga.CorrelationId, failed.Status, null, failed.ChunkCount,
+        new AnswerError(failed.Type, failed.Code, failed.Message, failed.Param, failed.RetryAfterSeconds), failed.Deployment, failed.Usage);
+
+    private static CompletionAnswered RouterFailed(RequestState saga) =>
+        Fail(saga, 502, new AnswerError("api_error", "router_failed", "The router failed to serve the request.", null, null));
 
     private static RouteCompletion RouteOf(RequestState saga, StreamChannelAddress channel) => new(
         saga.CorrelationId, saga.Api, saga.Model, saga.Body, saga.Stream,

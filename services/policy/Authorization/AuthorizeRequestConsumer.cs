@@ -1,4 +1,6 @@
+using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
+using AiMesh.Contracts.Routing;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Principals;
 using MassTransit;
@@ -12,6 +14,11 @@ namespace AiMesh.Policy.Authorization;
 /// never tells which keys exist. (The lookup is by SHA-256: timing can at most tell that some key has a hash near
 /// the one sent, which says nothing about any secret.) A model the key may not use is reported as not found,
 /// exactly like a model that does not exist, so keys cannot probe the catalog.
+/// <para>
+/// When the saga attached its routing request (<see cref="AuthorizeRequest.Route"/>), an admitted request goes
+/// from here to the router, and the saga hears of it only as <see cref="RequestAuthorized.Routed"/>: one bus hop
+/// and one saga step fewer before the provider is called. A denied request goes nowhere.
+/// </para>
 /// </summary>
 internal sealed class AuthorizeRequestConsumer(
     KeyRing keys,
@@ -48,7 +55,28 @@ internal sealed class AuthorizeRequestConsumer(
                 request.RequestId, 404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it."));
         }
 
-        return context.RespondAsync(new RequestAuthorized(
-            request.RequestId, grant.Principal, grant.KeyId, grant.Models?.Order(StringComparer.Ordinal).ToArray(), grant.Team));
+        var models = grant.Models?.Order(StringComparer.Ordinal).ToArray();
+        return request.Route is { } route
+            ? AdmitAndRouteAsync(context, route with { PrincipalId = grant.Principal }, new RequestAuthorized(
+                request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Routed: true))
+            : context.RespondAsync(new RequestAuthorized(request.RequestId, grant.Principal, grant.KeyId, models, grant.Team));
+    }
+
+    /// <summary>
+    /// Sends the admitted request on to the router as the saga would have, under the saga's request id and answer
+    /// address, so the router's answer (or its fault) goes straight to the saga. The route leaves first: should it not
+    /// reach the broker, this throws and the saga gets the fault (503) with nothing started; the answer that follows
+    /// only tells the saga to wait for the router.
+    /// </summary>
+    private static async Task AdmitAndRouteAsync(ConsumeContext<AuthorizeRequest> context, RouteCompletion route, RequestAuthorized authorized)
+    {
+        var router = await context.GetSendEndpoint(Endpoints.RouterAddress);
+        await router.Send(route, send =>
+        {
+            send.RequestId = context.RequestId;
+            send.ResponseAddress = context.ResponseAddress;
+            send.FaultAddress = context.FaultAddress ?? context.ResponseAddress;
+        });
+        await context.RespondAsync(authorized);
     }
 }

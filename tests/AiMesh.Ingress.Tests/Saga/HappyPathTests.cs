@@ -37,13 +37,13 @@ public sealed class HappyPathTests
         Assert.Equal("""{"id":"chatcmpl-1","object":"chat.completion"}""", answer.Body);
         Assert.Equal(new TokenUsage(11, 7), answer.Usage);
 
+        // The route rides with the authorization; policy fills in who was admitted and sends it on.
         var authorize = Assert.Single(mesh.Neighbours.Authorizations.Snapshot());
-        Assert.Equal(new AuthorizeRequest(request.RequestId, request.CredentialHash, "chat.completions", "gpt-4o-mini", "10.1.2.3"), authorize);
+        var expectedRoute = new RouteCompletion(request.RequestId, "chat.completions", "gpt-4o-mini", request.Body, false, null, request.Deadline, "");
+        Assert.Equal(new AuthorizeRequest(request.RequestId, request.CredentialHash, "chat.completions", "gpt-4o-mini", "10.1.2.3", expectedRoute), authorize);
 
         var route = Assert.Single(mesh.Neighbours.Routes.Snapshot());
-        Assert.Equal(
-            new RouteCompletion(request.RequestId, "chat.completions", "gpt-4o-mini", request.Body, false, null, request.Deadline, Neighbours.Principal),
-            route);
+        Assert.Equal(expectedRoute with { PrincipalId = Neighbours.Principal }, route);
         Assert.Empty(mesh.Neighbours.Renders.Snapshot());
 
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
@@ -89,6 +89,7 @@ public sealed class HappyPathTests
         policy.SetResult();
 
         await mesh.AssertStateAsync(request.RequestId, m => m.PromptRendering.Pending);
+        Assert.Null(Assert.Single(mesh.Neighbours.Authorizations.Snapshot()).Route);
         var render = await mesh.Neighbours.Renders.WaitForAsync(r => r.RequestId == request.RequestId);
         Assert.Equal(request.Body, render.Body);
         Assert.Empty(mesh.Neighbours.Routes.Snapshot());

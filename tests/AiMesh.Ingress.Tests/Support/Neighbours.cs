@@ -1,3 +1,4 @@
+using AiMesh.Contracts;
 using AiMesh.Contracts.Metering;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Prompts;
@@ -31,8 +32,34 @@ internal sealed class Neighbours
 
     public Func<ConsumeContext<RouteCompletion>, Task> Router { get; set; } = Route;
 
-    public static Task Authorize(ConsumeContext<AuthorizeRequest> context) =>
+    /// <summary>Admits, as the policy service does: a request that carries its route is sent on to the router.</summary>
+    public static async Task Authorize(ConsumeContext<AuthorizeRequest> context)
+    {
+        if (context.Message.Route is { } route)
+        {
+            await RouteOnAsync(context, route);
+            await context.RespondAsync(new RequestAuthorized(context.Message.RequestId, Principal, KeyId, null, "team-1", Routed: true));
+            return;
+        }
+
+        await AuthorizeOnly(context);
+    }
+
+    /// <summary>Admits without routing, as a policy service from before <see cref="AuthorizeRequest.Route"/> does.</summary>
+    public static Task AuthorizeOnly(ConsumeContext<AuthorizeRequest> context) =>
         context.RespondAsync(new RequestAuthorized(context.Message.RequestId, Principal, KeyId, null, "team-1"));
+
+    /// <summary>Sends the attached route to the router the way the policy service does: the saga's request id and answer address.</summary>
+    public static async Task RouteOnAsync(ConsumeContext<AuthorizeRequest> context, RouteCompletion route)
+    {
+        var router = await context.GetSendEndpoint(Endpoints.RouterAddress);
+        await router.Send(route with { PrincipalId = Principal }, send =>
+        {
+            send.RequestId = context.RequestId;
+            send.ResponseAddress = context.ResponseAddress;
+            send.FaultAddress = context.FaultAddress ?? context.ResponseAddress;
+        });
+    }
 
     /// <summary>Renders by prefixing a marker message, so a test can tell the rendered body from the client's.</summary>
     public static Task Render(ConsumeContext<RenderPrompt> context) =>

@@ -1,4 +1,6 @@
+using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
+using AiMesh.Contracts.Routing;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Tests.Support;
 
@@ -128,6 +130,51 @@ public sealed class AuthorizeRequestConsumerTests
             }
         }
     }
+
+    [Fact]
+    public async Task An_admitted_request_with_its_route_attached_is_sent_on_to_the_router_answering_to_the_saga()
+    {
+        await using var policy = await PolicyHost.StartAsync(Settings);
+        var request = Ask(KeyRing.HashOf(NarrowSecret), "gpt-4o-mini") with { Route = RouteOf() };
+
+        var (authorized, _) = await policy.AuthorizeAsync(request);
+
+        Assert.True(authorized!.Routed);
+        Assert.Equal("app-narrow", authorized.PrincipalId);
+        var sent = Assert.Single(policy.Harness.Sent.Select<RouteCompletion>());
+        Assert.Equal(request.Route! with { PrincipalId = "app-narrow" }, sent.Context.Message);
+        Assert.EndsWith("/" + Endpoints.Router, sent.Context.DestinationAddress!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(policy.Harness.Bus.Address, sent.Context.ResponseAddress);
+        Assert.NotNull(sent.Context.RequestId);
+    }
+
+    [Fact]
+    public async Task A_request_without_a_route_is_only_answered()
+    {
+        await using var policy = await PolicyHost.StartAsync(Settings);
+
+        var (authorized, _) = await policy.AuthorizeAsync(Ask(KeyRing.HashOf(NarrowSecret), "gpt-4o-mini"));
+
+        Assert.False(authorized!.Routed);
+        Assert.False(await policy.Harness.Sent.Any<RouteCompletion>());
+    }
+
+    [Theory]
+    [InlineData("sk-nobody", "gpt-4o-mini")]
+    [InlineData(NarrowSecret, "o1-preview")]
+    public async Task A_denied_request_is_never_routed_whatever_it_carries(string secret, string model)
+    {
+        await using var policy = await PolicyHost.StartAsync(Settings);
+
+        var (_, denied) = await policy.AuthorizeAsync(Ask(KeyRing.HashOf(secret), model) with { Route = RouteOf() });
+
+        Assert.NotNull(denied);
+        Assert.False(await policy.Harness.Sent.Any<RouteCompletion>());
+    }
+
+    private static RouteCompletion RouteOf() => new(
+        Guid.NewGuid(), "chat.completions", "gpt-4o-mini", """{"model":"gpt-4o-mini","messages":[]}""", false, null,
+        DateTimeOffset.UtcNow.AddMinutes(10), "");
 
     private static AuthorizeRequest Ask(string credentialHash, string? model) =>
         new(Guid.NewGuid(), credentialHash, "chat.completions", model, "10.0.0.1");

@@ -105,5 +105,5 @@ public sealed class VerifiedPrincipalDecisionTests
     }
 
     private static AuthorizeRequest Ask(VerifiedPrincipal principal, string? model) =>
-        new(Guid.NewGuid(), "", model is null ? "models.list" : "chat.completions", model, "10.0.0.1", principal);
+        new(Guid.NewGuid(), "", model is null ? "models.list" : "chat.completions", model, "10.0.0.1", Principal: principal);
 }
