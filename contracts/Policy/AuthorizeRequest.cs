@@ -11,6 +11,10 @@ namespace AiMesh.Contracts.Policy;
 /// and with this message's response address, so the router answers the saga directly and admission costs the
 /// request one bus hop instead of two. Policy says it did so with <see cref="RequestAuthorized.Routed"/>; a policy
 /// that predates this member ignores it, and the saga routes as before.</param>
+/// <param name="Principal">Added after v1.
+/// Set when the ingress verified the caller itself (a JWT or a client certificate); then <paramref name="CredentialHash"/>
+/// is empty and policy decides for this principal. Null for API keys.
+/// </param>
 [TransientMessage]
 public sealed record AuthorizeRequest(
     Guid RequestId,
@@ -18,4 +22,5 @@ public sealed record AuthorizeRequest(
     string Operation,
     string? Model,
     string? ClientAddress,
-    RouteCompletion? Route = null);
+    RouteCompletion? Route = null,
+    VerifiedPrincipal? Principal = null);

@@ -5,6 +5,7 @@ using AiMesh.Hosting;
 using AiMesh.Hosting.Streams;
 using AiMesh.Ingress.Admin;
 using AiMesh.Ingress.Anthropic;
+using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
 using AiMesh.Ingress.Relay;
@@ -30,6 +31,7 @@ public sealed class IngressModule : IMeshModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddMetrics();
+        AddAuthentication(builder);
         builder.Services.AddSingleton<IngressInstance>();
         builder.Services.AddSingleton<BusHealth>();
         builder.Services.AddSingleton<InProcessScheduleMessageProvider>();
@@ -60,6 +62,27 @@ public sealed class IngressModule : IMeshModule
         });
     }
 
+    /// <summary>The ingress's own credential checks: JWTs (Ingress:Jwt), client certificates and HTTPS (Ingress:ClientCertificates, Ingress:Https).</summary>
+    private static void AddAuthentication(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ClientCertificateOptions>().Bind(builder.Configuration.GetSection(ClientCertificateOptions.Section));
+        services.AddOptions<IngressHttpsOptions>().Bind(builder.Configuration.GetSection(IngressHttpsOptions.Section));
+        services.AddOptions<JwtOptions>().Bind(builder.Configuration.GetSection(JwtOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, AuthenticationOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient<JwksClient>((provider, http) =>
+        {
+            http.Timeout = provider.GetRequiredService<IOptions<JwtOptions>>().Value.JwksTimeout;
+            http.MaxResponseContentBufferSize = JwksClient.MaxBytes;
+        });
+        services.AddSingleton<JwtVerifier>();
+        services.AddSingleton<ClientCertificateVerifier>();
+        services.AddSingleton<CallerAuthentication>();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngressHttpsOptions>, IOptions<ClientCertificateOptions>>(
+            (kestrel, https, certificates) => IngressTls.Configure(kestrel, https.Value, certificates.Value));
+    }
+
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
         bus.AddRequestSaga();
@@ -80,6 +103,10 @@ public sealed class IngressModule : IMeshModule
 
     public void MapEndpoints(WebApplication app)
     {
+        // Built now, not at the first request: a CA bundle or key that cannot be read fails the start, not a client;
+        // and the JWKS fetches begin, so the first token need not wait for its keys.
+        app.Services.GetRequiredService<CallerAuthentication>();
+        app.Services.GetRequiredService<JwtVerifier>().Prefetch();
         var exchange = app.Services.GetRequiredService<CompletionExchange>();
         app.MapPost("/v1/chat/completions", exchange.ChatAsync);
         app.MapPost("/v1/embeddings", exchange.EmbeddingsAsync);

@@ -3,6 +3,7 @@ using AiMesh.Policy.Admin;
 using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
+using AiMesh.Policy.Principals;
 using AiMesh.Policy.Store;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,8 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KeyRing>();
+        services.AddOptions<JwtPolicyOptions>().Bind(builder.Configuration.GetSection(JwtPolicyOptions.Section));
+        services.AddSingleton<PrincipalGrants>();
 
         services.AddPooledDbContextFactory<PolicyDbContext>((provider, db) =>
             PolicyDatabase.Configure(db, provider.GetRequiredService<IOptions<PolicyOptions>>().Value.Database));

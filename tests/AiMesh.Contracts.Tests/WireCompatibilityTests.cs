@@ -100,6 +100,25 @@ public sealed class WireCompatibilityTests
     }
 
     [Fact]
+    public void A_v1_authorization_request_reads_as_an_api_key_without_a_principal()
+    {
+        var message = Read<AuthorizeRequest>("AuthorizeRequest.json");
+        Assert.Equal(("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "gpt-4o-mini"), (message.CredentialHash, message.Model));
+        Assert.Null(message.Principal);
+    }
+
+    [Fact]
+    public void A_verified_principal_round_trips_through_the_wire_format()
+    {
+        var original = new AuthorizeRequest(Guid.NewGuid(), "", "chat.completions", "gpt-4o-mini", null,
+            Principal: new VerifiedPrincipal("jwt", "https://idp.example/", "alice", "research", ["member"]));
+        var copy = JsonSerializer.Deserialize<AuthorizeRequest>(JsonSerializer.Serialize(original, Wire), Wire)!;
+        Assert.Equal(original with { Principal = null }, copy with { Principal = null });
+        Assert.Equal(("jwt", "https://idp.example/", "alice", "research"), (copy.Principal!.Method, copy.Principal.Issuer, copy.Principal.Subject, copy.Principal.Team));
+        Assert.Equal(["member"], copy.Principal.Roles);
+    }
+
+    [Fact]
     public void Todays_messages_round_trip_through_the_wire_format()
     {
         var original = new RecordUsage(Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "p", "k", "embeddings", "m", null, null, 0,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Http;
 using AiMesh.Ingress.OpenAi;
 using MassTransit;
@@ -19,6 +20,7 @@ namespace AiMesh.Ingress.Anthropic;
 internal sealed class CountTokensEndpoint(
     IRequestClient<AuthorizeRequest> policy,
     IRequestClient<CountTokens> router,
+    CallerAuthentication authentication,
     IOptions<IngressOptions> options)
 {
     public const string Operation = "messages.count_tokens";
@@ -39,10 +41,10 @@ internal sealed class CountTokensEndpoint(
             return;
         }
 
-        var (credential, unauthenticated) = ClientCredential.Check(http.Request);
-        if (unauthenticated is not null)
+        var caller = await authentication.AuthenticateAsync(http);
+        if (caller.Error is not null)
         {
-            await AnthropicErrors.WriteAsync(http.Response, unauthenticated);
+            await AnthropicErrors.WriteAsync(http.Response, caller.Error);
             return;
         }
 
@@ -62,7 +64,7 @@ internal sealed class CountTokensEndpoint(
         }
 
         var model = request!["model"]!.GetValue<string>();
-        var (counted, refused) = await CountAsync(http, requestId, credential!, model, request.ToJsonString(), clientHeaders);
+        var (counted, refused) = await CountAsync(http, requestId, caller, model, request.ToJsonString(), clientHeaders);
         if (refused is not null)
         {
             await AnthropicErrors.WriteAsync(http.Response, refused);
@@ -85,12 +87,12 @@ internal sealed class CountTokensEndpoint(
 
     /// <returns>The router's count when the key may use the model and a deployment serves it; else the error to answer.</returns>
     private async Task<(TokensCounted? Counted, ApiError? Error)> CountAsync(
-        HttpContext http, Guid requestId, string credential, string model, string body, IReadOnlyDictionary<string, string>? clientHeaders)
+        HttpContext http, Guid requestId, Caller caller, string model, string body, IReadOnlyDictionary<string, string>? clientHeaders)
     {
         try
         {
             var decision = await policy.GetResponse<RequestAuthorized, RequestDenied>(
-                new AuthorizeRequest(requestId, credential, Operation, model, http.Connection.RemoteIpAddress?.ToString()), http.RequestAborted);
+                new AuthorizeRequest(requestId, caller.CredentialHash, Operation, model, http.Connection.RemoteIpAddress?.ToString(), Principal: caller.Principal), http.RequestAborted);
             if (decision.Is(out Response<RequestDenied>? denied))
             {
                 return (null, new ApiError(denied.Message.Status, "invalid_request_error", denied.Message.Code, denied.Message.Message,

@@ -22,8 +22,21 @@ internal static class ClientCredential
     public static readonly ApiError Conflicting = new(401, "invalid_request_error", "conflicting_api_keys",
         "The Authorization and x-api-key headers carry different API keys; send one key, in either header.");
 
+    /// <summary>
+    /// The one 401 for a credential that is not accepted: policy's answer for an unknown key, and the ingress's own for
+    /// a token or certificate that fails any check, so the answer never tells which check failed.
+    /// </summary>
+    public static readonly ApiError Invalid = new(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided.");
+
     /// <returns>The credential's hash, or the 401 to answer when there is none or two different ones.</returns>
     public static (string? Hash, ApiError? Error) Check(HttpRequest request)
+    {
+        var (secret, error) = Read(request);
+        return secret is null ? (null, error) : (Hash(secret), null);
+    }
+
+    /// <returns>The credential as sent (to be hashed or verified, never kept), or the 401 to answer.</returns>
+    public static (string? Secret, ApiError? Error) Read(HttpRequest request)
     {
         var bearer = Bearer(request);
         var apiKey = request.Headers["x-api-key"].ToString().Trim();
@@ -33,8 +46,10 @@ internal static class ClientCredential
         }
 
         var secret = bearer ?? (apiKey.Length > 0 ? apiKey : null);
-        return secret is null ? (null, Missing) : (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret))), null);
+        return secret is null ? (null, Missing) : (secret, null);
     }
+
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private static string? Bearer(HttpRequest request)
     {

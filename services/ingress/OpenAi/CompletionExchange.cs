@@ -1,4 +1,5 @@
 using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Http;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.Relay;
@@ -22,6 +23,7 @@ internal sealed class CompletionExchange(
     ResponseRelays relays,
     SagaInbox inbox,
     IBus bus,
+    CallerAuthentication authentication,
     IOptions<IngressOptions> options,
     ILogger<CompletionExchange> logger)
 {
@@ -45,10 +47,10 @@ internal sealed class CompletionExchange(
         var (requestId, clientRequestId) = RequestIds.Assign(http);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId, ["ClientRequestId"] = clientRequestId });
 
-        var (credential, unauthenticated) = ClientCredential.Check(http.Request);
-        if (unauthenticated is not null)
+        var caller = await authentication.AuthenticateAsync(http);
+        if (caller.Error is not null)
         {
-            await writer.WriteErrorAsync(http.Response, unauthenticated);
+            await writer.WriteErrorAsync(http.Response, caller.Error);
             return;
         }
 
@@ -90,9 +92,9 @@ internal sealed class CompletionExchange(
         try
         {
             var refused = await SubmitAsync(new SubmitCompletion(
-                requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, credential!,
+                requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, caller.CredentialHash,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
-                started + settings.SubmitTimeout, request.ClientHeaders));
+                started + settings.SubmitTimeout, request.ClientHeaders, caller.Principal));
             if (refused is not null)
             {
                 await writer.WriteErrorAsync(http.Response, refused);

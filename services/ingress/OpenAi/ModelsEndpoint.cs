@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Http;
 using MassTransit;
 
@@ -10,7 +11,7 @@ namespace AiMesh.Ingress.OpenAi;
 /// <c>GET /v1/models</c> and <c>/v1/models/{id}</c>: the router's catalog, narrowed to what policy says the caller
 /// may use. Two plain request/response calls, no saga: nothing is metered and nothing needs undoing.
 /// </summary>
-internal sealed class ModelsEndpoint(IRequestClient<AuthorizeRequest> policy, IRequestClient<ListModels> router)
+internal sealed class ModelsEndpoint(IRequestClient<AuthorizeRequest> policy, IRequestClient<ListModels> router, CallerAuthentication authentication)
 {
     public async Task ListAsync(HttpContext http)
     {
@@ -57,17 +58,17 @@ internal sealed class ModelsEndpoint(IRequestClient<AuthorizeRequest> policy, IR
     private async Task<IReadOnlyList<ModelDescription>?> VisibleModelsAsync(HttpContext http)
     {
         var (requestId, _) = RequestIds.Assign(http);
-        var (credential, refused) = ClientCredential.Check(http.Request);
-        if (refused is not null)
+        var caller = await authentication.AuthenticateAsync(http);
+        if (caller.Error is not null)
         {
-            await OpenAiErrors.WriteAsync(http.Response, refused);
+            await OpenAiErrors.WriteAsync(http.Response, caller.Error);
             return null;
         }
 
         try
         {
             var decision = await policy.GetResponse<RequestAuthorized, RequestDenied>(
-                new AuthorizeRequest(requestId, credential!, "models.list", null, http.Connection.RemoteIpAddress?.ToString()), http.RequestAborted);
+                new AuthorizeRequest(requestId, caller.CredentialHash, "models.list", null, http.Connection.RemoteIpAddress?.ToString(), Principal: caller.Principal), http.RequestAborted);
             if (decision.Is(out Response<RequestDenied>? denied))
             {
                 await OpenAiErrors.WriteAsync(http.Response, new ApiError(denied.Message.Status, "invalid_request_error", denied.Message.Code, denied.Message.Message));

@@ -68,7 +68,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .Then(c => Accept(c.Saga, c.Message, c.ReceiveContext.InputAddress, timeouts.RouteThroughPolicy))
                 .Request(Authorization, c => new AuthorizeRequest(
                     c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress,
-                    c.Saga.RouteAttached ? RouteOf(c.Saga, channel) : null))
+                    c.Saga.RouteAttached ? RouteOf(c.Saga, channel) : null, c.Message.Principal))
                 .TransitionTo(Authorization.Pending));
 
         // With the route attached, policy sends an admitted request on to the router itself (RequestAuthorized.Routed):

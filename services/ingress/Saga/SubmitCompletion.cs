@@ -1,3 +1,5 @@
+using AiMesh.Contracts.Policy;
+
 namespace AiMesh.Ingress.Saga;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace AiMesh.Ingress.Saga;
 /// After this the client was already told 503 (the send did not complete in time), so a saga must not start: a send
 /// the broker took late would otherwise run a request nobody waits for.
 /// </param>
+/// <param name="Principal">The caller the ingress verified (JWT or client certificate); then <paramref name="CredentialHash"/> is empty.</param>
 /// <param name="ClientHeaders">Allow-listed client headers for the provider, passed on in <c>RouteCompletion</c>.</param>
 public sealed record SubmitCompletion(
     Guid RequestId,
@@ -24,4 +27,5 @@ public sealed record SubmitCompletion(
     DateTimeOffset StartedAt,
     DateTimeOffset Deadline,
     DateTimeOffset AcceptBefore,
-    IReadOnlyDictionary<string, string>? ClientHeaders = null);
+    IReadOnlyDictionary<string, string>? ClientHeaders = null,
+    VerifiedPrincipal? Principal = null);

@@ -2,6 +2,7 @@ using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Policy.Keys;
+using AiMesh.Policy.Principals;
 using MassTransit;
 
 namespace AiMesh.Policy.Authorization;
@@ -22,6 +23,7 @@ namespace AiMesh.Policy.Authorization;
 internal sealed class AuthorizeRequestConsumer(
     KeyRing keys,
     StoredKeys stored,
+    PrincipalGrants principals,
     TimeProvider time,
     ILogger<AuthorizeRequestConsumer> logger) : IConsumer<AuthorizeRequest>
 {
@@ -29,7 +31,8 @@ internal sealed class AuthorizeRequestConsumer(
     {
         var request = context.Message;
         var hash = request.CredentialHash ?? "";
-        var grant = keys.Find(hash) ?? stored.Find(hash);
+        // A principal the ingress verified (JWT, client certificate) gets its grant from configuration, not a key.
+        var grant = request.Principal is { } principal ? principals.GrantFor(principal) : keys.Find(hash) ?? stored.Find(hash);
         if (grant is null && !stored.IsLoaded)
         {
             // Not "unknown": policy cannot tell yet. Every key not in configuration gets this, so it reveals nothing.

@@ -35,6 +35,13 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
 
     public KeyGrant? Find(string credentialHash) => _byHash.TryGetValue(credentialHash, out var grant) ? grant : null;
 
+    /// <summary>
+    /// An access group's models as served now, or null when the organization has none of that name. Verified principals'
+    /// grants (<c>Principals/PrincipalGrants.cs</c>) read it per decision, so a changed group applies to them at once.
+    /// </summary>
+    public IReadOnlyList<string>? AccessGroup(Guid organizationId, string name) =>
+        Volatile.Read(ref _groups).TryGetValue((organizationId, name), out var models) ? models : null;
+
     public void Dispose() => _refreshing.Dispose();
 
     public async Task ReloadAllAsync(CancellationToken cancellationToken)

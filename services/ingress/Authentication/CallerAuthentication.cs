@@ -1,0 +1,67 @@
+using AiMesh.Ingress.Http;
+using AiMesh.Ingress.OpenAi;
+
+namespace AiMesh.Ingress.Authentication;
+
+/// <summary>
+/// Finds the request's credential and checks what the ingress checks itself. In order:
+/// <list type="number">
+/// <item>Client certificates on (<see cref="ClientCertificateMode.Allow"/> or <see cref="ClientCertificateMode.Require"/>)
+/// and one presented: the certificate is the credential, and the request's headers are not read for one. The
+/// connection decides, so which credential is billed never depends on a header a client may send by habit (the
+/// OpenAI SDK always sends an API key). Required and none presented: 401.</item>
+/// <item>Else the header credential (<see cref="ClientCredential"/>): a JWT when issuers are configured and it has a
+/// JWT's shape, checked here; anything else is an API key, hashed for policy.</item>
+/// </list>
+/// Every refused token or certificate gets <see cref="ClientCredential.Invalid"/>, the very 401 of an unknown key,
+/// and a log line with the reason; the credential itself is never logged. The one other answer: a JWT whose issuer's
+/// keys are not cached and cannot be fetched in time gets 503 <c>identity_provider_unavailable</c> (the token may well
+/// be valid; the client should retry, not discard it). On an API key's path nothing completes asynchronously, so the
+/// <see cref="ValueTask"/> allocates no task there.
+/// </summary>
+internal sealed class CallerAuthentication(JwtVerifier jwt, ClientCertificateVerifier certificates, ILogger<CallerAuthentication> logger)
+{
+    public async ValueTask<Caller> AuthenticateAsync(HttpContext http)
+    {
+        if (certificates.Mode != ClientCertificateMode.Off)
+        {
+            if (http.Connection.ClientCertificate is { } certificate)
+            {
+                var (principal, failure) = certificates.Verify(certificate);
+                if (principal is null)
+                {
+                    AuthenticationLog.CertificateRefused(logger, failure!);
+                    return Caller.Refused(ClientCredential.Invalid);
+                }
+
+                return new Caller("", principal, null);
+            }
+
+            if (certificates.Mode == ClientCertificateMode.Require)
+            {
+                AuthenticationLog.CertificateRefused(logger, "none_presented");
+                return Caller.Refused(ClientCredential.Invalid);
+            }
+        }
+
+        var (secret, error) = ClientCredential.Read(http.Request);
+        if (secret is null)
+        {
+            return Caller.Refused(error!);
+        }
+
+        if (!jwt.IsConfigured || !JwtShape.Matches(secret))
+        {
+            return new Caller(ClientCredential.Hash(secret), null, null);
+        }
+
+        var verified = await jwt.VerifyAsync(secret, http.RequestAborted);
+        if (verified.Principal is { } jwtPrincipal)
+        {
+            return new Caller("", jwtPrincipal, null);
+        }
+
+        AuthenticationLog.TokenRefused(logger, verified.Failure!);
+        return Caller.Refused(verified.Unavailable ? ApiError.Unavailable("identity_provider_unavailable") : ClientCredential.Invalid);
+    }
+}
