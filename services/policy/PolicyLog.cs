@@ -9,6 +9,9 @@ internal static partial class PolicyLog
     [LoggerMessage(2002, LogLevel.Information, "Request {RequestId}: key {KeyId} may not use the model asked for")]
     public static partial void ModelDenied(ILogger logger, Guid requestId, string keyId);
 
+    [LoggerMessage(2004, LogLevel.Warning, "Request {RequestId}: refused, its address had too many rejected credentials; held {RetryAfterSeconds} s more")]
+    public static partial void AddressHeld(ILogger logger, Guid requestId, int retryAfterSeconds);
+
     [LoggerMessage(2003, LogLevel.Information, "Policy serving {KeyCount} configured keys")]
     public static partial void KeysLoaded(ILogger logger, int keyCount);
 

@@ -35,6 +35,7 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<KeyRing>();
         services.AddOptions<JwtPolicyOptions>().Bind(builder.Configuration.GetSection(JwtPolicyOptions.Section));
         services.AddSingleton<PrincipalGrants>();
+        services.AddSingleton<FailedAttempts>();
 
         services.AddPooledDbContextFactory<PolicyDbContext>((provider, db) =>
             PolicyDatabase.Configure(db, provider.GetRequiredService<IOptions<PolicyOptions>>().Value.Database));

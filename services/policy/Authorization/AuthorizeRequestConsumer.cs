@@ -24,12 +24,21 @@ internal sealed class AuthorizeRequestConsumer(
     KeyRing keys,
     StoredKeys stored,
     PrincipalGrants principals,
+    FailedAttempts failures,
     TimeProvider time,
     ILogger<AuthorizeRequestConsumer> logger) : IConsumer<AuthorizeRequest>
 {
     public Task Consume(ConsumeContext<AuthorizeRequest> context)
     {
         var request = context.Message;
+        if (failures.HeldFor(request.ClientAddress) is { } retryAfter)
+        {
+            PolicyLog.AddressHeld(logger, request.RequestId, retryAfter);
+            return context.RespondAsync(new RequestDenied(
+                request.RequestId, 429, "too_many_failed_attempts",
+                "Too many requests from this address were refused for their credentials; retry later.", retryAfter));
+        }
+
         var hash = request.CredentialHash ?? "";
         // A principal the ingress verified (JWT, client certificate) gets its grant from configuration, not a key.
         var grant = request.Principal is { } principal ? principals.GrantFor(principal) : keys.Find(hash) ?? stored.Find(hash);
@@ -44,6 +53,7 @@ internal sealed class AuthorizeRequestConsumer(
         if (grant is null || !grant.Admits(time.GetUtcNow(), request.ClientAddress))
         {
             PolicyLog.KeyRejected(logger, request.RequestId, request.Operation);
+            failures.Failed(request.ClientAddress);
             return context.RespondAsync(new RequestDenied(
                 request.RequestId, 401, "invalid_api_key", "Incorrect API key provided."));
         }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Store;
 
 namespace AiMesh.Policy.Keys;
@@ -21,6 +22,9 @@ internal sealed class PolicyOptions
     /// seen by every replica within the bus latency, at worst this interval.
     /// </summary>
     public TimeSpan KeyReloadInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How repeated rejections from one address are slowed (see <c>Authorization/FailedAttempts.cs</c>).</summary>
+    public FailedAttemptOptions FailedAttempts { get; set; } = new();
 }
 
 internal sealed class ConfiguredKey
