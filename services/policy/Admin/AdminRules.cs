@@ -16,15 +16,15 @@ internal static class AdminRules
     //                                                   admin            org_admin                team_admin          member            viewer
     private static readonly FrozenDictionary<AdminOperation, AdminReach[]> Table = new Dictionary<AdminOperation, AdminReach[]>
     {
-        [AdminOperation.Read] =                  [AdminReach.All, AdminReach.Organization, AdminReach.Organization, AdminReach.Organization, AdminReach.Organization],
-        [AdminOperation.ManageOrganizations] =   [AdminReach.All, AdminReach.None,         AdminReach.None,         AdminReach.None,         AdminReach.None],
-        [AdminOperation.ManageTeams] =           [AdminReach.All, AdminReach.Organization, AdminReach.None,         AdminReach.None,         AdminReach.None],
-        [AdminOperation.ManageUsers] =           [AdminReach.All, AdminReach.Organization, AdminReach.None,         AdminReach.None,         AdminReach.None],
-        [AdminOperation.ManageMemberships] =     [AdminReach.All, AdminReach.Organization, AdminReach.Teams,        AdminReach.None,         AdminReach.None],
-        [AdminOperation.ManageServiceAccounts] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams,        AdminReach.None,         AdminReach.None],
-        [AdminOperation.ManageAccessGroups] =    [AdminReach.All, AdminReach.Organization, AdminReach.None,         AdminReach.None,         AdminReach.None],
-        [AdminOperation.ManageKeys] =            [AdminReach.All, AdminReach.Organization, AdminReach.Teams,        AdminReach.Own,          AdminReach.None],
-        [AdminOperation.ReadAudit] =             [AdminReach.All, AdminReach.Organization, AdminReach.None,         AdminReach.None,         AdminReach.None],
+        [AdminOperation.Read] = [AdminReach.All, AdminReach.Organization, AdminReach.Organization, AdminReach.Organization, AdminReach.Organization],
+        [AdminOperation.ManageOrganizations] = [AdminReach.All, AdminReach.None, AdminReach.None, AdminReach.None, AdminReach.None],
+        [AdminOperation.ManageTeams] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
+        [AdminOperation.ManageUsers] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
+        [AdminOperation.ManageMemberships] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.None, AdminReach.None],
+        [AdminOperation.ManageServiceAccounts] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.None, AdminReach.None],
+        [AdminOperation.ManageAccessGroups] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
+        [AdminOperation.ManageKeys] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.Own, AdminReach.None],
+        [AdminOperation.ReadAudit] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
     }.ToFrozenDictionary();
 
     /// <summary>The roles from most to least powerful: a role may give only roles at or below its own rank.</summary>
