@@ -61,6 +61,61 @@ public sealed class BadInputTests(EmbeddedMesh mesh) : IClassFixture<EmbeddedMes
         Assert.Contains("missing_api_key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Hostile keys get exactly the 401 of a wrong key, whichever header carries them: the lookup is by the key's hash
+    /// (never by its text, never through SQL), so quotes, SQL, unicode and a 10 KB key are just unknown keys.
+    /// </summary>
+    [Theory]
+    [InlineData("sk-wrong", "Authorization")]
+    [InlineData("' OR '1'='1", "Authorization")]
+    [InlineData("sk-x'; DROP TABLE virtual_keys; --", "x-api-key")]
+    [InlineData("%00sk-aimesh-%0a", "x-api-key")]
+    [InlineData("sk-\\x00\\u0000<script>", "Authorization")]
+    [InlineData("10KB", "Authorization")]
+    [InlineData("10KB", "x-api-key")]
+    public async Task Hostile_keys_get_the_same_401_as_a_wrong_key(string key, string header)
+    {
+        key = key == "10KB" ? "sk-" + new string('k', 10 * 1024) : key;
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(mesh.Ingress, "v1/chat/completions"))
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation(header, header == "Authorization" ? "Bearer " + key : key);
+
+        using var response = await mesh.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal(("invalid_api_key", "Incorrect API key provided."), (error.GetProperty("code").GetString(), error.GetProperty("message").GetString()));
+    }
+
+    /// <summary>A NUL byte in a header is not valid HTTP: Kestrel refuses it with 400 before any code of the gateway sees it.</summary>
+    [Fact]
+    public async Task A_key_with_a_nul_byte_is_refused_as_bad_http()
+    {
+        var (status, _) = await SendRawKeyAsync([0x73, 0x6b, 0x2d, 0x00, 0x61]);
+        Assert.Equal(400, status);
+    }
+
+    /// <summary>UTF-8 bytes in the header are read as some string like any other: an unknown key.</summary>
+    [Fact]
+    public async Task A_key_with_non_ascii_bytes_gets_the_same_401_as_a_wrong_key()
+    {
+        var (status, text) = await SendRawKeyAsync([0x73, 0x6b, 0x2d, 0xd0, 0xba, 0xd0, 0xbb, 0xf0, 0x9f, 0x94, 0x91]);
+        Assert.Equal(401, status);
+        Assert.Contains("\"invalid_api_key\"", text, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Status, string Text)> SendRawKeyAsync(byte[] key)
+    {
+        using var tcp = await RawHttp.ConnectAsync(mesh.Ingress);
+        const string Body = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""";
+        var head = Encoding.ASCII.GetBytes("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nx-api-key: ");
+        var rest = Encoding.ASCII.GetBytes($"\r\nContent-Type: application/json\r\nContent-Length: {Body.Length}\r\nConnection: close\r\n\r\n{Body}");
+        await tcp.GetStream().WriteAsync(head.Concat(key).Concat(rest).ToArray());
+        return await RawHttp.ReadResponseAsync(tcp, TimeSpan.FromSeconds(20));
+    }
+
     [Fact]
     public async Task Deep_nesting_is_rejected()
     {
