@@ -92,10 +92,10 @@ public sealed class VerifiedPrincipalDecisionTests
         }
 
         var principal = new VerifiedPrincipal("jwt", "https://idp.example/", "dana", null, ["chatter"]);
-        await policy.AdministerAsync(a => a.DefineAccessGroupAsync(Organization, "chat", ["gpt-4o", "gpt-4o-mini"], CancellationToken.None));
+        await policy.AdministerAsync(a => a.DefineAccessGroupAsync(Organization, "chat", ["gpt-4o", "gpt-4o-mini"], "tests", CancellationToken.None));
         var (before, _) = await policy.AuthorizeAsync(Ask(principal, "gpt-4o"));
 
-        await policy.AdministerAsync(a => a.DefineAccessGroupAsync(Organization, "chat", ["o1"], CancellationToken.None));
+        await policy.AdministerAsync(a => a.DefineAccessGroupAsync(Organization, "chat", ["o1"], "tests", CancellationToken.None));
         var (_, denied) = await policy.AuthorizeAsync(Ask(principal, "gpt-4o"));
         var (after, _) = await policy.AuthorizeAsync(Ask(principal, "o1"));
 
