@@ -34,12 +34,7 @@ internal static class AccessGroupEndpoints
     private static async Task<IResult> DefineAsync(HttpContext http, AdminBody body, KeyAdministration keys)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageAccessGroups))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<DefineAccessGroupRequest>(http);
+        var (request, problem) = await body.ReadForAsync<DefineAccessGroupRequest>(http, AdminOperation.ManageAccessGroups);
         if (request is null)
         {
             return problem!;

@@ -43,12 +43,7 @@ internal static class OrganizationEndpoints
         HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageOrganizations))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<CreateOrganizationRequest>(http);
+        var (request, problem) = await body.ReadForAsync<CreateOrganizationRequest>(http, AdminOperation.ManageOrganizations);
         if (request is null)
         {
             return problem!;

@@ -59,12 +59,7 @@ internal static class ServiceAccountEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageServiceAccounts))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<CreateServiceAccountRequest>(http);
+        var (request, problem) = await body.ReadForAsync<CreateServiceAccountRequest>(http, AdminOperation.ManageServiceAccounts);
         if (request is null)
         {
             return problem!;

@@ -31,12 +31,7 @@ internal static class TeamEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageTeams))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<CreateTeamRequest>(http);
+        var (request, problem) = await body.ReadForAsync<CreateTeamRequest>(http, AdminOperation.ManageTeams);
         if (request is null)
         {
             return problem!;

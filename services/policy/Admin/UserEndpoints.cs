@@ -85,12 +85,7 @@ internal static class UserEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageUsers))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<CreateUserRequest>(http);
+        var (request, problem) = await body.ReadForAsync<CreateUserRequest>(http, AdminOperation.ManageUsers);
         if (request is null)
         {
             return problem!;
