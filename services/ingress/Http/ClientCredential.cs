@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AiMesh.Hosting.Http;
 using AiMesh.Ingress.OpenAi;
 
 namespace AiMesh.Ingress.Http;
@@ -38,28 +39,9 @@ internal static class ClientCredential
     /// <returns>The credential as sent (to be hashed or verified, never kept), or the 401 to answer.</returns>
     public static (string? Secret, ApiError? Error) Read(HttpRequest request)
     {
-        var bearer = Bearer(request);
-        var apiKey = request.Headers["x-api-key"].ToString().Trim();
-        if (bearer is not null && apiKey.Length > 0 && !string.Equals(bearer, apiKey, StringComparison.Ordinal))
-        {
-            return (null, Conflicting);
-        }
-
-        var secret = bearer ?? (apiKey.Length > 0 ? apiKey : null);
-        return secret is null ? (null, Missing) : (secret, null);
+        var (secret, conflicting) = PresentedKey.Read(request);
+        return conflicting ? (null, Conflicting) : secret is null ? (null, Missing) : (secret, null);
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-
-    private static string? Bearer(HttpRequest request)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var token = authorization["Bearer ".Length..].Trim();
-        return token.Length > 0 ? token : null;
-    }
 }

@@ -18,63 +18,23 @@ internal static class AccessGroupEndpoints
         group.MapPost("/", DefineAsync).Accepts<DefineAccessGroupRequest>("application/json").Produces<AccessGroupView>();
     }
 
-    private static async Task<IResult> ListAsync(
-        HttpContext http, IDbContextFactory<PolicyDbContext> databases, string? organizationId, string? limit, string? cursor)
-    {
-        var actor = AdminActor.Of(http);
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var organization = AdminQuery.Id(organizationId, "organizationId", errors);
-        var paging = AdminPaging.Parse(limit, cursor, errors);
-        if (paging is null || errors.Count > 0)
-        {
-            return AdminProblems.Invalid(errors);
-        }
-
-        await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
-        var query = db.ModelAccessGroups.AsQueryable();
-        if (!AdminRules.SeesAllOrganizations(actor))
-        {
-            query = query.Where(g => g.OrganizationId == actor.OrganizationId);
-        }
-
-        if (organization is { } org)
-        {
-            query = query.Where(g => g.OrganizationId == org);
-        }
-
-        if (paging.After is { } after)
-        {
-            query = query.Where(g => g.Id.CompareTo(after) > 0);
-        }
-
-        var items = await query.OrderBy(g => g.Id).Take(paging.Limit + 1).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(paging.Page(items, g => g.Id, View));
-    }
+    private static Task<IResult> ListAsync(
+        HttpContext http, IDbContextFactory<PolicyDbContext> databases, string? organizationId, string? limit, string? cursor) =>
+        AdminList.OwnedAsync(http, databases, db => db.ModelAccessGroups, organizationId, limit, cursor, View);
 
     private static async Task<IResult> GetAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id)
     {
-        var actor = AdminActor.Of(http);
-        if (!AdminQuery.TryRouteId(id, out var groupId))
-        {
-            return AdminProblems.NotFound;
-        }
-
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
-        var group = await db.ModelAccessGroups.FirstOrDefaultAsync(g => g.Id == groupId, http.RequestAborted);
-        return group is not null && AdminRules.Decide(actor, AdminOperation.Read, new AdminTarget(group.OrganizationId)) == AdminVerdict.Allowed
-            ? TypedResults.Ok(View(group))
-            : AdminProblems.NotFound;
+        var (group, _) = await AdminLookup.FindAsync(http, db.ModelAccessGroups, id, AdminOperation.Read, g => new AdminTarget(g.OrganizationId));
+
+        // Any refusal reads as not found here, the same answer for every group the actor may not read.
+        return group is null ? AdminProblems.NotFound : TypedResults.Ok(View(group));
     }
 
     private static async Task<IResult> DefineAsync(HttpContext http, AdminBody body, KeyAdministration keys)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageAccessGroups))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<DefineAccessGroupRequest>(http);
+        var (request, problem) = await body.ReadForAsync<DefineAccessGroupRequest>(http, AdminOperation.ManageAccessGroups);
         if (request is null)
         {
             return problem!;

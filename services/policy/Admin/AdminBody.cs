@@ -11,6 +11,16 @@ namespace AiMesh.Policy.Admin;
 /// </summary>
 internal sealed class AdminBody(IOptions<AdminOptions> options, IOptions<JsonOptions> json)
 {
+    /// <summary>
+    /// The body of a request to do <paramref name="operation"/>, read only when the actor's role may ever do it:
+    /// otherwise 403 before the body is read.
+    /// </summary>
+    public Task<(T? Value, IResult? Problem)> ReadForAsync<T>(HttpContext http, AdminOperation operation)
+        where T : class =>
+        AdminRules.MayEver(AdminActor.Of(http), operation)
+            ? ReadAsync<T>(http)
+            : Task.FromResult<(T? Value, IResult? Problem)>((null, AdminProblems.Forbidden()));
+
     public async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http)
         where T : class
     {

@@ -98,12 +98,7 @@ internal static class KeyEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, AdminBody body, KeyAdministration keys, IDbContextFactory<PolicyDbContext> databases)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageKeys))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<CreateKey>(http);
+        var (request, problem) = await body.ReadForAsync<CreateKey>(http, AdminOperation.ManageKeys);
         if (request is null)
         {
             return problem!;

@@ -9,13 +9,8 @@ namespace AiMesh.Policy.Admin;
 /// <summary><c>/admin/organizations</c>: tenants. Only an admin creates one; everyone else sees its own.</summary>
 internal static class OrganizationEndpoints
 {
-    public static void Map(RouteGroupBuilder admin)
-    {
-        var group = admin.MapGroup("/organizations").WithTags("organizations");
-        group.MapGet("/", ListAsync).Produces<AdminPage<OrganizationView>>();
-        group.MapGet("/{id}", GetAsync).Produces<OrganizationView>();
-        group.MapPost("/", CreateAsync).Accepts<CreateOrganizationRequest>("application/json").Produces<OrganizationView>(StatusCodes.Status201Created);
-    }
+    public static void Map(RouteGroupBuilder admin) =>
+        AdminRoutes.MapCollection<OrganizationView, CreateOrganizationRequest>(admin, "/organizations", "organizations", ListAsync, GetAsync, CreateAsync);
 
     private static async Task<IResult> ListAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, string? limit, string? cursor)
     {
@@ -34,44 +29,21 @@ internal static class OrganizationEndpoints
             query = query.Where(o => o.Id == actor.OrganizationId);
         }
 
-        if (paging.After is { } after)
-        {
-            query = query.Where(o => o.Id.CompareTo(after) > 0);
-        }
-
-        var items = await query.OrderBy(o => o.Id).Take(paging.Limit + 1).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(paging.Page(items, o => o.Id, OrganizationView.Of));
+        return TypedResults.Ok(await AdminList.PageAsync(query, paging, OrganizationView.Of, http.RequestAborted));
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id)
     {
-        var actor = AdminActor.Of(http);
-        if (!AdminQuery.TryRouteId(id, out var organizationId))
-        {
-            return AdminProblems.NotFound;
-        }
-
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
-        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Id == organizationId, http.RequestAborted);
-        if (organization is null)
-        {
-            return AdminProblems.NotFound;
-        }
-
-        var verdict = AdminRules.Decide(actor, AdminOperation.Read, new AdminTarget(organization.Id));
-        return verdict == AdminVerdict.Allowed ? TypedResults.Ok(OrganizationView.Of(organization)) : AdminProblems.Of(verdict);
+        var (organization, refusal) = await AdminLookup.FindAsync(http, db.Organizations, id, AdminOperation.Read, o => new AdminTarget(o.Id));
+        return organization is null ? refusal! : TypedResults.Ok(OrganizationView.Of(organization));
     }
 
     private static async Task<IResult> CreateAsync(
         HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageOrganizations))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<CreateOrganizationRequest>(http);
+        var (request, problem) = await body.ReadForAsync<CreateOrganizationRequest>(http, AdminOperation.ManageOrganizations);
         if (request is null)
         {
             return problem!;

@@ -9,13 +9,8 @@ namespace AiMesh.Policy.Admin;
 /// <summary><c>/admin/service-accounts</c>: non-human callers, each owned by a team.</summary>
 internal static class ServiceAccountEndpoints
 {
-    public static void Map(RouteGroupBuilder admin)
-    {
-        var group = admin.MapGroup("/service-accounts").WithTags("service-accounts");
-        group.MapGet("/", ListAsync).Produces<AdminPage<ServiceAccountView>>();
-        group.MapGet("/{id}", GetAsync).Produces<ServiceAccountView>();
-        group.MapPost("/", CreateAsync).Accepts<CreateServiceAccountRequest>("application/json").Produces<ServiceAccountView>(StatusCodes.Status201Created);
-    }
+    public static void Map(RouteGroupBuilder admin) =>
+        AdminRoutes.MapCollection<ServiceAccountView, CreateServiceAccountRequest>(admin, "/service-accounts", "service-accounts", ListAsync, GetAsync, CreateAsync);
 
     private static async Task<IResult> ListAsync(
         HttpContext http, IDbContextFactory<PolicyDbContext> databases, string? teamId, string? limit, string? cursor)
@@ -41,13 +36,7 @@ internal static class ServiceAccountEndpoints
             query = query.Where(a => a.TeamId == t);
         }
 
-        if (paging.After is { } after)
-        {
-            query = query.Where(a => a.Id.CompareTo(after) > 0);
-        }
-
-        var items = await query.OrderBy(a => a.Id).Take(paging.Limit + 1).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(paging.Page(items, a => a.Id, ServiceAccountView.Of));
+        return TypedResults.Ok(await AdminList.PageAsync(query, paging, ServiceAccountView.Of, http.RequestAborted));
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id)
@@ -70,12 +59,7 @@ internal static class ServiceAccountEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageServiceAccounts))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<CreateServiceAccountRequest>(http);
+        var (request, problem) = await body.ReadForAsync<CreateServiceAccountRequest>(http, AdminOperation.ManageServiceAccounts);
         if (request is null)
         {
             return problem!;

@@ -11,47 +11,15 @@ internal static class TeamEndpoints
 {
     public static void Map(RouteGroupBuilder admin)
     {
-        var group = admin.MapGroup("/teams").WithTags("teams");
-        group.MapGet("/", ListAsync).Produces<AdminPage<TeamView>>();
-        group.MapGet("/{id}", GetAsync).Produces<TeamView>();
-        group.MapPost("/", CreateAsync).Accepts<CreateTeamRequest>("application/json").Produces<TeamView>(StatusCodes.Status201Created);
+        var group = AdminRoutes.MapCollection<TeamView, CreateTeamRequest>(admin, "/teams", "teams", ListAsync, GetAsync, CreateAsync);
         group.MapGet("/{id}/members", ListMembersAsync).Produces<AdminPage<MembershipView>>();
         group.MapPut("/{id}/members/{userId}", AddMemberAsync).Produces<MembershipView>();
         group.MapDelete("/{id}/members/{userId}", RemoveMemberAsync).Produces(StatusCodes.Status204NoContent);
     }
 
-    private static async Task<IResult> ListAsync(
-        HttpContext http, IDbContextFactory<PolicyDbContext> databases, string? organizationId, string? limit, string? cursor)
-    {
-        var actor = AdminActor.Of(http);
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var organization = AdminQuery.Id(organizationId, "organizationId", errors);
-        var paging = AdminPaging.Parse(limit, cursor, errors);
-        if (paging is null || errors.Count > 0)
-        {
-            return AdminProblems.Invalid(errors);
-        }
-
-        await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
-        var query = db.Teams.AsQueryable();
-        if (!AdminRules.SeesAllOrganizations(actor))
-        {
-            query = query.Where(t => t.OrganizationId == actor.OrganizationId);
-        }
-
-        if (organization is { } org)
-        {
-            query = query.Where(t => t.OrganizationId == org);
-        }
-
-        if (paging.After is { } after)
-        {
-            query = query.Where(t => t.Id.CompareTo(after) > 0);
-        }
-
-        var items = await query.OrderBy(t => t.Id).Take(paging.Limit + 1).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(paging.Page(items, t => t.Id, TeamView.Of));
-    }
+    private static Task<IResult> ListAsync(
+        HttpContext http, IDbContextFactory<PolicyDbContext> databases, string? organizationId, string? limit, string? cursor) =>
+        AdminList.OwnedAsync(http, databases, db => db.Teams, organizationId, limit, cursor, TeamView.Of);
 
     private static async Task<IResult> GetAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id)
     {
@@ -63,12 +31,7 @@ internal static class TeamEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageTeams))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<CreateTeamRequest>(http);
+        var (request, problem) = await body.ReadForAsync<CreateTeamRequest>(http, AdminOperation.ManageTeams);
         if (request is null)
         {
             return problem!;
@@ -176,18 +139,8 @@ internal static class TeamEndpoints
     }
 
     /// <summary>The team, if the actor may see it and do <paramref name="operation"/> to it; else the answer to give.</summary>
-    internal static async Task<(Team? Team, IResult? Refusal)> FindAsync(HttpContext http, PolicyDbContext db, string id, AdminOperation operation)
-    {
-        var actor = AdminActor.Of(http);
-        if (!AdminQuery.TryRouteId(id, out var teamId) ||
-            await db.Teams.FirstOrDefaultAsync(t => t.Id == teamId, http.RequestAborted) is not { } team)
-        {
-            return (null, AdminProblems.NotFound);
-        }
-
-        var verdict = AdminRules.Decide(actor, operation, new AdminTarget(team.OrganizationId, team.Id));
-        return verdict == AdminVerdict.Allowed ? (team, null) : (null, AdminProblems.Of(verdict));
-    }
+    internal static Task<(Team? Team, IResult? Refusal)> FindAsync(HttpContext http, PolicyDbContext db, string id, AdminOperation operation) =>
+        AdminLookup.FindAsync(http, db.Teams, id, operation, t => new AdminTarget(t.OrganizationId, t.Id));
 
     /// <summary>
     /// The team and user of a membership change: both visible, in the same organization, and the team one whose

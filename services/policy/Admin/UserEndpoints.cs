@@ -11,10 +11,7 @@ internal static class UserEndpoints
 {
     public static void Map(RouteGroupBuilder admin)
     {
-        var group = admin.MapGroup("/users").WithTags("users");
-        group.MapGet("/", ListAsync).Produces<AdminPage<UserView>>();
-        group.MapGet("/{id}", GetAsync).Produces<UserView>();
-        group.MapPost("/", CreateAsync).Accepts<CreateUserRequest>("application/json").Produces<UserView>(StatusCodes.Status201Created);
+        var group = AdminRoutes.MapCollection<UserView, CreateUserRequest>(admin, "/users", "users", ListAsync, GetAsync, CreateAsync);
         group.MapPut("/{id}/role", ChangeRoleAsync).Accepts<ChangeRoleRequest>("application/json").Produces<UserView>();
         group.MapGet("/{id}/teams", ListTeamsAsync).Produces<AdminPage<MembershipView>>();
     }
@@ -38,17 +35,7 @@ internal static class UserEndpoints
         }
 
         await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
-        var query = db.Users.AsQueryable();
-        if (!AdminRules.SeesAllOrganizations(actor))
-        {
-            query = query.Where(u => u.OrganizationId == actor.OrganizationId);
-        }
-
-        if (organization is { } org)
-        {
-            query = query.Where(u => u.OrganizationId == org);
-        }
-
+        var query = AdminList.Visible(db.Users, actor, organization);
         if (role is not null)
         {
             query = query.Where(u => u.Role == role);
@@ -59,13 +46,7 @@ internal static class UserEndpoints
             query = query.Where(u => db.TeamMemberships.Any(m => m.UserId == u.Id && m.TeamId == t));
         }
 
-        if (paging.After is { } after)
-        {
-            query = query.Where(u => u.Id.CompareTo(after) > 0);
-        }
-
-        var items = await query.OrderBy(u => u.Id).Take(paging.Limit + 1).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(paging.Page(items, u => u.Id, UserView.Of));
+        return TypedResults.Ok(await AdminList.PageAsync(query, paging, UserView.Of, http.RequestAborted));
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, IDbContextFactory<PolicyDbContext> databases, string id)
@@ -104,12 +85,7 @@ internal static class UserEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, TimeProvider time)
     {
         var actor = AdminActor.Of(http);
-        if (!AdminRules.MayEver(actor, AdminOperation.ManageUsers))
-        {
-            return AdminProblems.Forbidden();
-        }
-
-        var (request, problem) = await body.ReadAsync<CreateUserRequest>(http);
+        var (request, problem) = await body.ReadForAsync<CreateUserRequest>(http, AdminOperation.ManageUsers);
         if (request is null)
         {
             return problem!;
@@ -207,14 +183,8 @@ internal static class UserEndpoints
     /// <summary>The user, if visible to the actor (its own organization, or any for an admin).</summary>
     private static async Task<User?> FindAsync(HttpContext http, PolicyDbContext db, string id, bool tracking = false)
     {
-        var actor = AdminActor.Of(http);
-        if (!AdminQuery.TryRouteId(id, out var userId))
-        {
-            return null;
-        }
-
-        var users = tracking ? db.Users.AsTracking() : db.Users;
-        var user = await users.FirstOrDefaultAsync(u => u.Id == userId, http.RequestAborted);
-        return user is not null && AdminRules.Decide(actor, AdminOperation.Read, new AdminTarget(user.OrganizationId)) == AdminVerdict.Allowed ? user : null;
+        var (user, _) = await AdminLookup.FindAsync(
+            http, tracking ? db.Users.AsTracking() : db.Users, id, AdminOperation.Read, u => new AdminTarget(u.OrganizationId));
+        return user;
     }
 }

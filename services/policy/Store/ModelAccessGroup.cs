@@ -1,7 +1,7 @@
 namespace AiMesh.Policy.Store;
 
 /// <summary>A named set of public model names in an organization; a key that names the group may use them all.</summary>
-internal sealed class ModelAccessGroup
+internal sealed class ModelAccessGroup : IOrganizationOwned
 {
     public Guid Id { get; set; }
 

@@ -1,7 +1,7 @@
 namespace AiMesh.Policy.Store;
 
 /// <summary>A tenant: every team, user, access group and key belongs to exactly one.</summary>
-internal sealed class Organization
+internal sealed class Organization : IIdentified
 {
     public Guid Id { get; set; }
 

@@ -1,7 +1,7 @@
 namespace AiMesh.Policy.Store;
 
 /// <summary>A non-human caller owned by a team; its keys are billed to that team.</summary>
-internal sealed class ServiceAccount
+internal sealed class ServiceAccount : IIdentified
 {
     public Guid Id { get; set; }
 

@@ -1,7 +1,7 @@
 namespace AiMesh.Policy.Store;
 
 /// <summary>A team inside an organization; it can own keys and service accounts.</summary>
-internal sealed class Team
+internal sealed class Team : IOrganizationOwned
 {
     public Guid Id { get; set; }
 

@@ -1,7 +1,7 @@
 namespace AiMesh.Policy.Store;
 
 /// <summary>A person in an organization, with one role (<see cref="Roles"/>) and any number of team memberships.</summary>
-internal sealed class User
+internal sealed class User : IOrganizationOwned
 {
     public Guid Id { get; set; }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using AiMesh.EndToEnd.Tests.Infrastructure;
 using MassTransit;
 
 namespace AiMesh.EndToEnd.Tests.Authentication;
@@ -10,15 +9,12 @@ namespace AiMesh.EndToEnd.Tests.Authentication;
 /// (the test's own <see cref="TestIdentityProvider"/>), one with a static ES256 key in configuration, and one whose
 /// JWKS URL nothing answers. Every log line, bus message and span is captured.
 /// </summary>
-public sealed class JwtMesh : MeshFixture
+public sealed class JwtMesh() : CapturedEmbeddedMesh("jwt")
 {
     public const string JwksIssuer = "https://idp.aimesh.test/";
     public const string StaticIssuer = "https://static.aimesh.test/";
     public const string DownIssuer = "https://down.aimesh.test/";
     public const string Audience = "aimesh-gateway";
-
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "aimesh-e2e-jwt-" + Guid.NewGuid().ToString("N"));
-    private WebApplication app = null!;
 
     public TestIdentityProvider Idp { get; private set; } = null!;
 
@@ -28,27 +24,14 @@ public sealed class JwtMesh : MeshFixture
 
     public TestSigningKey StaticEc { get; } = TestSigningKey.Ec("static-ec");
 
-    public LeakCapture Capture { get; } = new();
-
-    public override string Transport => "in-memory";
-
-    public override Task<IReadOnlyList<UsageRow>> UsageAsync() => MeteringReader.ReadAsync(app.Services);
-
-    protected override async Task<Uri> StartMeshAsync(List<string> args)
+    protected override async Task ConfigureAsync(List<string> args, string directory)
     {
-        Directory.CreateDirectory(directory);
         Idp = await TestIdentityProvider.StartAsync();
         Idp.Publish(Rsa);
         Idp.Publish(Ec);
 
         args.AddRange(
         [
-            "--Bus:Transport=InMemory",
-            "--Mesh:Embedded=true",
-            "--Metering:Database:Provider=Sqlite",
-            $"--Metering:Database:ConnectionString=Data Source={Path.Combine(directory, "metering.db")}",
-            $"--Policy:Database:ConnectionString=Data Source={Path.Combine(directory, "policy.db")}",
-            "--Logging:Capture:LogLevel:Default=Trace",
             "--Ingress:Jwt:ClockSkew=00:00:05",
             "--Ingress:Jwt:JwksMinRefreshInterval=00:00:00",
             "--Ingress:Jwt:JwksTimeout=00:00:01",
@@ -71,21 +54,20 @@ public sealed class JwtMesh : MeshFixture
             "--Policy:Jwt:Roles:embedder:Models:0=text-embedding-3-small",
             "--Policy:Jwt:Teams:research:Models:0=claude-mock",
         ]);
-        app = AiMesh.Ingress.Program.BuildApp([.. args]);
-        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Capture);
-        var bus = app.Services.GetRequiredService<IBus>();
+    }
+
+    protected override void Observe(WebApplication host)
+    {
+        var bus = host.Services.GetRequiredService<IBus>();
         bus.ConnectSendObserver(Capture);
         bus.ConnectPublishObserver(Capture);
         bus.ConnectConsumeObserver(Capture);
-        await StartHostAsync(app);
-        return AddressOf(app);
     }
 
     protected override async Task CleanUpAsync()
     {
         await Idp.DisposeAsync();
-        Capture.Dispose();
-        Directory.Delete(directory, recursive: true);
+        await base.CleanUpAsync();
     }
 
     /// <summary>A port nothing listens on: bound, then released.</summary>

@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using AiMesh.EndToEnd.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -11,25 +10,16 @@ namespace AiMesh.EndToEnd.Tests.Authentication;
 /// at run time; <c>CN=billing-service</c> from that CA is the principal <c>billing-service</c> of team <c>finance</c>,
 /// role member.
 /// </summary>
-public abstract class MtlsMesh : MeshFixture
+public abstract class MtlsMesh() : CapturedEmbeddedMesh("mtls")
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "aimesh-e2e-mtls-" + Guid.NewGuid().ToString("N"));
-    private WebApplication app = null!;
-
     public X509Certificate2 Authority { get; } = TestCertificates.Authority("AiMesh Test Client CA");
 
     public X509Certificate2 ServerCertificate { get; } = TestCertificates.Server();
 
-    public LeakCapture Capture { get; } = new();
-
     public Uri Https { get; private set; } = null!;
-
-    public override string Transport => "in-memory";
 
     /// <summary>The <c>Ingress:ClientCertificates:Mode</c> the mesh runs with.</summary>
     protected abstract string Mode { get; }
-
-    public override Task<IReadOnlyList<UsageRow>> UsageAsync() => MeteringReader.ReadAsync(app.Services);
 
     /// <summary>A client that presents <paramref name="certificate"/> (or none) and trusts only the test server's certificate.</summary>
     public HttpClient ClientWith(X509Certificate2? certificate)
@@ -46,9 +36,8 @@ public abstract class MtlsMesh : MeshFixture
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    protected override async Task<Uri> StartMeshAsync(List<string> args)
+    protected override Task ConfigureAsync(List<string> args, string directory)
     {
-        Directory.CreateDirectory(directory);
         var ca = Path.Combine(directory, "clients-ca.pem");
         var serverCertificate = Path.Combine(directory, "server.pem");
         var serverKey = Path.Combine(directory, "server.key");
@@ -58,12 +47,6 @@ public abstract class MtlsMesh : MeshFixture
         args.AddRange(
         [
             "--urls=http://127.0.0.1:0;https://127.0.0.1:0",
-            "--Bus:Transport=InMemory",
-            "--Mesh:Embedded=true",
-            "--Metering:Database:Provider=Sqlite",
-            $"--Metering:Database:ConnectionString=Data Source={Path.Combine(directory, "metering.db")}",
-            $"--Policy:Database:ConnectionString=Data Source={Path.Combine(directory, "policy.db")}",
-            "--Logging:Capture:LogLevel:Default=Trace",
             $"--Ingress:Https:CertificatePath={serverCertificate}",
             $"--Ingress:Https:KeyPath={serverKey}",
             $"--Ingress:ClientCertificates:Mode={Mode}",
@@ -74,18 +57,14 @@ public abstract class MtlsMesh : MeshFixture
             "--Ingress:ClientCertificates:Principals:0:Roles:0=member",
             "--Policy:Jwt:Roles:member:Models:0=gpt-4o-mini",
         ]);
-        app = AiMesh.Ingress.Program.BuildApp([.. args]);
-        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Capture);
-        await StartHostAsync(app);
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
-        return new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        return Task.CompletedTask;
     }
 
-    protected override Task CleanUpAsync()
+    /// <summary>Listening on HTTP and HTTPS: <see cref="Https"/> is kept, the HTTP address is the ingress.</summary>
+    protected override Uri IngressOf(WebApplication host)
     {
-        Capture.Dispose();
-        Directory.Delete(directory, recursive: true);
-        return Task.CompletedTask;
+        var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+        return new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
     }
 }
