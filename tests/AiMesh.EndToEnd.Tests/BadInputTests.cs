@@ -73,6 +73,8 @@ public sealed class BadInputTests(EmbeddedMesh mesh) : IClassFixture<EmbeddedMes
     [InlineData("sk-\\x00\\u0000<script>", "Authorization")]
     [InlineData("10KB", "Authorization")]
     [InlineData("10KB", "x-api-key")]
+    [InlineData("' OR 1=1 --", "api-key")]
+    [InlineData("10KB", "api-key")]
     public async Task Hostile_keys_get_the_same_401_as_a_wrong_key(string key, string header)
     {
         key = key == "10KB" ? "sk-" + new string('k', 10 * 1024) : key;
@@ -87,6 +89,23 @@ public sealed class BadInputTests(EmbeddedMesh mesh) : IClassFixture<EmbeddedMes
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
         Assert.Equal(("invalid_api_key", "Incorrect API key provided."), (error.GetProperty("code").GetString(), error.GetProperty("message").GetString()));
+    }
+
+    [Theory]
+    [InlineData("Authorization")]
+    [InlineData("x-api-key")]
+    [InlineData("api-key")]
+    public async Task A_valid_key_is_accepted_in_any_of_the_three_headers(string header)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(mesh.Ingress, "v1/chat/completions"))
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation(header, header == "Authorization" ? "Bearer " + TestEnvironment.ClientKey : TestEnvironment.ClientKey);
+
+        using var response = await mesh.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     /// <summary>A NUL byte in a header is not valid HTTP: Kestrel refuses it with 400 before any code of the gateway sees it.</summary>

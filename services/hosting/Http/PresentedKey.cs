@@ -4,8 +4,8 @@ namespace AiMesh.Hosting.Http;
 
 /// <summary>
 /// The API key a request presents, read the same way by every AiMesh surface (the ingress and the admin API):
-/// <c>Authorization: Bearer KEY</c> (OpenAI's SDKs) or <c>x-api-key: KEY</c> (Anthropic's), so the same key gets
-/// the same decision whichever header carries it.
+/// <c>Authorization: Bearer KEY</c> (OpenAI's SDKs), <c>x-api-key: KEY</c> (Anthropic's) or <c>api-key: KEY</c>
+/// (Azure OpenAI's), so the same key gets the same decision whichever header carries it.
 /// </summary>
 public static class PresentedKey
 {
@@ -14,20 +14,35 @@ public static class PresentedKey
     /// billed, must never depend on a precedence rule the client may not know.
     /// </summary>
     /// <returns>
-    /// The key as sent (to be hashed or verified, never kept or logged), or null: with <c>Conflicting</c> set when the
-    /// two headers carry different keys, unset when there is none.
+    /// The key as sent (to be hashed or verified, never kept or logged), or null: with <c>Conflicting</c> set when two
+    /// headers carry different keys, unset when there is none.
     /// </returns>
     public static (string? Key, bool Conflicting) Read(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var bearer = Bearer(request);
-        var apiKey = request.Headers["x-api-key"].ToString().Trim();
-        if (bearer is not null && apiKey.Length > 0 && !string.Equals(bearer, apiKey, StringComparison.Ordinal))
+        string? key = null;
+        foreach (var presented in (ReadOnlySpan<string?>)[Bearer(request), Header(request, "x-api-key"), Header(request, "api-key")])
         {
-            return (null, true);
+            if (presented is null)
+            {
+                continue;
+            }
+
+            if (key is not null && !string.Equals(key, presented, StringComparison.Ordinal))
+            {
+                return (null, true);
+            }
+
+            key = presented;
         }
 
-        return (bearer ?? (apiKey.Length > 0 ? apiKey : null), false);
+        return (key, false);
+    }
+
+    private static string? Header(HttpRequest request, string name)
+    {
+        var value = request.Headers[name].ToString().Trim();
+        return value.Length > 0 ? value : null;
     }
 
     private static string? Bearer(HttpRequest request)

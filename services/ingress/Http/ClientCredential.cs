@@ -18,10 +18,10 @@ namespace AiMesh.Ingress.Http;
 internal static class ClientCredential
 {
     public static readonly ApiError Missing = new(401, "invalid_request_error", "missing_api_key",
-        "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY' or in the x-api-key header.");
+        "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY', or in the x-api-key or api-key header.");
 
     public static readonly ApiError Conflicting = new(401, "invalid_request_error", "conflicting_api_keys",
-        "The Authorization and x-api-key headers carry different API keys; send one key, in either header.");
+        "The Authorization, x-api-key and api-key headers carry different API keys; send one key, in any one of them.");
 
     /// <summary>
     /// The one 401 for a credential that is not accepted: policy's answer for an unknown key, and the ingress's own for

@@ -16,7 +16,8 @@ public sealed class ClientCredentialTests
     [InlineData("Authorization", "BEARER   abc  ")]
     [InlineData("x-api-key", "abc")]
     [InlineData("x-api-key", " abc ")]
-    public void The_credential_is_read_from_either_header_and_only_its_sha256_hex_is_returned(string header, string value)
+    [InlineData("api-key", "abc")]
+    public void The_credential_is_read_from_any_of_the_headers_and_only_its_sha256_hex_is_returned(string header, string value)
     {
         var http = new DefaultHttpContext();
         http.Request.Headers[header] = value;
@@ -52,6 +53,29 @@ public sealed class ClientCredentialTests
         Assert.Equal(401, error!.Status);
         Assert.DoesNotContain("abc", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("other", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Authorization", "Bearer abc", "api-key", "other")]
+    [InlineData("x-api-key", "abc", "api-key", "other")]
+    public void A_different_key_in_the_api_key_header_is_refused_too(string header, string value, string second, string other)
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Headers[header] = value;
+        http.Request.Headers[second] = other;
+
+        Assert.Same(ClientCredential.Conflicting, ClientCredential.Check(http.Request).Error);
+    }
+
+    [Fact]
+    public void The_same_key_in_all_three_headers_is_that_key()
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Headers.Authorization = "Bearer abc";
+        http.Request.Headers["x-api-key"] = "abc";
+        http.Request.Headers["api-key"] = "abc ";
+
+        Assert.Equal((AbcHash, null), ClientCredential.Check(http.Request));
     }
 
     [Fact]
