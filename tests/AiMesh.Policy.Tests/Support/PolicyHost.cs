@@ -42,6 +42,13 @@ internal sealed class PolicyHost : IAsyncDisposable
             settings = new(settings) { ["Policy:Database:ConnectionString"] = $"Data Source={Path.Combine(folder, "policy.db")}" };
         }
 
+        if (!settings.ContainsKey("Policy:FailedAttempts:Limit"))
+        {
+            // Tests ask from a handful of addresses and send wrong keys on purpose; the guessing limit is tested on
+            // its own (FailedAttemptTests), elsewhere it would hold those addresses for the next test.
+            settings = new(settings) { ["Policy:FailedAttempts:Limit"] = "0" };
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         services?.Invoke(builder.Services);
         var logs = new CapturedLogs();
