@@ -64,8 +64,16 @@ internal sealed class DecisionHost : IAsyncDisposable
                 hashes.Add(hash);
                 db.VirtualKeys.Add(new VirtualKey
                 {
-                    Id = NewId.NextGuid(), KeyHash = hash, DisplayPrefix = "sk-aimesh-be", OrganizationId = organization, OwnerTeamId = team,
-                    Models = ["*"], Status = KeyStatus.Enabled, CreatedAt = now, CreatedBy = "bench", UpdatedAt = now,
+                    Id = NewId.NextGuid(),
+                    KeyHash = hash,
+                    DisplayPrefix = "sk-aimesh-be",
+                    OrganizationId = organization,
+                    OwnerTeamId = team,
+                    Models = ["*"],
+                    Status = KeyStatus.Enabled,
+                    CreatedAt = now,
+                    CreatedBy = "bench",
+                    UpdatedAt = now,
                 });
             }
 
