@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Store;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,7 @@ internal sealed class AdminAuthentication(
     StoredKeys stored,
     IDbContextFactory<PolicyDbContext> databases,
     AdminClientAddress addresses,
+    FailedAttempts failures,
     TimeProvider time)
 {
     private const string UserPrincipal = "user:";
@@ -25,6 +27,11 @@ internal sealed class AdminAuthentication(
     {
         ArgumentNullException.ThrowIfNull(http);
         var address = addresses.Of(http);
+        if (failures.HeldFor(address) is { } retryAfter)
+        {
+            return AdminAuthenticationResult.Held(retryAfter);
+        }
+
         if (AdminCredential.HashOf(http.Request) is not { } hash)
         {
             return AdminAuthenticationResult.Unauthenticated;
@@ -43,6 +50,7 @@ internal sealed class AdminAuthentication(
 
         if (grant is null || !grant.Admits(time.GetUtcNow(), address))
         {
+            failures.Failed(address);
             return AdminAuthenticationResult.Unauthenticated;
         }
 

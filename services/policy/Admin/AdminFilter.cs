@@ -23,6 +23,7 @@ internal sealed class AdminFilter(AdminAuthentication authentication, ILogger<Ad
                 {
                     StatusCodes.Status403Forbidden => AdminProblems.NoAdminRights,
                     StatusCodes.Status503ServiceUnavailable => AdminProblems.Unavailable,
+                    StatusCodes.Status429TooManyRequests => AdminProblems.Held(http, result.RetryAfterSeconds ?? 1),
                     _ => AdminProblems.Unauthenticated,
                 };
             }

@@ -17,6 +17,15 @@ internal static class AdminProblems
     public static IResult Unavailable => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable", detail: "Administration is not available yet; retry shortly.");
 
+    /// <summary>429 with Retry-After: the address had too many rejected credentials (Authorization/FailedAttempts.cs).</summary>
+    public static IResult Held(HttpContext http, int retryAfterSeconds)
+    {
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests",
+            detail: "Too many requests from this address were refused for their credentials; retry later.");
+    }
+
     public static IResult NotFound => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such object.");
 

@@ -24,6 +24,25 @@ public sealed class AdminAuthenticationTests
     }
 
     [Fact]
+    public async Task Past_the_guessing_limit_the_address_gets_429_with_retry_after_even_with_the_admin_key()
+    {
+        await using var host = await AdminHost.StartAsync(new() { ["Policy:FailedAttempts:Limit"] = "3" });
+        using var guesser = host.Client("sk-aimesh-guess-0000000000000000000000000000");
+        for (var i = 0; i < 3; i++)
+        {
+            using var refused = await guesser.GetAsync(new Uri("/admin/users", UriKind.Relative));
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using var admin = host.Client();
+        using var held = await admin.GetAsync(new Uri("/admin/users", UriKind.Relative));
+
+        Assert.Equal((System.Net.HttpStatusCode)429, held.StatusCode);
+        Assert.InRange(held.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        Assert.Equal("application/problem+json", held.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
     public async Task Missing_unknown_malformed_revoked_disabled_expired_and_conflicting_credentials_get_the_same_401()
     {
         await using var host = await AdminHost.StartAsync();
