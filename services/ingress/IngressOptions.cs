@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AiMesh.Hosting.Security;
 
 namespace AiMesh.Ingress;
 
@@ -21,6 +22,12 @@ public sealed class IngressOptions
 
     [Range(1, 1000)]
     public int MaxHeaderCount { get; set; } = 100;
+
+    /// <summary>
+    /// How bearer tokens and client certificates the ingress refuses itself slow their address down (API keys are
+    /// policy's to count: <c>Policy:FailedAttempts</c>). See services/hosting/Security/FailedAttempts.cs.
+    /// </summary>
+    public FailedAttemptOptions FailedAttempts { get; set; } = new();
 
     /// <summary>Slowest accepted upload rate (bytes/s, after a grace period); slower clients get 408.</summary>
     [Range(1, 1_000_000)]

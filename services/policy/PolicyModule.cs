@@ -1,4 +1,5 @@
 using AiMesh.Hosting;
+using AiMesh.Hosting.Security;
 using AiMesh.Policy.Admin;
 using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Keys;
@@ -35,7 +36,8 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<KeyRing>();
         services.AddOptions<JwtPolicyOptions>().Bind(builder.Configuration.GetSection(JwtPolicyOptions.Section));
         services.AddSingleton<PrincipalGrants>();
-        services.AddSingleton<FailedAttempts>();
+        services.AddSingleton(provider => new FailedAttempts(
+            provider.GetRequiredService<IOptions<PolicyOptions>>().Value.FailedAttempts, provider.GetRequiredService<TimeProvider>()));
 
         services.AddPooledDbContextFactory<PolicyDbContext>((provider, db) =>
             PolicyDatabase.Configure(db, provider.GetRequiredService<IOptions<PolicyOptions>>().Value.Database));

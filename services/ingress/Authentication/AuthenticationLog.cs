@@ -12,6 +12,9 @@ internal static partial class AuthenticationLog
     [LoggerMessage(1081, LogLevel.Information, "Client certificate refused: {Reason}")]
     public static partial void CertificateRefused(ILogger logger, string reason);
 
+    [LoggerMessage(1085, LogLevel.Warning, "Credential refused unchecked: its address had too many refused tokens or certificates; held {RetryAfterSeconds} s more")]
+    public static partial void AddressHeld(ILogger logger, int retryAfterSeconds);
+
     [LoggerMessage(1082, LogLevel.Information, "JWKS from {Host}: {KeyCount} signing keys")]
     public static partial void JwksFetched(ILogger logger, string host, int keyCount);
 

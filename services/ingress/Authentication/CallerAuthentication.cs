@@ -1,5 +1,7 @@
+using AiMesh.Hosting.Security;
 using AiMesh.Ingress.Http;
 using AiMesh.Ingress.OpenAi;
+using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress.Authentication;
 
@@ -18,18 +20,40 @@ namespace AiMesh.Ingress.Authentication;
 /// keys are not cached and cannot be fetched in time gets 503 <c>identity_provider_unavailable</c> (the token may well
 /// be valid; the client should retry, not discard it). On an API key's path nothing completes asynchronously, so the
 /// <see cref="ValueTask"/> allocates no task there.
+/// <para>
+/// Refused tokens and certificates count against their address (<see cref="IngressOptions.FailedAttempts"/>), as
+/// policy counts refused keys: once the address reached the limit in a window, every token or certificate it presents
+/// is answered 429 <c>too_many_failed_attempts</c> with Retry-After until the window ends, valid ones included, and
+/// none is verified meanwhile (verifying costs a signature check, or a JWKS fetch for an unknown key id). A missing
+/// certificate where one is required is not a guess and is not counted.
+/// </para>
 /// </summary>
-internal sealed class CallerAuthentication(JwtVerifier jwt, ClientCertificateVerifier certificates, ILogger<CallerAuthentication> logger)
+internal sealed class CallerAuthentication(
+    JwtVerifier jwt,
+    ClientCertificateVerifier certificates,
+    IOptions<IngressOptions> options,
+    TimeProvider time,
+    ILogger<CallerAuthentication> logger)
 {
+    private readonly FailedAttempts failures = new(options.Value.FailedAttempts, time);
+
     public async ValueTask<Caller> AuthenticateAsync(HttpContext http)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        var address = http.Connection.RemoteIpAddress?.ToString();
         if (certificates.Mode != ClientCertificateMode.Off)
         {
             if (http.Connection.ClientCertificate is { } certificate)
             {
+                if (Held(address) is { } held)
+                {
+                    return held;
+                }
+
                 var (principal, failure) = certificates.Verify(certificate);
                 if (principal is null)
                 {
+                    failures.Failed(address);
                     AuthenticationLog.CertificateRefused(logger, failure!);
                     return Caller.Refused(ClientCredential.Invalid);
                 }
@@ -55,6 +79,11 @@ internal sealed class CallerAuthentication(JwtVerifier jwt, ClientCertificateVer
             return new Caller(ClientCredential.Hash(secret), null, null);
         }
 
+        if (Held(address) is { } heldToken)
+        {
+            return heldToken;
+        }
+
         var verified = await jwt.VerifyAsync(secret, http.RequestAborted);
         if (verified.Principal is { } jwtPrincipal)
         {
@@ -62,6 +91,25 @@ internal sealed class CallerAuthentication(JwtVerifier jwt, ClientCertificateVer
         }
 
         AuthenticationLog.TokenRefused(logger, verified.Failure!);
-        return Caller.Refused(verified.Unavailable ? ApiError.Unavailable("identity_provider_unavailable") : ClientCredential.Invalid);
+        if (verified.Unavailable)
+        {
+            return Caller.Refused(ApiError.Unavailable("identity_provider_unavailable"));
+        }
+
+        failures.Failed(address);
+        return Caller.Refused(ClientCredential.Invalid);
+    }
+
+    private Caller? Held(string? address)
+    {
+        if (failures.HeldFor(address) is not { } retryAfter)
+        {
+            return null;
+        }
+
+        AuthenticationLog.AddressHeld(logger, retryAfter);
+        return Caller.Refused(new ApiError(
+            429, "rate_limit_error", "too_many_failed_attempts",
+            "Too many requests from this address were refused for their credentials; retry later.", null, retryAfter));
     }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using AiMesh.Policy.Authorization;
+using AiMesh.Hosting.Security;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Store;
 using Microsoft.EntityFrameworkCore;

@@ -17,7 +17,7 @@ internal static class AdminProblems
     public static IResult Unavailable => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable", detail: "Administration is not available yet; retry shortly.");
 
-    /// <summary>429 with Retry-After: the address had too many rejected credentials (Authorization/FailedAttempts.cs).</summary>
+    /// <summary>429 with Retry-After: the address had too many rejected credentials (services/hosting/Security/FailedAttempts.cs).</summary>
     public static IResult Held(HttpContext http, int retryAfterSeconds)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

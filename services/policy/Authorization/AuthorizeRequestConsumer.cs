@@ -1,6 +1,7 @@
 using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
+using AiMesh.Hosting.Security;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Principals;
 using MassTransit;

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using AiMesh.Policy.Authorization;
+using AiMesh.Hosting.Security;
 using AiMesh.Policy.Store;
 
 namespace AiMesh.Policy.Keys;
@@ -23,7 +23,7 @@ internal sealed class PolicyOptions
     /// </summary>
     public TimeSpan KeyReloadInterval { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How repeated rejections from one address are slowed (see <c>Authorization/FailedAttempts.cs</c>).</summary>
+    /// <summary>How repeated rejections from one address are slowed (see <c>services/hosting/Security/FailedAttempts.cs</c>).</summary>
     public FailedAttemptOptions FailedAttempts { get; set; } = new();
 }
 

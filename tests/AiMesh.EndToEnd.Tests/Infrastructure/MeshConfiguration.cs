@@ -20,8 +20,10 @@ internal static class MeshConfiguration
             $"--AIMESH_TEST_PROVIDER_KEY={TestEnvironment.ProviderKey}",
             $"--AIMESH_ADMIN_KEY={TestEnvironment.AdminKey}",
             // Every test calls from 127.0.0.1 and many send wrong keys on purpose: the guessing limit would hold the
-            // address for the others (it is tested on its own in AiMesh.Policy.Tests).
+            // address for the others (it is tested on its own: AiMesh.Policy.Tests, GuessingLimitTests). The ingress
+            // counts refused tokens and certificates the same way.
             "--Policy:FailedAttempts:Limit=100000",
+            "--Ingress:FailedAttempts:Limit=100000",
             "--Policy:Keys:0:Id=test-key",
             "--Policy:Keys:0:Principal=test-app",
             $"--Policy:Keys:0:Sha256={Sha256(TestEnvironment.ClientKey)}",

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using AiMesh.Policy.Keys;
-using Microsoft.Extensions.Options;
 
-namespace AiMesh.Policy.Authorization;
+namespace AiMesh.Hosting.Security;
 
 /// <summary>
 /// Slows guessing: counts rejected credentials per client address in fixed windows, and once an address reached
@@ -16,10 +14,15 @@ namespace AiMesh.Policy.Authorization;
 /// counted. Behind a NAT one misbehaving client holds back its neighbours for at most one window; the limit is
 /// configurable and 0 switches this off.
 /// </para>
+/// <para>
+/// Two services keep one each, for the credentials each checks: policy for API keys (<c>Policy:FailedAttempts</c>,
+/// the request path and the admin API), the ingress for bearer tokens and client certificates it refuses itself
+/// (<c>Ingress:FailedAttempts</c>). So an address gets at most the sum of both limits per window before everything it
+/// sends is held, and each service holds it for what it checks.
+/// </para>
 /// </summary>
-internal sealed class FailedAttempts(IOptions<PolicyOptions> options, TimeProvider time)
+public sealed class FailedAttempts(FailedAttemptOptions settings, TimeProvider time)
 {
-    private readonly FailedAttemptOptions settings = options.Value.FailedAttempts;
     private readonly ConcurrentDictionary<string, Window> windows = new(StringComparer.Ordinal);
     private long nextSweepTicks;
 

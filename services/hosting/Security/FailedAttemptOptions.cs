@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AiMesh.Policy.Authorization;
+namespace AiMesh.Hosting.Security;
 
-/// <summary>The "Policy:FailedAttempts" section: how rejected credentials slow an address down (<see cref="FailedAttempts"/>).</summary>
-internal sealed class FailedAttemptOptions
+/// <summary>The "Policy:FailedAttempts" and "Ingress:FailedAttempts" sections: how rejected credentials slow an address down (<see cref="FailedAttempts"/>).</summary>
+public sealed class FailedAttemptOptions
 {
     /// <summary>Rejected credentials from one address per window before its attempts are refused; 0 switches this off.</summary>
     [Range(0, int.MaxValue)]
