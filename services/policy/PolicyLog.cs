@@ -56,4 +56,10 @@ internal static partial class PolicyLog
 
     [LoggerMessage(2033, LogLevel.Warning, "Bootstrap admin failed (attempt {Attempt}); retrying in {NextDelay}")]
     public static partial void BootstrapAdminFailed(ILogger logger, Exception exception, int attempt, TimeSpan nextDelay);
+
+    [LoggerMessage(2040, LogLevel.Information, "Audit trail head #{Sequence} {Hash}")]
+    public static partial void AuditHead(ILogger logger, long sequence, string hash);
+
+    [LoggerMessage(2041, LogLevel.Error, "Audit entry #{Sequence} committed but its anchor could not be written to the anchor file")]
+    public static partial void AuditAnchorFailed(ILogger logger, Exception exception, long sequence);
 }

@@ -1,6 +1,7 @@
 using AiMesh.Hosting;
 using AiMesh.Hosting.Security;
 using AiMesh.Policy.Admin;
+using AiMesh.Policy.Audit;
 using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
@@ -39,8 +40,12 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton(provider => new FailedAttempts(
             provider.GetRequiredService<IOptions<PolicyOptions>>().Value.FailedAttempts, provider.GetRequiredService<TimeProvider>()));
 
+        services.AddSingleton<AuditAnchor>();
         services.AddPooledDbContextFactory<PolicyDbContext>((provider, db) =>
-            PolicyDatabase.Configure(db, provider.GetRequiredService<IOptions<PolicyOptions>>().Value.Database));
+        {
+            PolicyDatabase.Configure(db, provider.GetRequiredService<IOptions<PolicyOptions>>().Value.Database);
+            db.AddInterceptors(provider.GetRequiredService<AuditAnchor>());
+        });
         services.AddSingleton<StoredKeys>();
         services.AddScoped<KeyAdministration>();
 

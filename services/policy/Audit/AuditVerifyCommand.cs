@@ -7,9 +7,11 @@ namespace AiMesh.Policy.Audit;
 
 /// <summary>
 /// <c>dotnet AiMesh.Policy.dll audit verify</c> (<c>./aimesh policy audit-verify</c>): checks the whole audit trail
-/// with the service's own configuration; prints every broken entry by sequence number and exits 1, or prints the
-/// number of entries and the latest hash and exits 0. Exit 2 when the configuration is invalid or the store cannot be
-/// read. It only reads.
+/// with the service's own configuration, against the anchors in <c>Policy:Audit:AnchorFile</c> when one is configured
+/// (another file: <c>--Policy:Audit:AnchorFile=&lt;path&gt;</c>); prints every broken entry by sequence number and
+/// exits 1, or prints the number of entries and the latest hash and exits 0. A configured anchor file that is missing
+/// while the trail has entries is a finding too (removing it would otherwise hide a cut). Exit 2 when the
+/// configuration is invalid or the store or the anchor file cannot be read. It only reads.
 /// </summary>
 internal static class AuditVerifyCommand
 {
@@ -23,10 +25,10 @@ internal static class AuditVerifyCommand
         builder.Services.AddOptions<PolicyOptions>().Bind(builder.Configuration.GetSection(PolicyOptions.Section));
         builder.Services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         using var host = builder.Build();
-        PolicyDatabaseOptions database;
+        PolicyOptions policy;
         try
         {
-            database = host.Services.GetRequiredService<IOptions<PolicyOptions>>().Value.Database;
+            policy = host.Services.GetRequiredService<IOptions<PolicyOptions>>().Value;
         }
         catch (OptionsValidationException invalid)
         {
@@ -38,9 +40,17 @@ internal static class AuditVerifyCommand
         try
         {
             var options = new DbContextOptionsBuilder<PolicyDbContext>();
-            PolicyDatabase.Configure(options, database);
+            PolicyDatabase.Configure(options, policy.Database);
             await using var db = new PolicyDbContext(options.Options);
-            var (entries, findings) = await AuditVerifier.VerifyAsync(db, timeout.Token);
+            var anchorFile = policy.Audit.AnchorFile is { Length: > 0 } path ? Path.GetFullPath(path) : null;
+            var anchors = anchorFile is not null && File.Exists(anchorFile) ? AuditAnchor.Read(anchorFile) : [];
+            var (entries, found) = await AuditVerifier.VerifyAsync(db, anchors, timeout.Token);
+            var findings = found.ToList();
+            if (anchorFile is not null && !File.Exists(anchorFile) && entries > 0)
+            {
+                findings.Add(new AuditFinding(0, $"the anchor file {anchorFile} is missing, so a cut off the trail's end cannot be ruled out"));
+            }
+
             foreach (var finding in findings)
             {
                 await output.WriteLineAsync($"aimesh-policy audit verify: {finding}");
@@ -53,7 +63,8 @@ internal static class AuditVerifyCommand
             }
 
             var head = await db.AuditEvents.OrderByDescending(e => e.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(timeout.Token);
-            await output.WriteLineAsync($"aimesh-policy audit verify: {entries} entries, chain intact; latest hash {head ?? AuditHash.Genesis}.");
+            var against = anchorFile is null ? "no anchor file configured" : $"{anchors.Count} anchors checked";
+            await output.WriteLineAsync($"aimesh-policy audit verify: {entries} entries, chain intact ({against}); latest hash {head ?? AuditHash.Genesis}.");
             return 0;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)

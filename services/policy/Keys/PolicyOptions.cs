@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AiMesh.Hosting.Security;
+using AiMesh.Policy.Audit;
 using AiMesh.Policy.Store;
 
 namespace AiMesh.Policy.Keys;
@@ -25,6 +26,9 @@ internal sealed class PolicyOptions
 
     /// <summary>How repeated rejections from one address are slowed (see <c>services/hosting/Security/FailedAttempts.cs</c>).</summary>
     public FailedAttemptOptions FailedAttempts { get; set; } = new();
+
+    /// <summary>Where the audit trail's head is anchored outside the database (see <c>Audit/AuditAnchor.cs</c>).</summary>
+    public AuditOptions Audit { get; set; } = new();
 }
 
 internal sealed class ConfiguredKey

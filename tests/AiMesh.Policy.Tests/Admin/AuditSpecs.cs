@@ -130,6 +130,86 @@ public abstract class AuditSpecs(ITestStore store)
     }
 
     [Fact]
+    public async Task Entries_cut_off_the_end_are_found_against_the_anchor_file_though_the_chain_still_links()
+    {
+        var anchorFile = Path.Combine(Path.GetTempPath(), $"aimesh-audit-anchors-{Guid.NewGuid():N}.log");
+        try
+        {
+            var (host, connectionString) = await StartAsync(anchorFile);
+            await using var _ = host;
+            await MakeChangesAsync(host, 4);
+
+            // Every committed change anchored its entry: the bootstrap's and the four keys'.
+            var anchors = AuditAnchor.Read(anchorFile);
+            Assert.Equal([1L, 2, 3, 4, 5], anchors.Select(a => a.Sequence).Order());
+            await using (var db = await Database(host))
+            {
+                Assert.Equal(await db.AuditEvents.Where(e => e.Sequence == 5).Select(e => e.Hash).SingleAsync(), anchors.Single(a => a.Sequence == 5).Hash);
+            }
+
+            Assert.Equal(0, await RunCommandAsync(connectionString, anchorFile));
+            Assert.Contains(host.Logs.Lines, l => l.EventId == 2040);
+
+            await TamperAsync(host, "DELETE FROM audit_events WHERE sequence > 3");
+
+            // The chain alone cannot tell: what is left links up.
+            Assert.Empty((await VerifyAsync(host)).Findings);
+            using var output = new StringWriter();
+            Assert.Equal(1, await AuditVerifyCommand.RunAsync([.. Arguments(connectionString), $"--Policy:Audit:AnchorFile={anchorFile}"], output, output));
+            Assert.Contains("entry #4: anchored outside the database but the trail ends at #3", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("entry #5: anchored", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(anchorFile);
+        }
+    }
+
+    [Fact]
+    public async Task A_chain_rewritten_whole_is_found_against_the_anchor_file_and_a_missing_anchor_file_is_a_finding()
+    {
+        var anchorFile = Path.Combine(Path.GetTempPath(), $"aimesh-audit-anchors-{Guid.NewGuid():N}.log");
+        try
+        {
+            var (host, connectionString) = await StartAsync(anchorFile);
+            await using var _ = host;
+            await MakeChangesAsync(host, 3);
+
+            // Someone who can write the table edits entry 2 and recomputes every hash from there: the chain links again.
+            await using (var db = await Database(host))
+            {
+                var entries = await db.AuditEvents.OrderBy(e => e.Sequence).ToListAsync();
+                entries[1].Actor = "user:" + Guid.NewGuid();
+                for (var i = 1; i < entries.Count; i++)
+                {
+                    entries[i].PreviousHash = entries[i - 1].Hash;
+                    entries[i].Hash = AuditHash.Of(entries[i]);
+                }
+
+                await TamperAsync(host, "DELETE FROM audit_events WHERE sequence > 1");
+                db.AuditEvents.AddRange(entries.Skip(1).Select(Copy));
+                await db.SaveChangesAsync();
+            }
+
+            Assert.Empty((await VerifyAsync(host)).Findings);
+            using var output = new StringWriter();
+            Assert.Equal(1, await AuditVerifyCommand.RunAsync([.. Arguments(connectionString), $"--Policy:Audit:AnchorFile={anchorFile}"], output, output));
+            Assert.Contains("entry #2: differs from its anchor", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("entry #4: differs from its anchor", output.ToString(), StringComparison.Ordinal);
+
+            File.Delete(anchorFile);
+            using var missing = new StringWriter();
+            Assert.Equal(1, await AuditVerifyCommand.RunAsync([.. Arguments(connectionString), $"--Policy:Audit:AnchorFile={anchorFile}"], missing, missing));
+            Assert.Contains("anchor file", missing.ToString(), StringComparison.Ordinal);
+            Assert.Contains("is missing", missing.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(anchorFile);
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_writers_never_fork_the_chain()
     {
         var (host, _) = await StartAsync();
@@ -187,16 +267,34 @@ public abstract class AuditSpecs(ITestStore store)
         await AdminApi.ProblemAsync(await teamAdmin.GetAsync("/admin/audit"), HttpStatusCode.Forbidden);
     }
 
-    private async Task<(AdminHost Host, string ConnectionString)> StartAsync()
+    private async Task<(AdminHost Host, string ConnectionString)> StartAsync(string? anchorFile = null)
     {
         var connectionString = await store.NewDatabaseAsync();
         var host = await AdminHost.StartAsync(new()
         {
             ["Policy:Database:Provider"] = store.Provider,
             ["Policy:Database:ConnectionString"] = connectionString,
+            ["Policy:Audit:AnchorFile"] = anchorFile,
         });
         return (host, connectionString);
     }
+
+    /// <summary>A detached copy, so the rewritten entries can be inserted where the originals were deleted.</summary>
+    private static AuditEvent Copy(AuditEvent e) => new()
+    {
+        Sequence = e.Sequence,
+        OccurredAt = e.OccurredAt,
+        Actor = e.Actor,
+        OrganizationId = e.OrganizationId,
+        Operation = e.Operation,
+        ObjectType = e.ObjectType,
+        ObjectId = e.ObjectId,
+        BeforeJson = e.BeforeJson,
+        AfterJson = e.AfterJson,
+        ClientAddress = e.ClientAddress,
+        PreviousHash = e.PreviousHash,
+        Hash = e.Hash,
+    };
 
     private static async Task MakeChangesAsync(AdminHost host, int count)
     {
@@ -224,16 +322,17 @@ public abstract class AuditSpecs(ITestStore store)
     private static async Task<(long Entries, IReadOnlyList<AuditFinding> Findings)> VerifyAsync(AdminHost host)
     {
         await using var db = await Database(host);
-        return await AuditVerifier.VerifyAsync(db, CancellationToken.None);
+        return await AuditVerifier.VerifyAsync(db, [], CancellationToken.None);
     }
 
     private string[] Arguments(string connectionString) =>
         [$"--Policy:Database:Provider={store.Provider}", $"--Policy:Database:ConnectionString={connectionString}"];
 
-    private async Task<int> RunCommandAsync(string connectionString)
+    private async Task<int> RunCommandAsync(string connectionString, string? anchorFile = null)
     {
         using var output = new StringWriter();
-        return await AuditVerifyCommand.RunAsync(Arguments(connectionString), output, output);
+        string[] arguments = anchorFile is null ? Arguments(connectionString) : [.. Arguments(connectionString), $"--Policy:Audit:AnchorFile={anchorFile}"];
+        return await AuditVerifyCommand.RunAsync(arguments, output, output);
     }
 }
 
