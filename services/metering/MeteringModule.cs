@@ -30,7 +30,7 @@ public sealed class MeteringModule : IMeshModule
             MeteringDatabase.Configure(db, provider.GetRequiredService<IOptions<MeteringOptions>>().Value.Database));
         services.AddSingleton<UsageBatchWriter>();
         services.AddScoped<UsageQueries>();
-        services.AddScoped<IUsageLog, UsageLog>();
+        services.AddSingleton<IUsageLog, UsageLog>();
 
         // Registered here, before the host adds the bus, so it starts (and on a healthy start, finishes) first.
         services.AddSingleton<SchemaState>();

@@ -14,7 +14,7 @@ namespace AiMesh.Metering.Recording;
 /// again. The MessageId is the event id, the same on every publish, so finance de-duplicates by it. A crash
 /// between commit and publish therefore delays the event until redelivery; it never loses nor invents one.
 /// </summary>
-public sealed class RecordUsageConsumer(IUsageLog log, IServiceScopeFactory scopes) : IConsumer<RecordUsage>, IConsumer<RecordUsageBatch>
+public sealed class RecordUsageConsumer(IUsageLog log) : IConsumer<RecordUsage>, IConsumer<RecordUsageBatch>
 {
     public async Task Consume(ConsumeContext<RecordUsage> context)
     {
@@ -23,8 +23,7 @@ public sealed class RecordUsageConsumer(IUsageLog log, IServiceScopeFactory scop
     }
 
     /// <summary>
-    /// Every record of the batch is appended at once, each in its own scope, so the group commit stores them in one
-    /// transaction. The ones stored are published whatever happened to the others; if any failed, the batch fails
+    /// Every record of the batch is appended at once, so the group commit stores them in one transaction. The ones stored are published whatever happened to the others; if any failed, the batch fails
     /// with that failure (a store failure before a validation one, so retries and the kill switch see it), and its
     /// redelivery stores the rest while the stored ones only publish again.
     /// </summary>
@@ -50,10 +49,7 @@ public sealed class RecordUsageConsumer(IUsageLog log, IServiceScopeFactory scop
     {
         // A null entry is a malformed message, not a store failure: not retried.
         ArgumentNullException.ThrowIfNull(record);
-
-        // Each append may take the duplicate path, a query on its scope's DbContext, which cannot run two at once.
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IUsageLog>().AppendAsync(record, cancellationToken);
+        return await log.AppendAsync(record, cancellationToken);
     }
 
     private static Exception Failure(Task task) =>

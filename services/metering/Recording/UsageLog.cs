@@ -9,10 +9,15 @@ namespace AiMesh.Metering.Recording;
 /// Idempotent append: insert (through <see cref="UsageBatchWriter"/>, which commits concurrent rows together), and let
 /// the unique request id refuse a second row. Never check-then-insert: two deliveries of the same request racing
 /// would both see "absent" and both insert.
+/// <para>
+/// One for the process, safe to call concurrently: the writer is, and only the duplicate path reads the store, on a
+/// context of its own. A record waiting for its group commit holds no database context (under load thousands wait
+/// at once: the endpoint's prefetch times the batch size).
+/// </para>
 /// </summary>
 internal sealed class UsageLog(
     UsageBatchWriter writer,
-    UsageQueries queries,
+    IServiceScopeFactory scopes,
     SchemaState schema,
     TimeProvider time,
     ILogger<UsageLog> logger) : IUsageLog
@@ -30,6 +35,8 @@ internal sealed class UsageLog(
         }
         catch (DbUpdateException exception) when (UniqueViolation.Is(exception))
         {
+            await using var scope = scopes.CreateAsyncScope();
+            var queries = scope.ServiceProvider.GetRequiredService<UsageQueries>();
             var stored = await queries.FindByRequestIdAsync(usage.RequestId, cancellationToken)
                 ?? throw new InvalidOperationException($"Request {usage.RequestId} violated the unique request id but no stored event was found.", exception);
             MeteringLog.UsageAlreadyStored(logger, stored.RequestId, stored.EventId, stored.Sequence);
