@@ -9,13 +9,17 @@ namespace AiMesh.Ingress.Scheduling;
 /// instance-affine endpoint, so its timeouts can live here too: if the process dies, the saga and its client
 /// connection die with it, and nothing is left waiting for a timer. This spares the broker a scheduler plugin
 /// (Debian's RabbitMQ has no delayed-exchange plugin) and keeps one code path for both transports.
+/// <para>
+/// Every request arms two timeouts and nearly always cancels both, so a timer is an <see cref="ITimer"/> that a cancel
+/// disposes: nothing throws on the way (an awaited <c>Task.Delay</c> would raise and catch an exception per cancel).
+/// </para>
 /// </summary>
 /// <remarks>The bus is resolved on first use: the saga's endpoint is configured while the bus is being built.</remarks>
 internal sealed class InProcessScheduleMessageProvider(IServiceProvider services, ILogger<InProcessScheduleMessageProvider> logger) : IScheduleMessageProvider
 {
     private IBus Bus => field ??= services.GetRequiredService<IBus>();
 
-    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _pending = new();
+    private readonly ConcurrentDictionary<Guid, Scheduled> _pending = new();
 
     public int Pending => _pending.Count;
 
@@ -23,22 +27,24 @@ internal sealed class InProcessScheduleMessageProvider(IServiceProvider services
         where T : class
     {
         var tokenId = ScheduleTokenIdCache<T>.GetTokenId(message, NewId.NextGuid());
-        var timer = new CancellationTokenSource();
+        var scheduled = new Scheduled(tokenId, () => SendAsync(destinationAddress, message, pipe));
         if (_pending.TryRemove(tokenId, out var replaced))
         {
             replaced.Cancel();
         }
 
-        _pending[tokenId] = timer;
-        _ = FireAsync(tokenId, timer, destinationAddress, scheduledTime, message, pipe);
+        // In the table before the timer exists, so a timer that is due at once finds its entry.
+        _pending[tokenId] = scheduled;
+        var delay = scheduledTime - DateTime.UtcNow;
+        scheduled.Start(this, delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
         return Task.FromResult<ScheduledMessage<T>>(new ScheduledMessageHandle<T>(tokenId, scheduledTime, destinationAddress, message));
     }
 
     public Task CancelScheduledSend(Guid tokenId, CancellationToken cancellationToken)
     {
-        if (_pending.TryRemove(tokenId, out var timer))
+        if (_pending.TryRemove(tokenId, out var scheduled))
         {
-            timer.Cancel();
+            scheduled.Cancel();
         }
 
         return Task.CompletedTask;
@@ -47,36 +53,43 @@ internal sealed class InProcessScheduleMessageProvider(IServiceProvider services
     public Task CancelScheduledSend(Uri destinationAddress, Guid tokenId, CancellationToken cancellationToken) =>
         CancelScheduledSend(tokenId, cancellationToken);
 
-    private async Task FireAsync<T>(Guid tokenId, CancellationTokenSource timer, Uri destination, DateTime at, T message, IPipe<SendContext<T>> pipe)
+    private async Task SendAsync<T>(Uri destination, T message, IPipe<SendContext<T>> pipe)
         where T : class
     {
         try
         {
-            var delay = at - DateTime.UtcNow;
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, timer.Token);
-            }
-
-            if (!_pending.TryRemove(new KeyValuePair<Guid, CancellationTokenSource>(tokenId, timer)))
-            {
-                return;
-            }
-
             var endpoint = await Bus.GetSendEndpoint(destination);
             await endpoint.Send(message, pipe, CancellationToken.None);
-        }
-        catch (OperationCanceledException) when (timer.IsCancellationRequested)
-        {
-            // Cancelled: the response arrived before the timeout.
         }
         catch (Exception ex)
         {
             IngressLog.ScheduledSendFailed(logger, typeof(T).Name, ex);
         }
-        finally
+    }
+
+    /// <summary>One armed timeout: fires once, unless cancelled (or replaced under the same token) first.</summary>
+    private sealed class Scheduled(Guid tokenId, Func<Task> send)
+    {
+        private InProcessScheduleMessageProvider? owner;
+        private ITimer? timer;
+
+        public void Start(InProcessScheduleMessageProvider provider, TimeSpan delay)
         {
-            timer.Dispose();
+            owner = provider;
+            timer = TimeProvider.System.CreateTimer(static state => ((Scheduled)state!).Fire(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+
+        public void Cancel() => timer?.Dispose();
+
+        private void Fire()
+        {
+            timer?.Dispose();
+
+            // Only the entry still armed under its token fires: a cancel or a replacement took it out first.
+            if (owner!._pending.TryRemove(new KeyValuePair<Guid, Scheduled>(tokenId, this)))
+            {
+                _ = send();
+            }
         }
     }
 }
