@@ -10,7 +10,9 @@ internal static partial class RouterLog
         Message = "Request {RequestId}: calling deployment {Deployment} ({Provider}) for {Api}, stream {Stream}")]
     public static partial void RouteStarted(this ILogger logger, Guid requestId, string deployment, string provider, string api, bool stream);
 
-    [LoggerMessage(EventId = EventIds.RouteSucceeded, Level = LogLevel.Information,
+    // Debug, not Information: a line per successful request cost the router a sixth of its CPU at 1,000 req/s with
+    // the console logger, and says nothing the usage event (deployment, status, timings) and the trace do not.
+    [LoggerMessage(EventId = EventIds.RouteSucceeded, Level = LogLevel.Debug,
         Message = "Request {RequestId}: deployment {Deployment} answered {Status} with {ChunkCount} chunks, first byte {FirstByteMs:F0} ms, total {DurationMs:F0} ms")]
     public static partial void RouteSucceeded(this ILogger logger, Guid requestId, string deployment, int status, int chunkCount, double? firstByteMs, double durationMs);
 
