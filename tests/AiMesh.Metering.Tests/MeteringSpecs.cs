@@ -223,6 +223,26 @@ public abstract class MeteringSpecs(ITestDatabase database)
     }
 
     [Fact]
+    public async Task A_batch_holding_one_request_twice_stores_it_once_and_meters_both_alike_under_its_event_id()
+    {
+        await using var host = await StartAsync();
+        var before = await host.QueryAsync(q => q.CountAsync());
+        var twice = Usages.Full(NewId.NextGuid());
+        var other = Usages.Minimal(NewId.NextGuid());
+
+        await host.SendBatchAsync([twice, other, twice]);
+        await host.Published.WaitForMeteredAsync(twice.RequestId, 2);
+        await host.Published.WaitForMeteredAsync(other.RequestId);
+
+        var metered = host.Published.MeteredFor(twice.RequestId);
+        Assert.Equal(2, metered.Count);
+        Assert.All(metered, p => Assert.Equal(UsageEventIds.For(twice.RequestId), p.MessageId));
+        Assert.Equal(metered[0].Message, metered[1].Message);
+        Assert.Equal(before + 2, await host.QueryAsync(q => q.CountAsync()));
+        Assert.NotNull(await host.QueryAsync(q => q.FindByRequestIdAsync(twice.RequestId)));
+    }
+
+    [Fact]
     public async Task A_batch_holding_a_record_that_can_never_be_stored_stores_and_meters_the_others_then_faults_at_once()
     {
         await using var host = await StartAsync();

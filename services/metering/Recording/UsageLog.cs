@@ -1,7 +1,6 @@
 using AiMesh.Contracts.Integration;
 using AiMesh.Contracts.Metering;
 using AiMesh.Metering.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace AiMesh.Metering.Recording;
 
@@ -27,20 +26,17 @@ internal sealed class UsageLog(
         var usageEvent = usage.ToUsageEvent(time.GetUtcNow());
         schema.ThrowIfNotReady();
 
-        try
+        if (await writer.InsertAsync(usageEvent, cancellationToken))
         {
-            await writer.InsertAsync(usageEvent, cancellationToken);
             MeteringLog.UsageStored(logger, usageEvent.RequestId, usageEvent.EventId, usageEvent.Sequence);
             return usageEvent.ToUsageMetered();
         }
-        catch (DbUpdateException exception) when (UniqueViolation.Is(exception))
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var queries = scope.ServiceProvider.GetRequiredService<UsageQueries>();
-            var stored = await queries.FindByRequestIdAsync(usage.RequestId, cancellationToken)
-                ?? throw new InvalidOperationException($"Request {usage.RequestId} violated the unique request id but no stored event was found.", exception);
-            MeteringLog.UsageAlreadyStored(logger, stored.RequestId, stored.EventId, stored.Sequence);
-            return stored.ToUsageMetered();
-        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var queries = scope.ServiceProvider.GetRequiredService<UsageQueries>();
+        var stored = await queries.FindByRequestIdAsync(usage.RequestId, cancellationToken)
+            ?? throw new InvalidOperationException($"Request {usage.RequestId} was refused by the unique request id but no stored event was found.");
+        MeteringLog.UsageAlreadyStored(logger, stored.RequestId, stored.EventId, stored.Sequence);
+        return stored.ToUsageMetered();
     }
 }

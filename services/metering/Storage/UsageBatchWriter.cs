@@ -1,24 +1,37 @@
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AiMesh.Metering.Storage;
 
 /// <summary>
 /// Group commit for usage rows: every consumer hands its row here and waits; one writer takes whatever rows are
-/// waiting (at most <see cref="MaxBatch"/>) and stores them in one transaction. Under load that turns dozens of
-/// single-row transactions — each its own round trip and its own commit on the database — into one; when the
-/// endpoint is idle a row is written alone at once, so it adds no delay. Each consumer still gets its own outcome:
-/// a batch refused for a duplicate request id is written again row by row, so only the duplicate's consumer sees
-/// the unique violation (and takes the idempotent path), and a database failure reaches every waiting consumer,
-/// whose message then retries or faults on its own as before.
+/// waiting (at most <see cref="MaxBatch"/>) and stores them with one statement,
+/// <c>INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING RETURNING request_id, sequence</c>, on either provider. Under
+/// load that turns dozens of single-row transactions into one; when the endpoint is idle a row is written alone at
+/// once, so it adds no delay. Each consumer still gets its own outcome: a row the statement did not return was refused
+/// by a unique index (its request id, or the event id that follows from it, is stored already: a redelivery), and its
+/// consumer takes the idempotent path; a database failure reaches every waiting consumer, whose message then retries or
+/// faults on its own.
+/// <para>
+/// Hand-written rather than EF Core's <c>SaveChanges</c>, which sends one <c>INSERT … RETURNING</c> per row with a
+/// parameter object per column and, on a unique violation, had to fail the whole batch and write it again row by row.
+/// The columns, their names and how each value becomes a parameter still come from the EF Core model
+/// (<see cref="UsageEventMap"/>), so the mapping has one definition.
+/// </para>
 /// </summary>
 internal sealed class UsageBatchWriter : IAsyncDisposable
 {
-    public const int MaxBatch = 100;
+    public const int MaxBatch = 256;
 
     private readonly IServiceScopeFactory scopes;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<int, string> statements = [];
     private readonly Task writer;
+    private IProperty[]? columns;
 
     public UsageBatchWriter(IServiceScopeFactory scopes)
     {
@@ -26,9 +39,9 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
         writer = Task.Run(WriteAllAsync);
     }
 
-    /// <summary>Stores <paramref name="usageEvent"/> (its generated sequence is set when this completes).</summary>
-    /// <exception cref="DbUpdateException">The database refused the row, e.g. for a request id already stored.</exception>
-    public Task InsertAsync(UsageEvent usageEvent, CancellationToken cancellationToken)
+    /// <summary>Stores <paramref name="usageEvent"/> and sets its <see cref="UsageEvent.Sequence"/>.</summary>
+    /// <returns>False when the store holds this request's event already (nothing was written).</returns>
+    public Task<bool> InsertAsync(UsageEvent usageEvent, CancellationToken cancellationToken)
     {
         var pending = new Pending(usageEvent);
         ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(pending), this);
@@ -53,50 +66,103 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
                 batch.Add(pending);
             }
 
-            await WriteAsync(batch);
-        }
-    }
-
-    private async Task WriteAsync(List<Pending> batch)
-    {
-        try
-        {
-            await SaveAsync(batch);
-            batch.ForEach(p => p.Stored.TrySetResult());
-        }
-        catch (DbUpdateException exception) when (batch.Count > 1 && UniqueViolation.Is(exception))
-        {
-            // One of them (or more) is a redelivery: the transaction stored none, so each goes again on its own.
-            foreach (var pending in batch)
+            try
             {
-                await WriteAsync([pending]);
+                // A request id returned goes to the first of its rows; a second row of the same request in one batch (a
+                // redelivery that caught up with its original) is the one the index refused.
+                var stored = await SaveAsync(batch);
+                foreach (var pending in batch)
+                {
+                    var inserted = stored.Remove(pending.Event.RequestId, out var sequence);
+                    if (inserted)
+                    {
+                        pending.Event.Sequence = sequence;
+                    }
+
+                    pending.Stored.TrySetResult(inserted);
+                }
+            }
+            catch (Exception exception)
+            {
+                // The writer loop must outlive any one batch; every waiting consumer gets the failure as its own.
+                batch.ForEach(p => p.Stored.TrySetException(exception));
             }
         }
-        catch (Exception exception)
-        {
-            // The writer loop must outlive any one batch; every waiting consumer gets the failure as its own.
-            batch.ForEach(p => p.Stored.TrySetException(exception));
-        }
     }
 
-    private async Task SaveAsync(List<Pending> batch)
+    private async Task<Dictionary<Guid, long>> SaveAsync(List<Pending> batch)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MeteringDbContext>();
-        foreach (var pending in batch)
+        var properties = columns ??= Columns(db);
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(CancellationToken.None);
+        try
         {
-            // A row refused in an earlier batch goes again as it was: EF keeps temporary keys in the change tracker of
-            // that (disposed) context, not on the entity, so its sequence is still unset.
-            db.UsageEvents.Add(pending.Event);
+            await using var command = connection.CreateCommand();
+            command.CommandText = Statement(sql, properties, batch.Count);
+            var index = 0;
+            foreach (var pending in batch)
+            {
+                foreach (var property in properties)
+                {
+                    var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
+                    command.Parameters.Add(mapping.CreateParameter(command, sql.GenerateParameterName("p" + index++), property.GetGetter().GetClrValue(pending.Event), property.IsNullable));
+                }
+            }
+
+            var stored = new Dictionary<Guid, long>(batch.Count);
+            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+            while (await reader.ReadAsync(CancellationToken.None))
+            {
+                stored[reader.GetGuid(0)] = reader.GetInt64(1);
+            }
+
+            return stored;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Every mapped column but the generated sequence, in model order.</summary>
+    private static IProperty[] Columns(MeteringDbContext db) =>
+        [.. db.Model.FindEntityType(typeof(UsageEvent))!.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never)];
+
+    private string Statement(ISqlGenerationHelper sql, IProperty[] properties, int rows)
+    {
+        if (statements.TryGetValue(rows, out var cached))
+        {
+            return cached;
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
+        var table = StoreObjectIdentifier.Table(UsageEventMap.Table);
+        var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(UsageEventMap.Table)).Append(" (")
+            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
+            .Append(") VALUES ");
+        var index = 0;
+        for (var row = 0; row < rows; row++)
+        {
+            text.Append(row == 0 ? "(" : ", (");
+            for (var column = 0; column < properties.Length; column++)
+            {
+                text.Append(column == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder("p" + index++));
+            }
+
+            text.Append(')');
+        }
+
+        text.Append(" ON CONFLICT DO NOTHING RETURNING ")
+            .Append(sql.DelimitIdentifier("request_id")).Append(", ").Append(sql.DelimitIdentifier("sequence"));
+        return statements[rows] = text.ToString();
     }
 
     private sealed class Pending(UsageEvent usageEvent)
     {
         public UsageEvent Event { get; } = usageEvent;
 
-        public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<bool> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -6,8 +6,8 @@ namespace AiMesh.Metering.Storage;
 /// </summary>
 internal sealed class UsageEvent
 {
-    /// <summary>Assigned by the database on insert; the replay order of the log.</summary>
-    public long Sequence { get; init; }
+    /// <summary>Assigned by the database on insert (and set here by the writer from what it returned); the replay order of the log.</summary>
+    public long Sequence { get; set; }
 
     /// <summary>Derived from <see cref="RequestId"/> (see <c>UsageEventIds</c>), so every redelivery computes the same id.</summary>
     public Guid EventId { get; init; }
