@@ -1,9 +1,11 @@
 using AiMesh.Hosting;
+using AiMesh.Hosting.Secrets;
 using AiMesh.Policy.Admin;
 using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
 using AiMesh.Policy.Principals;
+using AiMesh.Policy.Secrets;
 using AiMesh.Policy.Store;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +43,8 @@ public sealed class PolicyModule : IMeshModule
             PolicyDatabase.Configure(db, provider.GetRequiredService<IOptions<PolicyOptions>>().Value.Database));
         services.AddSingleton<StoredKeys>();
         services.AddScoped<KeyAdministration>();
+        services.AddMasterKeyRing(builder.Configuration, CredentialSealing.Section);
+        services.AddScoped<CredentialAdministration>();
 
         services.AddOptions<AdminOptions>()
             .Bind(builder.Configuration.GetSection(AdminOptions.Section))
@@ -69,6 +73,7 @@ public sealed class PolicyModule : IMeshModule
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<AuthorizeRequestConsumer, AuthorizeRequestConsumerDefinition>();
+        bus.AddConsumer<GetProviderCredentialsConsumer, GetProviderCredentialsConsumerDefinition>();
         bus.AddConsumer<KeyStoreChangedConsumer, KeyStoreChangedConsumerDefinition>().Endpoint(e =>
         {
             e.Name = changesEndpointName;
