@@ -39,7 +39,7 @@ internal sealed class CredentialAdministration(
             return new(null, AdminFailure.Invalid(validation.Errors));
         }
 
-        var now = time.GetUtcNow();
+        var now = Now(time);
         var credential = new ProviderCredential
         {
             Id = NewId.NextGuid(),
@@ -88,7 +88,7 @@ internal sealed class CredentialAdministration(
         }
 
         var before = ProviderCredentialView.Of(credential);
-        var now = time.GetUtcNow();
+        var now = Now(time);
         Seal(credential, value!);
         credential.Hint = CredentialSealing.Hint(value!);
         credential.Version++;
@@ -113,7 +113,7 @@ internal sealed class CredentialAdministration(
 
         var before = ProviderCredentialView.Of(credential);
         db.ProviderCredentials.Remove(credential);
-        await AuditTrail.SaveAsync(db, actor, new AuditChange("credential.delete", "provider_credential", id.ToString(), null, before, null), time.GetUtcNow(), cancellationToken);
+        await AuditTrail.SaveAsync(db, actor, new AuditChange("credential.delete", "provider_credential", id.ToString(), null, before, null), Now(time), cancellationToken);
         PolicyLog.CredentialDeleted(logger, credential.Id, credential.Name);
         await PublishAsync(new ProviderCredentialChanged(credential.Id, credential.Name, credential.Version, null, null, true), cancellationToken);
         return null;
@@ -122,6 +122,9 @@ internal sealed class CredentialAdministration(
     /// <summary>The event for a credential as stored now; also what the rotate command announces.</summary>
     public static ProviderCredentialChanged Changed(ProviderCredential credential) =>
         new(credential.Id, credential.Name, credential.Version, credential.KeyId, credential.Ciphertext, false);
+
+    /// <summary>Now, to the millisecond both stores keep, so what a change answers is what a later read returns.</summary>
+    internal static DateTimeOffset Now(TimeProvider time) => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private static void CheckValue(KeyValidation validation, string? value)
     {

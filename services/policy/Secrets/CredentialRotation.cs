@@ -24,7 +24,7 @@ internal static class CredentialRotation
         var stale = await db.ProviderCredentials.AsTracking().Where(c => c.KeyId != current).OrderBy(c => c.Id).ToListAsync(cancellationToken);
         var unreadable = new List<(Guid, string)>();
         var rotated = 0;
-        var now = time.GetUtcNow();
+        var now = CredentialAdministration.Now(time);
         foreach (var credential in stale)
         {
             var associatedData = CredentialSealing.AssociatedData(credential.Id);
