@@ -48,6 +48,7 @@ internal sealed class ProviderCredentialRefresher(
     {
         try
         {
+            var mark = store.Mark();
             var client = bus.CreateRequestClient<GetProviderCredentials>(Endpoints.PolicyAddress, AskTimeout);
             var response = await client.GetResponse<ProviderCredentialsListed>(new GetProviderCredentials(NewId.NextGuid(), [.. store.Wanted]), cancellationToken);
             if (!response.Message.Available)
@@ -56,7 +57,7 @@ internal sealed class ProviderCredentialRefresher(
                 return store.IsLoaded;
             }
 
-            store.Replace(response.Message.Credentials);
+            store.Replace(response.Message.Credentials, mark);
             return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)

@@ -82,7 +82,7 @@ public sealed class StoredCredentialTests
         var copied = ring.Seal("sk-copied-0123456789", RouterSecrets.AssociatedData(Guid.NewGuid()));
         var foreign = other.Seal("sk-foreign-0123456789", RouterSecrets.AssociatedData(id));
 
-        store.Replace([new SealedProviderCredential(id, CredentialName, 1, copied.KeyId, copied.Ciphertext)]);
+        store.Replace([new SealedProviderCredential(id, CredentialName, 1, copied.KeyId, copied.Ciphertext)], store.Mark());
         var afterCopy = store.Resolve(catalog.Deployments[0]);
         store.Apply(new ProviderCredentialChanged(id, CredentialName, 2, foreign.KeyId, foreign.Ciphertext, false));
         var afterForeign = store.Resolve(catalog.Deployments[0]);
@@ -94,6 +94,35 @@ public sealed class StoredCredentialTests
         Assert.Equal("sk-good-0123456789", store.Resolve(catalog.Deployments[0])!.ApiKey!.Reveal());
         Assert.Equal("[redacted]", store.Resolve(catalog.Deployments[0])!.ApiKey!.ToString());
         Assert.Same(catalog.Deployments[1], store.Resolve(catalog.Deployments[1]));
+    }
+
+    [Fact]
+    public void A_full_answer_asked_for_before_a_change_event_does_not_undo_it()
+    {
+        var ring = MasterKeyRing.FromKeys(MasterKey);
+        var catalog = Catalog();
+        var store = new ProviderCredentialStore(catalog, ring, Microsoft.Extensions.Logging.Abstractions.NullLogger<ProviderCredentialStore>.Instance);
+        var id = Guid.NewGuid();
+        var deployment = catalog.Deployments[0];
+
+        // Asked, then a newer value arrives by event, then the (older) answer.
+        var mark = store.Mark();
+        store.Apply(Changed(id, 2, "sk-newer-by-event-0123456789"));
+        store.Replace([Seal(id, 1, "sk-older-in-answer-012345678")], mark);
+        var afterNewerEvent = store.Resolve(deployment)!.ApiKey!.Reveal();
+
+        // Asked, then deleted by event, then an answer that still had it.
+        mark = store.Mark();
+        store.Apply(new ProviderCredentialChanged(id, CredentialName, 2, null, null, true));
+        store.Replace([Seal(id, 2, "sk-newer-by-event-0123456789")], mark);
+        var afterDeletion = store.Resolve(deployment);
+
+        // A later answer is taken as it is.
+        store.Replace([Seal(id, 3, "sk-third-from-answer-0123456")], store.Mark());
+
+        Assert.Equal("sk-newer-by-event-0123456789", afterNewerEvent);
+        Assert.Null(afterDeletion);
+        Assert.Equal("sk-third-from-answer-0123456", store.Resolve(deployment)!.ApiKey!.Reveal());
     }
 
     private static DeploymentCatalog Catalog()
