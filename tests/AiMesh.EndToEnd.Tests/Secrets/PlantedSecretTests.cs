@@ -85,6 +85,11 @@ public abstract class PlantedSecretTests
         Assert.Contains(mesh.Capture.Messages, m => m.Contains("ProviderCredentialChanged", StringComparison.Ordinal) && m.Contains(SecretMesh.CredentialName, StringComparison.Ordinal));
         Assert.Contains(mesh.Capture.Messages, m => m.StartsWith("consume ProviderCredentialsListed", StringComparison.Ordinal) || m.StartsWith("consume GetProviderCredentials", StringComparison.Ordinal));
         Assert.Contains(mesh.Capture.Logs, l => l.Contains(SecretMesh.CredentialName, StringComparison.Ordinal));
+
+        // The replacement reached the router as an event (the periodic reload is a minute away), and so did the deletion.
+        Assert.Contains(mesh.Capture.Messages, m => m.StartsWith("consume ProviderCredentialChanged", StringComparison.Ordinal));
+        Assert.Contains(mesh.Capture.Logs, l => l.Contains($"Provider credential {SecretMesh.CredentialName} updated to version 2", StringComparison.Ordinal));
+        Assert.Contains(mesh.Capture.Logs, l => l.Contains($"Provider credential {SecretMesh.CredentialName} was deleted", StringComparison.Ordinal));
         var store = await mesh.DumpStoreAsync();
         Assert.Contains(SecretMesh.CredentialName, store, StringComparison.Ordinal);
         Assert.Contains("credential.reencrypt", store, StringComparison.Ordinal);

@@ -42,7 +42,6 @@ public abstract class SecretMesh : IAsyncDisposable
         var args = MeshConfiguration.Common(Mock.BaseAddress);
         args.Add($"--AIMESH_MASTER_KEY={masterKey}");
         args.Add("--Logging:Capture:LogLevel:Default=Trace");
-        args.Add("--Router:CredentialReloadInterval=00:00:05");
         var index = args.Count(a => a.StartsWith("--Router:Deployments:", StringComparison.Ordinal) && a.Contains(":Name=", StringComparison.Ordinal));
         args.Add($"--Router:Deployments:{index}:Name=stored-key-mock");
         args.Add($"--Router:Deployments:{index}:Model={Model}");
