@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Secrets;
+
 namespace AiMesh.Policy.Secrets;
 
 /// <summary>How a provider credential's value is sealed: the configuration section of policy's key ring, the associated data, the hint.</summary>
@@ -9,11 +11,8 @@ internal static class CredentialSealing
     /// <summary>Largest credential value accepted (characters); provider keys are far shorter.</summary>
     public const int MaxValueLength = 8 * 1024;
 
-    /// <summary>
-    /// The associated data of a credential's value: its id, so a ciphertext copied onto another row does not open.
-    /// The router seals nothing but opens with the same text, so this string is part of the contract between them.
-    /// </summary>
-    public static string AssociatedData(Guid credentialId) => $"aimesh:provider-credential:{credentialId:N}";
+    /// <summary>The associated data of a credential's value (<see cref="ProviderCredentialBinding"/>): its id, so a ciphertext copied onto another row does not open.</summary>
+    public static string AssociatedData(Guid credentialId) => ProviderCredentialBinding.AssociatedData(credentialId);
 
     /// <summary>The last 4 characters, shown so an operator can tell keys apart; nothing for values shorter than 16.</summary>
     public static string Hint(string value) => value.Length >= 16 ? value[^4..] : "";

@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Secrets;
+
 namespace AiMesh.Router.Secrets;
 
 /// <summary>The router's key ring section (<c>Router:Secrets:MasterKeyFile</c>, <c>…:PreviousKeyFiles</c>) and its keyed-service key.</summary>
@@ -5,9 +7,6 @@ internal static class RouterSecrets
 {
     public const string Section = "Router:Secrets";
 
-    /// <summary>
-    /// The associated data a credential's value is sealed with by policy (<c>services/policy/Secrets/CredentialSealing.cs</c>):
-    /// the credential's id. The same text on both sides, or nothing opens.
-    /// </summary>
-    public static string AssociatedData(Guid credentialId) => $"aimesh:provider-credential:{credentialId:N}";
+    /// <summary>The associated data policy sealed a credential's value with (<see cref="ProviderCredentialBinding"/>).</summary>
+    public static string AssociatedData(Guid credentialId) => ProviderCredentialBinding.AssociatedData(credentialId);
 }

@@ -71,8 +71,16 @@ public abstract class RotationSpecs(ITestStore store)
             var now = DateTimeOffset.UtcNow;
             db.ProviderCredentials.Add(new ProviderCredential
             {
-                Id = orphanId, Name = "orphan", KeyId = sealedValue.KeyId, Ciphertext = sealedValue.Ciphertext, Hint = "e-02", Version = 1,
-                CreatedAt = now, CreatedBy = "test", UpdatedAt = now, UpdatedBy = "test",
+                Id = orphanId,
+                Name = "orphan",
+                KeyId = sealedValue.KeyId,
+                Ciphertext = sealedValue.Ciphertext,
+                Hint = "e-02",
+                Version = 1,
+                CreatedAt = now,
+                CreatedBy = "test",
+                UpdatedAt = now,
+                UpdatedBy = "test",
             });
             await db.SaveChangesAsync();
         }
