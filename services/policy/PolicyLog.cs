@@ -57,9 +57,21 @@ internal static partial class PolicyLog
     [LoggerMessage(2033, LogLevel.Warning, "Bootstrap admin failed (attempt {Attempt}); retrying in {NextDelay}")]
     public static partial void BootstrapAdminFailed(ILogger logger, Exception exception, int attempt, TimeSpan nextDelay);
 
-    [LoggerMessage(2040, LogLevel.Information, "Audit trail head #{Sequence} {Hash}")]
+    [LoggerMessage(2040, LogLevel.Information, "Provider credential {Id} ({Name}) stored at version {Version} under master key {KeyId}")]
+    public static partial void CredentialChanged(ILogger logger, Guid id, string name, long version, string keyId);
+
+    [LoggerMessage(2041, LogLevel.Information, "Provider credential {Id} ({Name}) deleted")]
+    public static partial void CredentialDeleted(ILogger logger, Guid id, string name);
+
+    [LoggerMessage(2042, LogLevel.Information, "Master key rotation: {Rotated} credentials re-encrypted under {KeyId}, {Current} already under it, {Unreadable} unreadable")]
+    public static partial void CredentialsRotated(ILogger logger, int rotated, string keyId, int current, int unreadable);
+
+    [LoggerMessage(2043, LogLevel.Error, "Provider credential {Id} cannot be decrypted with any configured master key (sealed under {KeyId})")]
+    public static partial void CredentialUnreadable(ILogger logger, Guid id, string keyId);
+
+    [LoggerMessage(2044, LogLevel.Information, "Audit trail head #{Sequence} {Hash}")]
     public static partial void AuditHead(ILogger logger, long sequence, string hash);
 
-    [LoggerMessage(2041, LogLevel.Error, "Audit entry #{Sequence} committed but its anchor could not be written to the anchor file")]
+    [LoggerMessage(2045, LogLevel.Error, "Audit entry #{Sequence} committed but its anchor could not be written to the anchor file")]
     public static partial void AuditAnchorFailed(ILogger logger, Exception exception, long sequence);
 }

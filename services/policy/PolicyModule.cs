@@ -1,4 +1,5 @@
 using AiMesh.Hosting;
+using AiMesh.Hosting.Secrets;
 using AiMesh.Hosting.Security;
 using AiMesh.Policy.Admin;
 using AiMesh.Policy.Audit;
@@ -6,6 +7,7 @@ using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
 using AiMesh.Policy.Principals;
+using AiMesh.Policy.Secrets;
 using AiMesh.Policy.Store;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +50,8 @@ public sealed class PolicyModule : IMeshModule
         });
         services.AddSingleton<StoredKeys>();
         services.AddScoped<KeyAdministration>();
+        services.AddMasterKeyRing(builder.Configuration, CredentialSealing.Section);
+        services.AddScoped<CredentialAdministration>();
 
         services.AddOptions<AdminOptions>()
             .Bind(builder.Configuration.GetSection(AdminOptions.Section))
@@ -76,6 +80,7 @@ public sealed class PolicyModule : IMeshModule
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<AuthorizeRequestConsumer, AuthorizeRequestConsumerDefinition>();
+        bus.AddConsumer<GetProviderCredentialsConsumer, GetProviderCredentialsConsumerDefinition>();
         bus.AddConsumer<KeyStoreChangedConsumer, KeyStoreChangedConsumerDefinition>().Endpoint(e =>
         {
             e.Name = changesEndpointName;

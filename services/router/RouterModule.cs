@@ -1,5 +1,6 @@
 using System.Net;
 using AiMesh.Hosting;
+using AiMesh.Hosting.Secrets;
 using AiMesh.Hosting.Streams;
 using AiMesh.Router.Configuration;
 using AiMesh.Router.Counting;
@@ -13,6 +14,7 @@ using AiMesh.Router.Providers.Gemini;
 using AiMesh.Router.Providers.Mistral;
 using AiMesh.Router.Providers.OpenAi;
 using AiMesh.Router.Routing;
+using AiMesh.Router.Secrets;
 using AiMesh.Router.Transport;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +31,12 @@ public sealed class RouterModule : IMeshModule
     // Each router replica (each module instance) needs its own queue for abandonment events: the event must reach
     // every replica, because only the one running the call can cancel it. Temporary: it goes with the process.
     private readonly string abandonedEndpointName = AbandonedEndpointPrefix + NewId.NextGuid().ToString("N");
+
+    /// <summary>Prefix of the per-replica queue that receives <see cref="AiMesh.Contracts.Secrets.ProviderCredentialChanged"/>.</summary>
+    public const string CredentialsEndpointPrefix = "aimesh-router-credentials-";
+
+    // Every replica holds the credentials its deployments name, so every replica needs every change: a queue each.
+    private readonly string credentialsEndpointName = CredentialsEndpointPrefix + NewId.NextGuid().ToString("N");
 
     public string Name => "router";
 
@@ -55,6 +63,9 @@ public sealed class RouterModule : IMeshModule
         services.AddGeminiProviders();
         services.AddSingleton<ProviderAdapters>();
         services.AddSingleton<DeploymentCatalog>();
+        services.AddMasterKeyRing(builder.Configuration, RouterSecrets.Section);
+        services.AddSingleton<ProviderCredentialStore>();
+        services.AddHostedService<ProviderCredentialRefresher>();
         services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();
         services.AddSingleton<InFlightCalls>();
         services.AddTransient<CompletionRouter>();
@@ -114,6 +125,11 @@ public sealed class RouterModule : IMeshModule
         bus.AddConsumer<CompletionAbandonedConsumer>().Endpoint(e =>
         {
             e.Name = abandonedEndpointName;
+            e.Temporary = true;
+        });
+        bus.AddConsumer<ProviderCredentialChangedConsumer>().Endpoint(e =>
+        {
+            e.Name = credentialsEndpointName;
             e.Temporary = true;
         });
     }

@@ -4,6 +4,7 @@ using AiMesh.Contracts.Integration;
 using AiMesh.Contracts.Metering;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
+using AiMesh.Contracts.Secrets;
 using MassTransit.Serialization;
 
 namespace AiMesh.Contracts.Tests;
@@ -116,6 +117,19 @@ public sealed class WireCompatibilityTests
         Assert.Equal(original with { Principal = null }, copy with { Principal = null });
         Assert.Equal(("jwt", "https://idp.example/", "alice", "research"), (copy.Principal!.Method, copy.Principal.Issuer, copy.Principal.Subject, copy.Principal.Team));
         Assert.Equal(["member"], copy.Principal.Roles);
+    }
+
+    [Fact]
+    public void A_credentials_answer_without_its_availability_reads_as_available_and_a_change_round_trips()
+    {
+        var answer = JsonSerializer.Deserialize<ProviderCredentialsListed>(
+            """{"requestId":"6f1c2f6e-5b1a-4d0e-9a57-0c1d2e3f4a5b","credentials":[{"credentialId":"0b9e1f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b","name":"openai-prod","version":3,"keyId":"00112233aabbccdd","ciphertext":"AAAA"}]}""",
+            Wire)!;
+        var change = new ProviderCredentialChanged(Guid.NewGuid(), "openai-prod", 4, "00112233aabbccdd", "AAAA", false);
+
+        Assert.True(answer.Available);
+        Assert.Equal(("openai-prod", 3L), (answer.Credentials[0].Name, answer.Credentials[0].Version));
+        Assert.Equal(change, JsonSerializer.Deserialize<ProviderCredentialChanged>(JsonSerializer.Serialize(change, Wire), Wire));
     }
 
     [Fact]

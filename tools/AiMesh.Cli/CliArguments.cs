@@ -46,4 +46,7 @@ internal sealed class CliArguments
     public IReadOnlyList<string>? All(string name) => _options.TryGetValue(name, out var values) ? values : null;
 
     public IEnumerable<string> Names => _options.Keys;
+
+    /// <summary>The secret a <see cref="CliCommand.ReadsSecret"/> command sends, read by the runner from a file or stdin.</summary>
+    public string? Secret { get; set; }
 }

@@ -8,7 +8,7 @@ namespace AiMesh.Cli;
 /// Runs one command against the admin API: <c>AIMESH_URL</c> (default <c>http://127.0.0.1:8080</c>) with the key in
 /// <c>AIMESH_ADMIN_KEY</c>. Prints the API's JSON answer on success (exit 0); a problem's title, detail and field
 /// errors on failure (exit 1); usage on a mistyped command (exit 2); exit 3 when the gateway cannot be reached.
-/// The key is never printed.
+/// The key is never printed; a credential's value is read from a file or standard input, never from the arguments.
 /// </summary>
 internal static class CliRunner
 {
@@ -18,7 +18,7 @@ internal static class CliRunner
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
 
     public static async Task<int> RunAsync(
-        string[] args, Func<string, string?> environment, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+        string[] args, Func<string, string?> environment, TextWriter output, TextWriter errors, CancellationToken cancellationToken, TextReader? input = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
@@ -53,6 +53,18 @@ internal static class CliRunner
             return 2;
         }
 
+        if (command.ReadsSecret)
+        {
+            var (secret, problem) = await ReadSecretAsync(arguments.One("value-file"), input ?? Console.In, cancellationToken);
+            if (secret is null)
+            {
+                await errors.WriteLineAsync($"aimesh: {problem}");
+                return 2;
+            }
+
+            arguments.Secret = secret;
+        }
+
         var request = command.Request(arguments);
         using var connection = AdminConnection.Create(baseAddress, key);
         int status;
@@ -83,6 +95,30 @@ internal static class CliRunner
         }
 
         return 1;
+    }
+
+    /// <summary>The value from the file named (<c>-</c>: standard input) or standard input, without its final line break.</summary>
+    private static async Task<(string? Secret, string? Problem)> ReadSecretAsync(string? file, TextReader input, CancellationToken cancellationToken)
+    {
+        string text;
+        if (file is null or "-")
+        {
+            text = await input.ReadToEndAsync(cancellationToken);
+        }
+        else
+        {
+            try
+            {
+                text = await File.ReadAllTextAsync(file, cancellationToken);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                return (null, $"cannot read {file} ({exception.GetType().Name}).");
+            }
+        }
+
+        text = text.TrimEnd('\r', '\n');
+        return text.Length == 0 ? (null, "no value: pipe it on standard input or name a file with --value-file (never on the command line).") : (text, null);
     }
 
     private static async Task UsageAsync(TextWriter errors)

@@ -1,6 +1,6 @@
 namespace AiMesh.Cli;
 
-/// <summary>Every command, as a table: <c>aimesh keys|teams|users &lt;verb&gt;</c>, each one admin API call.</summary>
+/// <summary>Every command, as a table: <c>aimesh keys|teams|users|credentials &lt;verb&gt;</c>, each one admin API call.</summary>
 internal static class Commands
 {
     public static IReadOnlyList<CliCommand> All { get; } =
@@ -35,6 +35,14 @@ internal static class Commands
             ("organizationId", a.One("organization")), ("role", a.One("role")), ("teamId", a.One("team")), ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
         new("users", "get", ["user-id"], [], a => new(HttpMethod.Get, $"/admin/users/{Segment(a, 0)}")),
         new("users", "create", [], ["email", "role", "organization"], a => new(HttpMethod.Post, "/admin/users", new { email = a.One("email"), role = a.One("role"), organizationId = a.One("organization") })),
+        new("credentials", "create", [], ["name", "provider", "value-file"], a => new(HttpMethod.Post, "/admin/credentials", new
+        {
+            name = a.One("name"), provider = a.One("provider"), value = a.Secret,
+        }), ReadsSecret: true),
+        new("credentials", "list", [], ["limit", "cursor"], a => new(HttpMethod.Get, "/admin/credentials" + Query(("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
+        new("credentials", "get", ["credential-id"], [], a => new(HttpMethod.Get, $"/admin/credentials/{Segment(a, 0)}")),
+        new("credentials", "set", ["credential-id"], ["value-file"], a => new(HttpMethod.Put, $"/admin/credentials/{Segment(a, 0)}/value", new { value = a.Secret }), ReadsSecret: true),
+        new("credentials", "delete", ["credential-id"], [], a => new(HttpMethod.Delete, $"/admin/credentials/{Segment(a, 0)}")),
         new("users", "set-role", ["user-id", "role"], [], a => new(HttpMethod.Put, $"/admin/users/{Segment(a, 0)}/role", new { role = a.Positional[3] })),
     ];
 

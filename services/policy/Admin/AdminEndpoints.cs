@@ -44,5 +44,6 @@ internal static class AdminEndpoints
         AccessGroupEndpoints.Map(admin);
         KeyEndpoints.Map(admin);
         AuditEndpoints.Map(admin);
+        CredentialEndpoints.Map(admin);
     }
 }

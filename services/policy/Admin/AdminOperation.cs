@@ -15,4 +15,7 @@ internal enum AdminOperation
     ManageAccessGroups,
     ManageKeys,
     ReadAudit,
+
+    /// <summary>Read, create, replace and delete provider credentials: mesh-wide infrastructure, reads included.</summary>
+    ManageCredentials,
 }

@@ -25,6 +25,7 @@ internal static class AdminRules
         [AdminOperation.ManageAccessGroups] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
         [AdminOperation.ManageKeys] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.Own, AdminReach.None],
         [AdminOperation.ReadAudit] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
+        [AdminOperation.ManageCredentials] = [AdminReach.All, AdminReach.None, AdminReach.None, AdminReach.None, AdminReach.None],
     }.ToFrozenDictionary();
 
     /// <summary>The roles from most to least powerful: a role may give only roles at or below its own rank.</summary>

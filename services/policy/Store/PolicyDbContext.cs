@@ -46,6 +46,8 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
 
     public DbSet<VirtualKey> VirtualKeys => Set<VirtualKey>();
 
+    public DbSet<ProviderCredential> ProviderCredentials => Set<ProviderCredential>();
+
     /// <summary>Append-only: added to, never updated or removed (the database's triggers refuse both).</summary>
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
@@ -142,7 +144,24 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
             e.HasOne<VirtualKey>().WithMany().HasForeignKey(k => k.RotatedFrom);
         });
         MapAudit(modelBuilder);
+        MapCredentials(modelBuilder);
     }
+
+    private static void MapCredentials(ModelBuilder modelBuilder) => modelBuilder.Entity<ProviderCredential>(e =>
+    {
+        e.ToTable("provider_credentials").HasKey(c => c.Id);
+        e.Property(c => c.Id).HasColumnName("id");
+        e.Property(c => c.Name).HasColumnName("name");
+        e.Property(c => c.Provider).HasColumnName("provider");
+        e.Property(c => c.KeyId).HasColumnName("key_id");
+        e.Property(c => c.Ciphertext).HasColumnName("ciphertext");
+        e.Property(c => c.Hint).HasColumnName("hint");
+        e.Property(c => c.Version).HasColumnName("version");
+        e.Property(c => c.CreatedAt).HasColumnName("created_at");
+        e.Property(c => c.CreatedBy).HasColumnName("created_by");
+        e.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+        e.Property(c => c.UpdatedBy).HasColumnName("updated_by");
+    });
 
     private static void MapAudit(ModelBuilder modelBuilder) => modelBuilder.Entity<AuditEvent>(e =>
     {

@@ -2,7 +2,7 @@ namespace AiMesh.Router.Configuration;
 
 /// <summary>
 /// One upstream the router may call: a public model name served by a provider at a base URL. Holds no secret:
-/// <see cref="ApiKeyEnv"/> names the environment variable that does.
+/// <see cref="ApiKeyEnv"/> names the environment variable that does, or <see cref="ApiKeyCredential"/> the stored credential.
 /// </summary>
 internal sealed class DeploymentOptions
 {
@@ -23,6 +23,14 @@ internal sealed class DeploymentOptions
 
     /// <summary>Environment variable that holds the API key. Absent: no credentials are sent (local servers).</summary>
     public string? ApiKeyEnv { get; set; }
+
+    /// <summary>
+    /// Instead of <see cref="ApiKeyEnv"/>: the name of a provider credential stored in policy (<c>/admin/credentials</c>),
+    /// sealed under the master key; the router gets it sealed over the bus and opens it with its own ring
+    /// (<c>Router:Secrets</c>). For API keys only (OpenAI and compatible servers, Anthropic, Azure <c>api-key</c> and
+    /// <c>bearer</c>, Gemini, Cohere, Mistral); AWS, Vertex AI and Entra ID secrets stay environment-referenced.
+    /// </summary>
+    public string? ApiKeyCredential { get; set; }
 
     /// <summary>
     /// Extra request headers (non-secret, e.g. organization or routing hints). For <c>anthropic</c> deployments

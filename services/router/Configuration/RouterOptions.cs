@@ -18,4 +18,10 @@ internal sealed class RouterOptions
     /// bus-wide prefetch (sized for short handlers) would cap the router far below what its sockets can carry.
     /// </summary>
     public int MaxConcurrentCalls { get; set; } = 256;
+
+    /// <summary>
+    /// How often the replica asks policy again for the stored credentials its deployments name: the safety net under
+    /// the change events (a lost one, a master key rotation). Until the first answer, it asks every few seconds.
+    /// </summary>
+    public TimeSpan CredentialReloadInterval { get; set; } = TimeSpan.FromSeconds(60);
 }

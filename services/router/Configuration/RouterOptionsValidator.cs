@@ -9,7 +9,10 @@ namespace AiMesh.Router.Configuration;
 /// habit), so an operator fixes a catalog in one round. Messages name settings and environment variables,
 /// never their values.
 /// </summary>
-internal sealed partial class RouterOptionsValidator(IConfiguration configuration, ProviderAdapters adapters) : IValidateOptions<RouterOptions>
+internal sealed partial class RouterOptionsValidator(
+    IConfiguration configuration,
+    ProviderAdapters adapters,
+    [FromKeyedServices(Secrets.RouterSecrets.Section)] AiMesh.Hosting.Secrets.MasterKeyRing? secrets = null) : IValidateOptions<RouterOptions>
 {
     private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(1);
 
@@ -29,6 +32,11 @@ internal sealed partial class RouterOptionsValidator(IConfiguration configuratio
         CheckTimeout(errors, "FirstByte", options.Timeouts.FirstByte);
         CheckTimeout(errors, "Idle", options.Timeouts.Idle);
         CheckTimeout(errors, "Total", options.Timeouts.Total);
+        if (options.CredentialReloadInterval < TimeSpan.FromSeconds(1) || options.CredentialReloadInterval > LongestTimeout)
+        {
+            errors.Add($"{RouterOptions.Section}:CredentialReloadInterval must be from one second to one day.");
+        }
+
         if (options.MaxConcurrentCalls is < 1 or > 100_000)
         {
             errors.Add($"{RouterOptions.Section}:MaxConcurrentCalls must be between 1 and 100000.");
@@ -93,7 +101,15 @@ internal sealed partial class RouterOptionsValidator(IConfiguration configuratio
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(deployment.ApiKeyEnv))
+        if (!string.IsNullOrWhiteSpace(deployment.ApiKeyEnv) && !string.IsNullOrWhiteSpace(deployment.ApiKeyCredential))
+        {
+            errors.Add($"{at}: set ApiKeyEnv or ApiKeyCredential, not both.");
+        }
+        else if (!string.IsNullOrWhiteSpace(deployment.ApiKeyCredential))
+        {
+            CheckCredential(errors, at, deployment);
+        }
+        else if (!string.IsNullOrWhiteSpace(deployment.ApiKeyEnv))
         {
             if (string.IsNullOrEmpty(configuration[deployment.ApiKeyEnv]))
             {
@@ -102,7 +118,7 @@ internal sealed partial class RouterOptionsValidator(IConfiguration configuratio
         }
         else if (adapter is not null && deployment.Provider is not null && adapter.RequiresApiKey(deployment.Provider))
         {
-            errors.Add($"{at}: provider '{deployment.Provider}' needs credentials: set ApiKeyEnv to the name of the environment variable that holds the key.");
+            errors.Add($"{at}: provider '{deployment.Provider}' needs credentials: set ApiKeyEnv to the name of the environment variable that holds the key, or ApiKeyCredential to a stored credential's name.");
         }
 
         foreach (var (header, value) in deployment.Headers)
@@ -113,6 +129,25 @@ internal sealed partial class RouterOptionsValidator(IConfiguration configuratio
         if (deployment.DefaultMaxTokens is < 1 or > LargestDefaultMaxTokens)
         {
             errors.Add($"{at}: DefaultMaxTokens must be between 1 and {LargestDefaultMaxTokens}.");
+        }
+    }
+
+    /// <summary>A stored credential: API-key providers only, and the router must hold a master key to open it.</summary>
+    private void CheckCredential(List<string> errors, string at, DeploymentOptions deployment)
+    {
+        if (deployment.Provider is "bedrock" or "vertex" || Providers.Azure.AzureDeploymentSettings.IsEntra(deployment))
+        {
+            errors.Add($"{at}: ApiKeyCredential is for API keys; AWS, Vertex AI and Entra ID credentials stay in the environment variables their settings name.");
+        }
+
+        if (secrets?.IsConfigured != true)
+        {
+            errors.Add($"{at}: ApiKeyCredential needs the master key the credential is sealed under: set {AiMesh.Hosting.Secrets.MasterKeyOptions.CurrentKeyVariable} (or {RouterOptions.Section}:Secrets:MasterKeyFile).");
+        }
+
+        if (deployment.ApiKeyCredential!.Length > 200 || deployment.ApiKeyCredential.Any(char.IsControl))
+        {
+            errors.Add($"{at}: ApiKeyCredential must be a credential name (at most 200 characters, no control characters).");
         }
     }
 

@@ -13,7 +13,7 @@ namespace AiMesh.Router.Counting;
 /// provider counts when it can (<see cref="ProviderTokenCounter"/>), else the router estimates
 /// (<see cref="TokenEstimator"/>) and says so. A model no deployment serves is a 404.
 /// </summary>
-internal sealed class CountTokensConsumer(IDeploymentSelector selector, ProviderTokenCounter provider) : IConsumer<CountTokens>
+internal sealed class CountTokensConsumer(IDeploymentSelector selector, ProviderTokenCounter provider, Secrets.ProviderCredentialStore credentials) : IConsumer<CountTokens>
 {
     public async Task Consume(ConsumeContext<CountTokens> context)
     {
@@ -37,7 +37,9 @@ internal sealed class CountTokensConsumer(IDeploymentSelector selector, Provider
             return;
         }
 
-        if (await provider.CountAsync(request.RequestId, ClientHeaders.ForCall(deployment, request.ClientHeaders), body, context.CancellationToken) is { } exact)
+        // A stored credential not held here: no provider count (nothing is sent without a key), the estimate instead.
+        if (credentials.Resolve(deployment) is { } ready &&
+            await provider.CountAsync(request.RequestId, ClientHeaders.ForCall(ready, request.ClientHeaders), body, context.CancellationToken) is { } exact)
         {
             await context.RespondAsync(new TokensCounted(request.RequestId, exact));
             return;

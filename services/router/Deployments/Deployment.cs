@@ -13,6 +13,10 @@ namespace AiMesh.Router.Deployments;
 /// <param name="ApiVersion">Azure OpenAI: the <c>api-version</c>, or <c>v1</c> for the v1 surface; null for other providers.</param>
 /// <param name="AzureBearer">Azure OpenAI: the key is an Entra ID token sent as <c>Authorization: Bearer</c>, not an <c>api-key</c>.</param>
 /// <param name="Entra">Azure OpenAI with <c>AzureAuth: entra</c>: the client credentials its Entra ID tokens are obtained with.</param>
+/// <param name="CredentialName">
+/// The stored provider credential the key comes from (<c>ApiKeyCredential</c>); then <paramref name="ApiKey"/> is null
+/// in the catalog and filled per call from <see cref="Secrets.ProviderCredentialStore"/>.
+/// </param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -33,4 +37,5 @@ internal sealed record Deployment(
     Uri? TokenUrl = null,
     string? ApiVersion = null,
     bool AzureBearer = false,
-    Providers.Azure.EntraClientCredentials? Entra = null);
+    Providers.Azure.EntraClientCredentials? Entra = null,
+    string? CredentialName = null);

@@ -45,6 +45,9 @@ internal sealed class DeploymentCatalog
 
     public Deployment? Find(string model, string api) => firstMatch.GetValueOrDefault((model, api));
 
+    /// <summary>The stored credentials the deployments name, each once.</summary>
+    public IReadOnlyList<string> CredentialNames => [.. Deployments.Select(d => d.CredentialName).OfType<string>().Distinct(StringComparer.Ordinal)];
+
     /// <summary>Also used by the validator, so what is validated is exactly what runs.</summary>
     internal static Uri NormalizeBaseUrl(string baseUrl) =>
         new(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute);
@@ -72,7 +75,8 @@ internal sealed class DeploymentCatalog
             string.IsNullOrWhiteSpace(source.ServiceAccountEnv) ? null : GoogleServiceAccount.TokenUrl(source),
             AzureDeploymentSettings.ApiVersion(source),
             AzureDeploymentSettings.IsBearer(source),
-            EntraClientCredentials.Resolve(source, configuration));
+            EntraClientCredentials.Resolve(source, configuration),
+            string.IsNullOrWhiteSpace(source.ApiKeyCredential) ? null : source.ApiKeyCredential.Trim());
     }
 
     /// <summary>Null unless the deployment names AWS key variables (a Bedrock deployment's defaults are filled in before).</summary>

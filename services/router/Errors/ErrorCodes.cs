@@ -26,4 +26,5 @@ internal static class ErrorCodes
     public const string ContentFilter = "content_filter";
     public const string UnsupportedParameter = "unsupported_parameter";
     public const string StreamRelayBroken = "stream_relay_broken";
+    public const string ProviderCredentialUnavailable = "provider_credential_unavailable";
 }

@@ -64,6 +64,15 @@ internal static partial class FailureMapper
         404, ErrorTypes.InvalidRequest, ErrorCodes.ModelNotFound,
         $"The model '{Shorten(model)}' does not exist or does not serve {Shorten(api)}.", CompletionOutcomes.Error, "model");
 
+    /// <summary>The deployment's stored credential is not held here (not yet loaded, deleted, or sealed under a key this router lacks).</summary>
+    public static FailureDescription CredentialUnavailable(Deployment deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        return new(503, ErrorTypes.Api, ErrorCodes.ProviderCredentialUnavailable,
+            $"The credentials of deployment '{Shorten(deployment.Name)}' are not available to the gateway yet; nothing was sent to the provider.", CompletionOutcomes.Error,
+            RetryAfterSeconds: 5);
+    }
+
     public static FailureDescription Describe(ProviderFailure failure, Deployment deployment, bool stream)
     {
         ArgumentNullException.ThrowIfNull(failure);

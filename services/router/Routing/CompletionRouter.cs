@@ -2,6 +2,7 @@ using AiMesh.Contracts.Routing;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Errors;
 using AiMesh.Router.Providers;
+using AiMesh.Router.Secrets;
 using AiMesh.Router.Telemetry;
 using AiMesh.Router.Transport;
 using MassTransit;
@@ -18,6 +19,7 @@ internal sealed class CompletionRouter(
     ProviderAdapters adapters,
     ProviderTransport transport,
     ChunkSinks sinks,
+    ProviderCredentialStore credentials,
     TimeProvider time,
     ILogger<CompletionRouter> logger)
 {
@@ -25,11 +27,17 @@ internal sealed class CompletionRouter(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(sendEndpoints);
-        var deployment = selector.Select(request.Model, request.Api);
-        if (deployment is null)
+        var selected = selector.Select(request.Model, request.Api);
+        if (selected is null)
         {
             logger.ModelNotFound(request.RequestId, request.Api);
             return FailureMapper.Rejected(request, FailureMapper.ModelNotFound(request.Model, request.Api));
+        }
+
+        if (credentials.Resolve(selected) is not { } deployment)
+        {
+            logger.CredentialMissing(request.RequestId, selected.Name, selected.CredentialName!);
+            return Reject(request, selected, FailureMapper.CredentialUnavailable(selected));
         }
 
         var body = ClientRequest.TryParse(request.Body);

@@ -17,6 +17,15 @@ internal static class EventIds
     public const int ModelsListed = 3008;
     public const int RouteCancelled = 3009;
 
+    // Stored provider credentials (Secrets/): 3040–3049. Names, versions and key ids only.
+    public const int CredentialsLoaded = 3040;
+    public const int CredentialUpdated = 3041;
+    public const int CredentialRemoved = 3042;
+    public const int CredentialUnreadable = 3043;
+    public const int CredentialsReloadFailed = 3044;
+    public const int CredentialsUnavailable = 3045;
+    public const int CredentialMissing = 3046;
+
     // The stream channel to the ingress: 3060–3069.
     public const int StreamChannelRefused = 3060;
     public const int StreamChannelIncomplete = 3061;

@@ -55,4 +55,32 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.StreamChannelIncomplete, Level = LogLevel.Warning,
         Message = "Request {RequestId}: the ingress did not confirm the streamed chunks (status {Status}; 0: no answer)")]
     public static partial void StreamChannelIncomplete(this ILogger logger, Guid requestId, int status, Exception? exception);
+
+    [LoggerMessage(EventId = EventIds.CredentialsLoaded, Level = LogLevel.Information,
+        Message = "Holding {Count} of the {Wanted} stored provider credentials the deployments name")]
+    public static partial void CredentialsLoaded(this ILogger logger, int count, int wanted);
+
+    [LoggerMessage(EventId = EventIds.CredentialUpdated, Level = LogLevel.Information,
+        Message = "Provider credential {Name} updated to version {Version}")]
+    public static partial void CredentialUpdated(this ILogger logger, string name, long version);
+
+    [LoggerMessage(EventId = EventIds.CredentialRemoved, Level = LogLevel.Warning,
+        Message = "Provider credential {Name} was deleted; deployments naming it fail until it exists again")]
+    public static partial void CredentialRemoved(this ILogger logger, string name);
+
+    [LoggerMessage(EventId = EventIds.CredentialUnreadable, Level = LogLevel.Error,
+        Message = "Provider credential {Name} is sealed under master key {KeyId}, which this router's ring cannot open with it")]
+    public static partial void CredentialUnreadable(this ILogger logger, string name, string keyId);
+
+    [LoggerMessage(EventId = EventIds.CredentialsReloadFailed, Level = LogLevel.Warning,
+        Message = "Asking policy for the stored provider credentials failed; serving what is held")]
+    public static partial void CredentialsReloadFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.CredentialsUnavailable, Level = LogLevel.Warning,
+        Message = "Policy has no master key configured: stored provider credentials are unavailable")]
+    public static partial void CredentialsUnavailable(this ILogger logger);
+
+    [LoggerMessage(EventId = EventIds.CredentialMissing, Level = LogLevel.Warning,
+        Message = "Request {RequestId}: deployment {Deployment} names provider credential {Name}, which this router does not hold; nothing sent upstream")]
+    public static partial void CredentialMissing(this ILogger logger, Guid requestId, string deployment, string name);
 }

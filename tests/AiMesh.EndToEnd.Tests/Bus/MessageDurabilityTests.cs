@@ -21,8 +21,8 @@ public sealed class MessageDurabilityTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "ListModels",
-             "ModelsListed", "PromptRenderFailed", "PromptRendered", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion",
+            ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "GetProviderCredentials",
+             "ListModels", "ModelsListed", "PromptRenderFailed", "PromptRendered", "ProviderCredentialsListed", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion",
              "TokensCounted"],
             transient);
         Assert.False(typeof(RecordUsage).IsDefined(typeof(TransientMessageAttribute), false));

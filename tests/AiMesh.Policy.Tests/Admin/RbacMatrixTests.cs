@@ -62,6 +62,13 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         // The audit trail: admins, and org_admins for their organization (AuditSpecs shows which entries).
         ["read audit trail"] = ([200, 200, 403, 403, 403], (_, _) => Get("/admin/audit")),
 
+        // Provider credentials: mesh-wide infrastructure, admins only, reads included.
+        ["list credentials"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/credentials")),
+        ["read credential"] = ([200, 403, 403, 403, 403], async (w, _) => await Get($"/admin/credentials/{await w.FreshCredentialAsync()}")),
+        ["create credential"] = ([201, 403, 403, 403, 403], (_, _) => Post("/admin/credentials", new { name = Unique("cred"), value = "sk-rbac-matrix-value-0123456789" })),
+        ["replace credential value"] = ([200, 403, 403, 403, 403], async (w, _) => await Put($"/admin/credentials/{await w.FreshCredentialAsync()}/value", new { value = "sk-rbac-matrix-other-0123456789" })),
+        ["delete credential"] = ([204, 403, 403, 403, 403], async (w, _) => await Delete($"/admin/credentials/{await w.FreshCredentialAsync()}")),
+
         // Another tenant: 404 for everyone but an admin, reads and writes alike.
         ["read organization B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/organizations/{w.OrgB}")),
         ["read team of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/teams/{w.TeamB}")),

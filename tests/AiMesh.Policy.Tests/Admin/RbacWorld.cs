@@ -85,6 +85,10 @@ public sealed class RbacWorld : IAsyncLifetime
         return created["key"]!.AsObject().Id();
     }
 
+    /// <summary>A new provider credential, made by the bootstrap admin.</summary>
+    public async Task<Guid> FreshCredentialAsync() =>
+        (await Root.PostOkAsync("/admin/credentials", new { name = $"cred-{Guid.NewGuid():N}", value = "sk-rbac-world-value-0123456789" })).Id();
+
     public async Task DisposeAsync()
     {
         foreach (var (_, client) in Actors.Values)

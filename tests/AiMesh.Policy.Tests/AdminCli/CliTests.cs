@@ -60,6 +60,56 @@ public sealed class CliTests
         Assert.All(new[] { invalid, missing, wrongKey }, r => Assert.DoesNotContain(AdminHost.BootstrapKey, r.Output + r.Errors, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_operator_manages_provider_credentials_with_the_value_on_stdin_or_in_a_file_never_in_the_arguments()
+    {
+        await using var host = await AdminHost.StartAsync();
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "sk-from-a-file-0123456789-ABCD\n");
+
+            var created = await SecretAsync(host, "sk-from-stdin-0123456789-WXYZ\n", "credentials", "create", "--name", "openai-cli", "--provider", "openai");
+            var id = created.Output.Length > 0 ? JsonNode.Parse(created.Output)!["id"]!.GetValue<string>() : "";
+            var replaced = await SecretAsync(host, "", "credentials", "set", id, "--value-file", file);
+            var listed = await OkAsync(host, "credentials", "list");
+            var got = await OkAsync(host, "credentials", "get", id);
+            var empty = await SecretAsync(host, "", "credentials", "create", "--name", "nothing");
+            var onTheCommandLine = await RunAsync(host, AdminHost.BootstrapKey, "credentials", "create", "--name", "x", "--value", "sk-typed-0123456789");
+            var deleted = await RunAsync(host, AdminHost.BootstrapKey, "credentials", "delete", id);
+
+            Assert.True(created.Exit == 0, created.Errors);
+            Assert.Equal(("WXYZ", 1), (JsonNode.Parse(created.Output)!["hint"]!.GetValue<string>(), JsonNode.Parse(created.Output)!["version"]!.GetValue<int>()));
+            Assert.Equal(0, replaced.Exit);
+            Assert.Equal(("ABCD", 2), (got.Text("hint"), got["version"]!.GetValue<int>()));
+            Assert.Single(listed["items"]!.AsArray());
+            Assert.Equal(2, empty.Exit);
+            Assert.Contains("standard input", empty.Errors, StringComparison.Ordinal);
+            Assert.Equal(2, onTheCommandLine.Exit);
+            Assert.Equal(0, deleted.Exit);
+            Assert.All(new[] { created, replaced }, r => Assert.DoesNotContain("sk-from", r.Output + r.Errors, StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> SecretAsync(AdminHost host, string stdin, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        using var input = new StringReader(stdin);
+        var exit = await CliRunner.RunAsync(
+            args,
+            v => v switch { CliRunner.UrlVariable => host.Address.ToString(), CliRunner.KeyVariable => AdminHost.BootstrapKey, _ => null },
+            output,
+            errors,
+            CancellationToken.None,
+            input);
+        return (exit, output.ToString(), errors.ToString());
+    }
+
     private static async Task<JsonObject> OkAsync(AdminHost host, params string[] args)
     {
         var (exit, output, errors) = await RunAsync(host, AdminHost.BootstrapKey, args);

@@ -15,6 +15,9 @@ internal sealed class AdminHost : IAsyncDisposable
 {
     public const string BootstrapKey = "sk-aimesh-bootstrap-0123456789abcdefghijklmnopqrstuvwxyz";
 
+    /// <summary>The master key every admin host has unless a test sets <c>AIMESH_MASTER_KEY</c> itself ("" for none).</summary>
+    public static readonly string MasterKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray());
+
     private readonly WebApplication app;
     private readonly string? folder;
 
@@ -44,6 +47,7 @@ internal sealed class AdminHost : IAsyncDisposable
         }
 
         settings.TryAdd("Policy:Admin:BootstrapKey", BootstrapKey);
+        settings.TryAdd("AIMESH_MASTER_KEY", MasterKey);
 
         // Admin tests send wrong keys on purpose from 127.0.0.1; the guessing limit is off unless a test sets it.
         settings.TryAdd("Policy:FailedAttempts:Limit", "0");

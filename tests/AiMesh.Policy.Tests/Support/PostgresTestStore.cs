@@ -35,9 +35,21 @@ public sealed class PostgresTestStore : ITestStore, IAsyncLifetime
         var text = new StringBuilder();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        foreach (var table in new[] { "virtual_keys", "organizations", "teams", "users", "service_accounts", "model_access_groups", "audit_events", "policy_schema_migrations" })
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'", connection))
+        await using (var names = await list.ExecuteReaderAsync())
         {
-            await using var command = new NpgsqlCommand($"SELECT row_to_json(t)::text FROM {table} t", connection);
+            while (await names.ReadAsync())
+            {
+                tables.Add(names.GetString(0));
+            }
+        }
+
+        // Every row of every table of the schema, so a table added later is searched too.
+        Assert.Contains("audit_events", tables);
+        foreach (var table in tables)
+        {
+            await using var command = new NpgsqlCommand($"SELECT row_to_json(t)::text FROM \"{table}\" t", connection);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {

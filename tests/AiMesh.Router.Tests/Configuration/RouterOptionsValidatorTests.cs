@@ -98,6 +98,30 @@ public sealed class RouterOptionsValidatorTests
     }
 
     [Fact]
+    public void A_stored_credential_needs_a_master_key_an_api_key_provider_and_no_environment_variable_beside_it()
+    {
+        var both = Settings();
+        both["Router:Deployments:0:ApiKeyCredential"] = "openai-prod";
+        var noKey = Settings();
+        noKey.Remove("Router:Deployments:0:ApiKeyEnv");
+        noKey["Router:Deployments:0:ApiKeyCredential"] = "openai-prod";
+        var withKey = new Dictionary<string, string?>(noKey) { ["AIMESH_MASTER_KEY"] = Convert.ToBase64String(new byte[32]) };
+        var ring = AiMesh.Hosting.Secrets.MasterKeyRing.FromKeys(Convert.ToBase64String(new byte[32]));
+        var bedrock = new Dictionary<string, string?>(withKey) { ["Router:Deployments:0:Provider"] = "bedrock" };
+
+        var bothResult = Validate(both, ring);
+        var noKeyResult = Validate(noKey);
+        var withKeyResult = Validate(withKey, ring);
+        var bedrockResult = new RouterOptionsValidator(Configuration(bedrock), new ProviderAdapters([new OpenAiAdapter(), new AiMesh.Router.Providers.Bedrock.BedrockAdapter(TimeProvider.System)]), ring)
+            .Validate(null, Bind(bedrock));
+
+        Assert.Contains("set ApiKeyEnv or ApiKeyCredential, not both", bothResult.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("ApiKeyCredential needs the master key", noKeyResult.FailureMessage, StringComparison.Ordinal);
+        Assert.True(withKeyResult.Succeeded, withKeyResult.FailureMessage);
+        Assert.Contains("ApiKeyCredential is for API keys", bedrockResult.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_empty_catalog_is_valid()
     {
         Assert.True(Validate([]).Succeeded);
@@ -131,6 +155,6 @@ public sealed class RouterOptionsValidatorTests
         return options;
     }
 
-    private static ValidateOptionsResult Validate(Dictionary<string, string?> settings) =>
-        new RouterOptionsValidator(Configuration(settings), new ProviderAdapters([new OpenAiAdapter()])).Validate(null, Bind(settings));
+    private static ValidateOptionsResult Validate(Dictionary<string, string?> settings, AiMesh.Hosting.Secrets.MasterKeyRing? ring = null) =>
+        new RouterOptionsValidator(Configuration(settings), new ProviderAdapters([new OpenAiAdapter()]), ring).Validate(null, Bind(settings));
 }

@@ -37,6 +37,8 @@ internal sealed class RouterHost : IAsyncDisposable
 
     public CapturedLogs Logs { get; }
 
+    public IServiceProvider Services => host.Services;
+
     /// <summary>Settings with one chat deployment (gpt-4o-mini → mock-gpt) and one embeddings deployment.</summary>
     public static Dictionary<string, string?> Settings(Uri chatBaseUrl, Uri? embeddingsBaseUrl = null) => new()
     {
@@ -63,7 +65,8 @@ internal sealed class RouterHost : IAsyncDisposable
         ["Router:Deployments:1:Created"] = "2024-05-13T00:00:00Z",
     };
 
-    public static async Task<RouterHost> StartAsync(Dictionary<string, string?> settings)
+    public static async Task<RouterHost> StartAsync(
+        Dictionary<string, string?> settings, Action<IServiceCollection>? services = null, Action<IBusRegistrationConfigurator>? consumers = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
@@ -73,9 +76,11 @@ internal sealed class RouterHost : IAsyncDisposable
         var module = new RouterModule();
         module.ConfigureServices(builder);
         builder.Services.AddSingleton<ChunkStore>();
+        services?.Invoke(builder.Services);
         builder.Services.AddMassTransitTestHarness(bus =>
         {
             module.ConfigureBus(bus);
+            consumers?.Invoke(bus);
             bus.AddConsumer<ChunkCollector>().Endpoint(e => e.Name = ChunkCollector.EndpointName);
         });
 

@@ -191,10 +191,10 @@ internal sealed class KeyAdministration(
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
-        var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        var (key, failure) = await LoadForChangeAsync(db, keyId, validation, whenRevoked: null, cancellationToken);
         if (key is null)
         {
-            return new(null, AdminFailure.NotFound);
+            return new(null, failure);
         }
 
         if (key.Status != KeyStatus.Revoked)
@@ -223,16 +223,10 @@ internal sealed class KeyAdministration(
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
-        var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        var (key, failure) = await LoadForChangeAsync(db, keyId, validation, "a revoked key cannot be enabled or disabled.", cancellationToken);
         if (key is null)
         {
-            return new(null, AdminFailure.NotFound);
-        }
-
-        if (key.Status == KeyStatus.Revoked)
-        {
-            validation.Add("key", "a revoked key cannot be enabled or disabled.");
-            return Invalid<KeyView>(validation);
+            return new(null, failure);
         }
 
         var status = enabled ? KeyStatus.Enabled : KeyStatus.Disabled;
@@ -268,10 +262,10 @@ internal sealed class KeyAdministration(
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
-        var old = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        var (old, failure) = await LoadForChangeAsync(db, keyId, validation, whenRevoked: null, cancellationToken);
         if (old is null)
         {
-            return new(null, AdminFailure.NotFound);
+            return new(null, failure);
         }
 
         var now = time.GetUtcNow();
@@ -342,16 +336,10 @@ internal sealed class KeyAdministration(
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
-        var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        var (key, failure) = await LoadForChangeAsync(db, keyId, validation, "a revoked key cannot be changed.", cancellationToken);
         if (key is null)
         {
-            return new(null, AdminFailure.NotFound);
-        }
-
-        if (key.Status == KeyStatus.Revoked)
-        {
-            validation.Add("key", "a revoked key cannot be changed.");
-            return Invalid<KeyView>(validation);
+            return new(null, failure);
         }
 
         await CheckGroupsExistAsync(db, key.OrganizationId, update.AccessGroups, validation, cancellationToken);
@@ -437,6 +425,28 @@ internal sealed class KeyAdministration(
         return await db.ServiceAccounts.Where(a => a.Id == account)
             .Join(db.Teams, a => a.TeamId, t => t.Id, (_, t) => (Guid?)t.OrganizationId)
             .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The key a change applies to, tracked, read inside the caller's open write transaction; or why there is none:
+    /// not found, or (when <paramref name="whenRevoked"/> is given) revoked, as a validation error on <c>key</c>.
+    /// </summary>
+    private static async Task<(VirtualKey? Key, AdminFailure? Failure)> LoadForChangeAsync(
+        PolicyDbContext db, Guid keyId, KeyValidation validation, string? whenRevoked, CancellationToken cancellationToken)
+    {
+        var key = await db.VirtualKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        if (key is null)
+        {
+            return (null, AdminFailure.NotFound);
+        }
+
+        if (whenRevoked is not null && key.Status == KeyStatus.Revoked)
+        {
+            validation.Add("key", whenRevoked);
+            return (null, AdminFailure.Invalid(validation.Errors));
+        }
+
+        return (key, null);
     }
 
     private static async Task CheckGroupsExistAsync(

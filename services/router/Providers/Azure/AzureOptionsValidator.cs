@@ -56,9 +56,9 @@ internal sealed partial class AzureOptionsValidator(IConfiguration configuration
             }
             else
             {
-                if (string.IsNullOrWhiteSpace(deployment.ApiKeyEnv))
+                if (string.IsNullOrWhiteSpace(deployment.ApiKeyEnv) && string.IsNullOrWhiteSpace(deployment.ApiKeyCredential))
                 {
-                    errors.Add($"{at}: provider 'azure' needs credentials: set ApiKeyEnv to the name of the environment variable that holds the key (or the token with AzureAuth 'bearer'), or use AzureAuth 'entra'.");
+                    errors.Add($"{at}: provider 'azure' needs credentials: set ApiKeyEnv (or ApiKeyCredential) to the name of the environment variable that holds the key (or the token with AzureAuth 'bearer'), or use AzureAuth 'entra'.");
                 }
 
                 if (HasEntraSettings(deployment) || !string.IsNullOrWhiteSpace(deployment.TokenUrl))

@@ -1,0 +1,7 @@
+namespace AiMesh.Policy.Admin;
+
+/// <summary>A provider credential's new secret value.</summary>
+internal sealed record ReplaceCredentialValueRequest(string? Value)
+{
+    public override string ToString() => "credential value";
+}
