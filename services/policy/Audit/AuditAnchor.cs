@@ -9,7 +9,7 @@ namespace AiMesh.Policy.Audit;
 /// <summary>
 /// Anchors the trail's head outside its table. A hash chain on its own cannot show entries cut off its end, or a chain
 /// recomputed whole by someone who can write the table; a copy of the head kept elsewhere can. So after every
-/// transaction that committed audit entries, the newest one's sequence and hash are written to the log (event 2040)
+/// transaction that committed audit entries, the newest one's sequence and hash are written to the log (event 2044)
 /// and, when <see cref="AuditOptions.AnchorFile"/> is set, appended to that file as a line
 /// <c>&lt;sequence&gt; &lt;hash&gt; &lt;time&gt;</c>. <see cref="AuditVerifier"/> then checks that every anchored entry
 /// is still in the trail with the same hash.
@@ -17,7 +17,7 @@ namespace AiMesh.Policy.Audit;
 /// It runs after the commit, as an EF Core transaction interceptor on every policy store context, so no code path that
 /// appends (<see cref="AuditTrail"/>) can forget it, and a change that rolled back anchors nothing. A crash between the
 /// commit and the write leaves the file one head behind, which the verify command accepts (an anchor is a prefix, not
-/// the end); a write that fails is logged (2041) and the change stands: it is committed already.
+/// the end); a write that fails is logged (2045) and the change stands: it is committed already.
 /// </para>
 /// </summary>
 internal sealed class AuditAnchor(IOptions<PolicyOptions> options, ILogger<AuditAnchor> logger) : DbTransactionInterceptor

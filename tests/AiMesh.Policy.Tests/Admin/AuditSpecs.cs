@@ -148,7 +148,7 @@ public abstract class AuditSpecs(ITestStore store)
             }
 
             Assert.Equal(0, await RunCommandAsync(connectionString, anchorFile));
-            Assert.Contains(host.Logs.Lines, l => l.EventId == 2040);
+            Assert.Contains(host.Logs.Lines, l => l.EventId == 2044);
 
             await TamperAsync(host, "DELETE FROM audit_events WHERE sequence > 3");
 
