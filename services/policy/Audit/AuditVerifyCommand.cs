@@ -21,10 +21,7 @@ internal static class AuditVerifyCommand
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        var builder = Host.CreateApplicationBuilder(args);
-        builder.Services.AddOptions<PolicyOptions>().Bind(builder.Configuration.GetSection(PolicyOptions.Section));
-        builder.Services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
-        using var host = builder.Build();
+        using var host = PolicyCommandHost.CreateBuilder(args).Build();
         PolicyOptions policy;
         try
         {
@@ -39,9 +36,7 @@ internal static class AuditVerifyCommand
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         try
         {
-            var options = new DbContextOptionsBuilder<PolicyDbContext>();
-            PolicyDatabase.Configure(options, policy.Database);
-            await using var db = new PolicyDbContext(options.Options);
+            await using var db = PolicyCommandHost.OpenStore(host.Services);
             var anchorFile = policy.Audit.AnchorFile is { Length: > 0 } path ? Path.GetFullPath(path) : null;
             var anchors = anchorFile is not null && File.Exists(anchorFile) ? AuditAnchor.Read(anchorFile) : [];
             var (entries, found) = await AuditVerifier.VerifyAsync(db, anchors, timeout.Token);

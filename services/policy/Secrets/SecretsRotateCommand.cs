@@ -1,7 +1,6 @@
 using AiMesh.Hosting.Secrets;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Store;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Policy.Secrets;
@@ -22,16 +21,14 @@ internal static class SecretsRotateCommand
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        var builder = Host.CreateApplicationBuilder(args);
-        builder.Services.AddOptions<PolicyOptions>().Bind(builder.Configuration.GetSection(PolicyOptions.Section));
-        builder.Services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
+        var builder = PolicyCommandHost.CreateBuilder(args);
         builder.Services.AddMasterKeyRing(builder.Configuration, CredentialSealing.Section);
         using var host = builder.Build();
-        PolicyDatabaseOptions database;
         MasterKeyRing ring;
         try
         {
-            database = host.Services.GetRequiredService<IOptions<PolicyOptions>>().Value.Database;
+            // Read now so an invalid "Policy" section is reported as configuration (exit 1), before the store is opened.
+            _ = host.Services.GetRequiredService<IOptions<PolicyOptions>>().Value;
             ring = host.Services.GetRequiredKeyedService<MasterKeyRing>(CredentialSealing.Section);
         }
         catch (Exception invalid) when (invalid is OptionsValidationException or MasterKeyException)
@@ -50,9 +47,7 @@ internal static class SecretsRotateCommand
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         try
         {
-            var options = new DbContextOptionsBuilder<PolicyDbContext>();
-            PolicyDatabase.Configure(options, database);
-            await using var db = new PolicyDbContext(options.Options);
+            await using var db = PolicyCommandHost.OpenStore(host.Services);
             var report = await CredentialRotation.RotateAsync(db, ring, TimeProvider.System, timeout.Token);
             foreach (var (id, keyId) in report.Unreadable)
             {

@@ -15,10 +15,7 @@ internal static class MigrateCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
-        builder.Services.AddOptions<PolicyOptions>().Bind(builder.Configuration.GetSection(PolicyOptions.Section));
-        builder.Services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
-        using var host = builder.Build();
+        using var host = PolicyCommandHost.CreateBuilder(args).Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MigrateCommand).FullName!);
         PolicyDatabaseOptions database;
         try
