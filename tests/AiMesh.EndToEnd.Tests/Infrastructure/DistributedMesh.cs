@@ -113,7 +113,8 @@ public class DistributedMesh : MeshFixture
             .Sum(fields => int.TryParse(fields[^1], out var count) ? count : 0);
     }
 
-    protected static async Task<string> RabbitCtlAsync(params string[] arguments)
+    /// <summary>Runs <c>rabbitmqctl</c>; its output, or an exception with its error text. Also used by other distributed fixtures.</summary>
+    internal static async Task<string> RabbitCtlAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using AiMesh.EndToEnd.Tests.Infrastructure;
 using AiMesh.Hosting;
@@ -63,7 +62,7 @@ public sealed class DistributedSecretMesh : SecretMesh
         {
             NpgsqlConnection.ClearAllPools();
             await ExecutePostgresAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            await RabbitCtlAsync("delete_vhost", name);
+            await DistributedMesh.RabbitCtlAsync("delete_vhost", name);
         }
     }
 
@@ -72,8 +71,8 @@ public sealed class DistributedSecretMesh : SecretMesh
         if (!created)
         {
             created = true;
-            await RabbitCtlAsync("add_vhost", name);
-            await RabbitCtlAsync("set_permissions", "-p", name, TestEnvironment.RabbitMq.UserInfo.Split(':')[0], ".*", ".*", ".*");
+            await DistributedMesh.RabbitCtlAsync("add_vhost", name);
+            await DistributedMesh.RabbitCtlAsync("set_permissions", "-p", name, TestEnvironment.RabbitMq.UserInfo.Split(':')[0], ".*", ".*", ".*");
             await ExecutePostgresAsync($"CREATE DATABASE {name}");
         }
 
@@ -104,20 +103,5 @@ public sealed class DistributedSecretMesh : SecretMesh
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task RabbitCtlAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"rabbitmqctl {string.Join(' ', arguments)} failed: {await stderr}");
     }
 }
