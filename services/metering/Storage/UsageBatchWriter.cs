@@ -155,9 +155,13 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
         }
 
         text.Append(" ON CONFLICT DO NOTHING RETURNING ")
-            .Append(sql.DelimitIdentifier("request_id")).Append(", ").Append(sql.DelimitIdentifier("sequence"));
+            .Append(sql.DelimitIdentifier(Column(properties[0].DeclaringType, nameof(UsageEvent.RequestId), table))).Append(", ")
+            .Append(sql.DelimitIdentifier(Column(properties[0].DeclaringType, nameof(UsageEvent.Sequence), table)));
         return statements[rows] = text.ToString();
     }
+
+    private static string Column(ITypeBase entity, string property, StoreObjectIdentifier table) =>
+        entity.FindProperty(property)!.GetColumnName(table)!;
 
     private sealed class Pending(UsageEvent usageEvent)
     {
