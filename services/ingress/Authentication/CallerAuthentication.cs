@@ -40,11 +40,11 @@ internal sealed class CallerAuthentication(
     public async ValueTask<Caller> AuthenticateAsync(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var address = http.Connection.RemoteIpAddress?.ToString();
         if (certificates.Mode != ClientCertificateMode.Off)
         {
             if (http.Connection.ClientCertificate is { } certificate)
             {
+                var address = AddressOf(http);
                 if (Held(address) is { } held)
                 {
                     return held;
@@ -79,7 +79,9 @@ internal sealed class CallerAuthentication(
             return new Caller(ClientCredential.Hash(secret), null, null);
         }
 
-        if (Held(address) is { } heldToken)
+        // Read only here and for certificates: an API key's request (the hot path) is counted by policy, not here.
+        var tokenAddress = AddressOf(http);
+        if (Held(tokenAddress) is { } heldToken)
         {
             return heldToken;
         }
@@ -96,9 +98,11 @@ internal sealed class CallerAuthentication(
             return Caller.Refused(ApiError.Unavailable("identity_provider_unavailable"));
         }
 
-        failures.Failed(address);
+        failures.Failed(tokenAddress);
         return Caller.Refused(ClientCredential.Invalid);
     }
+
+    private static string? AddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
 
     private Caller? Held(string? address)
     {
