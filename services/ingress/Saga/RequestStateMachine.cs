@@ -33,10 +33,13 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         // the in-memory repository's fast path (a request-id property would make every answer a query, compiled per
         // message). Answers that arrive after the saga ended (client gone, timeout taken) are dropped, never faulted:
         // the instance endpoint is temporary and must not grow an error queue.
+        // The saga arms each call's timeout itself (Timeout = zero here, ArmTimeout below): MassTransit cancels a request's
+        // timeout on any answer to it, in any state, under the request id, which all three requests share, so a duplicate
+        // answer (a redelivery) would disarm the timeout of whatever call is pending then and leave the saga waiting forever.
         Request(() => Authorization, r =>
         {
             r.ServiceAddress = Endpoints.PolicyAddress;
-            r.Timeout = timeouts.PolicyTimeout;
+            r.Timeout = TimeSpan.Zero;
             r.Completed = c => c.OnMissingInstance(m => m.Discard());
             r.Completed2 = c => c.OnMissingInstance(m => m.Discard());
             r.Faulted = c => c.OnMissingInstance(m => m.Discard());
@@ -45,7 +48,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         Request(() => PromptRendering, r =>
         {
             r.ServiceAddress = Endpoints.PromptsAddress;
-            r.Timeout = timeouts.PromptsTimeout;
+            r.Timeout = TimeSpan.Zero;
             r.Completed = c => c.OnMissingInstance(m => m.Discard());
             r.Completed2 = c => c.OnMissingInstance(m => m.Discard());
             r.Faulted = c => c.OnMissingInstance(m => m.Discard());
@@ -54,7 +57,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         Request(() => Routing, r =>
         {
             r.ServiceAddress = Endpoints.RouterAddress;
-            r.Timeout = timeouts.RequestTimeout + timeouts.RouterGrace;
+            r.Timeout = TimeSpan.Zero;
             r.Completed = c => c.OnMissingInstance(m => m.Discard());
             r.Completed2 = c => c.OnMissingInstance(m => m.Discard());
             r.Faulted = c => c.OnMissingInstance(m => m.Discard());
@@ -69,6 +72,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .Request(Authorization, c => new AuthorizeRequest(
                     c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress,
                     c.Saga.RouteAttached ? RouteOf(c.Saga, channel) : null, c.Message.Principal))
+                .ArmTimeout(timeouts.PolicyTimeout, c => AuthorizationOf(c.Saga))
                 .TransitionTo(Authorization.Pending));
 
         // With the route attached, policy sends an admitted request on to the router itself (RequestAuthorized.Routed):
@@ -86,9 +90,11 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .IfElse(c => c.Saga.HasPrompt,
                     render => render
                         .Request(PromptRendering, c => new RenderPrompt(c.Saga.CorrelationId, c.Saga.Body))
+                        .ArmTimeout(timeouts.PromptsTimeout, c => new RenderPrompt(c.Saga.CorrelationId, ""))
                         .TransitionTo(PromptRendering.Pending),
                     route => route
                         .Request(Routing, c => RouteOf(c.Saga, channel))
+                        .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))
                         .TransitionTo(Routing.Pending)),
             When(Authorization.Completed2)
                 .Answer(relays, c => Fail(c.Saga, c.Message.Status,
@@ -147,7 +153,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .Finalize(),
             Ignore(Abandoned));
 
-        During(PromptRendering.Pending,
+        During(PromptRendering.Pending, [
             When(PromptRendering.Completed)
                 .Then(c =>
                 {
@@ -156,6 +162,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                     c.Saga.PromptVersion = c.Message.PromptVersion;
                 })
                 .Request(Routing, c => RouteOf(c.Saga, channel))
+                .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))
                 .TransitionTo(Routing.Pending),
             When(PromptRendering.Completed2)
                 .Answer(relays, c => Fail(c.Saga, c.Message.Status,
@@ -172,9 +179,10 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .Finalize(),
             When(Abandoned)
                 .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Cancelled, 499, null))
-                .Finalize());
+                .Finalize(),
+            .. Late(Authorization)]);
 
-        During(Routing.Pending,
+        During(Routing.Pending, [
             When(Routing.Completed)
                 .Answer(relays, c => Routed(c.Saga, c.Message))
                 .RecordUsage(usage, c => Usage(c.Saga, c.Message))
@@ -195,7 +203,12 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
 
             // The router holds the provider call: it cancels it and answers client_cancelled, which ends the saga
             // above with the attempts and any usage the provider billed.
-            When(Abandoned).Then(c => c.Saga.Abandoned = true));
+            When(Abandoned).Then(c => c.Saga.Abandoned = true),
+            .. Late(Authorization),
+            .. Late(PromptRendering)]);
+
+        // Whichever way the saga ends, the timeout it armed last goes with it (a replaced one went when the next was armed).
+        Finally(ended => ended.DisarmTimeout());
 
         SetCompletedWhenFinalized();
     }
@@ -212,6 +225,17 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
 
     /// <summary>The router answered a route policy sent before policy's admission reached the saga.</summary>
     public State RoutedBeforeAdmission { get; private set; } = null!;
+
+    /// <summary>
+    /// An earlier call's answers and timeout, arriving after the saga moved on: a redelivered or duplicate answer, or a
+    /// timeout that fired while the answer was on its way. Nothing to do; without this they would fault as unhandled
+    /// (MassTransit binds a request's own catch-all handlers only to the states declared before it).
+    /// </summary>
+    private EventActivities<RequestState>[] Late<TRequest, TResponse, TResponse2>(Request<RequestState, TRequest, TResponse, TResponse2> call)
+        where TRequest : class
+        where TResponse : class
+        where TResponse2 : class =>
+        [Ignore(call.Completed), Ignore(call.Completed2), Ignore(call.Faulted), Ignore(call.TimeoutExpired)];
 
     private static void Accept(RequestState saga, SubmitCompletion message, Uri replyAddress, bool routeThroughPolicy)
     {

@@ -122,6 +122,64 @@ public sealed class RouteThroughPolicyTests
     }
 
     [Fact]
+    public async Task A_duplicate_router_answer_while_policy_is_slow_neither_ends_the_saga_nor_disarms_its_policy_timeout()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var admission = Gate();
+        mesh.Neighbours.Policy = async c =>
+        {
+            // A redelivered route: the router answers the same request twice.
+            await Neighbours.RouteOnAsync(c, c.Message.Route!);
+            await Neighbours.RouteOnAsync(c, c.Message.Route!);
+            await admission.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await c.RespondAsync(new RequestAuthorized(c.Message.RequestId, Neighbours.Principal, Neighbours.KeyId, null, "team-1", Routed: true));
+        };
+        var request = SagaHost.Chat();
+
+        var (_, answer, _) = await SagaHost.ReadAllAsync(await mesh.SubmitAsync(request));
+
+        Assert.Equal(200, answer.Status);
+        await SagaHost.WaitUntilAsync(() => mesh.Neighbours.Routes.Snapshot().Count == 2);
+        await mesh.AssertStateAsync(request.RequestId, m => m.RoutedBeforeAdmission);
+        Assert.Empty(mesh.Neighbours.Usage.Snapshot());
+        Assert.Equal(1, mesh.Scheduler.Pending);
+
+        admission.SetResult();
+        var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
+        Assert.Equal((CompletionOutcomes.Ok, Neighbours.Principal), (usage.Outcome, usage.PrincipalId));
+        await mesh.AssertFinalizedAsync(request.RequestId);
+    }
+
+    [Fact]
+    public async Task A_duplicate_policy_answer_while_the_router_works_leaves_the_routing_timeout_armed()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var router = Gate();
+        mesh.Neighbours.Router = Neighbours.After<RouteCompletion>(router.Task, Neighbours.Route);
+        mesh.Neighbours.Policy = async c =>
+        {
+            await Neighbours.RouteOnAsync(c, c.Message.Route!);
+            var admitted = new RequestAuthorized(c.Message.RequestId, Neighbours.Principal, Neighbours.KeyId, null, "team-1", Routed: true);
+            await c.RespondAsync(admitted);
+            await c.RespondAsync(admitted);
+        };
+        var request = SagaHost.Chat();
+
+        var relay = await mesh.SubmitAsync(request);
+        // Take(2): the harness's list yields each message as it is consumed and ends only once the bus is idle.
+        Assert.Equal(2, mesh.Harness.Consumed.Select<RequestAuthorized>().Take(2).Count());
+
+        await mesh.AssertStateAsync(request.RequestId, m => m.Routing.Pending);
+        Assert.Equal(1, mesh.Scheduler.Pending);
+        router.SetResult();
+        Assert.Equal(200, (await SagaHost.ReadAllAsync(relay)).Answer.Status);
+        await mesh.AssertFinalizedAsync(request.RequestId);
+        await SagaHost.WaitUntilAsync(() => mesh.Scheduler.Pending == 0);
+        await mesh.SettleAsync();
+        Assert.All(mesh.Harness.Consumed.Select<RequestAuthorized>(), m => Assert.Null(m.Exception));
+    }
+
+    [Fact]
     public async Task The_router_overtaking_a_policy_that_then_never_answers_still_meters_the_call_without_a_principal()
     {
         await using var mesh = await SagaHost.StartAsync(ShortPolicyTimeout);
