@@ -15,6 +15,9 @@ namespace AiMesh.Contracts.Policy;
 /// Set when the ingress verified the caller itself (a JWT or a client certificate); then <paramref name="CredentialHash"/>
 /// is empty and policy decides for this principal. Null for API keys.
 /// </param>
+/// <param name="InputTokens">Added after v1. The ingress's estimate of the request's input tokens (a quarter of its
+/// body's characters, JSON syntax included, so it errs high), for token-rate limits charged before the call.</param>
+/// <param name="MaxOutputTokens">Added after v1. The request's <c>max_tokens</c> / <c>max_completion_tokens</c>, if set.</param>
 [TransientMessage]
 public sealed record AuthorizeRequest(
     Guid RequestId,
@@ -23,4 +26,6 @@ public sealed record AuthorizeRequest(
     string? Model,
     string? ClientAddress,
     RouteCompletion? Route = null,
-    VerifiedPrincipal? Principal = null);
+    VerifiedPrincipal? Principal = null,
+    long? InputTokens = null,
+    long? MaxOutputTokens = null);

@@ -5,6 +5,9 @@ namespace AiMesh.Contracts.Policy;
 /// <param name="AllowedModels">Public model names the principal may use; null means every model.</param>
 /// <param name="Routed">Added after v1. Policy has sent the request's <see cref="AuthorizeRequest.Route"/> to the
 /// router: the router's answer comes to the saga without it sending anything more.</param>
+/// <param name="Limits">Added after v1. The caller's standing against its rate limits, for the response headers.</param>
+/// <param name="Settlement">Added after v1. Set when the request holds limit counters to settle when it ends
+/// (<see cref="SettleRequest"/>).</param>
 [TransientMessage]
 public sealed record RequestAuthorized(
     Guid RequestId,
@@ -12,4 +15,6 @@ public sealed record RequestAuthorized(
     string KeyId,
     IReadOnlyList<string>? AllowedModels,
     string? TeamId = null,
-    bool Routed = false);
+    bool Routed = false,
+    RateLimitState? Limits = null,
+    LimitSettlement? Settlement = null);

@@ -74,4 +74,13 @@ internal static partial class PolicyLog
 
     [LoggerMessage(2045, LogLevel.Error, "Audit entry #{Sequence} committed but its anchor could not be written to the anchor file")]
     public static partial void AuditAnchorFailed(ILogger logger, Exception exception, long sequence);
+
+    [LoggerMessage(2050, LogLevel.Debug, "Request {RequestId}: refused by a {Kind} rate limit")]
+    public static partial void RateLimited(ILogger logger, Guid requestId, string kind);
+
+    [LoggerMessage(2051, LogLevel.Warning, "The rate-limit store failed ({Error}); rules take their store-down choice for {RetryAfter}")]
+    public static partial void LimitStoreDown(ILogger logger, string error, TimeSpan retryAfter);
+
+    [LoggerMessage(2052, LogLevel.Warning, "Request {RequestId}: its rate-limit counters could not be settled ({Error}); its slots come back when their hold expires")]
+    public static partial void SettleFailed(ILogger logger, Guid requestId, string error);
 }

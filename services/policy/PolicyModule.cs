@@ -6,10 +6,12 @@ using AiMesh.Policy.Audit;
 using AiMesh.Policy.Authorization;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
+using AiMesh.Policy.Limits;
 using AiMesh.Policy.Principals;
 using AiMesh.Policy.Secrets;
 using AiMesh.Policy.Store;
 using MassTransit;
+using StackExchange.Redis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +43,8 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<PrincipalGrants>();
         services.AddSingleton(provider => new FailedAttempts(
             provider.GetRequiredService<IOptions<PolicyOptions>>().Value.FailedAttempts, provider.GetRequiredService<TimeProvider>()));
+
+        AddLimits(builder);
 
         services.AddSingleton<AuditAnchor>();
         services.AddPooledDbContextFactory<PolicyDbContext>((provider, db) =>
@@ -81,10 +85,38 @@ public sealed class PolicyModule : IMeshModule
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<AuthorizeRequestConsumer, AuthorizeRequestConsumerDefinition>();
         bus.AddConsumer<GetProviderCredentialsConsumer, GetProviderCredentialsConsumerDefinition>();
+        bus.AddConsumer<SettleRequestConsumer, SettleRequestConsumerDefinition>();
         bus.AddConsumer<KeyStoreChangedConsumer, KeyStoreChangedConsumerDefinition>().Endpoint(e =>
         {
             e.Name = changesEndpointName;
             e.Temporary = true;
+        });
+    }
+
+    /// <summary>Rate limits (Policy:Limits): counters in memory, or in Redis shared by every replica.</summary>
+    private static void AddLimits(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<LimitOptions>().Bind(builder.Configuration.GetSection(LimitOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LimitOptions>, LimitOptionsValidator>();
+        services.AddSingleton<LimitMetrics>();
+        services.AddSingleton<MemoryLimitStore>();
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<ILimitStore>(provider =>
+        {
+            var settings = provider.GetRequiredService<IOptions<LimitOptions>>().Value;
+            if (settings.Store != LimitStoreKind.Redis)
+            {
+                return provider.GetRequiredService<MemoryLimitStore>();
+            }
+
+            // Not waiting for Redis at start, and never failing the start on it: a Redis that is down is a fallback
+            // the rules chose, and the multiplexer reconnects by itself.
+            var redis = ConfigurationOptions.Parse(settings.Redis!);
+            redis.AbortOnConnectFail = false;
+            redis.ConnectTimeout = (int)settings.StoreTimeout.TotalMilliseconds * 4;
+            redis.SyncTimeout = redis.AsyncTimeout = (int)Math.Max(settings.StoreTimeout.TotalMilliseconds, 100);
+            return new RedisLimitStore(ConnectionMultiplexer.Connect(redis));
         });
     }
 

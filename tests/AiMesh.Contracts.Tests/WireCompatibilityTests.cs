@@ -57,6 +57,8 @@ public sealed class WireCompatibilityTests
         Assert.Equal(["gpt-4o-mini"], message.AllowedModels);
         Assert.Null(message.TeamId);
         Assert.False(message.Routed);
+        Assert.Null(message.Limits);
+        Assert.Null(message.Settlement);
     }
 
     [Fact]

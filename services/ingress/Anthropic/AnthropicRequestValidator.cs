@@ -25,7 +25,7 @@ internal static class AnthropicRequestValidator
         }
 
         var stream = canonical!["stream"] is not null;
-        return (new ValidatedRequest("chat.completions", canonical["model"]!.GetValue<string>(), stream, false, user, null, canonical.ToJsonString(Compact)), null);
+        return (new ValidatedRequest("chat.completions", canonical["model"]!.GetValue<string>(), stream, false, user, null, canonical.ToJsonString(Compact), null, canonical["max_tokens"]?.GetValue<long>()), null);
     }
 
     /// <summary>The canonical request; <paramref name="counting"/> for a <c>count_tokens</c> request.</summary>

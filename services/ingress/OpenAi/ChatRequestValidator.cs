@@ -57,7 +57,7 @@ internal static class ChatRequestValidator
 
             var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
             var user = root.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-            return (new ValidatedRequest("chat.completions", modelName!, stream, hasPrompt, user, tags, Encoding.UTF8.GetString(body)), null);
+            return (new ValidatedRequest("chat.completions", modelName!, stream, hasPrompt, user, tags, Encoding.UTF8.GetString(body), null, MaxOutputTokens(root)), null);
         }
     }
 
@@ -250,5 +250,19 @@ internal static class ChatRequestValidator
         }
 
         return (tags, null);
+    }
+
+    /// <summary><c>max_completion_tokens</c>, else <c>max_tokens</c> (both checked as positive integers above); null when neither is set.</summary>
+    private static long? MaxOutputTokens(JsonElement root)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["max_completion_tokens", "max_tokens"])
+        {
+            if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var tokens))
+            {
+                return tokens;
+            }
+        }
+
+        return null;
     }
 }

@@ -94,7 +94,7 @@ internal sealed class CompletionExchange(
             var refused = await SubmitAsync(new SubmitCompletion(
                 requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, caller.CredentialHash,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
-                started + settings.SubmitTimeout, request.ClientHeaders, caller.Principal));
+                started + settings.SubmitTimeout, request.ClientHeaders, caller.Principal, request.Body.Length / 4, request.MaxOutputTokens));
             if (refused is not null)
             {
                 await writer.WriteErrorAsync(http.Response, refused);
@@ -212,11 +212,17 @@ internal sealed class CompletionExchange(
                     if (!streaming)
                     {
                         streaming = true;
+                        RateLimitHeaders.Write(http.Response, relay.Limits);
                         StartEventStream(http, relay.DroppedParameters);
                     }
 
                     await writer.WriteChunkAsync(http.Response, data, aborted);
                     continue;
+                }
+
+                if (!streaming)
+                {
+                    RateLimitHeaders.Write(http.Response, relay.Limits);
                 }
 
                 await FinishAsync(http, writer, relay.RequestId, item, streaming, aborted);

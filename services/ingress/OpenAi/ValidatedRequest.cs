@@ -2,6 +2,7 @@ namespace AiMesh.Ingress.OpenAi;
 
 /// <summary>What the ingress needs to know of a valid request; the body itself travels unchanged.</summary>
 /// <param name="ClientHeaders">Allow-listed client headers for the provider (see <c>RouteCompletion.ClientHeaders</c>).</param>
+/// <param name="MaxOutputTokens">The request's <c>max_tokens</c> or <c>max_completion_tokens</c>, for token-rate limits.</param>
 internal sealed record ValidatedRequest(
     string Api,
     string Model,
@@ -10,4 +11,5 @@ internal sealed record ValidatedRequest(
     string? User,
     IReadOnlyDictionary<string, string>? Tags,
     string Body,
-    IReadOnlyDictionary<string, string>? ClientHeaders = null);
+    IReadOnlyDictionary<string, string>? ClientHeaders = null,
+    long? MaxOutputTokens = null);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Ingress.Saga;
 
@@ -17,6 +18,7 @@ internal sealed class ResponseRelay
     private CompletionAnswered? _answer;
     private int _channelAttached;
     private long _answerArrivedAt;
+    private RateLimitState? _limits;
 
     public ResponseRelay(Guid requestId)
     {
@@ -27,6 +29,12 @@ internal sealed class ResponseRelay
 
     /// <summary>Request fields the deployment sent without, as the first chunk reported them; null when none.</summary>
     public IReadOnlyList<string>? DroppedParameters { get; private set; }
+
+    /// <summary>
+    /// The caller's rate-limit standing, set by the saga when policy answered (before the router's, nearly always), for
+    /// the response headers. Null when no limit applies, or when the router's answer overtook policy's.
+    /// </summary>
+    public RateLimitState? Limits { get => Volatile.Read(ref _limits); set => Volatile.Write(ref _limits, value); }
 
     /// <summary>Claims the request's one stream channel; false when a router already holds it.</summary>
     public bool TryAttachChannel() => Interlocked.Exchange(ref _channelAttached, 1) == 0;

@@ -1,3 +1,4 @@
+using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Metering;
 using MassTransit;
 
@@ -50,4 +51,7 @@ public sealed class RequestState : SagaStateMachineInstance
 
     /// <summary>The usage record of a request the router answered before policy's admission arrived, waiting for it.</summary>
     public RecordUsage? EarlyUsage { get; set; }
+
+    /// <summary>The rate-limit counters policy charged for this request, handed back when it ends; null when none.</summary>
+    public LimitSettlement? Settlement { get; set; }
 }

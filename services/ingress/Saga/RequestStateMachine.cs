@@ -71,7 +71,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .Then(c => Accept(c.Saga, c.Message, c.ReceiveContext.InputAddress, timeouts.RouteThroughPolicy))
                 .Request(Authorization, c => new AuthorizeRequest(
                     c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress,
-                    c.Saga.RouteAttached ? RouteOf(c.Saga, channel) : null, c.Message.Principal))
+                    c.Saga.RouteAttached ? RouteOf(c.Saga, channel) : null, c.Message.Principal, c.Message.InputTokens, c.Message.MaxOutputTokens))
                 .ArmTimeout(timeouts.PolicyTimeout, c => AuthorizationOf(c.Saga))
                 .TransitionTo(Authorization.Pending));
 
@@ -80,13 +80,13 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         // order between them): the client is answered at once and the usage record waits for the admission it needs.
         During(Authorization.Pending,
             When(Authorization.Completed, c => c.Message.Routed)
-                .Then(c => Admit(c.Saga, c.Message))
+                .Then(c => Admit(c.Saga, c.Message, relays))
                 .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))
                 .TransitionTo(Routing.Pending),
             When(Authorization.Completed, c => !c.Message.Routed && c.Saga.Abandoned)
                 .Finalize(),
             When(Authorization.Completed, c => !c.Message.Routed && !c.Saga.Abandoned)
-                .Then(c => Admit(c.Saga, c.Message))
+                .Then(c => Admit(c.Saga, c.Message, relays))
                 .IfElse(c => c.Saga.HasPrompt,
                     render => render
                         .Request(PromptRendering, c => new RenderPrompt(c.Saga.CorrelationId, c.Saga.Body))
@@ -97,6 +97,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                         .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))
                         .TransitionTo(Routing.Pending)),
             When(Authorization.Completed2)
+                .Then(c => relays.Find(c.Saga.CorrelationId)?.Limits = c.Message.Limits)
                 .Answer(relays, c => Fail(c.Saga, c.Message.Status,
                     new AnswerError(TypeFor(c.Message.Status), c.Message.Code, c.Message.Message, null, c.Message.RetryAfterSeconds)))
                 .Finalize(),
@@ -139,7 +140,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         // route, so it is a moment away; should it never come, the record is kept without a principal rather than lost.
         During(RoutedBeforeAdmission,
             When(Authorization.Completed)
-                .Then(c => Admit(c.Saga, c.Message))
+                .Then(c => Admit(c.Saga, c.Message, relays))
                 .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "" })
                 .Finalize(),
             When(Authorization.Completed2)
@@ -254,10 +255,16 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.Deadline = message.Deadline;
     }
 
-    private static void Admit(RequestState saga, RequestAuthorized admitted)
+    private static void Admit(RequestState saga, RequestAuthorized admitted, ResponseRelays relays)
     {
         saga.PrincipalId = admitted.PrincipalId;
         saga.KeyId = admitted.KeyId;
+        saga.Settlement = admitted.Settlement;
+        if (admitted.Limits is { } limits)
+        {
+            // Straight to the exchange, not after the transition: it is only for headers, and the first chunk may be close.
+            relays.Find(saga.CorrelationId)?.Limits = limits;
+        }
     }
 
     private static AuthorizeRequest AuthorizationOf(RequestState saga) =>

@@ -13,6 +13,8 @@ namespace AiMesh.Ingress.Saga;
 /// </param>
 /// <param name="Principal">The caller the ingress verified (JWT or client certificate); then <paramref name="CredentialHash"/> is empty.</param>
 /// <param name="ClientHeaders">Allow-listed client headers for the provider, passed on in <c>RouteCompletion</c>.</param>
+/// <param name="InputTokens">A quarter of the body's characters: the input estimate token-rate limits charge before the call.</param>
+/// <param name="MaxOutputTokens">The request's <c>max_tokens</c> / <c>max_completion_tokens</c>, if set.</param>
 public sealed record SubmitCompletion(
     Guid RequestId,
     string Api,
@@ -28,4 +30,6 @@ public sealed record SubmitCompletion(
     DateTimeOffset Deadline,
     DateTimeOffset AcceptBefore,
     IReadOnlyDictionary<string, string>? ClientHeaders = null,
-    VerifiedPrincipal? Principal = null);
+    VerifiedPrincipal? Principal = null,
+    long? InputTokens = null,
+    long? MaxOutputTokens = null);

@@ -1,4 +1,6 @@
+using AiMesh.Contracts;
 using AiMesh.Contracts.Metering;
+using AiMesh.Contracts.Policy;
 using AiMesh.Ingress.Usage;
 using MassTransit;
 
@@ -6,16 +8,25 @@ namespace AiMesh.Ingress.Saga;
 
 /// <summary>
 /// The saga's usage record, handed to <see cref="UsageSender"/> (which batches records to metering) once the
-/// transition has completed, like any send of the transition.
+/// transition has completed, like any send of the transition. Every ending after admission records usage once, so
+/// this is also where a request holding rate-limit counters settles them with policy (<see cref="SettleRequest"/>:
+/// its concurrency slots back, its token windows corrected to the tokens really used).
 /// </summary>
 internal static class UsageActivity
 {
     public static EventActivityBinder<RequestState, T> RecordUsage<T>(
         this EventActivityBinder<RequestState, T> binder, UsageSender usage, Func<BehaviorContext<RequestState, T>, RecordUsage> record)
         where T : class =>
-        binder.ThenAsync(context =>
+        binder.ThenAsync(async context =>
         {
             var recorded = record(context);
-            return AfterTransition.Run(context, () => usage.Enqueue(recorded));
+            if (context.Saga.Settlement is { } settlement)
+            {
+                var used = recorded.Usage is { } tokens ? (long)tokens.PromptTokens + tokens.CompletionTokens : (long?)null;
+                var policy = await context.GetSendEndpoint(Endpoints.PolicyAddress);
+                await policy.Send(new SettleRequest(context.Saga.CorrelationId, settlement, used));
+            }
+
+            await AfterTransition.Run(context, () => usage.Enqueue(recorded));
         });
 }

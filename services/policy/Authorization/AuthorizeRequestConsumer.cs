@@ -3,6 +3,7 @@ using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting.Security;
 using AiMesh.Policy.Keys;
+using AiMesh.Policy.Limits;
 using AiMesh.Policy.Principals;
 using MassTransit;
 
@@ -20,12 +21,17 @@ namespace AiMesh.Policy.Authorization;
 /// from here to the router, and the saga hears of it only as <see cref="RequestAuthorized.Routed"/>: one bus hop
 /// and one saga step fewer before the provider is called. A denied request goes nowhere.
 /// </para>
+/// <para>
+/// Rate limits (<see cref="RateLimiter"/>) are checked last, for a caller already admitted: a bad key never uses up
+/// anyone's quota, and a refused request charges none of its counters.
+/// </para>
 /// </summary>
 internal sealed class AuthorizeRequestConsumer(
     KeyRing keys,
     StoredKeys stored,
     PrincipalGrants principals,
     FailedAttempts failures,
+    RateLimiter limits,
     TimeProvider time,
     ILogger<AuthorizeRequestConsumer> logger) : IConsumer<AuthorizeRequest>
 {
@@ -66,11 +72,31 @@ internal sealed class AuthorizeRequestConsumer(
                 request.RequestId, 404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it."));
         }
 
+        return limits.HasRules ? AdmitWithinLimitsAsync(context, grant) : AdmitAsync(context, grant, LimitDecision.None);
+    }
+
+    /// <summary>An admitted caller with rate limits configured: refused (429, or 503 when the limiter fails closed) or admitted with its standing.</summary>
+    private async Task AdmitWithinLimitsAsync(ConsumeContext<AuthorizeRequest> context, KeyGrant grant)
+    {
+        var decision = await limits.DecideAsync(context.Message, grant, context.CancellationToken);
+        if (!decision.Admitted)
+        {
+            await context.RespondAsync(new RequestDenied(
+                context.Message.RequestId, decision.Status, decision.Code!, decision.Message!, decision.RetryAfterSeconds, decision.State));
+            return;
+        }
+
+        await AdmitAsync(context, grant, decision);
+    }
+
+    private static Task AdmitAsync(ConsumeContext<AuthorizeRequest> context, KeyGrant grant, LimitDecision limits)
+    {
+        var request = context.Message;
         var models = grant.Models?.Order(StringComparer.Ordinal).ToArray();
         return request.Route is { } route
             ? AdmitAndRouteAsync(context, route with { PrincipalId = grant.Principal }, new RequestAuthorized(
-                request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Routed: true))
-            : context.RespondAsync(new RequestAuthorized(request.RequestId, grant.Principal, grant.KeyId, models, grant.Team));
+                request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Routed: true, limits.State, limits.Settlement))
+            : context.RespondAsync(new RequestAuthorized(request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Limits: limits.State, Settlement: limits.Settlement));
     }
 
     /// <summary>

@@ -192,7 +192,8 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
             team,
             EffectiveModels(key.Models, key.AccessGroups, key.OrganizationId, groups),
             key.ExpiresAt,
-            networks);
+            networks,
+            key.OrganizationId.ToString());
         return new Entry(key.Id, key.OrganizationId, key.KeyHash, key.Models, key.AccessGroups, grant);
     }
 
