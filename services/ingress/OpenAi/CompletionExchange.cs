@@ -32,6 +32,9 @@ internal sealed class CompletionExchange(
     /// <summary>Response header listing request fields sent without; see <see cref="WarnDropped"/>.</summary>
     public const string DroppedParametersHeader = "x-aimesh-dropped-params";
 
+    /// <summary>How long an answer that overtook policy's waits for it, for the rate-limit headers (see <see cref="ResponseRelay.LimitsAsync"/>).</summary>
+    private static readonly TimeSpan AdmissionPatience = TimeSpan.FromMilliseconds(100);
+
     public Task ChatAsync(HttpContext http) => HandleAsync(http, ChatRequestValidator.Validate, OpenAiAnswerWriter.Instance);
 
     public Task EmbeddingsAsync(HttpContext http) => HandleAsync(http, EmbeddingsRequestValidator.Validate, OpenAiAnswerWriter.Instance);
@@ -212,7 +215,7 @@ internal sealed class CompletionExchange(
                     if (!streaming)
                     {
                         streaming = true;
-                        RateLimitHeaders.Write(http.Response, relay.Limits);
+                        RateLimitHeaders.Write(http.Response, await relay.LimitsAsync(AdmissionPatience, aborted));
                         StartEventStream(http, relay.DroppedParameters);
                     }
 
@@ -222,7 +225,7 @@ internal sealed class CompletionExchange(
 
                 if (!streaming)
                 {
-                    RateLimitHeaders.Write(http.Response, relay.Limits);
+                    RateLimitHeaders.Write(http.Response, await relay.LimitsAsync(AdmissionPatience, aborted));
                 }
 
                 await FinishAsync(http, writer, relay.RequestId, item, streaming, aborted);

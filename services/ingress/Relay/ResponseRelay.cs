@@ -19,6 +19,8 @@ internal sealed class ResponseRelay
     private int _channelAttached;
     private long _answerArrivedAt;
     private RateLimitState? _limits;
+    private int _decided;
+    private TaskCompletionSource? _decision;
 
     public ResponseRelay(Guid requestId)
     {
@@ -30,11 +32,42 @@ internal sealed class ResponseRelay
     /// <summary>Request fields the deployment sent without, as the first chunk reported them; null when none.</summary>
     public IReadOnlyList<string>? DroppedParameters { get; private set; }
 
+    /// <summary>The caller's rate-limit standing once policy answered (null: no limit applies), for the response headers.</summary>
+    public RateLimitState? Limits => Volatile.Read(ref _limits);
+
+    /// <summary>Policy answered (admitted or refused): <see cref="Limits"/> is final. Called by the saga.</summary>
+    public void Decided(RateLimitState? limits)
+    {
+        Volatile.Write(ref _limits, limits);
+        Volatile.Write(ref _decided, 1);
+        Volatile.Read(ref _decision)?.TrySetResult();
+    }
+
     /// <summary>
-    /// The caller's rate-limit standing, set by the saga when policy answered (before the router's, nearly always), for
-    /// the response headers. Null when no limit applies, or when the router's answer overtook policy's.
+    /// The standing for the headers, waiting at most <paramref name="patience"/> for policy's answer when the router's
+    /// overtook it (possible when policy routes the request itself): that answer left policy just after the route, so it
+    /// is normally a moment away. Nearly always decided already, and then this neither waits nor allocates.
     /// </summary>
-    public RateLimitState? Limits { get => Volatile.Read(ref _limits); set => Volatile.Write(ref _limits, value); }
+    public async ValueTask<RateLimitState?> LimitsAsync(TimeSpan patience, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _decided) == 0)
+        {
+            var decision = Volatile.Read(ref _decision) ?? Interlocked.CompareExchange(ref _decision, new(TaskCreationOptions.RunContinuationsAsynchronously), null) ?? _decision!;
+            if (Volatile.Read(ref _decided) == 0)
+            {
+                try
+                {
+                    await decision.Task.WaitAsync(patience, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    // Policy is slow or gone: the answer goes out without the headers rather than wait longer.
+                }
+            }
+        }
+
+        return Limits;
+    }
 
     /// <summary>Claims the request's one stream channel; false when a router already holds it.</summary>
     public bool TryAttachChannel() => Interlocked.Exchange(ref _channelAttached, 1) == 0;

@@ -97,7 +97,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                         .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))
                         .TransitionTo(Routing.Pending)),
             When(Authorization.Completed2)
-                .Then(c => relays.Find(c.Saga.CorrelationId)?.Limits = c.Message.Limits)
+                .Then(c => relays.Find(c.Saga.CorrelationId)?.Decided(c.Message.Limits))
                 .Answer(relays, c => Fail(c.Saga, c.Message.Status,
                     new AnswerError(TypeFor(c.Message.Status), c.Message.Code, c.Message.Message, null, c.Message.RetryAfterSeconds)))
                 .Finalize(),
@@ -106,10 +106,12 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
             // provider billed meanwhile is the router's to report: the open item on billed attempts in architecture.md.)
             When(Authorization.Faulted)
                 .If(c => c.Saga.RouteAttached, b => b.Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "policy_unavailable")))
+                .Then(c => relays.Find(c.Saga.CorrelationId)?.Decided(null))
                 .Answer(relays, c => Unavailable(c.Saga, "policy_unavailable"))
                 .Finalize(),
             When(Authorization.TimeoutExpired)
                 .If(c => c.Saga.RouteAttached, b => b.Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "policy_unavailable")))
+                .Then(c => relays.Find(c.Saga.CorrelationId)?.Decided(null))
                 .Answer(relays, c => Unavailable(c.Saga, "policy_unavailable"))
                 .Finalize(),
 
@@ -260,11 +262,9 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.PrincipalId = admitted.PrincipalId;
         saga.KeyId = admitted.KeyId;
         saga.Settlement = admitted.Settlement;
-        if (admitted.Limits is { } limits)
-        {
-            // Straight to the exchange, not after the transition: it is only for headers, and the first chunk may be close.
-            relays.Find(saga.CorrelationId)?.Limits = limits;
-        }
+
+        // Straight to the exchange, not after the transition: it is only for headers, and the first chunk may be close.
+        relays.Find(saga.CorrelationId)?.Decided(admitted.Limits);
     }
 
     private static AuthorizeRequest AuthorizationOf(RequestState saga) =>
