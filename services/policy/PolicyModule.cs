@@ -116,7 +116,7 @@ public sealed class PolicyModule : IMeshModule
             redis.AbortOnConnectFail = false;
             redis.ConnectTimeout = (int)settings.StoreTimeout.TotalMilliseconds * 4;
             redis.SyncTimeout = redis.AsyncTimeout = (int)Math.Max(settings.StoreTimeout.TotalMilliseconds, 100);
-            return new RedisLimitStore(ConnectionMultiplexer.Connect(redis));
+            return new RedisLimitStore(ConnectionMultiplexer.Connect(redis), settings.RedisPrefix);
         });
     }
 

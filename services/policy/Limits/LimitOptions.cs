@@ -18,6 +18,12 @@ internal sealed class LimitOptions
     public string? Redis { get; set; }
 
     /// <summary>
+    /// Names this deployment's counters in Redis (<c>{prefix-limits}:…</c>), so several deployments (or test runs) can
+    /// share one Redis without counting each other's requests.
+    /// </summary>
+    public string RedisPrefix { get; set; } = "aimesh";
+
+    /// <summary>
     /// How long a decision waits for Redis before the rule's <see cref="LimitRule.OnStoreDown"/> applies. Short: the
     /// request path must not hang on a sick store.
     /// </summary>

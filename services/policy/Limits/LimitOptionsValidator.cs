@@ -34,6 +34,11 @@ internal sealed class LimitOptionsValidator : IValidateOptions<LimitOptions>
             errors.Add($"{LimitOptions.Section}:Redis is required when Store is Redis.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.RedisPrefix) || options.RedisPrefix.AsSpan().ContainsAny("{}"))
+        {
+            errors.Add($"{LimitOptions.Section}:RedisPrefix must be a non-empty name without braces.");
+        }
+
         if (options.Replicas < 1)
         {
             errors.Add($"{LimitOptions.Section}:Replicas must be at least 1.");

@@ -7,12 +7,13 @@ namespace AiMesh.Policy.Limits;
 /// request's counters is atomic on the server: concurrent requests on any number of replicas can never both take the
 /// last unit. Rate counters are plain integers that expire a second after their window ends; concurrency slots are a
 /// sorted set of request ids scored by when their hold expires, so a request whose end was never reported gives its
-/// slot back by itself. Every key carries the hash tag <c>{aimesh-limits}</c>: a script may only touch keys of one
-/// cluster slot, so on a Redis cluster the limiter lives on one shard (a decision needs them together anyway).
+/// slot back by itself. Every key carries the hash tag <c>{prefix-limits}</c> (<see cref="LimitOptions.RedisPrefix"/>): a
+/// script may only touch keys of one cluster slot, so on a Redis cluster the limiter lives on one shard (a decision
+/// needs them together anyway).
 /// </summary>
-internal sealed class RedisLimitStore(IConnectionMultiplexer redis) : ILimitStore
+internal sealed class RedisLimitStore(IConnectionMultiplexer redis, string prefix = "aimesh") : ILimitStore
 {
-    public const string Prefix = "{aimesh-limits}:";
+    private readonly string keyPrefix = "{" + prefix + "-limits}:";
 
     // ARGV: n, request id, now, hold-until, then per counter: slot (1) or window (0), limit, amount, window end + 1 s.
     private const string ChargeScript = """
@@ -79,7 +80,7 @@ internal sealed class RedisLimitStore(IConnectionMultiplexer redis) : ILimitStor
         {
             var counter = counters[i];
             var b = 4 + (i * 4);
-            keys[i] = Prefix + (counter.IsConcurrency ? counter.Key : counter.WindowKey(nowMs));
+            keys[i] = keyPrefix + (counter.IsConcurrency ? counter.Key : counter.WindowKey(nowMs));
             values[b] = counter.IsConcurrency ? 1 : 0;
             values[b + 1] = counter.Limit;
             values[b + 2] = counter.Amount;
@@ -98,7 +99,7 @@ internal sealed class RedisLimitStore(IConnectionMultiplexer redis) : ILimitStor
 
     public Task SettleAsync(IReadOnlyList<string> slots, IReadOnlyList<string> tokenWindows, long tokenDelta, Guid requestId, CancellationToken cancellationToken)
     {
-        var keys = slots.Concat(tokenWindows).Select(k => (RedisKey)(Prefix + k)).ToArray();
+        var keys = slots.Concat(tokenWindows).Select(k => (RedisKey)(keyPrefix + k)).ToArray();
         if (keys.Length == 0)
         {
             return Task.CompletedTask;

@@ -57,12 +57,14 @@ public class DistributedMesh : MeshFixture
         _metering = await StartHostAsync(MeshHost.Build(With("metering"), "aimesh-metering", _ => [new MeteringModule()]));
         await StartHostAsync(MeshHost.Build(With("prompts"), "aimesh-prompts", _ => [new PromptsModule()]));
         // Policy believes X-Forwarded-For only from the ingress (here: anything on the loopback).
-        string[] policy = [.. With("policy"), "--Policy:Admin:TrustedProxies:0=127.0.0.1"];
-        Policies =
-        [
-            await StartHostAsync(MeshHost.Build(policy, "aimesh-policy", _ => [new PolicyModule()])),
-            await StartHostAsync(MeshHost.Build(policy, "aimesh-policy", _ => [new PolicyModule()])),
-        ];
+        string[] policy = [.. With("policy"), "--Policy:Admin:TrustedProxies:0=127.0.0.1", .. PolicyArguments()];
+        var policies = new List<WebApplication>();
+        for (var i = 0; i < PolicyReplicas; i++)
+        {
+            policies.Add(await StartHostAsync(MeshHost.Build(policy, "aimesh-policy", _ => [new PolicyModule()])));
+        }
+
+        Policies = policies;
         Routers =
         [
             await StartHostAsync(MeshHost.Build(With("router"), "aimesh-router", _ => [new RouterModule()])),
@@ -73,6 +75,12 @@ public class DistributedMesh : MeshFixture
         IngressStarted(AddressOf(ingress));
         return AddressOf(ingress);
     }
+
+    /// <summary>How many policy replicas compete on the policy queue.</summary>
+    protected virtual int PolicyReplicas => 2;
+
+    /// <summary>Arguments only the policy hosts get; a subclass can add some.</summary>
+    protected virtual IEnumerable<string> PolicyArguments() => [];
 
     /// <summary>Arguments only the ingress host gets; a subclass can add some.</summary>
     protected virtual IEnumerable<string> IngressArguments() => [];

@@ -11,6 +11,8 @@ internal static class TestEnvironment
 
     public static Uri RabbitMq => new(Environment.GetEnvironmentVariable("AIMESH_TEST_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:5672/");
 
+    public static string Redis => Environment.GetEnvironmentVariable("AIMESH_TEST_REDIS") ?? "127.0.0.1:6379";
+
     /// <summary>The key clients of the test mesh use, and the provider key the router holds.</summary>
     public const string ClientKey = "sk-aimesh-test-client-0123456789abcdef";
 

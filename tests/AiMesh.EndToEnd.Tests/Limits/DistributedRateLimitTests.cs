@@ -1,0 +1,62 @@
+using System.ClientModel;
+using AiMesh.EndToEnd.Tests.Infrastructure;
+using OpenAI.Chat;
+
+namespace AiMesh.EndToEnd.Tests.Limits;
+
+/// <summary>
+/// One limit held by three policy replicas on RabbitMQ, sharing their counters in Redis: many clients at once, spread
+/// over the replicas by the broker, are admitted the limit between them and not one more (issue 5: ≤ limit × 1.02),
+/// and exactly the admitted ones are metered.
+/// </summary>
+public sealed class DistributedRateLimitTests(DistributedLimitedMesh mesh) : IClassFixture<DistributedLimitedMesh>
+{
+    [Fact]
+    public async Task Three_policy_replicas_admit_the_limit_between_them_and_meter_exactly_those()
+    {
+        if (DateTimeOffset.UtcNow.Second >= 40)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(61 - DateTimeOffset.UtcNow.Second));
+        }
+
+        var minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
+        var chat = mesh.Client(TestEnvironment.LimitedClientKey).GetChatClient("gpt-4o-mini");
+        using var gate = new SemaphoreSlim(16);
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 3 * DistributedLimitedMesh.LimitedKeyPerMinute).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return (await chat.CompleteChatAsync([new UserChatMessage($"echo: replica load {i}")])).GetRawResponse().Status;
+            }
+            catch (ClientResultException refused)
+            {
+                return refused.Status;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        var turned = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 != minute;
+
+        var admitted = statuses.Count(s => s == 200);
+        Assert.Equal(statuses.Length, admitted + statuses.Count(s => s == 429));
+        Assert.InRange(admitted, DistributedLimitedMesh.LimitedKeyPerMinute, (turned ? 2 : 1) * DistributedLimitedMesh.LimitedKeyPerMinute);
+
+        // Exactly the admitted requests are metered; the refused ones never reached the router.
+        var metered = await EventuallyAsync(async () => (await mesh.UsageAsync()).Count(u => u.PrincipalId == "limited-app"), admitted);
+        Assert.Equal(admitted, metered);
+    }
+
+    private static async Task<int> EventuallyAsync(Func<Task<int>> count, int expected)
+    {
+        var seen = 0;
+        for (var i = 0; i < 300 && (seen = await count()) < expected; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        return seen;
+    }
+}
