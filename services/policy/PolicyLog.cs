@@ -74,4 +74,7 @@ internal static partial class PolicyLog
 
     [LoggerMessage(2045, LogLevel.Error, "Audit entry #{Sequence} committed but its anchor could not be written to the anchor file")]
     public static partial void AuditAnchorFailed(ILogger logger, Exception exception, long sequence);
+
+    [LoggerMessage(2046, LogLevel.Information, "Admin bearer token refused: {Reason}")]
+    public static partial void AdminTokenRefused(ILogger logger, string reason);
 }
