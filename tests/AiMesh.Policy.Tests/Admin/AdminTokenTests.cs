@@ -118,6 +118,21 @@ public sealed class AdminTokenTests
         Assert.DoesNotContain(host.Logs.Lines, l => l.Line.Contains(token, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_broken_admin_issuer_fails_the_start_naming_every_setting_under_its_own_section()
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => AdminHost.StartAsync(new()
+        {
+            ["Policy:Admin:Jwt:Issuers:0:Issuer"] = "https://sso.policy.test/",
+            ["Policy:Admin:Jwt:Issuers:0:JwksUrl"] = "http://sso.policy.test/jwks",
+            ["Policy:Admin:Jwt:ClockSkew"] = "01:00:00",
+        }));
+
+        Assert.Contains("Policy:Admin:Jwt:Issuers:0:Audiences needs at least one audience, none empty.", failure.Failures);
+        Assert.Contains("Policy:Admin:Jwt:Issuers:0:JwksUrl must be https (http only on a loopback address).", failure.Failures);
+        Assert.Contains("Policy:Admin:Jwt:ClockSkew must be between 0 and 5 minutes.", failure.Failures);
+    }
+
     [Theory]
     [InlineData("org_admin", new[] { "viewer" }, "viewer")]
     [InlineData("member", new[] { "admin" }, "member")]
