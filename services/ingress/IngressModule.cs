@@ -2,6 +2,7 @@ using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
+using AiMesh.Hosting.Jwt;
 using AiMesh.Hosting.Streams;
 using AiMesh.Ingress.Admin;
 using AiMesh.Ingress.Anthropic;
@@ -66,17 +67,11 @@ public sealed class IngressModule : IMeshModule
     private static void AddAuthentication(IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ClientCertificateOptions>().Bind(builder.Configuration.GetSection(ClientCertificateOptions.Section));
+        services.AddOptions<ClientCertificateOptions>().Bind(builder.Configuration.GetSection(ClientCertificateOptions.Section)).ValidateOnStart();
         services.AddOptions<IngressHttpsOptions>().Bind(builder.Configuration.GetSection(IngressHttpsOptions.Section));
-        services.AddOptions<JwtOptions>().Bind(builder.Configuration.GetSection(JwtOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<JwtOptions>, AuthenticationOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ClientCertificateOptions>, AuthenticationOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient<JwksClient>((provider, http) =>
-        {
-            http.Timeout = provider.GetRequiredService<IOptions<JwtOptions>>().Value.JwksTimeout;
-            http.MaxResponseContentBufferSize = JwksClient.MaxBytes;
-        });
-        services.AddSingleton<JwtVerifier>();
+        services.AddJwtVerifier(builder.Configuration, CallerAuthentication.JwtSection);
         services.AddSingleton<ClientCertificateVerifier>();
         services.AddSingleton<CallerAuthentication>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngressHttpsOptions>, IOptions<ClientCertificateOptions>>(
@@ -106,7 +101,7 @@ public sealed class IngressModule : IMeshModule
         // Built now, not at the first request: a CA bundle or key that cannot be read fails the start, not a client;
         // and the JWKS fetches begin, so the first token need not wait for its keys.
         app.Services.GetRequiredService<CallerAuthentication>();
-        app.Services.GetRequiredService<JwtVerifier>().Prefetch();
+        app.Services.GetRequiredKeyedService<JwtVerifier>(CallerAuthentication.JwtSection).Prefetch();
         var exchange = app.Services.GetRequiredService<CompletionExchange>();
         app.MapPost("/v1/chat/completions", exchange.ChatAsync);
         app.MapPost("/v1/embeddings", exchange.EmbeddingsAsync);

@@ -83,4 +83,7 @@ internal static partial class PolicyLog
 
     [LoggerMessage(2052, LogLevel.Warning, "Request {RequestId}: its rate-limit counters could not be settled ({Error}); its slots come back when their hold expires")]
     public static partial void SettleFailed(ILogger logger, Guid requestId, string error);
+
+    [LoggerMessage(2046, LogLevel.Information, "Admin bearer token refused: {Reason}")]
+    public static partial void AdminTokenRefused(ILogger logger, string reason);
 }

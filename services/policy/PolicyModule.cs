@@ -1,4 +1,5 @@
 using AiMesh.Hosting;
+using AiMesh.Hosting.Jwt;
 using AiMesh.Hosting.Secrets;
 using AiMesh.Hosting.Security;
 using AiMesh.Policy.Admin;
@@ -67,6 +68,9 @@ public sealed class PolicyModule : IMeshModule
             .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Policy:Admin:MaxBodyBytes must be from 1 KiB to 16 MiB.")
             .ValidateOnStart();
         services.AddSingleton<AdminClientAddress>();
+        services.AddJwtVerifier(builder.Configuration, AdminJwtOptions.Section, AdminJwtOptions.DefaultUserClaim);
+        services.AddOptions<AdminJwtOptions>().Bind(builder.Configuration.GetSection(AdminJwtOptions.Section));
+        services.AddSingleton<AdminTokenAuthentication>();
         services.AddSingleton<AdminAuthentication>();
         services.AddSingleton<AdminBody>();
         AdminEndpoints.AddDocument(services);
@@ -125,6 +129,9 @@ public sealed class PolicyModule : IMeshModule
         ArgumentNullException.ThrowIfNull(app);
         var keys = app.Services.GetRequiredService<KeyRing>();
         PolicyLog.KeysLoaded(app.Services.GetRequiredService<ILogger<PolicyModule>>(), keys.Count);
+
+        // The admin API's identity providers: their JWKS fetches begin now, so an operator's first token need not wait.
+        app.Services.GetRequiredKeyedService<JwtVerifier>(AdminJwtOptions.Section).Prefetch();
         AdminEndpoints.Map(app);
     }
 }

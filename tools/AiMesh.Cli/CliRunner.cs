@@ -6,7 +6,8 @@ namespace AiMesh.Cli;
 
 /// <summary>
 /// Runs one command against the admin API: <c>AIMESH_URL</c> (default <c>http://127.0.0.1:8080</c>) with the key in
-/// <c>AIMESH_ADMIN_KEY</c>. Prints the API's JSON answer on success (exit 0); a problem's title, detail and field
+/// <c>AIMESH_ADMIN_KEY</c>, or an identity provider's token in <c>AIMESH_ADMIN_TOKEN</c> (both set: refused, as the API
+/// refuses two different credentials). Both are sent as <c>Authorization: Bearer</c>; policy tells them apart by shape. Prints the API's JSON answer on success (exit 0); a problem's title, detail and field
 /// errors on failure (exit 1); usage on a mistyped command (exit 2); exit 3 when the gateway cannot be reached.
 /// The key is never printed; a credential's value is read from a file or standard input, never from the arguments.
 /// </summary>
@@ -14,6 +15,7 @@ internal static class CliRunner
 {
     public const string UrlVariable = "AIMESH_URL";
     public const string KeyVariable = "AIMESH_ADMIN_KEY";
+    public const string TokenVariable = "AIMESH_ADMIN_TOKEN";
 
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
 
@@ -41,9 +43,16 @@ internal static class CliRunner
             return 2;
         }
 
-        if (environment(KeyVariable) is not { Length: > 0 } key)
+        var (adminKey, token) = (environment(KeyVariable), environment(TokenVariable));
+        if (adminKey is { Length: > 0 } && token is { Length: > 0 })
         {
-            await errors.WriteLineAsync($"aimesh: set {KeyVariable} to an admin key.");
+            await errors.WriteLineAsync($"aimesh: set one of {KeyVariable} or {TokenVariable}, not both.");
+            return 2;
+        }
+
+        if ((adminKey is { Length: > 0 } ? adminKey : token) is not { Length: > 0 } key)
+        {
+            await errors.WriteLineAsync($"aimesh: set {KeyVariable} to an admin key, or {TokenVariable} to a token from your identity provider.");
             return 2;
         }
 

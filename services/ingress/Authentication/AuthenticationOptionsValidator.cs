@@ -1,69 +1,18 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Ingress.Authentication;
 
-/// <summary>Checks "Ingress:Jwt", "Ingress:ClientCertificates" and "Ingress:Https" at start and reports every error at once.</summary>
-internal sealed class AuthenticationOptionsValidator(IOptions<ClientCertificateOptions> certificates, IOptions<IngressHttpsOptions> https)
-    : IValidateOptions<JwtOptions>
+/// <summary>
+/// Checks "Ingress:ClientCertificates" and "Ingress:Https" at start and reports every error at once. "Ingress:Jwt" is
+/// checked by the shared token verification's own validator (services/hosting/Jwt/JwtOptionsValidator.cs).
+/// </summary>
+internal sealed class AuthenticationOptionsValidator(IOptions<IngressHttpsOptions> https) : IValidateOptions<ClientCertificateOptions>
 {
-    public ValidateOptionsResult Validate(string? name, JwtOptions options)
+    public ValidateOptionsResult Validate(string? name, ClientCertificateOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        var issuers = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < options.Issuers.Count; i++)
-        {
-            var issuer = options.Issuers[i];
-            var at = $"{JwtOptions.Section}:Issuers:{i}";
-            if (string.IsNullOrWhiteSpace(issuer.Issuer))
-            {
-                errors.Add($"{at}:Issuer is required.");
-            }
-            else if (!issuers.Add(issuer.Issuer))
-            {
-                errors.Add($"{at}:Issuer '{issuer.Issuer}' is configured twice.");
-            }
-
-            if (issuer.Audiences.Count == 0 || issuer.Audiences.Any(string.IsNullOrWhiteSpace))
-            {
-                errors.Add($"{at}:Audiences needs at least one audience, none empty.");
-            }
-
-            if ((issuer.JwksUrl is null) == (issuer.Keys.Count == 0))
-            {
-                errors.Add($"{at}: give exactly one of JwksUrl or Keys.");
-            }
-
-            if (issuer.JwksUrl is { } url && !(url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && IsLoopback(url))))
-            {
-                errors.Add($"{at}:JwksUrl must be https (http only on a loopback address).");
-            }
-
-            for (var k = 0; k < issuer.Keys.Count; k++)
-            {
-                if (SigningKeys.Parse(issuer.Keys[k]).Error is { } error)
-                {
-                    errors.Add($"{at}:Keys:{k}: {error}.");
-                }
-            }
-
-            if (string.IsNullOrWhiteSpace(issuer.UserClaim))
-            {
-                errors.Add($"{at}:UserClaim must name a claim.");
-            }
-        }
-
-        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
-        {
-            errors.Add($"{JwtOptions.Section}:ClockSkew must be between 0 and 5 minutes.");
-        }
-
-        if (options.JwksTimeout <= TimeSpan.Zero || options.JwksRefreshInterval <= TimeSpan.Zero || options.JwksMinRefreshInterval < TimeSpan.Zero)
-        {
-            errors.Add($"{JwtOptions.Section}: JwksTimeout and JwksRefreshInterval must be positive, JwksMinRefreshInterval not negative.");
-        }
-
-        ValidateCertificates(certificates.Value, https.Value, errors);
+        ValidateCertificates(options, https.Value, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -110,7 +59,4 @@ internal sealed class AuthenticationOptionsValidator(IOptions<ClientCertificateO
             }
         }
     }
-
-    private static bool IsLoopback(Uri url) =>
-        url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 }

@@ -1,3 +1,4 @@
+using AiMesh.Hosting.Jwt;
 using AiMesh.Hosting.Security;
 using AiMesh.Ingress.Http;
 using AiMesh.Ingress.OpenAi;
@@ -29,12 +30,15 @@ namespace AiMesh.Ingress.Authentication;
 /// </para>
 /// </summary>
 internal sealed class CallerAuthentication(
-    JwtVerifier jwt,
+    [FromKeyedServices(CallerAuthentication.JwtSection)] JwtVerifier jwt,
     ClientCertificateVerifier certificates,
     IOptions<IngressOptions> options,
     TimeProvider time,
     ILogger<CallerAuthentication> logger)
 {
+    /// <summary>The section of the ingress's identity providers, and the key of its <see cref="JwtVerifier"/>.</summary>
+    public const string JwtSection = "Ingress:Jwt";
+
     private readonly FailedAttempts failures = new(options.Value.FailedAttempts, time);
 
     public async ValueTask<Caller> AuthenticateAsync(HttpContext http)

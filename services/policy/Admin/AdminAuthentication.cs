@@ -11,9 +11,11 @@ namespace AiMesh.Policy.Admin;
 /// request path decides from, so a revoked or expired key fails here exactly as there), then its owner's user row.
 /// Missing, unknown, revoked, disabled and expired keys, a key used from outside its allowlist and a key whose user
 /// is gone all get the same 401. A valid key that is not a user's (a team's, a service account's, a configured
-/// key) has no admin rights: 403.
+/// key) has no admin rights: 403. With identity providers configured (<c>Policy:Admin:Jwt</c>), a credential shaped
+/// like a JWT is a token instead, checked by <see cref="AdminTokenAuthentication"/>, with the same answers.
 /// </summary>
 internal sealed class AdminAuthentication(
+    AdminTokenAuthentication tokens,
     KeyRing configured,
     StoredKeys stored,
     IDbContextFactory<PolicyDbContext> databases,
@@ -32,7 +34,17 @@ internal sealed class AdminAuthentication(
             return AdminAuthenticationResult.Held(retryAfter);
         }
 
-        if (AdminCredential.HashOf(http.Request) is not { } hash)
+        if (AdminCredential.Read(http.Request) is not { } secret)
+        {
+            return AdminAuthenticationResult.Unauthenticated;
+        }
+
+        if (tokens.IsConfigured && AdminCredential.IsToken(secret))
+        {
+            return await tokens.AuthenticateAsync(secret, address, http.RequestAborted);
+        }
+
+        if (AdminCredential.HashOf(secret) is not { } hash)
         {
             return AdminAuthenticationResult.Unauthenticated;
         }

@@ -64,6 +64,18 @@ internal static class AdminRules
     /// <summary>Whether objects of every organization are visible to the actor (else only its own organization's).</summary>
     public static bool SeesAllOrganizations(AdminActor actor) => ReachOf(actor.Role, AdminOperation.Read) == AdminReach.All;
 
+    /// <summary>
+    /// A stored role lowered by the roles a token carries: the lower of <paramref name="stored"/> and the highest AiMesh
+    /// role among <paramref name="claimed"/> (never higher than stored). Null when the token carries no AiMesh role.
+    /// </summary>
+    public static string? Lowered(string stored, IEnumerable<string> claimed)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        var held = Array.IndexOf(Ranking, stored);
+        var best = claimed.Select(r => Array.IndexOf(Ranking, r)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+        return best < 0 || held < 0 ? null : Ranking[Math.Max(best, held)];
+    }
+
     /// <summary>A role may be given only by someone holding at least that role.</summary>
     public static bool MayGiveRole(AdminActor actor, string role) =>
         Array.IndexOf(Ranking, role) is var given and >= 0 && given >= Array.IndexOf(Ranking, actor.Role) && Array.IndexOf(Ranking, actor.Role) >= 0;

@@ -170,7 +170,7 @@ public sealed class JwtTests(JwtMesh mesh) : IClassFixture<JwtMesh>
             Assert.Equal(HttpStatusCode.Unauthorized, unknownKid.StatusCode);
             Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
             Assert.False(hang.Task.IsCompleted);
-            Assert.Contains(mesh.Capture.Logs, l => l.Contains("[1084]", StringComparison.Ordinal));
+            Assert.Contains(mesh.Capture.Logs, l => l.Contains("[5002]", StringComparison.Ordinal));
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using AiMesh.Hosting.Jwt;
 using AiMesh.Ingress.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -28,10 +29,13 @@ public sealed class AuthenticationOptionsValidatorTests
             Principals = [new() { Thumbprint = "abc", User = "" }],
         };
 
-        var result = new AuthenticationOptionsValidator(Options.Create(certificates), Options.Create(new IngressHttpsOptions())).Validate(null, options);
+        // The JWT half is the shared verifier's validator for the ingress's section; the certificates stay the ingress's.
+        var tokens = new JwtOptionsValidator("Ingress:Jwt").Validate("Ingress:Jwt", options);
+        var result = new AuthenticationOptionsValidator(Options.Create(new IngressHttpsOptions())).Validate(null, certificates);
 
+        Assert.True(tokens.Failed);
         Assert.True(result.Failed);
-        var errors = result.Failures.ToArray();
+        var errors = tokens.Failures!.Concat(result.Failures!).ToArray();
         Assert.Contains("Ingress:Jwt:Issuers:0:Issuer is required.", errors);
         Assert.Contains("Ingress:Jwt:Issuers:0:Audiences needs at least one audience, none empty.", errors);
         Assert.Contains("Ingress:Jwt:Issuers:0:JwksUrl must be https (http only on a loopback address).", errors);
@@ -54,8 +58,20 @@ public sealed class AuthenticationOptionsValidatorTests
         var jwk = JsonSerializer.Serialize(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(ec.ExportParameters(false)))));
         var options = new JwtOptions { Issuers = [new() { Issuer = "https://a/", Audiences = ["x"], Keys = [rsa.ExportSubjectPublicKeyInfoPem(), jwk] }] };
 
-        var result = new AuthenticationOptionsValidator(Options.Create(new ClientCertificateOptions()), Options.Create(new IngressHttpsOptions())).Validate(null, options);
+        var result = new JwtOptionsValidator("Ingress:Jwt").Validate("Ingress:Jwt", options);
 
         Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void A_validator_answers_only_for_its_own_section()
+    {
+        var broken = new JwtOptions { Issuers = [new() { Issuer = "" }] };
+
+        var other = new JwtOptionsValidator("Ingress:Jwt").Validate("Policy:Admin:Jwt", broken);
+        var own = new JwtOptionsValidator("Policy:Admin:Jwt").Validate("Policy:Admin:Jwt", broken);
+
+        Assert.True(other.Skipped);
+        Assert.Contains("Policy:Admin:Jwt:Issuers:0:Issuer is required.", own.Failures!);
     }
 }

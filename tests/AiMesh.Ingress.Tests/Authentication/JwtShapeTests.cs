@@ -1,4 +1,4 @@
-using AiMesh.Ingress.Authentication;
+using AiMesh.Hosting.Jwt;
 
 namespace AiMesh.Ingress.Tests.Authentication;
 

@@ -1,30 +1,40 @@
 using System.Collections.Frozen;
 using AiMesh.Contracts.Policy;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AiMesh.Ingress.Authentication;
+namespace AiMesh.Hosting.Jwt;
 
 /// <summary>
 /// Checks a bearer token from a configured identity provider: the header's algorithm (RS256 or ES256 only), the
 /// issuer (one configured exactly), the signature against that issuer's keys, the audience, exp (required) and nbf
 /// with <see cref="JwtOptions.ClockSkew"/>, and the user claim. It answers with the claims mapped to a
 /// <see cref="VerifiedPrincipal"/>, or with a reason for the log; the token itself is never logged or kept.
+/// <para>
+/// One instance per configuration section (<see cref="JwtVerifiers.AddJwtVerifier"/>): the ingress's for API tokens,
+/// policy's for the admin API. Each has its own issuers, options and JWKS caches, so both run side by side in the
+/// embedded process without sharing anything but the code.
+/// </para>
 /// </summary>
-internal sealed class JwtVerifier
+public sealed class JwtVerifier
 {
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
     private readonly FrozenDictionary<string, JwtIssuer> issuers;
     private readonly JwtOptions options;
 
-    public JwtVerifier(IOptions<JwtOptions> options, IServiceProvider services, TimeProvider time, ILogger<JwtVerifier> logger)
+    internal JwtVerifier(string section, JwtOptions options, Func<JwksClient> client, TimeProvider time, ILogger logger)
     {
-        this.options = options.Value;
-        issuers = this.options.Issuers.ToFrozenDictionary(i => i.Issuer, i => Build(i, services, this.options, time, logger), StringComparer.Ordinal);
+        this.options = options;
+        issuers = options.Issuers.ToFrozenDictionary(
+            i => i.Issuer, i => Build(i, section, client, options, time, logger), StringComparer.Ordinal);
     }
 
     public bool IsConfigured => issuers.Count > 0;
+
+    /// <summary>The configured issuer of that exact <c>iss</c>, or null.</summary>
+    public JwtIssuerOptions? IssuerOptions(string? issuer) =>
+        issuer is not null && issuers.TryGetValue(issuer, out var found) ? found.Options : null;
 
     /// <summary>Starts fetching every JWKS now, without waiting: an identity provider that is down does not hold up the start.</summary>
     public void Prefetch()
@@ -85,12 +95,12 @@ internal sealed class JwtVerifier
             return JwtVerification.Refused(Reason(result.Exception));
         }
 
-        return Map(jwt, issuer.Options);
+        return Map(jwt, issuer.Options, issuer.Options.UserClaim ?? options.UserClaim);
     }
 
-    private static JwtVerification Map(JsonWebToken jwt, JwtIssuerOptions issuer)
+    private static JwtVerification Map(JsonWebToken jwt, JwtIssuerOptions issuer, string userClaim)
     {
-        var user = Values(jwt, issuer.UserClaim).FirstOrDefault();
+        var user = Values(jwt, userClaim).FirstOrDefault();
         if (string.IsNullOrWhiteSpace(user))
         {
             return JwtVerification.Refused("user_claim_missing");
@@ -124,11 +134,11 @@ internal sealed class JwtVerifier
         _ => "invalid",
     };
 
-    private static JwtIssuer Build(JwtIssuerOptions issuer, IServiceProvider services, JwtOptions options, TimeProvider time, ILogger logger)
+    private static JwtIssuer Build(JwtIssuerOptions issuer, string section, Func<JwksClient> client, JwtOptions options, TimeProvider time, ILogger logger)
     {
         if (issuer.JwksUrl is { } url)
         {
-            return new JwtIssuer(issuer, null, new JwksKeySource(url, services.GetRequiredService<JwksClient>, options, time, logger));
+            return new JwtIssuer(issuer, null, new JwksKeySource(url, client, options, time, logger, section));
         }
 
         // The validator refused unreadable keys at start, so every one parses here.

@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AiMesh.Ingress.Authentication;
+namespace AiMesh.Hosting.Jwt;
 
 /// <summary>
 /// One issuer's JWKS, cached. A request never waits for a periodic refresh: keys older than
@@ -9,7 +10,7 @@ namespace AiMesh.Ingress.Authentication;
 /// hold, and then only for a fetch; fetches start at most once per <see cref="JwtOptions.JwksMinRefreshInterval"/>
 /// and concurrent requests share one. A failed fetch keeps the last keys.
 /// </summary>
-internal sealed class JwksKeySource(Uri url, Func<JwksClient> client, JwtOptions options, TimeProvider time, ILogger logger)
+internal sealed class JwksKeySource(Uri url, Func<JwksClient> client, JwtOptions options, TimeProvider time, ILogger logger, string section = "")
 {
     private readonly Lock gate = new();
     private volatile Snapshot? current;
@@ -40,7 +41,7 @@ internal sealed class JwksKeySource(Uri url, Func<JwksClient> client, JwtOptions
             }
             catch (TimeoutException)
             {
-                AuthenticationLog.JwksSlow(logger, url.Host);
+                JwtLog.JwksSlow(logger, url.Host, section);
             }
         }
 
@@ -88,11 +89,11 @@ internal sealed class JwksKeySource(Uri url, Func<JwksClient> client, JwtOptions
             var json = await client().FetchAsync(url, CancellationToken.None);
             var keys = SigningKeys.FromJwks(json);
             current = new Snapshot(keys, time.GetUtcNow());
-            AuthenticationLog.JwksFetched(logger, url.Host, keys.Count);
+            JwtLog.JwksFetched(logger, url.Host, section, keys.Count);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException or System.Text.Json.JsonException)
         {
-            AuthenticationLog.JwksFetchFailed(logger, url.Host, ex.GetType().Name);
+            JwtLog.JwksFetchFailed(logger, url.Host, section, ex.GetType().Name);
         }
     }
 

@@ -1,11 +1,11 @@
-namespace AiMesh.Ingress.Authentication;
+namespace AiMesh.Hosting.Jwt;
 
 /// <summary>
 /// Whether a credential is shaped like a JWS compact token: three base64url segments separated by dots, header and
 /// payload not empty (the signature may be, as in an <c>alg: none</c> token, which is then refused as a JWT). API keys
 /// never contain a dot, so no key is taken for a token.
 /// </summary>
-internal static class JwtShape
+public static class JwtShape
 {
     public static bool Matches(string credential)
     {

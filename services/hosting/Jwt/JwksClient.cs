@@ -1,8 +1,8 @@
-namespace AiMesh.Ingress.Authentication;
+namespace AiMesh.Hosting.Jwt;
 
 /// <summary>
-/// The typed HttpClient that fetches an identity provider's JWKS. Registered with <see cref="JwtOptions.JwksTimeout"/>
-/// as its timeout and <see cref="MaxBytes"/> as its largest answer.
+/// Fetches an identity provider's JWKS with the verifier's own named HttpClient (<see cref="JwtVerifiers.ClientName"/>),
+/// registered with <see cref="JwtOptions.JwksTimeout"/> as its timeout and <see cref="MaxBytes"/> as its largest answer.
 /// </summary>
 internal sealed class JwksClient(HttpClient http)
 {

@@ -1,4 +1,4 @@
-namespace AiMesh.Ingress.Authentication;
+namespace AiMesh.Hosting.Jwt;
 
 /// <summary>One identity provider: who issues, for whom, with which keys, and how its claims name a user, team and role.</summary>
 public sealed class JwtIssuerOptions
@@ -15,8 +15,8 @@ public sealed class JwtIssuerOptions
     /// <summary>Static public keys, each a PEM block (SubjectPublicKeyInfo) or a JWK as JSON. Give these or <see cref="JwksUrl"/>.</summary>
     public List<string> Keys { get; set; } = [];
 
-    /// <summary>The claim naming the user; required in every token.</summary>
-    public string UserClaim { get; set; } = "sub";
+    /// <summary>The claim naming the user; required in every token. Unset: the section's <see cref="JwtOptions.UserClaim"/>.</summary>
+    public string? UserClaim { get; set; }
 
     /// <summary>The claim naming the team, if the provider sends one.</summary>
     public string? TeamClaim { get; set; }

@@ -1,14 +1,19 @@
-namespace AiMesh.Ingress.Authentication;
+namespace AiMesh.Hosting.Jwt;
 
 /// <summary>
-/// The "Ingress:Jwt" section: identity providers whose bearer tokens the ingress accepts instead of an API key. With
-/// no issuer configured every credential is an API key, as before.
+/// One service's identity providers, bound from the section the service names (<see cref="JwtVerifiers.AddJwtVerifier"/>):
+/// <c>Ingress:Jwt</c> for tokens on the OpenAI and Anthropic surfaces, <c>Policy:Admin:Jwt</c> for tokens on the admin
+/// API. With no issuer configured the service takes every credential for a key, as before.
 /// </summary>
 public sealed class JwtOptions
 {
-    public const string Section = "Ingress:Jwt";
-
     public List<JwtIssuerOptions> Issuers { get; set; } = [];
+
+    /// <summary>
+    /// The claim naming the user for every issuer that does not name its own (<see cref="JwtIssuerOptions.UserClaim"/>).
+    /// Its default is the service's: <c>sub</c> at the ingress, <c>email</c> for the admin API.
+    /// </summary>
+    public string UserClaim { get; set; } = "sub";
 
     /// <summary>Tolerance on exp and nbf for clocks that disagree a little.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
@@ -18,13 +23,13 @@ public sealed class JwtOptions
 
     /// <summary>
     /// At most one fetch per issuer in this interval on demand (a token whose <c>kid</c> is not cached, or nothing
-    /// cached yet), so tokens with made-up key ids cannot make the ingress hammer the identity provider.
+    /// cached yet), so tokens with made-up key ids cannot make the service hammer the identity provider.
     /// </summary>
     public TimeSpan JwksMinRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// A fetch is abandoned after this, and a request waits for one at most this long; it then goes on with the
-    /// keys already cached (none cached: 503 <c>identity_provider_unavailable</c>).
+    /// keys already cached (none cached: the service answers 503).
     /// </summary>
     public TimeSpan JwksTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

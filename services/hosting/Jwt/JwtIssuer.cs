@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.Tokens;
 
-namespace AiMesh.Ingress.Authentication;
+namespace AiMesh.Hosting.Jwt;
 
 /// <summary>One configured issuer with its key source: static keys, or a <see cref="JwksKeySource"/>.</summary>
 internal sealed class JwtIssuer(JwtIssuerOptions options, IReadOnlyList<SecurityKey>? staticKeys, JwksKeySource? jwks)

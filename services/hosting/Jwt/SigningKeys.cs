@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AiMesh.Ingress.Authentication;
+namespace AiMesh.Hosting.Jwt;
 
 /// <summary>
 /// Turns configured keys and JWKS documents into verification keys. Only RSA and EC public keys are ever kept: a
