@@ -52,6 +52,7 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<PriceTableSource>();
         services.AddSingleton<IValidateOptions<RouterOptions>, PricingValidator>();
         services.AddSingleton<DeploymentPrices>();
+        services.AddMetrics();
         services.AddSingleton<UnpricedModels>();
         services.AddSingleton<CallCost>();
         services.TryAddSingleton(TimeProvider.System);
