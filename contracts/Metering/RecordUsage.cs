@@ -7,6 +7,7 @@ namespace AiMesh.Contracts.Metering;
 /// Metering stores it once per <paramref name="RequestId"/>: redelivery never duplicates it.
 /// </summary>
 /// <param name="Cost">The router's cost of the request (see <see cref="Routing.Cost"/>); null when unknown. Added after v1.</param>
+/// <param name="TeamId">The team policy admitted the request for (<c>RequestAuthorized.TeamId</c>); null when none. Added after v1.</param>
 public sealed record RecordUsage(
     Guid RequestId,
     DateTimeOffset StartedAt,
@@ -30,4 +31,5 @@ public sealed record RecordUsage(
     IReadOnlyDictionary<string, string>? Tags,
     string? PromptId,
     string? PromptVersion,
-    Cost? Cost = null);
+    Cost? Cost = null,
+    string? TeamId = null);

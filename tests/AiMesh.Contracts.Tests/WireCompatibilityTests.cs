@@ -91,6 +91,7 @@ public sealed class WireCompatibilityTests
         Assert.Equal(("ok", 200, 30), (message.Outcome, message.Status, message.Usage!.CompletionTokens));
         Assert.Equal("blue", message.Tags!["team"]);
         Assert.Null(message.Cost);
+        Assert.Null(message.TeamId);
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Equal(usage.PromptId, stored.PromptId);
         Assert.Equal(usage.PromptVersion, stored.PromptVersion);
         Assert.Equal(21, stored.CacheWriteTokens);
+        Assert.Equal("team-finance", stored.TeamId);
         Assert.Equal(Usages.FullCost, stored.Cost);
         Assert.Equal(("USD", "2026-11-23+azure-eu-gpt-4o", (bool?)true), (stored.CostCurrency, stored.PriceTableVersion, stored.CostEstimated));
         Assert.InRange(stored.RecordedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
@@ -68,6 +69,7 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Equal(usage.RequestId, metered.Message.RequestId);
         Assert.Equal(stored.FinishedAt, metered.Message.OccurredAt);
         Assert.Equal(usage.PrincipalId, metered.Message.PrincipalId);
+        Assert.Equal("team-finance", metered.Message.TeamId);
         Assert.Equal(usage.ModelRequested, metered.Message.ModelRequested);
         Assert.Equal(usage.Deployment, metered.Message.Deployment);
         Assert.Equal(usage.Outcome, metered.Message.Outcome);
@@ -107,6 +109,8 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Equal(usage.StartedAt, stored.StartedAt);
         Assert.Equal(429, stored.Status);
         Assert.Null(stored.CacheWriteTokens);
+        Assert.Null(stored.TeamId);
+        Assert.Null(metered.Message.TeamId);
         Assert.Equal((null, null, null, null), (stored.Cost, stored.CostCurrency, stored.PriceTableVersion, stored.CostEstimated));
         Assert.Equal(0, metered.Message.InputTokens);
         Assert.Equal(0, metered.Message.OutputTokens);
@@ -123,7 +127,7 @@ public abstract class MeteringSpecs(ITestDatabase database)
             await first.SendAsync(old);
             await first.Published.WaitForMeteredAsync(old.RequestId);
 
-            // Back to the table an older build made: the five columns this step adds dropped (SQLite has DROP COLUMN since 3.35).
+            // Back to the table an older build made: the six columns this step adds dropped (SQLite has DROP COLUMN since 3.35).
             await using var scope = first.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MeteringDbContext>();
             foreach (var column in CostColumns)
@@ -150,7 +154,7 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.DoesNotContain(again.Logs.Lines, l => l.EventId == 4012);
     }
 
-    private static readonly string[] CostColumns = ["cache_write_tokens", "cost", "cost_currency", "price_table_version", "cost_estimated"];
+    private static readonly string[] CostColumns = ["cache_write_tokens", "cost", "cost_currency", "price_table_version", "cost_estimated", "team_id"];
 
     private async Task<MeteringTestHost> StartReadyAsync(string connectionString)
     {

@@ -72,6 +72,15 @@ internal sealed class CompletionExchange(
             return;
         }
 
+        var (tags, badTags) = TagsHeader.Merge(request!.Tags, http.Request.Headers[TagsHeader.Name]);
+        if (badTags is not null)
+        {
+            await writer.WriteErrorAsync(http.Response, badTags);
+            return;
+        }
+
+        request = request with { Tags = tags };
+
         if (instance.Address is null)
         {
             await writer.WriteErrorAsync(http.Response, ApiError.Unavailable("gateway_starting"));

@@ -134,7 +134,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         During(RoutedBeforeAdmission,
             When(Authorization.Completed)
                 .Then(c => Admit(c.Saga, c.Message))
-                .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "" })
+                .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "", TeamId = c.Saga.TeamId })
                 .Finalize(),
             When(Authorization.Completed2)
                 .RecordUsage(usage, c => c.Saga.EarlyUsage!)
@@ -234,6 +234,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
     {
         saga.PrincipalId = admitted.PrincipalId;
         saga.KeyId = admitted.KeyId;
+        saga.TeamId = admitted.TeamId;
     }
 
     private static AuthorizeRequest AuthorizationOf(RequestState saga) =>
@@ -286,6 +287,6 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         return new RecordUsage(
             saga.CorrelationId, saga.StartedAt, finished, saga.PrincipalId ?? "", saga.KeyId ?? "", saga.Api, saga.Model,
             deployment, provider, attempts, outcome, status, code, usage, (finished - saga.StartedAt).TotalMilliseconds,
-            firstByteMs, saga.Stream, saga.ClientAddress, saga.User, saga.Tags, saga.PromptId, saga.PromptVersion, cost);
+            firstByteMs, saga.Stream, saga.ClientAddress, saga.User, saga.Tags, saga.PromptId, saga.PromptVersion, cost, saga.TeamId);
     }
 }

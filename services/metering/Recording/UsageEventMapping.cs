@@ -25,6 +25,7 @@ internal static class UsageEventMapping
             FinishedAt = ToStoredTime(usage.FinishedAt),
             PrincipalId = usage.PrincipalId,
             KeyId = usage.KeyId,
+            TeamId = usage.TeamId,
             Api = usage.Api,
             ModelRequested = usage.ModelRequested,
             Deployment = usage.Deployment,
@@ -57,14 +58,14 @@ internal static class UsageEventMapping
 
     /// <summary>
     /// Built from the stored row, not from the incoming message, so a duplicate republishes exactly what the first
-    /// delivery published. The cost is the router's, as stored; no team yet.
+    /// delivery published. The cost is the router's, the team policy's, as stored.
     /// </summary>
     public static UsageMetered ToUsageMetered(this UsageEvent stored) => new(
         UsageEventId: stored.EventId,
         RequestId: stored.RequestId,
         OccurredAt: stored.FinishedAt,
         PrincipalId: stored.PrincipalId,
-        TeamId: null,
+        TeamId: stored.TeamId,
         ModelRequested: stored.ModelRequested,
         Deployment: stored.Deployment,
         Outcome: stored.Outcome,

@@ -22,6 +22,9 @@ internal sealed class UsageEvent
 
     public required string KeyId { get; init; }
 
+    /// <summary>The team policy admitted the request for; null when none (or recorded before teams were metered).</summary>
+    public string? TeamId { get; init; }
+
     public required string Api { get; init; }
 
     public required string ModelRequested { get; init; }

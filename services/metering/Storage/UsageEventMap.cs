@@ -46,6 +46,7 @@ internal sealed class UsageEventMap : IEntityTypeConfiguration<UsageEvent>
         e.Property(x => x.CostCurrency).HasColumnName("cost_currency");
         e.Property(x => x.PriceTableVersion).HasColumnName("price_table_version");
         e.Property(x => x.CostEstimated).HasColumnName("cost_estimated");
+        e.Property(x => x.TeamId).HasColumnName("team_id");
         e.Property(x => x.LatencyMs).HasColumnName("latency_ms");
         e.Property(x => x.FirstTokenMs).HasColumnName("first_token_ms");
         e.Property(x => x.Stream).HasColumnName("stream");

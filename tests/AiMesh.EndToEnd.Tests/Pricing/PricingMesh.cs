@@ -8,13 +8,16 @@ namespace AiMesh.EndToEnd.Tests.Pricing;
 
 /// <summary>
 /// The embedded mesh with two deployments more: <c>discount-model</c> (the mock's model with its own Price block) and
-/// <c>unlisted-model</c> (a model the price table does not know), and every <see cref="UsageMetered"/> it publishes.
+/// <c>unlisted-model</c> (a model the price table does not know), a client key of team <c>research</c>
+/// (<see cref="TeamKey"/>), and every <see cref="UsageMetered"/> it publishes.
 /// </summary>
 public class PricingMesh : MeshFixture
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "aimesh-e2e-pricing-" + Guid.NewGuid().ToString("N"));
     private readonly MeteredRecorder _metered = new();
     private WebApplication _app = null!;
+
+    public const string TeamKey = "sk-aimesh-e2e-team-research-5b2c";
 
     public override string Transport => "in-memory";
 
@@ -40,6 +43,10 @@ public class PricingMesh : MeshFixture
 
         args.Add($"--Router:Deployments:{next}:Price:Input=0.5");
         args.Add($"--Router:Deployments:{next}:Price:Output=0.25");
+        var key = args.Where(a => a.StartsWith("--Policy:Keys:", StringComparison.Ordinal))
+            .Select(a => int.Parse(a.Split(':')[2], CultureInfo.InvariantCulture)).Max() + 1;
+        args.AddRange([$"--Policy:Keys:{key}:Id=team-key", $"--Policy:Keys:{key}:Principal=research-app", $"--Policy:Keys:{key}:Team=research",
+            $"--Policy:Keys:{key}:Sha256={MeshConfiguration.Sha256(TeamKey)}", $"--Policy:Keys:{key}:Models:0=*"]);
         args.Add("--Bus:Transport=InMemory");
         args.Add("--Mesh:Embedded=true");
         args.Add("--Metering:Database:Provider=Sqlite");

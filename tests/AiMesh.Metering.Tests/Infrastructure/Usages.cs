@@ -33,7 +33,8 @@ internal static class Usages
         Tags: new Dictionary<string, string> { ["project"] = "apollo", ["cost-centre"] = SecretTagValue },
         PromptId: "support-answer",
         PromptVersion: "3",
-        Cost: new Cost(FullCost, "USD", "2026-11-23+azure-eu-gpt-4o", Estimated: true));
+        Cost: new Cost(FullCost, "USD", "2026-11-23+azure-eu-gpt-4o", Estimated: true),
+        TeamId: "team-finance");
 
     /// <summary>
     /// More significant digits than a double holds (17), and a scale a price per token reaches: the store must keep
