@@ -20,7 +20,7 @@ public sealed class PriceTableTests
             ("openai", "mock-gpt"), ("openai", "mock-embed"), ("openai", "gpt-4o"), ("openai", "gpt-4o-2024-08-06"), ("openai", "gpt-4o-mini"),
             ("openai", "text-embedding-3-small"), ("anthropic", "claude-sonnet-4-5"), ("anthropic", "claude-haiku-4-5"),
             ("gemini", "gemini-2.5-flash"), ("mistral", "mistral-small-latest"), ("mistral", "magistral-small-latest"),
-            ("cohere", "command-a-03-2025"), ("cohere", "embed-v4.0"),
+            ("cohere", "command-a-03-2025"), ("cohere", "embed-v4.0"), ("mistral", "mistral-embed"), ("bedrock", "anthropic.claude-3-haiku-20240307-v1:0"),
         })
         {
             var price = table.Find(provider, model);
