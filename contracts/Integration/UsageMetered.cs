@@ -2,9 +2,15 @@ namespace AiMesh.Contracts.Integration;
 
 /// <summary>
 /// Published by metering once per stored usage event, for finance chargebacks. <paramref name="UsageEventId"/>
-/// is stable across redeliveries, so consumers de-duplicate on it. Cost members are null until pricing is
-/// configured (issue 5).
+/// is stable across redeliveries, so consumers de-duplicate on it. <paramref name="Cost"/>,
+/// <paramref name="Currency"/> and <paramref name="PriceTableVersion"/> are the stored cost of the request (the
+/// router's, from the price table); all three null when it is unknown (an unpriced model, a request that never
+/// reached a deployment).
 /// </summary>
+/// <param name="CostEstimated">
+/// True when some of the tokens priced were counted by the gateway's tokenizer rather than reported by the provider
+/// (a stream that ended without usage); null when there is no cost. Added after v1.
+/// </param>
 [IntegrationEvent(1)]
 public sealed record UsageMetered(
     Guid UsageEventId,
@@ -19,4 +25,5 @@ public sealed record UsageMetered(
     int OutputTokens,
     decimal? Cost,
     string? Currency,
-    string? PriceTableVersion);
+    string? PriceTableVersion,
+    bool? CostEstimated = null);

@@ -6,6 +6,8 @@ namespace AiMesh.Contracts.Metering;
 /// The one usage record of an admitted request, sent to metering when the request ends, whatever its outcome.
 /// Metering stores it once per <paramref name="RequestId"/>: redelivery never duplicates it.
 /// </summary>
+/// <param name="Cost">The router's cost of the request (see <see cref="Routing.Cost"/>); null when unknown. Added after v1.</param>
+/// <param name="TeamId">The team policy admitted the request for (<c>RequestAuthorized.TeamId</c>); null when none. Added after v1.</param>
 public sealed record RecordUsage(
     Guid RequestId,
     DateTimeOffset StartedAt,
@@ -28,4 +30,6 @@ public sealed record RecordUsage(
     string? User,
     IReadOnlyDictionary<string, string>? Tags,
     string? PromptId,
-    string? PromptVersion);
+    string? PromptVersion,
+    Cost? Cost = null,
+    string? TeamId = null);

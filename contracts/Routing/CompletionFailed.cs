@@ -6,6 +6,10 @@ namespace AiMesh.Contracts.Routing;
 /// </summary>
 /// <param name="Outcome">One of <see cref="CompletionOutcomes"/>.</param>
 /// <param name="Type">OpenAI error type, e.g. <c>api_error</c>, <c>invalid_request_error</c>.</param>
+/// <param name="Cost">
+/// What the provider bills for the attempts made although the call failed (a stream cut after output began, a client
+/// that left mid-stream); 0 when nothing was billed; null when unknown (no deployment, an unpriced model). Added after v1.
+/// </param>
 [TransientMessage]
 public sealed record CompletionFailed(
     Guid RequestId,
@@ -20,4 +24,5 @@ public sealed record CompletionFailed(
     string? Deployment,
     string? Provider,
     int Attempts,
-    TokenUsage? Usage);
+    TokenUsage? Usage,
+    Cost? Cost = null);

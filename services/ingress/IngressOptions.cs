@@ -36,6 +36,12 @@ public sealed class IngressOptions
     public TimeSpan PolicyTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
+    /// Send the request's cost in an <c>x-aimesh-cost</c> header (<c>0.0000125 USD</c>) on whole (non-streamed) answers
+    /// whose cost is known. A stream's headers leave before its cost exists, so streams never carry it.
+    /// </summary>
+    public bool CostHeader { get; set; } = true;
+
+    /// <summary>
     /// Attach the routing request to the authorization, so policy sends an admitted request on to the router itself
     /// (<see cref="AiMesh.Contracts.Policy.AuthorizeRequest.Route"/>): one bus hop fewer per request. Off: the saga
     /// routes after policy answered, as before (the benchmark compares the two).

@@ -15,6 +15,9 @@ internal static partial class MeteringLog
     [LoggerMessage(4010, LogLevel.Information, "Metering schema ready on {Provider} (created: {Created})")]
     public static partial void SchemaReady(ILogger logger, string provider, bool created);
 
+    [LoggerMessage(4012, LogLevel.Information, "Metering schema on {Provider}: added columns {Columns} to usage_events")]
+    public static partial void ColumnsAdded(ILogger logger, string provider, string columns);
+
     [LoggerMessage(4011, LogLevel.Warning, "Metering database on {Provider} not available (attempt {Attempt}); retrying in {Delay}")]
     public static partial void SchemaUnavailable(ILogger logger, Exception exception, string provider, int attempt, TimeSpan delay);
 }

@@ -5,6 +5,7 @@ using AiMesh.Hosting.Streams;
 using AiMesh.Router.Configuration;
 using AiMesh.Router.Counting;
 using AiMesh.Router.Deployments;
+using AiMesh.Router.Pricing;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Providers.Anthropic;
 using AiMesh.Router.Providers.Azure;
@@ -48,6 +49,12 @@ public sealed class RouterModule : IMeshModule
             .Bind(builder.Configuration.GetSection(RouterOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>();
+        services.AddSingleton<PriceTableSource>();
+        services.AddSingleton<IValidateOptions<RouterOptions>, PricingValidator>();
+        services.AddSingleton<DeploymentPrices>();
+        services.AddMetrics();
+        services.AddSingleton<UnpricedModels>();
+        services.AddSingleton<CallCost>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton<IProviderAdapter, OpenAiAdapter>();

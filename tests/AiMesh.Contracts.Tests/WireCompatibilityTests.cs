@@ -83,6 +83,7 @@ public sealed class WireCompatibilityTests
         var message = Read<CompletionFailed>("CompletionFailed.json");
         Assert.Equal((502, "truncated", 4), (message.Status, message.Outcome, message.ChunkCount));
         Assert.Equal(new TokenUsage(12, 4), message.Usage);
+        Assert.Null(message.Cost);
     }
 
     [Fact]
@@ -91,6 +92,8 @@ public sealed class WireCompatibilityTests
         var message = Read<RecordUsage>("RecordUsage.json");
         Assert.Equal(("ok", 200, 30), (message.Outcome, message.Status, message.Usage!.CompletionTokens));
         Assert.Equal("blue", message.Tags!["team"]);
+        Assert.Null(message.Cost);
+        Assert.Null(message.TeamId);
     }
 
     [Fact]
@@ -100,6 +103,26 @@ public sealed class WireCompatibilityTests
         var message = Read<UsageMetered>("UsageMetered.json");
         Assert.Equal((12, 30), (message.InputTokens, message.OutputTokens));
         Assert.Null(message.Cost);
+        Assert.Null(message.CostEstimated);
+    }
+
+    [Fact]
+    public void A_cost_travels_exactly_on_the_router_answers_the_usage_record_and_the_finance_event()
+    {
+        // Seven and a half millionths: a price per token is this small, and a double would not carry it exactly.
+        var cost = new Cost(0.0000075m, "USD", "2026-11-23", Estimated: true);
+        var routed = new CompletionRouted(Guid.NewGuid(), 200, "{}", 0, "d", "openai", 1, new TokenUsage(10, 5), 1.0, null, cost);
+        var failed = new CompletionFailed(Guid.NewGuid(), 502, "api_error", "upstream_stream_truncated", "cut", null, null, 3,
+            CompletionOutcomes.Truncated, "d", "openai", 1, null, cost);
+        var record = new RecordUsage(Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "p", "k", "chat.completions", "m", "d", "openai", 1,
+            CompletionOutcomes.Ok, 200, null, new TokenUsage(10, 5), 1.5, null, true, null, null, null, null, null, cost);
+        var metered = new UsageMetered(Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow, "p", null, "m", "d", "ok", 10, 5, 0.0000075m, "USD", "2026-11-23", true);
+
+        Assert.Equal(cost, JsonSerializer.Deserialize<CompletionRouted>(JsonSerializer.Serialize(routed, Wire), Wire)!.Cost);
+        Assert.Equal(cost, JsonSerializer.Deserialize<CompletionFailed>(JsonSerializer.Serialize(failed, Wire), Wire)!.Cost);
+        Assert.Equal(cost, JsonSerializer.Deserialize<RecordUsage>(JsonSerializer.Serialize(record, Wire), Wire)!.Cost);
+        var copy = JsonSerializer.Deserialize<UsageMetered>(JsonSerializer.Serialize(metered, Wire), Wire)!;
+        Assert.Equal((0.0000075m, "USD", "2026-11-23", (bool?)true), (copy.Cost, copy.Currency, copy.PriceTableVersion, copy.CostEstimated));
     }
 
     [Fact]

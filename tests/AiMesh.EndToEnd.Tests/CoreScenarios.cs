@@ -323,6 +323,14 @@ public abstract class CoreScenarios<TMesh>(TMesh mesh) : IClassFixture<TMesh>
             Assert.Equal("truncated", (await WaitForUsageAsync(ids[2])).Outcome);
             Assert.Equal(("error", 500), ((await WaitForUsageAsync(ids[3])).Outcome, (await WaitForUsageAsync(ids[3])).Status));
 
+            // Each priced by the router and carried over this transport unchanged: the mock's model at 1.00 input and
+            // 2.00 output per million tokens; the cut stream estimated; the provider's 500 free.
+            Assert.Equal((((ok.PromptTokens * 1.00m) + (ok.CompletionTokens * 2.00m)) / 1_000_000m, "USD", "2026-11-23", (bool?)false),
+                (ok.Cost, ok.Currency, ok.PriceTableVersion, ok.CostEstimated));
+            var cut = await WaitForUsageAsync(ids[2]);
+            Assert.True(cut.Cost > 0m && cut.CostEstimated == true, $"the cut stream costs {cut.Cost}, estimated {cut.CostEstimated}");
+            Assert.Equal(0m, (await WaitForUsageAsync(ids[3])).Cost);
+
             // A request policy refused was never admitted: nothing to meter.
             Assert.DoesNotContain(await Mesh.UsageAsync(), u => u.RequestId == deniedId);
         }

@@ -57,6 +57,10 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Equal(usage.Tags, JsonSerializer.Deserialize<Dictionary<string, string>>(stored.Tags!));
         Assert.Equal(usage.PromptId, stored.PromptId);
         Assert.Equal(usage.PromptVersion, stored.PromptVersion);
+        Assert.Equal(21, stored.CacheWriteTokens);
+        Assert.Equal("team-finance", stored.TeamId);
+        Assert.Equal(Usages.FullCost, stored.Cost);
+        Assert.Equal(("USD", "2026-11-23+azure-eu-gpt-4o", (bool?)true), (stored.CostCurrency, stored.PriceTableVersion, stored.CostEstimated));
         Assert.InRange(stored.RecordedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
 
         var metered = Assert.Single(published);
@@ -65,12 +69,14 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Equal(usage.RequestId, metered.Message.RequestId);
         Assert.Equal(stored.FinishedAt, metered.Message.OccurredAt);
         Assert.Equal(usage.PrincipalId, metered.Message.PrincipalId);
+        Assert.Equal("team-finance", metered.Message.TeamId);
         Assert.Equal(usage.ModelRequested, metered.Message.ModelRequested);
         Assert.Equal(usage.Deployment, metered.Message.Deployment);
         Assert.Equal(usage.Outcome, metered.Message.Outcome);
         Assert.Equal(1234, metered.Message.InputTokens);
         Assert.Equal(567, metered.Message.OutputTokens);
-        Assert.Null(metered.Message.Cost);
+        Assert.Equal((Usages.FullCost, "USD", "2026-11-23+azure-eu-gpt-4o", (bool?)true),
+            (metered.Message.Cost, metered.Message.Currency, metered.Message.PriceTableVersion, metered.Message.CostEstimated));
         Assert.Empty(host.Published.FaultsFor(usage.RequestId));
     }
 
@@ -102,8 +108,65 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Null(stored.PromptVersion);
         Assert.Equal(usage.StartedAt, stored.StartedAt);
         Assert.Equal(429, stored.Status);
+        Assert.Null(stored.CacheWriteTokens);
+        Assert.Null(stored.TeamId);
+        Assert.Null(metered.Message.TeamId);
+        Assert.Equal((null, null, null, null), (stored.Cost, stored.CostCurrency, stored.PriceTableVersion, stored.CostEstimated));
         Assert.Equal(0, metered.Message.InputTokens);
         Assert.Equal(0, metered.Message.OutputTokens);
+        Assert.Equal((null, null, null, null), (metered.Message.Cost, metered.Message.Currency, metered.Message.PriceTableVersion, metered.Message.CostEstimated));
+    }
+
+    [Fact]
+    public async Task A_table_from_before_the_cost_columns_gets_them_at_start_and_its_rows_read_without_a_cost()
+    {
+        await using var database2 = await database.CreateSwitchableAsync(up: true);
+        var old = Usages.Minimal(NewId.NextGuid());
+        await using (var first = await StartReadyAsync(database2.ConnectionString))
+        {
+            await first.SendAsync(old);
+            await first.Published.WaitForMeteredAsync(old.RequestId);
+
+            // Back to the table an older build made: the six columns this step adds dropped (SQLite has DROP COLUMN since 3.35).
+            await using var scope = first.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MeteringDbContext>();
+            foreach (var column in CostColumns)
+            {
+                var drop = "ALTER TABLE usage_events DROP COLUMN " + column; // constant names, from the list above
+                await db.Database.ExecuteSqlRawAsync(drop);
+            }
+        }
+
+        await using var host = await StartReadyAsync(database2.ConnectionString);
+        var usage = Usages.Full(NewId.NextGuid());
+        await host.SendAsync(usage);
+        await host.Published.WaitForMeteredAsync(usage.RequestId);
+
+        var added = Assert.Single(host.Logs.Lines, l => l.EventId == 4012);
+        Assert.All(CostColumns, c => Assert.Contains(c, added.Text, StringComparison.Ordinal));
+        var stored = await host.QueryAsync(q => q.FindByRequestIdAsync(usage.RequestId));
+        Assert.Equal((Usages.FullCost, "USD", 21), (stored!.Cost, stored.CostCurrency, stored.CacheWriteTokens));
+        var before = await host.QueryAsync(q => q.FindByRequestIdAsync(old.RequestId));
+        Assert.Equal((null, null, null), (before!.Cost, before.PriceTableVersion, before.CacheWriteTokens));
+
+        // A third start finds the table current and adds nothing.
+        await using var again = await StartReadyAsync(database2.ConnectionString);
+        Assert.DoesNotContain(again.Logs.Lines, l => l.EventId == 4012);
+    }
+
+    private static readonly string[] CostColumns = ["cache_write_tokens", "cost", "cost_currency", "price_table_version", "cost_estimated", "team_id"];
+
+    private async Task<MeteringTestHost> StartReadyAsync(string connectionString)
+    {
+        var host = await MeteringTestHost.StartAsync(database.Provider, connectionString);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!host.SchemaReady && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(host.SchemaReady, string.Join(" | ", host.Logs.Lines.Where(l => l.EventId == 4011).Select(l => l.Text)));
+        return host;
     }
 
     [Fact]

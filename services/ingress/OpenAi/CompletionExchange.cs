@@ -1,3 +1,4 @@
+using System.Globalization;
 using AiMesh.Contracts.Routing;
 using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Http;
@@ -31,6 +32,9 @@ internal sealed class CompletionExchange(
 
     /// <summary>Response header listing request fields sent without; see <see cref="WarnDropped"/>.</summary>
     public const string DroppedParametersHeader = "x-aimesh-dropped-params";
+
+    /// <summary>Response header with a whole answer's cost; see <see cref="ShowCost"/>.</summary>
+    public const string CostHeader = "x-aimesh-cost";
 
     /// <summary>How long an answer that overtook policy's waits for it, for the rate-limit headers (see <see cref="ResponseRelay.LimitsAsync"/>).</summary>
     private static readonly TimeSpan AdmissionPatience = TimeSpan.FromMilliseconds(100);
@@ -70,6 +74,15 @@ internal sealed class CompletionExchange(
             await writer.WriteErrorAsync(http.Response, invalid);
             return;
         }
+
+        var (tags, badTags) = TagsHeader.Merge(request!.Tags, http.Request.Headers[TagsHeader.Name]);
+        if (badTags is not null)
+        {
+            await writer.WriteErrorAsync(http.Response, badTags);
+            return;
+        }
+
+        request = request with { Tags = tags };
 
         if (instance.Address is null)
         {
@@ -275,12 +288,14 @@ internal sealed class CompletionExchange(
         {
             if (error is not null)
             {
+                ShowCost(http, answer.Cost);
                 await writer.WriteErrorAsync(http.Response, error);
                 return;
             }
 
             if (answer.Body is { } json)
             {
+                ShowCost(http, answer.Cost);
                 WarnDropped(http, answer.DroppedParameters);
                 await writer.WriteAnswerAsync(http.Response, answer.Status, json, aborted);
                 return;
@@ -305,6 +320,23 @@ internal sealed class CompletionExchange(
         {
             http.Response.Headers[DroppedParametersHeader] = string.Join(", ", dropped);
         }
+    }
+
+    /// <summary>
+    /// The request's cost as the router computed it, <c>{amount} {currency}</c> with the amount in invariant decimal
+    /// notation and no exponent (<c>0.0000125 USD</c>: what a script can parse and a person can read), and
+    /// <c>; estimated</c> when tokens were counted by the gateway. Absent when the cost is unknown or the header is
+    /// switched off (<c>Ingress:CostHeader</c>). A failed answer carries it too: a refusal the provider billed is not free.
+    /// </summary>
+    private void ShowCost(HttpContext http, Cost? cost)
+    {
+        if (cost is null || !options.Value.CostHeader || http.Response.HasStarted)
+        {
+            return;
+        }
+
+        var amount = cost.Amount.ToString("0.############################", CultureInfo.InvariantCulture);
+        http.Response.Headers[CostHeader] = cost.Estimated ? $"{amount} {cost.Currency}; estimated" : $"{amount} {cost.Currency}";
     }
 
     private static void StartEventStream(HttpContext http, IReadOnlyList<string>? dropped)

@@ -5,7 +5,8 @@ namespace AiMesh.Ingress.Saga;
 /// <summary>
 /// The saga's answer for the HTTP exchange holding the client. Private to the ingress. When <see cref="Error"/> is
 /// set the request failed; <see cref="ChunkCount"/> chunks were streamed before it ended either way.
-/// <see cref="DroppedParameters"/> are request fields the deployment sent without (the client is told in a header).
+/// <see cref="DroppedParameters"/> are request fields the deployment sent without (the client is told in a header);
+/// <see cref="Cost"/> is the router's cost of the request (the <c>x-aimesh-cost</c> header of a whole answer).
 /// </summary>
 public sealed record CompletionAnswered(
     Guid RequestId,
@@ -15,4 +16,5 @@ public sealed record CompletionAnswered(
     AnswerError? Error,
     string? Deployment,
     TokenUsage? Usage,
-    IReadOnlyList<string>? DroppedParameters = null);
+    IReadOnlyList<string>? DroppedParameters = null,
+    Cost? Cost = null);

@@ -40,6 +40,9 @@ public sealed class RequestState : SagaStateMachineInstance
 
     public string? KeyId { get; set; }
 
+    /// <summary>The team policy admitted the request for, metered with it.</summary>
+    public string? TeamId { get; set; }
+
     public string? PromptId { get; set; }
 
     public string? PromptVersion { get; set; }

@@ -143,7 +143,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         During(RoutedBeforeAdmission,
             When(Authorization.Completed)
                 .Then(c => Admit(c.Saga, c.Message, relays))
-                .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "" })
+                .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "", TeamId = c.Saga.TeamId })
                 .Finalize(),
             When(Authorization.Completed2)
                 .RecordUsage(usage, c => c.Saga.EarlyUsage!)
@@ -261,6 +261,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
     {
         saga.PrincipalId = admitted.PrincipalId;
         saga.KeyId = admitted.KeyId;
+        saga.TeamId = admitted.TeamId;
         saga.Settlement = admitted.Settlement;
 
         // Straight to the exchange, not after the transition: it is only for headers, and the first chunk may be close.
@@ -271,11 +272,11 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         new(saga.CorrelationId, "", saga.Api, saga.Model, saga.ClientAddress);
 
     private static CompletionAnswered Routed(RequestState saga, CompletionRouted routed) => new(
-        saga.CorrelationId, routed.Status, routed.Body, routed.ChunkCount, null, routed.Deployment, routed.Usage, routed.DroppedParameters);
+        saga.CorrelationId, routed.Status, routed.Body, routed.ChunkCount, null, routed.Deployment, routed.Usage, routed.DroppedParameters, routed.Cost);
 
     private static CompletionAnswered Failed(RequestState saga, CompletionFailed failed) => new(
         saga.CorrelationId, failed.Status, null, failed.ChunkCount,
-        new AnswerError(failed.Type, failed.Code, failed.Message, failed.Param, failed.RetryAfterSeconds), failed.Deployment, failed.Usage);
+        new AnswerError(failed.Type, failed.Code, failed.Message, failed.Param, failed.RetryAfterSeconds), failed.Deployment, failed.Usage, Cost: failed.Cost);
 
     private static CompletionAnswered RouterFailed(RequestState saga) =>
         Fail(saga, 502, new AnswerError("api_error", "router_failed", "The router failed to serve the request.", null, null));
@@ -300,21 +301,23 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         Fail(saga, 503, new AnswerError("api_error", code, "A gateway service is unavailable; try again shortly.", null, 1));
 
     private static RecordUsage Usage(RequestState saga, CompletionRouted ok) =>
-        Usage(saga, CompletionOutcomes.Ok, ok.Status, null, ok.Deployment, ok.Provider, ok.Attempts, ok.Usage, ok.FirstByteMs);
+        Usage(saga, CompletionOutcomes.Ok, ok.Status, null, ok.Deployment, ok.Provider, ok.Attempts, ok.Usage, ok.FirstByteMs, ok.Cost);
 
     private static RecordUsage Usage(RequestState saga, CompletionFailed failed) =>
-        Usage(saga, failed.Outcome, failed.Status, failed.Code, failed.Deployment, failed.Provider, failed.Attempts, failed.Usage, null);
+        Usage(saga, failed.Outcome, failed.Status, failed.Code, failed.Deployment, failed.Provider, failed.Attempts, failed.Usage, null, failed.Cost);
 
     private static RecordUsage Usage(RequestState saga, string outcome, int status, string? code) =>
-        Usage(saga, outcome, status, code, null, null, 0, null, null);
+        Usage(saga, outcome, status, code, null, null, 0, null, null, null);
 
+    // The cost is the router's (it knows the deployment and its prices); the saga only carries it to metering.
     private static RecordUsage Usage(
-        RequestState saga, string outcome, int status, string? code, string? deployment, string? provider, int attempts, TokenUsage? usage, double? firstByteMs)
+        RequestState saga, string outcome, int status, string? code, string? deployment, string? provider, int attempts, TokenUsage? usage,
+        double? firstByteMs, Cost? cost)
     {
         var finished = DateTimeOffset.UtcNow;
         return new RecordUsage(
             saga.CorrelationId, saga.StartedAt, finished, saga.PrincipalId ?? "", saga.KeyId ?? "", saga.Api, saga.Model,
             deployment, provider, attempts, outcome, status, code, usage, (finished - saga.StartedAt).TotalMilliseconds,
-            firstByteMs, saga.Stream, saga.ClientAddress, saga.User, saga.Tags, saga.PromptId, saga.PromptVersion);
+            firstByteMs, saga.Stream, saga.ClientAddress, saga.User, saga.Tags, saga.PromptId, saga.PromptVersion, cost, saga.TeamId);
     }
 }

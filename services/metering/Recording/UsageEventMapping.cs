@@ -25,6 +25,7 @@ internal static class UsageEventMapping
             FinishedAt = ToStoredTime(usage.FinishedAt),
             PrincipalId = usage.PrincipalId,
             KeyId = usage.KeyId,
+            TeamId = usage.TeamId,
             Api = usage.Api,
             ModelRequested = usage.ModelRequested,
             Deployment = usage.Deployment,
@@ -38,6 +39,11 @@ internal static class UsageEventMapping
             CachedTokens = usage.Usage?.CachedTokens,
             ReasoningTokens = usage.Usage?.ReasoningTokens,
             TokensEstimated = usage.Usage?.Estimated ?? false,
+            CacheWriteTokens = usage.Usage?.CacheWriteTokens,
+            Cost = usage.Cost?.Amount,
+            CostCurrency = usage.Cost?.Currency,
+            PriceTableVersion = usage.Cost?.PriceTableVersion,
+            CostEstimated = usage.Cost?.Estimated,
             LatencyMs = usage.LatencyMs,
             FirstTokenMs = usage.FirstTokenMs,
             Stream = usage.Stream,
@@ -52,22 +58,23 @@ internal static class UsageEventMapping
 
     /// <summary>
     /// Built from the stored row, not from the incoming message, so a duplicate republishes exactly what the first
-    /// delivery published. No team nor cost yet: pricing comes with issue 5.
+    /// delivery published. The cost is the router's, the team policy's, as stored.
     /// </summary>
     public static UsageMetered ToUsageMetered(this UsageEvent stored) => new(
         UsageEventId: stored.EventId,
         RequestId: stored.RequestId,
         OccurredAt: stored.FinishedAt,
         PrincipalId: stored.PrincipalId,
-        TeamId: null,
+        TeamId: stored.TeamId,
         ModelRequested: stored.ModelRequested,
         Deployment: stored.Deployment,
         Outcome: stored.Outcome,
         InputTokens: stored.InputTokens ?? 0,
         OutputTokens: stored.OutputTokens ?? 0,
-        Cost: null,
-        Currency: null,
-        PriceTableVersion: null);
+        Cost: stored.Cost,
+        Currency: stored.CostCurrency,
+        PriceTableVersion: stored.PriceTableVersion,
+        CostEstimated: stored.CostEstimated);
 
     public static DateTimeOffset ToStoredTime(DateTimeOffset value)
     {

@@ -13,7 +13,7 @@ namespace AiMesh.Metering.Storage;
 /// not stop the host: the first attempt is bounded, later ones run in the background with a growing delay, and
 /// until one succeeds the readiness check reports unhealthy and the consumer refuses messages (they retry, then
 /// fault to the error queue; the kill switch pauses the endpoint meanwhile).
-/// Create-if-missing is a stopgap: real, versioned migrations come with issue 5.
+/// A table from an older build gets the columns added since, by <see cref="SchemaColumns"/> (nullable ones only).
 /// </summary>
 internal sealed class SchemaInitializer(
     IServiceScopeFactory scopes,
@@ -42,6 +42,10 @@ internal sealed class SchemaInitializer(
                 // Two replicas racing here: the loser fails on "already exists" and finds the table on its next attempt.
                 await creator.CreateTablesAsync(cancellationToken);
                 created = true;
+            }
+            else if (await SchemaColumns.AddMissingAsync(db, cancellationToken) is { Count: > 0 } added)
+            {
+                MeteringLog.ColumnsAdded(logger, database.Provider, string.Join(", ", added));
             }
 
             if (db.Database.IsSqlite())

@@ -22,6 +22,9 @@ internal sealed class UsageEvent
 
     public required string KeyId { get; init; }
 
+    /// <summary>The team policy admitted the request for; null when none (or recorded before teams were metered).</summary>
+    public string? TeamId { get; init; }
+
     public required string Api { get; init; }
 
     public required string ModelRequested { get; init; }
@@ -48,6 +51,21 @@ internal sealed class UsageEvent
     public int? ReasoningTokens { get; init; }
 
     public bool TokensEstimated { get; init; }
+
+    /// <summary>Of <see cref="InputTokens"/>, those written to the provider's prompt cache (billed apart by some).</summary>
+    public int? CacheWriteTokens { get; init; }
+
+    /// <summary>The request's cost (the router's, from its price table); null when unknown. Exact, never rounded.</summary>
+    public decimal? Cost { get; init; }
+
+    /// <summary>ISO 4217 code of <see cref="Cost"/>; null with it.</summary>
+    public string? CostCurrency { get; init; }
+
+    /// <summary>The price table version <see cref="Cost"/> was computed with; null with it.</summary>
+    public string? PriceTableVersion { get; init; }
+
+    /// <summary>Some of the priced tokens were counted by the gateway, not reported by the provider; null without a cost.</summary>
+    public bool? CostEstimated { get; init; }
 
     public double LatencyMs { get; init; }
 

@@ -39,6 +39,14 @@ internal sealed class UsageEventMap : IEntityTypeConfiguration<UsageEvent>
         e.Property(x => x.CachedTokens).HasColumnName("cached_tokens");
         e.Property(x => x.ReasoningTokens).HasColumnName("reasoning_tokens");
         e.Property(x => x.TokensEstimated).HasColumnName("tokens_estimated");
+
+        // Added by schema step 2 (SchemaInitializer): nullable, so rows written before it stay valid.
+        e.Property(x => x.CacheWriteTokens).HasColumnName("cache_write_tokens");
+        e.Property(x => x.Cost).HasColumnName("cost");
+        e.Property(x => x.CostCurrency).HasColumnName("cost_currency");
+        e.Property(x => x.PriceTableVersion).HasColumnName("price_table_version");
+        e.Property(x => x.CostEstimated).HasColumnName("cost_estimated");
+        e.Property(x => x.TeamId).HasColumnName("team_id");
         e.Property(x => x.LatencyMs).HasColumnName("latency_ms");
         e.Property(x => x.FirstTokenMs).HasColumnName("first_token_ms");
         e.Property(x => x.Stream).HasColumnName("stream");

@@ -127,4 +127,10 @@ internal sealed class DeploymentOptions
     /// <see cref="TokenUrl"/>), never to Azure OpenAI.
     /// </summary>
     public string? EntraClientSecretEnv { get; set; }
+
+    /// <summary>
+    /// This deployment's own prices, laid over the price table's entry for its provider and <see cref="UpstreamModel"/>
+    /// (a negotiated rate, a self-hosted model). Absent: the table's prices, or none (its costs are then null).
+    /// </summary>
+    public Router.Pricing.PriceOptions? Price { get; set; }
 }

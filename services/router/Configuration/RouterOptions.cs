@@ -24,4 +24,7 @@ internal sealed class RouterOptions
     /// the change events (a lost one, a master key rotation). Until the first answer, it asks every few seconds.
     /// </summary>
     public TimeSpan CredentialReloadInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where the price table comes from (<see cref="Router.Pricing.PricingOptions"/>).</summary>
+    public Router.Pricing.PricingOptions Pricing { get; set; } = new();
 }

@@ -83,5 +83,15 @@ internal static class TokenEstimator
     private static long Text(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? Count(value.GetValue<string>()) : 0;
 
-    private static long Count(string? text) => string.IsNullOrEmpty(text) ? 0 : Tokenizer.Value.CountTokens(text);
+    /// <summary>The o200k_base tokens of <paramref name="text"/> alone, without any overhead.</summary>
+    public static long Count(string? text) => string.IsNullOrEmpty(text) ? 0 : Tokenizer.Value.CountTokens(text);
+
+    /// <summary>Images and documents in the request's messages, for prices charged per image.</summary>
+    public static int Images(JsonObject request) =>
+        request["messages"] is JsonArray messages
+            ? messages.OfType<JsonObject>()
+                .Select(m => m["content"]).OfType<JsonArray>()
+                .Sum(parts => parts.OfType<JsonObject>().Count(p => p["type"]?.GetValueKind() == JsonValueKind.String
+                    && p["type"]!.GetValue<string>() is "image_url" or "image"))
+            : 0;
 }

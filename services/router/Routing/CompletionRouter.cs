@@ -1,6 +1,7 @@
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Errors;
+using AiMesh.Router.Pricing;
 using AiMesh.Router.Providers;
 using AiMesh.Router.Secrets;
 using AiMesh.Router.Telemetry;
@@ -11,8 +12,9 @@ namespace AiMesh.Router.Routing;
 
 /// <summary>
 /// Serves one <see cref="RouteCompletion"/>: picks the deployment, checks the request, hands the call to the
-/// transport with the deployment's adapter, and shapes the answer. The only place that decides what a route
-/// request becomes; the consumer around it only registers the call and responds.
+/// transport with the deployment's adapter, and shapes the answer with what the call cost (<see cref="CallCost"/>:
+/// here, where the deployment is known). The only place that decides what a route request becomes; the consumer
+/// around it only registers the call and responds.
 /// </summary>
 internal sealed class CompletionRouter(
     IDeploymentSelector selector,
@@ -20,6 +22,7 @@ internal sealed class CompletionRouter(
     ProviderTransport transport,
     ChunkSinks sinks,
     ProviderCredentialStore credentials,
+    CallCost costs,
     TimeProvider time,
     ILogger<CompletionRouter> logger)
 {
@@ -79,18 +82,19 @@ internal sealed class CompletionRouter(
         }
 
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
+        var cost = costs.Of(deployment, call, outcome);
 
         if (outcome.Failure is null)
         {
             var routed = new CompletionRouted(
                 request.RequestId, 200, outcome.Body, outcome.ChunkCount, deployment.Name, deployment.Provider,
-                outcome.Attempts, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call));
+                outcome.Attempts, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
             activity.Succeeded(routed);
             logger.RouteSucceeded(request.RequestId, deployment.Name, routed.Status, routed.ChunkCount, routed.FirstByteMs, durationMs);
             return routed;
         }
 
-        var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome);
+        var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost };
         activity.Failed(failed, outcome.Failure.UpstreamStatus);
         if (outcome.Failure.Kind == FailureKind.Cancelled)
         {
@@ -109,6 +113,8 @@ internal sealed class CompletionRouter(
     private CompletionFailed Reject(RouteCompletion request, Deployment deployment, FailureDescription description)
     {
         logger.RequestRejected(request.RequestId, description.Status, description.Code);
-        return FailureMapper.Rejected(request, description, deployment);
+
+        // Nothing was sent: priced, it costs 0 (a refusal is still metered, and finance sees it was free).
+        return FailureMapper.Rejected(request, description, deployment) with { Cost = costs.Of(deployment, null, null) };
     }
 }

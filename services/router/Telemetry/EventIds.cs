@@ -17,6 +17,9 @@ internal static class EventIds
     public const int ModelsListed = 3008;
     public const int RouteCancelled = 3009;
 
+    // Pricing (Pricing/): a model without a price, once per deployment and model.
+    public const int ModelUnpriced = 3010;
+
     // Stored provider credentials (Secrets/): 3040–3049. Names, versions and key ids only.
     public const int CredentialsLoaded = 3040;
     public const int CredentialUpdated = 3041;

@@ -24,6 +24,10 @@ internal static partial class RouterLog
         Message = "Request {RequestId}: call to deployment {Deployment} cancelled after {ChunkCount} chunks, total {DurationMs:F0} ms")]
     public static partial void RouteCancelled(this ILogger logger, Guid requestId, string deployment, int chunkCount, double durationMs);
 
+    [LoggerMessage(EventId = EventIds.ModelUnpriced, Level = LogLevel.Warning,
+        Message = "Deployment {Deployment} ({Provider}, model {Model}) has no price: its requests are metered without a cost. Add the model to the price table or a Price block to the deployment")]
+    public static partial void ModelUnpriced(this ILogger logger, string deployment, string provider, string model);
+
     [LoggerMessage(EventId = EventIds.ModelNotFound, Level = LogLevel.Information,
         Message = "Request {RequestId}: no deployment serves {Api} for the requested model")]
     public static partial void ModelNotFound(this ILogger logger, Guid requestId, string api);

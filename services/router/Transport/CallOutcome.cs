@@ -23,5 +23,14 @@ internal sealed class CallOutcome
     /// <summary>Provider calls made: 0 when none started.</summary>
     public int Attempts { get; init; }
 
+    /// <summary>
+    /// The provider began answering (a 2xx's headers for a whole answer, the first event of a stream): from here on it
+    /// bills the call even when it does not complete. See <see cref="Pricing.CallCost"/>.
+    /// </summary>
+    public bool AnswerStarted { get; init; }
+
+    /// <summary>The chunks sent to the client, in order (streams only): what an output estimate counts when no usage came.</summary>
+    public IReadOnlyList<string>? Relayed { get; init; }
+
     public static CallOutcome NotAttempted(FailureKind kind) => new() { Failure = new ProviderFailure(kind) };
 }

@@ -109,7 +109,8 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                 logger.UpstreamReadFailed(call.RequestId, call.Deployment.Name, exception);
             }
 
-            return Failed(kind);
+            // The provider answered 2xx: it produced (and bills) the answer this read lost.
+            return new CallOutcome { Failure = new ProviderFailure(kind), FirstByteMs = headersMs, Attempts = 1, AnswerStarted = true };
         }
 
         var answer = adapter.ReadResponse(call, body);
@@ -123,11 +124,12 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
                 Usage = answer.Usage,
                 FirstByteMs = headersMs,
                 Attempts = 1,
+                AnswerStarted = true,
             };
         }
 
         return answer.IsValid
-            ? new CallOutcome { Body = answer.Body, Usage = answer.Usage, FirstByteMs = headersMs, Attempts = 1 }
+            ? new CallOutcome { Body = answer.Body, Usage = answer.Usage, FirstByteMs = headersMs, Attempts = 1, AnswerStarted = true }
             : Failed(FailureKind.InvalidResponse);
     }
 
@@ -282,6 +284,7 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
         }
 
         progress.ChunkCount++;
+        progress.Relayed.Add(chunk);
         return null;
     }
 
@@ -390,12 +393,15 @@ internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions>
 
         public TokenUsage? Usage { get; set; }
 
+        // References to chunks already built, kept for an output estimate should no usage come; bounded by the answer.
+        public List<string> Relayed { get; } = [];
+
         public CallOutcome Succeed() =>
-            new() { Usage = Usage, ChunkCount = ChunkCount, FirstByteMs = FirstEventMs, Attempts = 1 };
+            new() { Usage = Usage, ChunkCount = ChunkCount, FirstByteMs = FirstEventMs, Attempts = 1, AnswerStarted = true, Relayed = Relayed };
 
         public CallOutcome Fail(FailureKind kind) => Fail(new ProviderFailure(kind));
 
         public CallOutcome Fail(ProviderFailure failure) =>
-            new() { Failure = failure, Usage = Usage, ChunkCount = ChunkCount, FirstByteMs = FirstEventMs, Attempts = 1 };
+            new() { Failure = failure, Usage = Usage, ChunkCount = ChunkCount, FirstByteMs = FirstEventMs, Attempts = 1, AnswerStarted = Started, Relayed = Relayed };
     }
 }

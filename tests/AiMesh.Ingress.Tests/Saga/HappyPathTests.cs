@@ -22,6 +22,36 @@ public sealed class HappyPathTests
     }
 
     [Fact]
+    public async Task The_routers_cost_reaches_the_answer_and_the_usage_record_unchanged()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var cost = new Cost(0.0000123m, "USD", "2026-11-23", Estimated: true);
+        mesh.Neighbours.Router = c => c.RespondAsync(Neighbours.Routed(c.Message, "{}", 0) with { Cost = cost });
+        var request = SagaHost.Chat();
+
+        var (_, answer, _) = await SagaHost.ReadAllAsync(await mesh.SubmitAsync(request));
+        var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
+
+        Assert.Equal(cost, answer.Cost);
+        Assert.Equal(cost, usage.Cost);
+    }
+
+    [Fact]
+    public async Task A_failed_calls_cost_is_metered_too()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var cost = new Cost(0.0004m, "USD", "2026-11-23", Estimated: true);
+        mesh.Neighbours.Router = c => c.RespondAsync(new CompletionFailed(c.Message.RequestId, 502, "api_error", "upstream_stream_truncated", "cut",
+            null, null, 3, CompletionOutcomes.Truncated, Neighbours.Deployment, Neighbours.Provider, 1, null, cost));
+        var request = SagaHost.Chat();
+
+        await SagaHost.ReadAllAsync(await mesh.SubmitAsync(request));
+        var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
+
+        Assert.Equal((CompletionOutcomes.Truncated, cost), (usage.Outcome, usage.Cost));
+    }
+
+    [Fact]
     public async Task A_plain_request_is_authorized_routed_answered_and_metered_once()
     {
         await using var mesh = await SagaHost.StartAsync();
@@ -49,6 +79,7 @@ public sealed class HappyPathTests
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
         Assert.Equal((CompletionOutcomes.Ok, 200, (string?)null), (usage.Outcome, usage.Status, usage.ErrorCode));
         Assert.Equal((Neighbours.Principal, Neighbours.KeyId, "chat.completions", "gpt-4o-mini"), (usage.PrincipalId, usage.KeyId, usage.Api, usage.ModelRequested));
+        Assert.Equal("team-1", usage.TeamId);
         Assert.Equal((Neighbours.Deployment, Neighbours.Provider, 1), (usage.Deployment, usage.Provider, usage.Attempts));
         Assert.Equal(new TokenUsage(11, 7), usage.Usage);
         Assert.Equal(42.5, usage.FirstTokenMs);
@@ -59,6 +90,7 @@ public sealed class HappyPathTests
         Assert.True(usage.LatencyMs >= 0);
         Assert.Null(usage.PromptId);
         Assert.Null(usage.PromptVersion);
+        Assert.Null(usage.Cost);
 
         await mesh.AssertFinalizedAsync(request.RequestId);
         await mesh.SettleAsync();

@@ -115,6 +115,7 @@ public sealed class RouteThroughPolicyTests
         admission.SetResult();
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
         Assert.Equal((CompletionOutcomes.Ok, Neighbours.Principal, Neighbours.KeyId, Neighbours.Deployment), (usage.Outcome, usage.PrincipalId, usage.KeyId, usage.Deployment));
+        Assert.Equal("team-1", usage.TeamId);
         Assert.Equal(new TokenUsage(11, 7), usage.Usage);
         await mesh.AssertFinalizedAsync(request.RequestId);
         await mesh.SettleAsync();

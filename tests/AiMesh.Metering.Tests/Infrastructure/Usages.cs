@@ -24,7 +24,7 @@ internal static class Usages
         Outcome: CompletionOutcomes.Ok,
         Status: 200,
         ErrorCode: "retried_upstream_429",
-        Usage: new TokenUsage(PromptTokens: 1234, CompletionTokens: 567, CachedTokens: 89, ReasoningTokens: 10, Estimated: true),
+        Usage: new TokenUsage(PromptTokens: 1234, CompletionTokens: 567, CachedTokens: 89, ReasoningTokens: 10, Estimated: true, CacheWriteTokens: 21),
         LatencyMs: 1848.25,
         FirstTokenMs: 312.5,
         Stream: true,
@@ -32,7 +32,15 @@ internal static class Usages
         User: "end-user-42",
         Tags: new Dictionary<string, string> { ["project"] = "apollo", ["cost-centre"] = SecretTagValue },
         PromptId: "support-answer",
-        PromptVersion: "3");
+        PromptVersion: "3",
+        Cost: new Cost(FullCost, "USD", "2026-11-23+azure-eu-gpt-4o", Estimated: true),
+        TeamId: "team-finance");
+
+    /// <summary>
+    /// More significant digits than a double holds (17), and a scale a price per token reaches: the store must keep
+    /// the amount exactly, on either provider.
+    /// </summary>
+    public const decimal FullCost = 0.001234567890123456789012m;
 
     /// <summary>Only the members the contract requires.</summary>
     public static RecordUsage Minimal(Guid requestId) => new(
