@@ -20,4 +20,7 @@ internal static partial class MeteringLog
 
     [LoggerMessage(4011, LogLevel.Warning, "Metering database on {Provider} not available (attempt {Attempt}); retrying in {Delay}")]
     public static partial void SchemaUnavailable(ILogger logger, Exception exception, string provider, int attempt, TimeSpan delay);
+
+    [LoggerMessage(4030, LogLevel.Error, "Usage message {MessageId} ({RecordCount} records, the first for request {RequestId}) was moved to aimesh-metering_error: {ExceptionType}. Its records wait there; move them back once the cause is fixed")]
+    public static partial void UsageFaulted(ILogger logger, Guid? messageId, int recordCount, Guid? requestId, string exceptionType);
 }

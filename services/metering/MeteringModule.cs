@@ -29,6 +29,7 @@ public sealed class MeteringModule : IMeshModule
         services.AddDbContextPool<MeteringDbContext>((provider, db) =>
             MeteringDatabase.Configure(db, provider.GetRequiredService<IOptions<MeteringOptions>>().Value.Database));
         services.AddSingleton<UsageBatchWriter>();
+        services.AddSingleton<MeteringFaults>();
         services.AddScoped<UsageQueries>();
         services.AddSingleton<IUsageLog, UsageLog>();
 
@@ -45,6 +46,7 @@ public sealed class MeteringModule : IMeshModule
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RecordUsageConsumer, RecordUsageConsumerDefinition>();
+        bus.AddConsumer<UsageFaultConsumer, UsageFaultConsumerDefinition>();
     }
 
     public void MapEndpoints(WebApplication app)

@@ -252,6 +252,26 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Equal(typeof(ArgumentException).FullName, Assert.Single(fault.Exceptions).ExceptionType);
         Assert.Null(await host.QueryAsync(q => q.FindByRequestIdAsync(usage.RequestId)));
         Assert.Empty(host.Published.MeteredFor(usage.RequestId));
+
+        // The alert: one error line naming the request and the cause, no retry loop.
+        var alert = await EventuallyAsync(() => host.Logs.Lines.Where(l => l.EventId == 4030 && l.Text.Contains(usage.RequestId.ToString(), StringComparison.Ordinal)).ToArray(), a => a.Length > 0);
+        Assert.Contains(typeof(ArgumentException).FullName!, Assert.Single(alert).Text, StringComparison.Ordinal);
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> until)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var value = read();
+            if (until(value))
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return read();
     }
 
     [Fact]

@@ -1,0 +1,39 @@
+using AiMesh.Contracts.Metering;
+using MassTransit;
+
+namespace AiMesh.Metering.Recording;
+
+/// <summary>
+/// The alert for a usage message that ended in <c>aimesh-metering_error</c>: its retries ran out or it can never be
+/// stored. MassTransit publishes a fault for it; this logs one error line per such message (4030) and counts it
+/// (<c>aimesh.metering.usage.faulted</c>), so an operator is told instead of finding the error queue grown. The records
+/// themselves wait in the error queue, whole, to be moved back once the cause is fixed (the append is idempotent). The
+/// fault queue is durable and shared by metering's replicas, so each fault is alerted once.
+/// </summary>
+internal sealed class UsageFaultConsumer(MeteringFaults faults, ILogger<UsageFaultConsumer> logger)
+    : IConsumer<Fault<RecordUsage>>, IConsumer<Fault<RecordUsageBatch>>
+{
+    public const string EndpointName = "aimesh-metering-faults";
+
+    public Task Consume(ConsumeContext<Fault<RecordUsage>> context)
+    {
+        var fault = context.Message;
+        Alert(fault.FaultedMessageId, 1, fault.Message?.RequestId, fault.Exceptions);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<Fault<RecordUsageBatch>> context)
+    {
+        var fault = context.Message;
+        var records = fault.Message?.Records ?? [];
+        Alert(fault.FaultedMessageId, records.Count, records.Count > 0 ? records[0]?.RequestId : null, fault.Exceptions);
+        return Task.CompletedTask;
+    }
+
+    private void Alert(Guid? messageId, int records, Guid? firstRequest, ExceptionInfo[]? exceptions)
+    {
+        var cause = exceptions is { Length: > 0 } ? exceptions[0].ExceptionType : "unknown";
+        faults.Faulted(records);
+        MeteringLog.UsageFaulted(logger, messageId, records, firstRequest, cause);
+    }
+}
