@@ -27,6 +27,7 @@ internal sealed class AuthorizeRequestConsumer(
     PrincipalGrants principals,
     FailedAttempts failures,
     TimeProvider time,
+    PolicyMetrics metrics,
     ILogger<AuthorizeRequestConsumer> logger) : IConsumer<AuthorizeRequest>
 {
     public Task Consume(ConsumeContext<AuthorizeRequest> context)
@@ -35,6 +36,7 @@ internal sealed class AuthorizeRequestConsumer(
         if (failures.HeldFor(request.ClientAddress) is { } retryAfter)
         {
             PolicyLog.AddressHeld(logger, request.RequestId, retryAfter);
+            metrics.Denied(PolicyMetrics.Reasons.AddressHeld);
             return context.RespondAsync(new RequestDenied(
                 request.RequestId, 429, "too_many_failed_attempts",
                 "Too many requests from this address were refused for their credentials; retry later.", retryAfter));
@@ -47,6 +49,7 @@ internal sealed class AuthorizeRequestConsumer(
         {
             // Not "unknown": policy cannot tell yet. Every key not in configuration gets this, so it reveals nothing.
             PolicyLog.StoreNotLoaded(logger, request.RequestId);
+            metrics.Denied(PolicyMetrics.Reasons.NotReady);
             return context.RespondAsync(new RequestDenied(
                 request.RequestId, 503, "policy_unavailable", "Authorization is not available yet; retry shortly.", RetryAfterSeconds: 1));
         }
@@ -55,6 +58,7 @@ internal sealed class AuthorizeRequestConsumer(
         {
             PolicyLog.KeyRejected(logger, request.RequestId, request.Operation);
             failures.Failed(request.ClientAddress);
+            metrics.Denied(PolicyMetrics.Reasons.InvalidCredential);
             return context.RespondAsync(new RequestDenied(
                 request.RequestId, 401, "invalid_api_key", "Incorrect API key provided."));
         }
@@ -62,10 +66,12 @@ internal sealed class AuthorizeRequestConsumer(
         if (request.Model is { } model && !grant.Allows(model))
         {
             PolicyLog.ModelDenied(logger, request.RequestId, grant.KeyId);
+            metrics.Denied(PolicyMetrics.Reasons.ModelNotAllowed);
             return context.RespondAsync(new RequestDenied(
                 request.RequestId, 404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it."));
         }
 
+        metrics.Admitted();
         var models = grant.Models?.Order(StringComparer.Ordinal).ToArray();
         return request.Route is { } route
             ? AdmitAndRouteAsync(context, route with { PrincipalId = grant.Principal }, new RequestAuthorized(

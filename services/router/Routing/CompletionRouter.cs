@@ -21,6 +21,7 @@ internal sealed class CompletionRouter(
     ChunkSinks sinks,
     ProviderCredentialStore credentials,
     TimeProvider time,
+    RouterMetrics metrics,
     ILogger<CompletionRouter> logger)
 {
     public async Task<RouteResult> RouteAsync(RouteCompletion request, ISendEndpointProvider sendEndpoints, CancellationToken abandoned)
@@ -31,6 +32,7 @@ internal sealed class CompletionRouter(
         if (selected is null)
         {
             logger.ModelNotFound(request.RequestId, request.Api);
+            metrics.Rejected(ErrorCodes.ModelNotFound);
             return FailureMapper.Rejected(request, FailureMapper.ModelNotFound(request.Model, request.Api));
         }
 
@@ -78,7 +80,9 @@ internal sealed class CompletionRouter(
             outcome = await transport.CallAsync(call, adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
         }
 
-        var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
+        var elapsed = time.GetElapsedTime(started);
+        var durationMs = elapsed.TotalMilliseconds;
+        metrics.Called(deployment, outcome, elapsed);
 
         if (outcome.Failure is null)
         {
@@ -109,6 +113,7 @@ internal sealed class CompletionRouter(
     private CompletionFailed Reject(RouteCompletion request, Deployment deployment, FailureDescription description)
     {
         logger.RequestRejected(request.RequestId, description.Status, description.Code);
+        metrics.Rejected(description.Code);
         return FailureMapper.Rejected(request, description, deployment);
     }
 }
