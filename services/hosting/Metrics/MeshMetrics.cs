@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -54,10 +53,14 @@ public static class MeshMetrics
                 .AddReader(services.GetRequiredService<BaseExportingMetricReader>());
             if (!string.IsNullOrWhiteSpace(endpoint))
             {
-                metrics.AddOtlpExporter(o =>
+                var configuration = services.GetRequiredService<IConfiguration>();
+                metrics.AddOtlpExporter((exporter, reader) =>
                 {
-                    o.Endpoint = new Uri(endpoint);
-                    o.Protocol = OtlpExportProtocol.Grpc;
+                    MeshTelemetry.ConfigureOtlp(exporter, configuration, endpoint, "v1/metrics");
+                    if (int.TryParse(configuration["OTEL_METRIC_EXPORT_INTERVAL"], out var interval) && interval > 0)
+                    {
+                        reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = interval;
+                    }
                 });
             }
 
