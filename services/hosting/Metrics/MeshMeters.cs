@@ -12,13 +12,16 @@ public static class MeshMeters
 
     public const string Hosting = "AiMesh.Hosting";
 
+    /// <summary>MassTransit's meter: receive, consume, send and handler counts and durations per queue and message type.</summary>
+    public const string MassTransit = "MassTransit";
+
     /// <summary>What .NET and MassTransit publish natively and every service exports.</summary>
     public static readonly IReadOnlyList<string> Framework =
     [
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
         "System.Net.Http",
-        "MassTransit",
+        MassTransit,
         "System.Runtime",
     ];
 

@@ -21,8 +21,10 @@ namespace AiMesh.Hosting;
 /// measurement, honours the instruments' bucket advice, and feeds OTLP and the scrape the same instruments; ours
 /// would be a second aggregation to keep right. What the SDK does not do is tell two hosts in one process apart (an
 /// OpenTelemetry MeterListener sees every meter of that name): the view below drops instruments of another host's
-/// <see cref="IMeterFactory"/>, so each host reports its own counts; meters made without a factory (MassTransit's, the
-/// runtime's, a static HttpClient handler's) are the process's and reported by every host in it.
+/// <see cref="IMeterFactory"/>, so each host reports its own counts; meters made without a factory (the runtime's, a
+/// static HttpClient handler's) are the process's and reported by every host in it. MassTransit's too: it makes its
+/// meter once per process, from whichever host configured a bus first, so it is kept whatever its scope. (In a test
+/// process whose first host has stopped, that meter is disposed with the host and MassTransit reports nothing more.)
 /// </para>
 /// </summary>
 public static class MeshMetrics
@@ -48,6 +50,7 @@ public static class MeshMetrics
                 .ConfigureResource(r => r.AddService(serviceName))
                 .AddMeter([MeshMeters.AiMesh, .. MeshMeters.Framework])
                 .AddView(instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, factory)
+                    || instrument.Meter.Name == MeshMeters.MassTransit
                     ? null
                     : MetricStreamConfiguration.Drop)
                 .AddReader(services.GetRequiredService<BaseExportingMetricReader>());

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting.Metrics;
 using AiMesh.Router.Deployments;
+using AiMesh.Router.Providers;
 using AiMesh.Router.Transport;
 
 namespace AiMesh.Router.Telemetry;
@@ -57,12 +58,13 @@ internal sealed class RouterMetrics
 
     public void Rejected(string code) => _rejected.Add(1, new KeyValuePair<string, object?>("code", code));
 
-    /// <summary>The failure kind in snake case; a provider's error status adds the kind the adapter read from it.</summary>
-    private static string ErrorClass(ProviderFailure failure)
-    {
-        var kind = JsonNamingPolicy.SnakeCaseLower.ConvertName(failure.Kind.ToString());
-        return failure.Error is { } error
-            ? kind + ":" + JsonNamingPolicy.SnakeCaseLower.ConvertName(error.Kind.ToString())
-            : kind;
-    }
+    /// <summary>
+    /// One flat closed set, in snake case: what the adapter read a provider's error as (<c>rate_limited</c>,
+    /// <c>overloaded</c>, <c>context_length_exceeded</c>…) when it could tell, else the transport's failure kind
+    /// (<c>upstream_status</c>, <c>unreachable</c>, <c>first_byte_timeout</c>, <c>truncated</c>…).
+    /// </summary>
+    private static string ErrorClass(ProviderFailure failure) =>
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(failure.Error is { Kind: not UpstreamErrorKind.Unknown } error
+            ? error.Kind.ToString()
+            : failure.Kind.ToString());
 }

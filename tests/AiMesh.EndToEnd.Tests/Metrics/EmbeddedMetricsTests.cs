@@ -54,8 +54,23 @@ public sealed class EmbeddedMetricsTests(EmbeddedMesh mesh) : IClassFixture<Embe
         Assert.Equal(404, unknown.Status);
         requestIds.Add(RequestId(unknown.GetRawResponse()!));
 
-        // Usage events are written after the answers (batched by the ingress): wait until all five are stored.
-        var after = await ScrapeUntilAsync(m => m.Sum("aimesh_metering_events_stored_total") >= storedBefore + whole + 2);
+        // A key policy does not know, and a deployment whose provider fails.
+        const string wrongKey = "sk-aimesh-wrong-key-for-metrics-0123456789";
+        var stranger = new OpenAIClient(new ApiKeyCredential(wrongKey), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(mesh.Ingress, "v1"),
+            RetryPolicy = new ClientRetryPolicy(0),
+            Transport = new HttpClientPipelineTransport(http),
+        });
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => stranger.GetChatClient(Model).CompleteChatAsync([new UserChatMessage("hi")]));
+        Assert.Equal(401, refused.Status);
+        requestIds.Add(RequestId(refused.GetRawResponse()!));
+        var broken = await Assert.ThrowsAsync<ClientResultException>(() => client.GetChatClient("broken-model").CompleteChatAsync([new UserChatMessage("hi")]));
+        Assert.Equal(500, broken.Status);
+        requestIds.Add(RequestId(broken.GetRawResponse()!));
+
+        // Usage events are written after the answers (batched by the ingress): wait until the six admitted are stored.
+        var after = await ScrapeUntilAsync(m => m.Sum("aimesh_metering_events_stored_total") >= storedBefore + whole + 3);
 
         const int ok = whole + 1;
         Assert.Equal(ok, after.Sum("aimesh_ingress_requests_total", OkChat) - before.Sum("aimesh_ingress_requests_total", OkChat));
@@ -69,23 +84,31 @@ public sealed class EmbeddedMetricsTests(EmbeddedMesh mesh) : IClassFixture<Embe
         (string, string)[] other = [("api", "chat.completions"), ("model", "other"), ("outcome", "error"), ("status_class", "4xx")];
         Assert.Equal(1, after.Sum("aimesh_ingress_requests_total", other) - before.Sum("aimesh_ingress_requests_total", other));
 
-        // Policy admitted all five (the key may use every model; the router did not know the last one).
+        // Policy admitted six (the key may use every model; the router did not know one) and refused the stranger.
         (string, string)[] admitted = [("outcome", "admitted"), ("reason", "none")];
-        Assert.True(after.Sum("aimesh_policy_decisions_total", admitted) - before.Sum("aimesh_policy_decisions_total", admitted) >= whole + 2);
+        Assert.True(after.Sum("aimesh_policy_decisions_total", admitted) - before.Sum("aimesh_policy_decisions_total", admitted) >= whole + 3);
+        (string, string)[] invalid = [("outcome", "denied"), ("reason", "invalid_credential")];
+        Assert.True(after.Sum("aimesh_policy_decisions_total", invalid) > before.Sum("aimesh_policy_decisions_total", invalid));
+        (string, string)[] deniedRequest = [("api", "chat.completions"), ("model", Model), ("outcome", "error"), ("status_class", "4xx")];
+        Assert.True(after.Sum("aimesh_ingress_requests_total", deniedRequest) > before.Sum("aimesh_ingress_requests_total", deniedRequest));
+        (string, string)[] upstreamError = [("deployment", "broken-model-mock"), ("error_class", "upstream_status")];
+        Assert.True(after.Sum("aimesh_router_errors_total", upstreamError) > before.Sum("aimesh_router_errors_total", upstreamError));
         Assert.True(after.Sum("aimesh_router_attempts_total", ("deployment", Model + "-mock"), ("outcome", "ok")) - before.Sum("aimesh_router_attempts_total", ("deployment", Model + "-mock"), ("outcome", "ok")) >= ok);
         Assert.True(after.Sum("aimesh_router_rejections_total", ("code", "model_not_found")) > before.Sum("aimesh_router_rejections_total", ("code", "model_not_found")));
-        Assert.True(after.Sum("aimesh_metering_store_lag_seconds_count") - before.Sum("aimesh_metering_store_lag_seconds_count") >= whole + 2);
+        Assert.True(after.Sum("aimesh_metering_store_lag_seconds_count") - before.Sum("aimesh_metering_store_lag_seconds_count") >= whole + 3);
         Assert.True(after.Sum("aimesh_metering_insert_batch_size_count") > before.Sum("aimesh_metering_insert_batch_size_count"));
 
-        // The framework's meters are there too: ASP.NET Core's request duration and MassTransit's consume counts.
+        // The framework's meters are there too: ASP.NET Core's requests, and HttpClient's calls to the provider. (MassTransit's
+        // meter is made once per process by the first bus, which in this test process may belong to a host long stopped.)
         Assert.True(after.Contains("http_server_request_duration_seconds_count"));
-        Assert.Contains(after.Samples, s => s.Name.StartsWith("messaging_masstransit_", StringComparison.Ordinal));
+        Assert.True(after.Contains("http_client_request_duration_seconds_count"));
 
         // No label carries a key, a key id, the client's address, a request id or a model name a client made up.
         var usage = await mesh.UsageAsync();
         var forbidden = new HashSet<string>(StringComparer.Ordinal)
         {
             TestEnvironment.ClientKey, MeshConfiguration.Sha256(TestEnvironment.ClientKey), "test-key", "test-app", ClientAddress, UnknownModel,
+            wrongKey, MeshConfiguration.Sha256(wrongKey),
         };
         forbidden.UnionWith(requestIds);
         forbidden.UnionWith(usage.Select(u => u.RequestId.ToString()));
