@@ -32,7 +32,7 @@ internal sealed class IngressMetrics
 
     public ModelLabels Models { get; }
 
-    public void RequestEnded(RequestMeasure measure, TimeSpan elapsed)
+    public void RequestEnded(RequestMeasure measure)
     {
         var tags = new TagList
         {
@@ -42,11 +42,11 @@ internal sealed class IngressMetrics
             { "status_class", StatusClass(measure.Status) },
         };
         _requests.Add(1, tags);
-        _duration.Record(elapsed.TotalSeconds, tags);
+        _duration.Record(measure.Elapsed.TotalSeconds, tags);
     }
 
-    public void FirstToken(RequestMeasure measure, TimeSpan elapsed) =>
-        _firstToken.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("api", measure.Api), new KeyValuePair<string, object?>("model", measure.ModelLabel));
+    public void FirstToken(RequestMeasure measure) =>
+        _firstToken.Record(measure.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("api", measure.Api), new KeyValuePair<string, object?>("model", measure.ModelLabel));
 
     public void Tokens(RequestMeasure measure, long input, long output)
     {

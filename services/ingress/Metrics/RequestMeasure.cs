@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiMesh.Contracts.Routing;
 
 namespace AiMesh.Ingress;
@@ -5,7 +6,13 @@ namespace AiMesh.Ingress;
 /// <summary>What one exchange learns about its request for <see cref="IngressMetrics"/> while it serves it.</summary>
 internal sealed class RequestMeasure(string api, ModelLabels models)
 {
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private string? _requested;
+
     public string Api { get; } = api;
+
+    /// <summary>Since the exchange began.</summary>
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
     /// <summary>The model label: set once the body was read, from the catalog; <c>other</c> until then or when unknown.</summary>
     public string ModelLabel { get; private set; } = ModelLabels.Other;
@@ -25,8 +32,6 @@ internal sealed class RequestMeasure(string api, ModelLabels models)
             504 => CompletionOutcomes.TimedOut,
             _ => CompletionOutcomes.Error,
         };
-
-    private string? _requested;
 
     /// <summary>The body named <paramref name="requested"/>.</summary>
     public void Asked(string requested)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AiMesh.Contracts.Routing;
 using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Http;
@@ -46,20 +45,19 @@ internal sealed class CompletionExchange(
     public async Task HandleAsync(HttpContext http, string api, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer)
     {
         var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.GetTimestamp();
         var measure = new RequestMeasure(api, metrics.Models);
         try
         {
-            await ServeAsync(http, measure, clock, started, validate, writer);
+            await ServeAsync(http, measure, started, validate, writer);
         }
         finally
         {
-            metrics.RequestEnded(measure, Stopwatch.GetElapsedTime(clock));
+            metrics.RequestEnded(measure);
         }
     }
 
     private async Task ServeAsync(
-        HttpContext http, RequestMeasure measure, long clock, DateTimeOffset started, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer)
+        HttpContext http, RequestMeasure measure, DateTimeOffset started, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer)
     {
         var settings = options.Value;
         var (requestId, clientRequestId) = RequestIds.Assign(http);
@@ -127,7 +125,7 @@ internal sealed class CompletionExchange(
             }
 
             IngressLog.Submitted(logger, requestId, request.Api, request.Stream);
-            await RelayAsync(http, writer, relay, new Measured(measure, clock), started + settings.RequestTimeout + settings.RouterGrace + settings.RouterGrace, settings);
+            await RelayAsync(http, writer, relay, measure, started + settings.RequestTimeout + settings.RouterGrace + settings.RouterGrace, settings);
         }
         finally
         {
@@ -191,7 +189,7 @@ internal sealed class CompletionExchange(
     /// Relays until the answer, the client leaving, or — so that no exchange ever hangs on answers the bus lost —
     /// the bus failing or the exchange's own deadline (the saga's, plus grace) passing.
     /// </summary>
-    private async Task RelayAsync(HttpContext http, IAnswerWriter writer, ResponseRelay relay, Measured measured, DateTimeOffset deadline, IngressOptions settings)
+    private async Task RelayAsync(HttpContext http, IAnswerWriter writer, ResponseRelay relay, RequestMeasure measure, DateTimeOffset deadline, IngressOptions settings)
     {
         var aborted = http.RequestAborted;
         var streaming = false;
@@ -219,7 +217,7 @@ internal sealed class CompletionExchange(
                     if (LostFailure(deadline) is { } lost)
                     {
                         IngressLog.ExchangeGaveUp(logger, relay.RequestId, lost.Code!);
-                        await FinishAsync(http, writer, relay.RequestId, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, measured.Measure, aborted);
+                        await FinishAsync(http, writer, relay.RequestId, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, measure, aborted);
                         await AbandonAsync(relay.RequestId);
                         return;
                     }
@@ -241,27 +239,27 @@ internal sealed class CompletionExchange(
                     }
 
                     await writer.WriteChunkAsync(http.Response, data, aborted);
-                    if (!measured.Measure.FirstTokenSeen)
+                    if (!measure.FirstTokenSeen)
                     {
-                        measured.Measure.FirstTokenSeen = true;
-                        metrics.FirstToken(measured.Measure, Stopwatch.GetElapsedTime(measured.Clock));
+                        measure.FirstTokenSeen = true;
+                        metrics.FirstToken(measure);
                     }
 
                     continue;
                 }
 
-                await FinishAsync(http, writer, relay.RequestId, item, streaming, measured.Measure, aborted);
+                await FinishAsync(http, writer, relay.RequestId, item, streaming, measure, aborted);
                 return;
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            measured.Measure.Cancelled = true;
+            measure.Cancelled = true;
             await AbandonAsync(relay.RequestId);
         }
         catch (IOException) when (aborted.IsCancellationRequested)
         {
-            measured.Measure.Cancelled = true;
+            measure.Cancelled = true;
             await AbandonAsync(relay.RequestId);
         }
         finally
@@ -352,9 +350,6 @@ internal sealed class CompletionExchange(
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
     }
-
-    /// <summary>The exchange's measure and the timestamp it started at, carried to the relay.</summary>
-    private readonly record struct Measured(RequestMeasure Measure, long Clock);
 
     private async Task AbandonAsync(Guid requestId)
     {
