@@ -100,9 +100,10 @@ internal sealed class QueueDepths : BackgroundService
                 _failedReads = 0;
             }
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is BrokerUnreachableException or OperationInterruptedException
-            or AlreadyClosedException or IOException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever the client throws (unreachable, refused credentials, a closed connection, our own timeout): a
+            // failed read, never a reason for the background service to end and take the host with it.
             _depths = [];
             _failures.Add(1);
             if (_failedReads++ == 0)

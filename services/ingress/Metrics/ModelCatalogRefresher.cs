@@ -37,8 +37,10 @@ internal sealed class ModelCatalogRefresher(ModelLabels labels, IServiceScopeFac
             var response = await client.GetResponse<ModelsListed>(new ListModels(NewId.NextGuid()), cancellationToken);
             labels.Replace(response.Message.Models.Select(m => m.Id));
         }
-        catch (Exception ex) when (ex is RequestTimeoutException or RequestFaultException or MassTransitException or TimeoutException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // No router yet, a bus reconnecting, a timeout: the labels keep what they hold, and a failure here must never
+            // end this background service (which would stop the host).
             IngressLog.ModelCatalogUnavailable(logger, ex.GetType().Name);
         }
     }
