@@ -44,6 +44,7 @@ public static class MeshHost
 
         builder.AddMeshBus(modules);
         builder.AddMeshTelemetry(serviceName);
+        builder.AddMeshMetrics(serviceName);
 
         var app = builder.Build();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -58,6 +59,7 @@ public static class MeshHost
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
+        app.MapMeshMetrics();
         foreach (var module in modules)
         {
             module.MapEndpoints(app);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -11,7 +12,8 @@ namespace AiMesh.Hosting;
 /// OpenTelemetry wired by hand (the hosting package is not in our registry). ASP.NET Core, HttpClient and
 /// MassTransit emit activities natively; MassTransit carries the trace context in message headers, so one
 /// request is one trace across ingress, bus, services and provider. Exports over OTLP only when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (gRPC; <c>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</c> for HTTP). Metrics:
+/// <see cref="MeshMetrics"/>.
 /// </summary>
 public static class MeshTelemetry
 {
@@ -28,13 +30,27 @@ public static class MeshTelemetry
         builder.Services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName))
             .AddSource(ActivitySourceName, "MassTransit", "Microsoft.AspNetCore", "System.Net.Http")
-            .AddOtlpExporter(o =>
-            {
-                o.Endpoint = new Uri(endpoint);
-                o.Protocol = OtlpExportProtocol.Grpc;
-            })
+            .AddOtlpExporter(o => ConfigureOtlp(o, builder.Configuration, endpoint, "v1/traces"))
             .Build());
         builder.Services.AddHostedService<TracerProviderHolder>();
+    }
+
+    /// <summary>
+    /// The OTLP exporter's endpoint and protocol: gRPC unless <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> is <c>http/protobuf</c>, in
+    /// which case the signal's path (<paramref name="signalPath"/>) is appended, as the specification says for the
+    /// variable (the SDK appends nothing to an endpoint given in code).
+    /// </summary>
+    internal static void ConfigureOtlp(OtlpExporterOptions options, IConfiguration configuration, string endpoint, string signalPath)
+    {
+        if (string.Equals(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"], "http/protobuf", StringComparison.OrdinalIgnoreCase))
+        {
+            options.Protocol = OtlpExportProtocol.HttpProtobuf;
+            options.Endpoint = new Uri(endpoint.TrimEnd('/') + "/" + signalPath);
+            return;
+        }
+
+        options.Protocol = OtlpExportProtocol.Grpc;
+        options.Endpoint = new Uri(endpoint);
     }
 
     /// <summary>Resolves the tracer provider at start so it listens from the first request, and flushes it at stop.</summary>

@@ -51,6 +51,9 @@ internal static partial class IngressLog
     [LoggerMessage(1063, LogLevel.Warning, "Request {RequestId} turned away: {Pending} usage records are waiting for metering")]
     public static partial void UsageBacklogged(ILogger logger, Guid requestId, int pending);
 
+    [LoggerMessage(1064, LogLevel.Debug, "The router's model catalog could not be read ({Failure}); metric labels keep the models held")]
+    public static partial void ModelCatalogUnavailable(ILogger logger, string failure);
+
     [LoggerMessage(1070, LogLevel.Warning, "Admin {Method}: the admin service is not reachable")]
     public static partial void AdminUpstreamFailed(ILogger logger, Exception exception, string method);
 

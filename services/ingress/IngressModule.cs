@@ -39,6 +39,9 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddSingleton<ResponseRelays>();
         builder.Services.AddSingleton<SagaInbox>();
         builder.Services.AddSingleton<CompletionExchange>();
+        builder.Services.AddSingleton<ModelLabels>();
+        builder.Services.AddSingleton<IngressMetrics>();
+        builder.Services.AddHostedService<ModelCatalogRefresher>();
         builder.Services.TryAddSingleton<StreamChannelKey>();
         builder.Services.AddSingleton<StreamChannelAddress>();
         builder.Services.AddSingleton<StreamChannelEndpoint>();

@@ -28,8 +28,8 @@ public sealed class MeteringModule : IMeshModule
 
         services.AddDbContextPool<MeteringDbContext>((provider, db) =>
             MeteringDatabase.Configure(db, provider.GetRequiredService<IOptions<MeteringOptions>>().Value.Database));
+        services.AddSingleton<MeteringMetrics>();
         services.AddSingleton<UsageBatchWriter>();
-        services.AddSingleton<MeteringFaults>();
         services.AddScoped<UsageQueries>();
         services.AddSingleton<IUsageLog, UsageLog>();
 

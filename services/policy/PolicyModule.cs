@@ -40,6 +40,7 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KeyRing>();
+        services.AddSingleton<Authorization.PolicyMetrics>();
         services.AddOptions<JwtPolicyOptions>().Bind(builder.Configuration.GetSection(JwtPolicyOptions.Section));
         services.AddSingleton<PrincipalGrants>();
         services.AddSingleton(provider => new FailedAttempts(

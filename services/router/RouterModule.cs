@@ -16,6 +16,7 @@ using AiMesh.Router.Providers.Mistral;
 using AiMesh.Router.Providers.OpenAi;
 using AiMesh.Router.Routing;
 using AiMesh.Router.Secrets;
+using AiMesh.Router.Telemetry;
 using AiMesh.Router.Transport;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -76,6 +77,7 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();
         services.AddSingleton<InFlightCalls>();
         services.AddTransient<CompletionRouter>();
+        services.AddSingleton<RouterMetrics>();
         services.TryAddSingleton<StreamChannelKey>();
         services.AddSingleton<ChunkSinks>();
 

@@ -173,6 +173,7 @@ public abstract class MeteringSpecs(ITestDatabase database)
     public async Task The_same_message_delivered_three_times_is_stored_once_and_republished_under_the_same_message_id()
     {
         await using var host = await StartAsync();
+        using var measured = new MeteringMeasurements(host.Services);
         var before = await host.QueryAsync(q => q.CountAsync());
         var usage = Usages.Full(NewId.NextGuid());
         var messageId = NewId.NextGuid();
@@ -190,6 +191,15 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Equal(before + 1, await host.QueryAsync(q => q.CountAsync()));
         Assert.Empty(host.Published.FaultsFor(usage.RequestId));
         Assert.Equal(2, host.Logs.Lines.Count(l => l.EventId == 4002 && l.Text.Contains(usage.RequestId.ToString(), StringComparison.Ordinal)));
+
+        // Metrics: one stored with its lag (the record ended long before: Usages.Full's times), two duplicates, and each
+        // delivery's insert statement carried its one row.
+        Assert.Equal(1, measured.Sum("aimesh.metering.events.stored"));
+        Assert.Equal(2, measured.Sum("aimesh.metering.events.duplicates"));
+        Assert.Equal(1, measured.Count("aimesh.metering.store.lag"));
+        Assert.Equal((DateTimeOffset.UtcNow - usage.FinishedAt).TotalSeconds, measured.Sum("aimesh.metering.store.lag"), tolerance: 120);
+        Assert.Equal(3, measured.Count("aimesh.metering.insert.batch_size"));
+        Assert.Equal(3, measured.Sum("aimesh.metering.insert.batch_size"));
     }
 
     [Fact]

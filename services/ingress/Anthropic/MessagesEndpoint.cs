@@ -41,7 +41,7 @@ internal sealed partial class MessagesEndpoint(CompletionExchange exchange)
         }
 
         var writer = new AnthropicAnswerWriter(clientHeaders);
-        return exchange.HandleAsync(http, writer.Validate, writer);
+        return exchange.HandleAsync(http, "messages", writer.Validate, writer);
     }
 
     /// <summary>The client headers that travel with the request (<c>anthropic-beta</c>, checked); false when it is malformed.</summary>

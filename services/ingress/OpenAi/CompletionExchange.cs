@@ -25,6 +25,7 @@ internal sealed class CompletionExchange(
     SagaInbox inbox,
     IBus bus,
     CallerAuthentication authentication,
+    IngressMetrics metrics,
     IOptions<IngressOptions> options,
     ILogger<CompletionExchange> logger)
 {
@@ -39,46 +40,68 @@ internal sealed class CompletionExchange(
     /// <summary>How long an answer that overtook policy's waits for it, for the rate-limit headers (see <see cref="ResponseRelay.LimitsAsync"/>).</summary>
     private static readonly TimeSpan AdmissionPatience = TimeSpan.FromMilliseconds(100);
 
-    public Task ChatAsync(HttpContext http) => HandleAsync(http, ChatRequestValidator.Validate, OpenAiAnswerWriter.Instance);
+    public Task ChatAsync(HttpContext http) => HandleAsync(http, "chat.completions", ChatRequestValidator.Validate, OpenAiAnswerWriter.Instance);
 
-    public Task EmbeddingsAsync(HttpContext http) => HandleAsync(http, EmbeddingsRequestValidator.Validate, OpenAiAnswerWriter.Instance);
+    public Task EmbeddingsAsync(HttpContext http) => HandleAsync(http, "embeddings", EmbeddingsRequestValidator.Validate, OpenAiAnswerWriter.Instance);
 
     /// <summary>
     /// Serves one request of any surface: <paramref name="validate"/> checks the client's body and returns the mesh's
     /// canonical (OpenAI) request; <paramref name="writer"/> renders every answer, error and chunk in the surface's format.
+    /// <paramref name="api"/> names the surface in metrics. Every request is measured once, whichever way it ends.
     /// </summary>
-    public async Task HandleAsync(HttpContext http, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer)
+    public async Task HandleAsync(HttpContext http, string api, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer)
     {
         var started = DateTimeOffset.UtcNow;
+        var measure = new RequestMeasure(api, metrics.Models);
+        try
+        {
+            await ServeAsync(http, measure, started, validate, writer);
+        }
+        finally
+        {
+            metrics.RequestEnded(measure);
+        }
+    }
+
+    private async Task ServeAsync(
+        HttpContext http, RequestMeasure measure, DateTimeOffset started, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer)
+    {
         var settings = options.Value;
         var (requestId, clientRequestId) = RequestIds.Assign(http);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId, ["ClientRequestId"] = clientRequestId });
 
+        Task Refuse(ApiError error)
+        {
+            measure.Status = error.Status;
+            return writer.WriteErrorAsync(http.Response, error);
+        }
+
         var caller = await authentication.AuthenticateAsync(http);
         if (caller.Error is not null)
         {
-            await writer.WriteErrorAsync(http.Response, caller.Error);
+            await Refuse(caller.Error);
             return;
         }
 
         var (body, readError) = await RequestBody.ReadAsync(http, settings.MaxBodyBytes);
         if (readError is not null)
         {
-            await writer.WriteErrorAsync(http.Response, readError);
+            await Refuse(readError);
             return;
         }
 
         var (request, invalid) = validate(body!, settings.MaxJsonDepth);
         if (invalid is not null)
         {
-            await writer.WriteErrorAsync(http.Response, invalid);
+            await Refuse(invalid);
             return;
         }
 
-        var (tags, badTags) = TagsHeader.Merge(request!.Tags, http.Request.Headers[TagsHeader.Name]);
+        measure.Asked(request!.Model);
+        var (tags, badTags) = TagsHeader.Merge(request.Tags, http.Request.Headers[TagsHeader.Name]);
         if (badTags is not null)
         {
-            await writer.WriteErrorAsync(http.Response, badTags);
+            await Refuse(badTags);
             return;
         }
 
@@ -86,21 +109,21 @@ internal sealed class CompletionExchange(
 
         if (instance.Address is null)
         {
-            await writer.WriteErrorAsync(http.Response, ApiError.Unavailable("gateway_starting"));
+            await Refuse(ApiError.Unavailable("gateway_starting"));
             return;
         }
 
         if (!busHealth.IsHealthy)
         {
             IngressLog.BusUnhealthy(logger, requestId);
-            await writer.WriteErrorAsync(http.Response, ApiError.Unavailable("bus_unavailable"));
+            await Refuse(ApiError.Unavailable("bus_unavailable"));
             return;
         }
 
         if (usage.IsBacklogged)
         {
             IngressLog.UsageBacklogged(logger, requestId, usage.Pending);
-            await writer.WriteErrorAsync(http.Response, ApiError.Unavailable("metering_backlog"));
+            await Refuse(ApiError.Unavailable("metering_backlog"));
             return;
         }
 
@@ -108,17 +131,17 @@ internal sealed class CompletionExchange(
         try
         {
             var refused = await SubmitAsync(new SubmitCompletion(
-                requestId, request!.Api, request.Model, request.Body, request.Stream, request.HasPrompt, caller.CredentialHash,
+                requestId, request.Api, request.Model, request.Body, request.Stream, request.HasPrompt, caller.CredentialHash,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
                 started + settings.SubmitTimeout, request.ClientHeaders, caller.Principal, request.Body.Length / 4, request.MaxOutputTokens));
             if (refused is not null)
             {
-                await writer.WriteErrorAsync(http.Response, refused);
+                await Refuse(refused);
                 return;
             }
 
             IngressLog.Submitted(logger, requestId, request.Api, request.Stream);
-            await RelayAsync(http, writer, relay, started + settings.RequestTimeout + settings.RouterGrace + settings.RouterGrace, settings);
+            await RelayAsync(http, writer, relay, measure, started + settings.RequestTimeout + settings.RouterGrace + settings.RouterGrace, settings);
         }
         finally
         {
@@ -182,7 +205,7 @@ internal sealed class CompletionExchange(
     /// Relays until the answer, the client leaving, or — so that no exchange ever hangs on answers the bus lost —
     /// the bus failing or the exchange's own deadline (the saga's, plus grace) passing.
     /// </summary>
-    private async Task RelayAsync(HttpContext http, IAnswerWriter writer, ResponseRelay relay, DateTimeOffset deadline, IngressOptions settings)
+    private async Task RelayAsync(HttpContext http, IAnswerWriter writer, ResponseRelay relay, RequestMeasure measure, DateTimeOffset deadline, IngressOptions settings)
     {
         var aborted = http.RequestAborted;
         var streaming = false;
@@ -210,7 +233,7 @@ internal sealed class CompletionExchange(
                     if (LostFailure(deadline) is { } lost)
                     {
                         IngressLog.ExchangeGaveUp(logger, relay.RequestId, lost.Code!);
-                        await FinishAsync(http, writer, relay.RequestId, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, aborted);
+                        await FinishAsync(http, writer, relay.RequestId, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, measure, aborted);
                         await AbandonAsync(relay.RequestId);
                         return;
                     }
@@ -233,6 +256,12 @@ internal sealed class CompletionExchange(
                     }
 
                     await writer.WriteChunkAsync(http.Response, data, aborted);
+                    if (!measure.FirstTokenSeen)
+                    {
+                        measure.FirstTokenSeen = true;
+                        metrics.FirstToken(measure);
+                    }
+
                     continue;
                 }
 
@@ -241,16 +270,18 @@ internal sealed class CompletionExchange(
                     RateLimitHeaders.Write(http.Response, await relay.LimitsAsync(AdmissionPatience, aborted));
                 }
 
-                await FinishAsync(http, writer, relay.RequestId, item, streaming, aborted);
+                await FinishAsync(http, writer, relay.RequestId, item, streaming, measure, aborted);
                 return;
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
+            measure.Cancelled = true;
             await AbandonAsync(relay.RequestId);
         }
         catch (IOException) when (aborted.IsCancellationRequested)
         {
+            measure.Cancelled = true;
             await AbandonAsync(relay.RequestId);
         }
         finally
@@ -274,7 +305,8 @@ internal sealed class CompletionExchange(
     private static CompletionAnswered Failed(Guid requestId, ApiError error) =>
         new(requestId, error.Status, null, 0, new AnswerError(error.Type, error.Code!, error.Message, null, error.RetryAfterSeconds), null, null);
 
-    private async Task FinishAsync(HttpContext http, IAnswerWriter writer, Guid requestId, RelayItem item, bool streaming, CancellationToken aborted)
+    private async Task FinishAsync(
+        HttpContext http, IAnswerWriter writer, Guid requestId, RelayItem item, bool streaming, RequestMeasure measure, CancellationToken aborted)
     {
         var answer = item.Answer!;
         var error = answer.Error is { } e ? OpenAiErrors.From(answer.Status, e) : null;
@@ -282,6 +314,17 @@ internal sealed class CompletionExchange(
         {
             IngressLog.StreamIncomplete(logger, requestId);
             error = new ApiError(502, "api_error", "stream_incomplete", "The answer stream was interrupted inside the gateway.");
+        }
+
+        measure.Status = error?.Status ?? answer.Status;
+        if (answer.Deployment is { } deployment)
+        {
+            measure.Served(deployment);
+        }
+
+        if (answer.Usage is { } tokens)
+        {
+            metrics.Tokens(measure, tokens.PromptTokens, tokens.CompletionTokens);
         }
 
         if (!streaming)

@@ -10,7 +10,7 @@ namespace AiMesh.Metering.Recording;
 /// themselves wait in the error queue, whole, to be moved back once the cause is fixed (the append is idempotent). The
 /// fault queue is durable and shared by metering's replicas, so each fault is alerted once.
 /// </summary>
-internal sealed class UsageFaultConsumer(MeteringFaults faults, ILogger<UsageFaultConsumer> logger)
+internal sealed class UsageFaultConsumer(MeteringMetrics metrics, ILogger<UsageFaultConsumer> logger)
     : IConsumer<Fault<RecordUsage>>, IConsumer<Fault<RecordUsageBatch>>
 {
     public const string EndpointName = "aimesh-metering-faults";
@@ -33,7 +33,7 @@ internal sealed class UsageFaultConsumer(MeteringFaults faults, ILogger<UsageFau
     private void Alert(Guid? messageId, int records, Guid? firstRequest, ExceptionInfo[]? exceptions)
     {
         var cause = exceptions is { Length: > 0 } ? exceptions[0].ExceptionType : "unknown";
-        faults.Faulted(records);
+        metrics.Faulted(records);
         MeteringLog.UsageFaulted(logger, messageId, records, firstRequest, cause);
     }
 }

@@ -19,6 +19,7 @@ internal sealed class UsageLog(
     IServiceScopeFactory scopes,
     SchemaState schema,
     TimeProvider time,
+    MeteringMetrics metrics,
     ILogger<UsageLog> logger) : IUsageLog
 {
     public async Task<UsageMetered> AppendAsync(RecordUsage usage, CancellationToken cancellationToken)
@@ -29,6 +30,7 @@ internal sealed class UsageLog(
         if (await writer.InsertAsync(usageEvent, cancellationToken))
         {
             MeteringLog.UsageStored(logger, usageEvent.RequestId, usageEvent.EventId, usageEvent.Sequence);
+            metrics.Stored(usage.FinishedAt, time.GetUtcNow());
             return usageEvent.ToUsageMetered();
         }
 
@@ -37,6 +39,7 @@ internal sealed class UsageLog(
         var stored = await queries.FindByRequestIdAsync(usage.RequestId, cancellationToken)
             ?? throw new InvalidOperationException($"Request {usage.RequestId} was refused by the unique request id but no stored event was found.");
         MeteringLog.UsageAlreadyStored(logger, stored.RequestId, stored.EventId, stored.Sequence);
+        metrics.Duplicate();
         return stored.ToUsageMetered();
     }
 }

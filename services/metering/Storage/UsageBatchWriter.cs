@@ -33,9 +33,12 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
     private readonly Task writer;
     private IProperty[]? columns;
 
-    public UsageBatchWriter(IServiceScopeFactory scopes)
+    private readonly MeteringMetrics metrics;
+
+    public UsageBatchWriter(IServiceScopeFactory scopes, MeteringMetrics metrics)
     {
         this.scopes = scopes;
+        this.metrics = metrics;
         writer = Task.Run(WriteAllAsync);
     }
 
@@ -71,6 +74,7 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
                 // A request id returned goes to the first of its rows; a second row of the same request in one batch (a
                 // redelivery that caught up with its original) is the one the index refused.
                 var stored = await SaveAsync(batch);
+                metrics.Inserted(batch.Count);
                 foreach (var pending in batch)
                 {
                     var inserted = stored.Remove(pending.Event.RequestId, out var sequence);

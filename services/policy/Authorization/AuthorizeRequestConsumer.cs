@@ -33,6 +33,7 @@ internal sealed class AuthorizeRequestConsumer(
     FailedAttempts failures,
     RateLimiter limits,
     TimeProvider time,
+    PolicyMetrics metrics,
     ILogger<AuthorizeRequestConsumer> logger) : IConsumer<AuthorizeRequest>
 {
     public Task Consume(ConsumeContext<AuthorizeRequest> context)
@@ -41,6 +42,7 @@ internal sealed class AuthorizeRequestConsumer(
         if (failures.HeldFor(request.ClientAddress) is { } retryAfter)
         {
             PolicyLog.AddressHeld(logger, request.RequestId, retryAfter);
+            metrics.Denied(PolicyMetrics.Reasons.AddressHeld);
             return context.RespondAsync(new RequestDenied(
                 request.RequestId, 429, "too_many_failed_attempts",
                 "Too many requests from this address were refused for their credentials; retry later.", retryAfter));
@@ -53,6 +55,7 @@ internal sealed class AuthorizeRequestConsumer(
         {
             // Not "unknown": policy cannot tell yet. Every key not in configuration gets this, so it reveals nothing.
             PolicyLog.StoreNotLoaded(logger, request.RequestId);
+            metrics.Denied(PolicyMetrics.Reasons.NotReady);
             return context.RespondAsync(new RequestDenied(
                 request.RequestId, 503, "policy_unavailable", "Authorization is not available yet; retry shortly.", RetryAfterSeconds: 1));
         }
@@ -61,6 +64,7 @@ internal sealed class AuthorizeRequestConsumer(
         {
             PolicyLog.KeyRejected(logger, request.RequestId, request.Operation);
             failures.Failed(request.ClientAddress);
+            metrics.Denied(PolicyMetrics.Reasons.InvalidCredential);
             return context.RespondAsync(new RequestDenied(
                 request.RequestId, 401, "invalid_api_key", "Incorrect API key provided."));
         }
@@ -68,6 +72,7 @@ internal sealed class AuthorizeRequestConsumer(
         if (request.Model is { } model && !grant.Allows(model))
         {
             PolicyLog.ModelDenied(logger, request.RequestId, grant.KeyId);
+            metrics.Denied(PolicyMetrics.Reasons.ModelNotAllowed);
             return context.RespondAsync(new RequestDenied(
                 request.RequestId, 404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it."));
         }
@@ -81,6 +86,7 @@ internal sealed class AuthorizeRequestConsumer(
         var decision = await limits.DecideAsync(context.Message, grant, context.CancellationToken);
         if (!decision.Admitted)
         {
+            metrics.Denied(decision.Status == 429 ? PolicyMetrics.Reasons.RateLimited : PolicyMetrics.Reasons.LimiterUnavailable);
             await context.RespondAsync(new RequestDenied(
                 context.Message.RequestId, decision.Status, decision.Code!, decision.Message!, decision.RetryAfterSeconds, decision.State));
             return;
@@ -89,9 +95,10 @@ internal sealed class AuthorizeRequestConsumer(
         await AdmitAsync(context, grant, decision);
     }
 
-    private static Task AdmitAsync(ConsumeContext<AuthorizeRequest> context, KeyGrant grant, LimitDecision limits)
+    private Task AdmitAsync(ConsumeContext<AuthorizeRequest> context, KeyGrant grant, LimitDecision limits)
     {
         var request = context.Message;
+        metrics.Admitted();
         var models = grant.Models?.Order(StringComparer.Ordinal).ToArray();
         return request.Route is { } route
             ? AdmitAndRouteAsync(context, route with { PrincipalId = grant.Principal }, new RequestAuthorized(

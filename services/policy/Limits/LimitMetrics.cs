@@ -6,19 +6,18 @@ namespace AiMesh.Policy.Limits;
 /// The limiter's counters: rejections by what was exceeded and the rule's scope, and every decision that could not use
 /// the shared store, by the choice taken. Labels are from small fixed sets: never a key, principal or address.
 /// </summary>
-internal sealed class LimitMetrics : IDisposable
+internal sealed class LimitMetrics
 {
-    public const string MeterName = "AiMesh.Policy";
-
-    private readonly Meter meter = new(MeterName);
+    private readonly Meter meter;
 
     /// <summary>The meter, for a listener that must tell this instance's measurements from another's.</summary>
     public Meter Meter => meter;
     private readonly Counter<long> rejections;
     private readonly Counter<long> fallbacks;
 
-    public LimitMetrics()
+    public LimitMetrics(IMeterFactory meters)
     {
+        meter = meters.Create(AiMesh.Policy.Authorization.PolicyMetrics.MeterName);
         rejections = meter.CreateCounter<long>("aimesh.policy.ratelimit.rejections", "{request}", "Requests refused by a rate limit");
         fallbacks = meter.CreateCounter<long>("aimesh.policy.ratelimit.store_fallbacks", "{decision}", "Rate-limit decisions taken without the shared store, by the rule's choice");
     }
@@ -33,8 +32,6 @@ internal sealed class LimitMetrics : IDisposable
             StoreDownChoice.Open => "open",
             _ => "closed",
         }));
-
-    public void Dispose() => meter.Dispose();
 
     private static string Name(LimitKind kind) => kind switch
     {

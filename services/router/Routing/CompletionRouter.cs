@@ -24,6 +24,7 @@ internal sealed class CompletionRouter(
     ProviderCredentialStore credentials,
     CallCost costs,
     TimeProvider time,
+    RouterMetrics metrics,
     ILogger<CompletionRouter> logger)
 {
     public async Task<RouteResult> RouteAsync(RouteCompletion request, ISendEndpointProvider sendEndpoints, CancellationToken abandoned)
@@ -34,6 +35,7 @@ internal sealed class CompletionRouter(
         if (selected is null)
         {
             logger.ModelNotFound(request.RequestId, request.Api);
+            metrics.Rejected(ErrorCodes.ModelNotFound);
             return FailureMapper.Rejected(request, FailureMapper.ModelNotFound(request.Model, request.Api));
         }
 
@@ -81,7 +83,9 @@ internal sealed class CompletionRouter(
             outcome = await transport.CallAsync(call, adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
         }
 
-        var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
+        var elapsed = time.GetElapsedTime(started);
+        var durationMs = elapsed.TotalMilliseconds;
+        metrics.Called(deployment, outcome, elapsed);
         var cost = costs.Of(deployment, call, outcome);
 
         if (outcome.Failure is null)
@@ -113,6 +117,7 @@ internal sealed class CompletionRouter(
     private CompletionFailed Reject(RouteCompletion request, Deployment deployment, FailureDescription description)
     {
         logger.RequestRejected(request.RequestId, description.Status, description.Code);
+        metrics.Rejected(description.Code);
 
         // Nothing was sent: priced, it costs 0 (a refusal is still metered, and finance sees it was free).
         return FailureMapper.Rejected(request, description, deployment) with { Cost = costs.Of(deployment, null, null) };

@@ -90,6 +90,9 @@ public class DistributedMesh : MeshFixture
     {
     }
 
+    /// <summary>Stops the metering service: usage records then wait in its queue. (<see cref="UsageAsync"/> cannot be read after.)</summary>
+    public Task StopMeteringAsync() => StopHostAsync(_metering);
+
     /// <summary>The broker closes every connection of this mesh, as it does when it restarts.</summary>
     public Task CloseBrokerConnectionsAsync() => RabbitCtlAsync("close_all_connections", "-p", _name, "broker restart (test)");
 

@@ -64,6 +64,14 @@ public abstract class MeshFixture : IAsyncLifetime
         return app;
     }
 
+    /// <summary>Stops one of the mesh's hosts before the others (a service going down); it is not stopped again at the end.</summary>
+    protected async Task StopHostAsync(WebApplication app)
+    {
+        _hosts.Remove(app);
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
     protected static Uri AddressOf(WebApplication app)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using AiMesh.Contracts.Policy;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Limits;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,6 +21,7 @@ public sealed class RedisLimitTests : IAsyncLifetime
     private static readonly string Redis = Environment.GetEnvironmentVariable("AIMESH_TEST_REDIS") ?? "127.0.0.1:6379";
     private readonly string key = "replicas-" + Guid.NewGuid().ToString("N");
     private readonly List<ConnectionMultiplexer> connections = [];
+    private readonly ServiceProvider meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private LimitMetrics? metrics;
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -31,7 +33,7 @@ public sealed class RedisLimitTests : IAsyncLifetime
             await connection.DisposeAsync();
         }
 
-        metrics?.Dispose();
+        await meters.DisposeAsync();
     }
 
     [Fact]
@@ -141,7 +143,7 @@ public sealed class RedisLimitTests : IAsyncLifetime
         configuration.ConnectTimeout = 500;
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
         connections.Add(connection);
-        metrics = new LimitMetrics();
+        metrics = new LimitMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         return new RateLimiter(Options.Create(options), new RedisLimitStore(connection), new MemoryLimitStore(), metrics, TimeProvider.System, NullLogger<RateLimiter>.Instance);
     }
 

@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using AiMesh.Contracts.Routing;
+using AiMesh.Hosting.Metrics;
+using AiMesh.Router.Deployments;
+using AiMesh.Router.Providers;
+using AiMesh.Router.Transport;
+
+namespace AiMesh.Router.Telemetry;
+
+/// <summary>
+/// The router's meter: provider attempts by deployment and outcome, errors by deployment and error class, the duration
+/// of provider calls, and requests refused before any call by error code. Every label comes from configuration (a
+/// deployment's name and provider) or a closed set (<see cref="FailureKind"/>, the upstream error kinds, the router's
+/// error codes); never a model name a client typed, a request id or a provider's text.
+/// </summary>
+internal sealed class RouterMetrics
+{
+    public const string MeterName = "AiMesh.Router";
+
+    private readonly Counter<long> _attempts;
+    private readonly Counter<long> _errors;
+    private readonly Counter<long> _rejected;
+    private readonly Histogram<double> _duration;
+
+    public RouterMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _attempts = meter.CreateCounter<long>("aimesh.router.attempts", "{attempt}", "Calls to providers, by deployment and how the request ended");
+        _errors = meter.CreateCounter<long>("aimesh.router.errors", "{error}", "Provider calls that failed, by deployment and error class (client cancellations are not errors)");
+        _rejected = meter.CreateCounter<long>("aimesh.router.rejections", "{request}", "Requests refused before any provider call, by error code");
+        _duration = meter.CreateHistogram("aimesh.router.provider.duration", "s", "Duration of provider calls, by deployment and outcome",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MeshMeters.LatencyBuckets });
+    }
+
+    public void Called(Deployment deployment, CallOutcome outcome, TimeSpan elapsed)
+    {
+        var result = outcome.Failure switch
+        {
+            null => CompletionOutcomes.Ok,
+            { Kind: FailureKind.Cancelled } => CompletionOutcomes.Cancelled,
+            _ => CompletionOutcomes.Error,
+        };
+        var name = new KeyValuePair<string, object?>("deployment", deployment.Name);
+        var provider = new KeyValuePair<string, object?>("provider", deployment.Provider);
+        var ended = new KeyValuePair<string, object?>("outcome", result);
+        if (outcome.Attempts > 0)
+        {
+            _attempts.Add(outcome.Attempts, name, provider, ended);
+        }
+
+        _duration.Record(elapsed.TotalSeconds, name, provider, ended);
+        if (outcome.Failure is { Kind: not FailureKind.Cancelled } failure)
+        {
+            _errors.Add(1, name, provider, new KeyValuePair<string, object?>("error_class", ErrorClass(failure)));
+        }
+    }
+
+    public void Rejected(string code) => _rejected.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    /// <summary>
+    /// One flat closed set, in snake case: what the adapter read a provider's error as (<c>rate_limited</c>,
+    /// <c>overloaded</c>, <c>context_length_exceeded</c>…) when it could tell, else the transport's failure kind
+    /// (<c>upstream_status</c>, <c>unreachable</c>, <c>first_byte_timeout</c>, <c>truncated</c>…).
+    /// </summary>
+    private static string ErrorClass(ProviderFailure failure) =>
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(failure.Error is { Kind: not UpstreamErrorKind.Unknown } error
+            ? error.Kind.ToString()
+            : failure.Kind.ToString());
+}
