@@ -86,4 +86,7 @@ internal static partial class PolicyLog
 
     [LoggerMessage(2046, LogLevel.Information, "Admin bearer token refused: {Reason}")]
     public static partial void AdminTokenRefused(ILogger logger, string reason);
+
+    [LoggerMessage(2053, LogLevel.Warning, "The rate-limit store could not be reached at start ({Error}); each decision will try it and fall back as its rules chose")]
+    public static partial void LimitStoreUnreachableAtStart(ILogger logger, string error);
 }

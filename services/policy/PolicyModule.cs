@@ -107,6 +107,7 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<LimitMetrics>();
         services.AddSingleton<MemoryLimitStore>();
         services.AddSingleton<RateLimiter>();
+        services.AddHostedService<LimitStoreWarmup>();
         services.AddSingleton<ILimitStore>(provider =>
         {
             var settings = provider.GetRequiredService<IOptions<LimitOptions>>().Value;

@@ -10,8 +10,8 @@ namespace AiMesh.Policy.Limits;
 /// reach a provider count (chat completions and embeddings; listing models or counting tokens do not).
 /// <para>
 /// With Redis as the store, a failed or slow call (<see cref="LimitOptions.StoreTimeout"/>) makes each rule take its
-/// <see cref="LimitRule.OnStoreDown"/> choice for this decision and the next <see cref="LimitOptions.StoreRetryAfter"/>
-/// (so a dead Redis costs one timeout per interval, not one per request): count locally against this replica's share,
+/// <see cref="LimitRule.OnStoreDown"/> choice for this decision; after three in a row, also for the next
+/// <see cref="LimitOptions.StoreRetryAfter"/> (so a dead Redis costs one timeout per interval, not one per request): count locally against this replica's share,
 /// admit, or refuse with 503. Every such decision is counted (<c>aimesh.policy.ratelimit.store_fallbacks</c>).
 /// </para>
 /// </summary>
@@ -28,7 +28,11 @@ internal sealed class RateLimiter(
 
     private readonly LimitOptions settings = options.Value;
     private readonly bool shared = options.Value.Store == LimitStoreKind.Redis;
+    /// <summary>Failures in a row after which the store is not asked for <see cref="LimitOptions.StoreRetryAfter"/>.</summary>
+    private const int FailuresBeforeResting = 3;
+
     private long storeDownUntilMs;
+    private int consecutiveFailures;
 
     public bool HasRules => settings.Rules.Count > 0;
 
@@ -113,12 +117,20 @@ internal sealed class RateLimiter(
         timeout.CancelAfter(settings.StoreTimeout);
         try
         {
-            return await store.ChargeAsync(counters, requestId, nowMs, holdUntilMs, timeout.Token);
+            var charged = await store.ChargeAsync(counters, requestId, nowMs, holdUntilMs, timeout.Token);
+            Volatile.Write(ref consecutiveFailures, 0);
+            return charged;
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            Volatile.Write(ref storeDownUntilMs, nowMs + (long)settings.StoreRetryAfter.TotalMilliseconds);
-            PolicyLog.LimitStoreDown(logger, ex.GetType().Name, settings.StoreRetryAfter);
+            // One slow answer falls back for this decision only; a store that keeps failing is left alone for a while,
+            // so a dead Redis costs a timeout per interval, not per request.
+            if (Interlocked.Increment(ref consecutiveFailures) >= FailuresBeforeResting)
+            {
+                Volatile.Write(ref storeDownUntilMs, nowMs + (long)settings.StoreRetryAfter.TotalMilliseconds);
+                PolicyLog.LimitStoreDown(logger, ex.GetType().Name, settings.StoreRetryAfter);
+            }
+
             return null;
         }
     }

@@ -68,6 +68,14 @@ internal sealed class RedisLimitStore(IConnectionMultiplexer redis, string prefi
         return 0
         """;
 
+    /// <summary>Loads both scripts into Redis (and so connects): the first decision then runs them by hash.</summary>
+    public async Task WarmUpAsync()
+    {
+        var server = redis.GetDatabase();
+        await server.ScriptEvaluateAsync(ChargeScript, [], [0, "", 0, 0]);
+        await server.ScriptEvaluateAsync(SettleScript, [], [0, "", 0]);
+    }
+
     public async Task<LimitCharge> ChargeAsync(IReadOnlyList<LimitCounter> counters, Guid requestId, long nowMs, long holdUntilMs, CancellationToken cancellationToken)
     {
         var keys = new RedisKey[counters.Count];
