@@ -1,5 +1,6 @@
 using AiMesh.Hosting;
 using AiMesh.Metering.Configuration;
+using AiMesh.Metering.Projections;
 using AiMesh.Metering.Recording;
 using AiMesh.Metering.Storage;
 using MassTransit;
@@ -31,6 +32,7 @@ public sealed class MeteringModule : IMeshModule
         services.AddSingleton<MeteringMetrics>();
         services.AddSingleton<UsageBatchWriter>();
         services.AddScoped<UsageQueries>();
+        services.AddScoped<UsageRollupReader>();
         services.AddSingleton<IUsageLog, UsageLog>();
 
         // Registered here, before the host adds the bus, so it starts (and on a healthy start, finishes) first.
