@@ -1,3 +1,4 @@
+using AiMesh.Contracts;
 using AiMesh.Contracts.Metering;
 using AiMesh.Contracts.Routing;
 using AiMesh.Metering.Projections;
@@ -120,6 +121,106 @@ public abstract class ProjectionSpecs(ITestDatabase database)
             [$"--Metering:Database:Provider={database.Provider}", $"--Metering:Database:ConnectionString={down.ConnectionString}"]);
 
         Assert.Equal(1, exit);
+    }
+
+    [Fact]
+    public async Task A_query_answers_from_the_rollups_per_key_by_day_and_in_total_with_quantiles_from_the_histogram()
+    {
+        await using var host = await StartAsync();
+        var records = Enumerable.Range(0, 90).Select(n => Record(n, day: 3)).ToList();
+        await host.SendBatchAsync(records);
+        foreach (var record in records)
+        {
+            await host.Published.WaitForMeteredAsync(record.RequestId);
+        }
+
+        var from = DateTimeOffset.FromUnixTimeSeconds(Day(3));
+        var client = host.Harness.Bus.CreateRequestClient<QueryUsage>(Endpoints.MeteringQueriesAddress);
+        var byDay = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "key", ["key-a", "key-b"], "day"))).Message;
+
+        Assert.Null(byDay.Error);
+        Assert.All(byDay.Rows, r => Assert.Equal(from, r.PeriodStart));
+        Assert.Equal(["key-a", "key-b"], byDay.Rows.Select(r => r.Value).Distinct());
+        foreach (var key in new[] { "key-a", "key-b" })
+        {
+            var mine = records.Where(r => r.KeyId == key).ToList();
+            var rows = byDay.Rows.Where(r => r.Value == key).ToList();
+            Assert.Equal(mine.Count, rows.Sum(r => r.Requests));
+            Assert.Equal(mine.Count(r => r.Outcome is CompletionOutcomes.Error or CompletionOutcomes.TimedOut), rows.Sum(r => r.Errors));
+            Assert.Equal(mine.Sum(r => (long)(r.Usage?.CompletionTokens ?? 0)), rows.Sum(r => r.OutputTokens));
+            foreach (var currency in new[] { "USD", "EUR" })
+            {
+                Assert.Equal(mine.Where(r => r.Cost?.Currency == currency).Sum(r => RollupCounters.Nanos(r.Cost!.Amount)) / 1_000_000_000m,
+                    rows.Where(r => r.Currency == currency).Sum(r => r.Cost));
+            }
+
+            Assert.Equal(0m, rows.Where(r => r.Currency is null).Sum(r => r.Cost));
+        }
+
+        // The estimate lies in the bucket of the true quantile (nearest rank over the records).
+        var total = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "model", null, "total"))).Message;
+        var gpt4o = total.Rows.Where(r => r.Value == "gpt-4o").ToList();
+        Assert.All(total.Rows, r => Assert.Null(r.PeriodStart));
+        Assert.Equal(45, gpt4o.Sum(r => r.Requests));
+        var usd = Assert.Single(gpt4o, r => r.Currency == "USD");
+        var latencies = records.Where(r => r.ModelRequested == "gpt-4o" && r.Cost?.Currency == "USD").Select(r => r.LatencyMs).Order().ToList();
+        Assert.Equal(latencies.Count, usd.Requests);
+        foreach (var (quantile, estimate) in new[] { (0.50, usd.LatencyP50Ms), (0.95, usd.LatencyP95Ms) })
+        {
+            var truth = latencies[(int)Math.Ceiling(quantile * latencies.Count) - 1];
+            var (lower, upper) = BucketOf(truth);
+            Assert.InRange(estimate!.Value, lower, upper);
+        }
+
+        var none = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "key", [], "hour"))).Message;
+        Assert.Empty(none.Rows);
+        var byHour = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "all", null, "hour"))).Message;
+        Assert.Equal(3, byHour.Rows.Select(r => r.PeriodStart).Distinct().Count());
+        Assert.Equal(records.Count, byHour.Rows.Sum(r => r.Requests));
+        var invalid = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "org", null, "day"))).Message;
+        Assert.Empty(invalid.Rows);
+        Assert.Contains("dimension", invalid.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_export_gives_a_team_one_line_per_day_key_and_currency_with_exact_costs_and_price_versions()
+    {
+        await using var host = await StartAsync();
+        var records = Enumerable.Range(0, 48).Select(n => Record(n, day: 4)).ToList();
+        await host.SendBatchAsync(records);
+        foreach (var record in records)
+        {
+            await host.Published.WaitForMeteredAsync(record.RequestId);
+        }
+
+        var from = DateTimeOffset.FromUnixTimeSeconds(Day(4));
+        var client = host.Harness.Bus.CreateRequestClient<ExportUsage>(Endpoints.MeteringQueriesAddress);
+        var export = (await client.GetResponse<UsageExport>(new ExportUsage(NewId.NextGuid(), "team-2", from, from.AddDays(1)))).Message;
+
+        var mine = records.Where(r => r.TeamId == "team-2").ToList();
+        Assert.Equal(mine.Count, export.Lines.Sum(l => l.Requests));
+        Assert.Equal(mine.GroupBy(r => (r.KeyId, r.Cost?.Currency)).Count(), export.Lines.Count);
+        Assert.All(export.Lines, l => Assert.Equal(DateOnly.FromDateTime(from.UtcDateTime), l.Day));
+        Assert.Equal(mine.Where(r => r.Cost?.Currency == "EUR").Sum(r => r.Cost!.Amount), export.Lines.Where(l => l.Currency == "EUR").Sum(l => l.Cost));
+        Assert.Equal(mine.Sum(r => (long)(r.Usage?.PromptTokens ?? 0)), export.Lines.Sum(l => l.InputTokens));
+        Assert.All(export.Lines, l => Assert.Equal(l.Currency is null ? [] : ["2026-11-23"], l.PriceTableVersions));
+        Assert.Empty((await client.GetResponse<UsageExport>(new ExportUsage(NewId.NextGuid(), "team-2", from.AddDays(1), from.AddDays(2)))).Message.Lines);
+    }
+
+    private static (double Lower, double Upper) BucketOf(double latencyMs)
+    {
+        double lower = 0;
+        foreach (var bound in new double[] { 25, 50, 100, 200, 400, 800, 1_600, 3_200, 6_400, 12_800, 25_600, 51_200, 102_400 })
+        {
+            if (latencyMs <= bound)
+            {
+                return (lower, bound);
+            }
+
+            lower = bound;
+        }
+
+        return (lower, lower);
     }
 
     /// <summary>The start (Unix seconds) of the UTC day the spec numbered <paramref name="day"/> writes its records on.</summary>
