@@ -11,8 +11,12 @@ public static class Endpoints
     public const string Router = "aimesh-router";
     public const string Metering = "aimesh-metering";
 
+    /// <summary>Metering's read side (<c>QueryUsage</c>, <c>ExportUsage</c>): apart from usage, so a backlog of records never delays an answer.</summary>
+    public const string MeteringQueries = "aimesh-metering-queries";
+
     public static readonly Uri PolicyAddress = new($"queue:{Policy}");
     public static readonly Uri PromptsAddress = new($"queue:{Prompts}");
     public static readonly Uri RouterAddress = new($"queue:{Router}");
     public static readonly Uri MeteringAddress = new($"queue:{Metering}");
+    public static readonly Uri MeteringQueriesAddress = new($"queue:{MeteringQueries}");
 }

@@ -18,6 +18,9 @@ internal static partial class MeteringLog
     [LoggerMessage(4012, LogLevel.Information, "Metering schema on {Provider}: added columns {Columns} to usage_events")]
     public static partial void ColumnsAdded(ILogger logger, string provider, string columns);
 
+    [LoggerMessage(4013, LogLevel.Warning, "Metering schema on {Provider}: usage_rollups was created beside stored usage events, which it does not count yet; run ./aimesh metering rebuild-projections")]
+    public static partial void RollupsNeedRebuild(ILogger logger, string provider);
+
     [LoggerMessage(4011, LogLevel.Warning, "Metering database on {Provider} not available (attempt {Attempt}); retrying in {Delay}")]
     public static partial void SchemaUnavailable(ILogger logger, Exception exception, string provider, int attempt, TimeSpan delay);
 

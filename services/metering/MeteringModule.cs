@@ -1,6 +1,8 @@
 using AiMesh.Hosting;
 using AiMesh.Metering.Configuration;
+using AiMesh.Metering.Projections;
 using AiMesh.Metering.Recording;
+using AiMesh.Metering.Reporting;
 using AiMesh.Metering.Storage;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +12,8 @@ namespace AiMesh.Metering;
 
 /// <summary>
 /// The metering service as a module: hosted alone when distributed, beside the others when embedded.
-/// RecordUsage (queue aimesh-metering) → one row in usage_events → UsageMetered published.
+/// RecordUsage (queue aimesh-metering) → one row in usage_events and its hourly rollups → UsageMetered published;
+/// QueryUsage and ExportUsage (queue aimesh-metering-queries) → UsageReport and UsageExport.
 /// </summary>
 public sealed class MeteringModule : IMeshModule
 {
@@ -31,6 +34,8 @@ public sealed class MeteringModule : IMeshModule
         services.AddSingleton<MeteringMetrics>();
         services.AddSingleton<UsageBatchWriter>();
         services.AddScoped<UsageQueries>();
+        services.AddScoped<UsageRollupReader>();
+        services.AddScoped<UsageReports>();
         services.AddSingleton<IUsageLog, UsageLog>();
 
         // Registered here, before the host adds the bus, so it starts (and on a healthy start, finishes) first.
@@ -47,6 +52,7 @@ public sealed class MeteringModule : IMeshModule
     {
         bus.AddConsumer<RecordUsageConsumer, RecordUsageConsumerDefinition>();
         bus.AddConsumer<UsageFaultConsumer, UsageFaultConsumerDefinition>();
+        bus.AddConsumer<UsageQueriesConsumer, UsageQueriesConsumerDefinition>();
     }
 
     public void MapEndpoints(WebApplication app)

@@ -1,5 +1,6 @@
 using AiMesh.Hosting;
 using AiMesh.Metering.Configuration;
+using AiMesh.Metering.Projections;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -46,6 +47,13 @@ internal sealed class SchemaInitializer(
             else if (await SchemaColumns.AddMissingAsync(db, cancellationToken) is { Count: > 0 } added)
             {
                 MeteringLog.ColumnsAdded(logger, database.Provider, string.Join(", ", added));
+            }
+
+            // The projection (see UsageRollupTable). Made beside a log that already holds events (an older build's),
+            // it starts empty: those events count once `./aimesh metering rebuild-projections` has replayed them.
+            if (await UsageRollupTable.EnsureAsync(db, cancellationToken) && !created && await db.UsageEvents.AnyAsync(cancellationToken))
+            {
+                MeteringLog.RollupsNeedRebuild(logger, database.Provider);
             }
 
             if (db.Database.IsSqlite())

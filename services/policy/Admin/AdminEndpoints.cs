@@ -44,6 +44,7 @@ internal static class AdminEndpoints
         AccessGroupEndpoints.Map(admin);
         KeyEndpoints.Map(admin);
         AuditEndpoints.Map(admin);
+        UsageEndpoints.Map(admin);
         CredentialEndpoints.Map(admin);
     }
 }

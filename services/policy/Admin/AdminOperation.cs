@@ -16,6 +16,9 @@ internal enum AdminOperation
     ManageKeys,
     ReadAudit,
 
+    /// <summary>Read usage and cost (<c>/admin/usage</c>, the chargeback export), within what <see cref="AdminUsageScope"/> lets the role see.</summary>
+    ReadUsage,
+
     /// <summary>Read, create, replace and delete provider credentials: mesh-wide infrastructure, reads included.</summary>
     ManageCredentials,
 }

@@ -25,6 +25,7 @@ internal static class AdminRules
         [AdminOperation.ManageAccessGroups] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
         [AdminOperation.ManageKeys] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.Own, AdminReach.None],
         [AdminOperation.ReadAudit] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
+        [AdminOperation.ReadUsage] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.Own, AdminReach.Organization],
         [AdminOperation.ManageCredentials] = [AdminReach.All, AdminReach.None, AdminReach.None, AdminReach.None, AdminReach.None],
     }.ToFrozenDictionary();
 

@@ -88,6 +88,125 @@ public abstract class AdminScenarios<TMesh>(TMesh mesh) : IClassFixture<TMesh>
         Assert.All(paths, p => Assert.StartsWith("/admin/", p.Key, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Usage_answers_per_key_team_and_model_scoped_to_the_caller_and_the_csv_export_adds_up()
+    {
+        using var admin = Client(TestEnvironment.AdminKey);
+        var org = (await OkAsync(await admin.PostAsJsonAsync("/admin/organizations", new { name = $"usage-{Guid.NewGuid():N}" })))["id"]!.GetValue<Guid>();
+        var other = (await OkAsync(await admin.PostAsJsonAsync("/admin/organizations", new { name = $"usage-other-{Guid.NewGuid():N}" })))["id"]!.GetValue<Guid>();
+        var teams = new List<Guid>();
+        var secrets = new List<string>();
+        foreach (var name in new[] { "red", "blue" })
+        {
+            var team = (await OkAsync(await admin.PostAsJsonAsync("/admin/teams", new { organizationId = org, name })))["id"]!.GetValue<Guid>();
+            teams.Add(team);
+            secrets.Add(await UniqueKeyAsync(admin, new { teamId = team }));
+        }
+
+        var prefixes = secrets.Select(s => s[..12]).ToList();
+        var otherAdmin = await OkAsync(await admin.PostAsJsonAsync("/admin/users", new { organizationId = other, email = $"oa-{Guid.NewGuid():N}@example.com", role = "org_admin" }));
+        var otherSecret = await UniqueKeyAsync(admin, new { userId = otherAdmin["id"]!.GetValue<Guid>() });
+
+        // Three requests under red's key, two under blue's, through the official SDK; what each answered is the truth.
+        var sent = new List<(int Key, long Input, long Output, decimal Cost)>();
+        foreach (var key in new[] { 0, 0, 1, 0, 1 })
+        {
+            await ServedAsync(secrets[key]);
+            var result = await Mesh.Client(secrets[key]).GetChatClient("gpt-4o-mini").CompleteChatAsync([new OpenAI.Chat.UserChatMessage($"echo: usage {key}")]);
+            var cost = result.GetRawResponse().Headers.TryGetValue("x-aimesh-cost", out var header) ? decimal.Parse(header!.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : 0m;
+            sent.Add((key, result.Value.Usage.InputTokenCount, result.Value.Usage.OutputTokenCount, cost));
+        }
+
+        // Usage is recorded after each answer: wait (bounded) until metering has all five, then check every number.
+        var query = $"/admin/usage?dimension=key&value={Uri.EscapeDataString(prefixes[0])}&value={Uri.EscapeDataString(prefixes[1])}&groupBy=total";
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        JsonArray rows;
+        while ((rows = (await OkAsync(await admin.GetAsync(query, deadline.Token)))["items"]!.AsArray()).Sum(r => r!["requests"]!.GetValue<long>()) < sent.Count)
+        {
+            await Task.Delay(200, deadline.Token);
+        }
+
+        for (var key = 0; key < 2; key++)
+        {
+            var mine = sent.Where(s => s.Key == key).ToList();
+            var row = Assert.Single(rows, r => r!["value"]!.GetValue<string>() == prefixes[key])!;
+            Assert.Equal(mine.Count, row["requests"]!.GetValue<long>());
+            Assert.Equal(0, row["errors"]!.GetValue<long>());
+            Assert.Equal(mine.Sum(s => s.Input), row["inputTokens"]!.GetValue<long>());
+            Assert.Equal(mine.Sum(s => s.Output), row["outputTokens"]!.GetValue<long>());
+            Assert.Equal(mine.Sum(s => s.Cost), row["cost"]!.GetValue<decimal>());
+            Assert.Equal("USD", row["currency"]!.GetValue<string>());
+
+            // How long the mock took is not known here; the estimate lies within the histogram's finite buckets.
+            Assert.InRange(row["latencyP50Ms"]!.GetValue<double>(), 0, 102_400);
+        }
+
+        var byTeam = (await OkAsync(await admin.GetAsync($"/admin/usage?dimension=team&value={teams[0]}&value={teams[1]}&groupBy=day")))["items"]!.AsArray();
+        Assert.Equal([3L, 2L], teams.Select(t => byTeam.Where(r => r!["value"]!.GetValue<string>() == t.ToString()).Sum(r => r!["requests"]!.GetValue<long>())));
+        var byModel = (await OkAsync(await admin.GetAsync("/admin/usage?dimension=model&value=gpt-4o-mini&groupBy=total")))["items"]!.AsArray();
+        Assert.True(byModel.Sum(r => r!["requests"]!.GetValue<long>()) >= sent.Count, "the model's rows count at least this test's requests");
+
+        // An org_admin of another organization sees none of it: an empty answer, not 404; by model it may not ask.
+        using var outsider = Client(otherSecret);
+        await ServedAsync(otherSecret);
+        Assert.Empty((await OkAsync(await outsider.GetAsync(query)))["items"]!.AsArray());
+        Assert.Empty((await OkAsync(await outsider.GetAsync($"/admin/usage?dimension=team&value={teams[0]}")))["items"]!.AsArray());
+        using (var byModelRefused = await outsider.GetAsync("/admin/usage?dimension=model"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, byModelRefused.StatusCode);
+        }
+
+        using (var exportRefused = await outsider.GetAsync($"/admin/usage/export?team={teams[0]}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, exportRefused.StatusCode);
+        }
+
+        // The chargeback CSV of red parses back to red's totals.
+        var csv = await admin.GetStringAsync($"/admin/usage/export?team={teams[0]}&format=csv");
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("day,team,key,currency,requests,input_tokens,output_tokens,cached_tokens,reasoning_tokens,cost,price_table_versions", lines[0]);
+        var cells = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.All(cells, c => Assert.Equal((teams[0].ToString(), prefixes[0]), (c[1], c[2])));
+        var red = sent.Where(s => s.Key == 0).ToList();
+        Assert.Equal(red.Count, cells.Sum(c => long.Parse(c[4], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(red.Sum(s => s.Input), cells.Sum(c => long.Parse(c[5], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(red.Sum(s => s.Cost), cells.Sum(c => decimal.Parse(c[9], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>A key for the owner whose display prefix (how usage names a key) no other key in the mesh shares.</summary>
+    private static async Task<string> UniqueKeyAsync(HttpClient admin, object owner)
+    {
+        while (true)
+        {
+            var created = await OkAsync(await admin.PostAsJsonAsync("/admin/keys", new { owner, models = new[] { "gpt-4o-mini" } }));
+            var secret = created["secret"]!.GetValue<string>();
+            var keys = await OkAsync(await admin.GetAsync("/admin/keys?limit=200"));
+            var same = keys["items"]!.AsArray().Count(k => k!["displayPrefix"]!.GetValue<string>() == secret[..12]);
+            var more = keys["nextCursor"] is not null;
+            if (same == 1 && !more)
+            {
+                return secret;
+            }
+
+            Assert.False(more, "the mesh holds more keys than one page; list them all to check prefixes");
+        }
+    }
+
+    /// <summary>Waits (bounded) until the policy replica asked knows the key: replicas learn of new keys from the bus.</summary>
+    private async Task ServedAsync(string secret)
+    {
+        using var user = Client(secret);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        HttpResponseMessage models;
+        while ((models = await user.GetAsync("/v1/models", deadline.Token)).StatusCode == HttpStatusCode.Unauthorized)
+        {
+            models.Dispose();
+            await Task.Delay(200, deadline.Token);
+        }
+
+        models.Dispose();
+    }
+
     private HttpClient Client(string? key)
     {
         var client = new HttpClient { BaseAddress = Mesh.Ingress, Timeout = TimeSpan.FromSeconds(60) };

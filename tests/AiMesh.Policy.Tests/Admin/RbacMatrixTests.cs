@@ -62,6 +62,17 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         // The audit trail: admins, and org_admins for their organization (AuditSpecs shows which entries).
         ["read audit trail"] = ([200, 200, 403, 403, 403], (_, _) => Get("/admin/audit")),
 
+        // Usage: by key or user within one's scope (AdminUsageScope); by team for team_admins and up; by model, deployment
+        // or in total (every organization's) admins only; a team's chargeback export as a read of that team.
+        ["usage by key"] = ([200, 200, 200, 200, 200], (_, _) => Get("/admin/usage?dimension=key")),
+        ["usage by user"] = ([200, 200, 200, 200, 200], (_, _) => Get("/admin/usage?dimension=user&groupBy=total")),
+        ["usage by team"] = ([200, 200, 200, 403, 200], (_, _) => Get("/admin/usage?dimension=team")),
+        ["usage by model"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/usage?dimension=model")),
+        ["usage in total"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/usage?dimension=all&groupBy=hour")),
+        ["export T1's usage"] = ([200, 200, 200, 403, 200], (w, _) => Get($"/admin/usage/export?team={w.T1}")),
+        ["export T2's usage"] = ([200, 200, 403, 403, 200], (w, _) => Get($"/admin/usage/export?team={w.T2}&format=json")),
+        ["export usage of team of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/usage/export?team={w.TeamB}")),
+
         // Provider credentials: mesh-wide infrastructure, admins only, reads included.
         ["list credentials"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/credentials")),
         ["read credential"] = ([200, 403, 403, 403, 403], async (w, _) => await Get($"/admin/credentials/{await w.FreshCredentialAsync()}")),

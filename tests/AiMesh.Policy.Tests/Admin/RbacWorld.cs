@@ -19,6 +19,9 @@ public sealed class RbacWorld : IAsyncLifetime
 
     public HttpClient Root { get; private set; } = null!;
 
+    /// <summary>Metering's read side, stubbed: what policy asked it for /admin/usage.</summary>
+    internal MeteringStub Metering { get; } = new();
+
     public Guid OrgA { get; private set; }
 
     public Guid OrgB { get; private set; }
@@ -45,7 +48,7 @@ public sealed class RbacWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = await AdminHost.StartAsync();
+        host = await AdminHost.StartAsync(null, Metering);
         Root = host.Client();
         OrgA = (await Root.PostOkAsync("/admin/organizations", new { name = "org-a" })).Id();
         OrgB = (await Root.PostOkAsync("/admin/organizations", new { name = "org-b" })).Id();

@@ -35,7 +35,7 @@ internal sealed class AdminHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<AdminHost> StartAsync(Dictionary<string, string?>? settings = null)
+    public static async Task<AdminHost> StartAsync(Dictionary<string, string?>? settings = null, params IMeshModule[] neighbours)
     {
         settings = new(settings ?? [], StringComparer.OrdinalIgnoreCase);
         string? folder = null;
@@ -57,7 +57,7 @@ internal sealed class AdminHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         var logs = new CapturedLogs();
         builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        var app = MeshHost.Build(builder, "aimesh-policy", [new PolicyModule()]);
+        var app = MeshHost.Build(builder, "aimesh-policy", [new PolicyModule(), .. neighbours]);
         try
         {
             await app.StartAsync();

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using AiMesh.Contracts;
+using AiMesh.Contracts.Metering;
+using AiMesh.Hosting;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AiMesh.Policy.Tests.Support;
+
+/// <summary>
+/// Metering's read side as a neighbour stub on the policy host's bus: it records every <see cref="QueryUsage"/> and
+/// <see cref="ExportUsage"/> policy sends and answers a query with one row per value asked (value <c>*</c> when the
+/// query named none), and an export with two lines whose text a spreadsheet would misread.
+/// </summary>
+internal sealed class MeteringStub : IMeshModule
+{
+    public ConcurrentQueue<object> Asked { get; } = new();
+
+    public string Name => "metering-stub";
+
+    public void ConfigureServices(IHostApplicationBuilder builder) => builder.Services.AddSingleton(this);
+
+    public void ConfigureBus(IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<Answers>().Endpoint(e => e.Name = Endpoints.MeteringQueries);
+
+    public void MapEndpoints(WebApplication app)
+    {
+    }
+
+    private sealed class Answers(MeteringStub stub) : IConsumer<QueryUsage>, IConsumer<ExportUsage>
+    {
+        public Task Consume(ConsumeContext<QueryUsage> context)
+        {
+            stub.Asked.Enqueue(context.Message);
+            var rows = (context.Message.Values ?? ["*"]).Select(v => new UsageReportRow(v, null, "USD", 1, 0, 10, 5, 0, 0, 0.25m, 30, 90)).ToList();
+            return context.RespondAsync(new UsageReport(context.Message.RequestId, rows));
+        }
+
+        public Task Consume(ConsumeContext<ExportUsage> context)
+        {
+            stub.Asked.Enqueue(context.Message);
+            return context.RespondAsync(new UsageExport(context.Message.RequestId,
+            [
+                new UsageExportLine(new DateOnly(2026, 11, 23), "=HYPERLINK(\"x\")", 2, 100, 50, 0, 0, 0.000123456789m, "USD", ["v1", "v2"]),
+                new UsageExportLine(new DateOnly(2026, 11, 23), "key,\"quoted\"", 1, 7, 3, 0, 0, 0m, null, []),
+            ]));
+        }
+    }
+}
