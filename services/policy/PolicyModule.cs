@@ -138,6 +138,20 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<BudgetSpendStore>();
         services.AddSingleton<BudgetAlerts>();
         services.AddSingleton<BudgetGuard>();
+        services.AddSingleton(provider =>
+        {
+            var limits = provider.GetRequiredService<IOptions<LimitOptions>>().Value;
+            if (limits.Store != LimitStoreKind.Redis)
+            {
+                return new SharedBudgets(null);
+            }
+
+            var redis = ConfigurationOptions.Parse(limits.Redis!);
+            redis.AbortOnConnectFail = false;
+            redis.ConnectTimeout = (int)limits.StoreTimeout.TotalMilliseconds * 4;
+            redis.SyncTimeout = redis.AsyncTimeout = (int)Math.Max(limits.StoreTimeout.TotalMilliseconds, 100);
+            return new SharedBudgets(new RedisBudgetReservations(ConnectionMultiplexer.Connect(redis), limits.RedisPrefix));
+        });
         // HttpClient's own logging writes the request URL, and a webhook URL is a credential (Slack's are): none of it.
         services.AddHttpClient(BudgetAlerts.ClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)

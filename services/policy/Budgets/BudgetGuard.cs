@@ -17,6 +17,8 @@ namespace AiMesh.Policy.Budgets;
 internal sealed class BudgetGuard(
     IOptions<BudgetOptions> options,
     BudgetReservations reservations,
+    SharedBudgets shared,
+    Limits.LimitMetrics limitMetrics,
     BudgetSpendStore store,
     BudgetAlerts alerts,
     BudgetMetrics metrics,
@@ -66,7 +68,8 @@ internal sealed class BudgetGuard(
         var cost = WorstCase(request);
         var holdUntilMs = (request.Route?.Deadline ?? now + settings.ReservationHold).ToUnixTimeMilliseconds() + 60_000;
         var expired = new List<(string Key, decimal Amount)>();
-        var refused = reservations.Reserve(budgets, request.RequestId, cost, now.ToUnixTimeMilliseconds(), holdUntilMs, expired);
+        var refused = await ReserveSharedAsync(budgets, request.RequestId, cost, now.ToUnixTimeMilliseconds(), holdUntilMs, expired)
+            ?? reservations.Reserve(budgets, request.RequestId, cost, now.ToUnixTimeMilliseconds(), holdUntilMs, expired);
         await ChargeExpiredAsync(expired, cancellationToken);
         if (refused >= 0)
         {
@@ -87,6 +90,35 @@ internal sealed class BudgetGuard(
         if (decision.Budgets is { } keys)
         {
             reservations.Release(keys, requestId);
+            if (shared.Store is { } store)
+            {
+                _ = Task.WhenAll(keys.Select(k => store.SettleAsync(k, requestId, null))).ContinueWith(
+                    t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>
+    /// With Redis, the reservation is made there, shared by every replica; a Redis that fails or is slow (250 ms) makes
+    /// this decision reserve in the replica's memory instead, counted as a local fallback of the limiter.
+    /// </summary>
+    private async Task<int?> ReserveSharedAsync(List<(string Key, decimal? Limit)> budgets, Guid requestId, decimal cost, long nowMs, long holdUntilMs, List<(string Key, decimal Amount)> expired)
+    {
+        if (shared.Store is not { } store)
+        {
+            return null;
+        }
+
+        try
+        {
+            var withSpend = budgets.Select(b => (b.Key, b.Limit, reservations.Standing(b.Key).Spent)).ToList();
+            return await store.ReserveAsync(withSpend, requestId, cost, nowMs, holdUntilMs, expired).WaitAsync(TimeSpan.FromMilliseconds(250));
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            limitMetrics.FellBack(Limits.StoreDownChoice.Local);
+            PolicyLog.LimitStoreDown(logger, ex.GetType().Name, TimeSpan.Zero);
+            return null;
         }
     }
 
@@ -108,6 +140,19 @@ internal sealed class BudgetGuard(
             var (budget, period) = Split(key);
             var total = await store.AddAsync(budget, period, cost, cancellationToken);
             reservations.Settled(key, settle.RequestId, cost, total);
+            if (shared.Store is { } redis)
+            {
+                try
+                {
+                    await redis.SettleAsync(key, settle.RequestId, total);
+                }
+                catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+                {
+                    // The spend is in the store; the shared reservation expires and is charged again: an overcount, never a loss.
+                    PolicyLog.SettleFailed(logger, settle.RequestId, ex.GetType().Name);
+                }
+            }
+
             await AnnounceAsync(budget, period, total - cost, total, settle.Cost?.Currency, publish, cancellationToken);
         }
     }

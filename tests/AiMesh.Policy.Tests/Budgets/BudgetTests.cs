@@ -50,6 +50,33 @@ public sealed class BudgetTests : IDisposable
     }
 
     [Fact]
+    public async Task Three_replicas_sharing_redis_admit_exactly_five_of_fifty_and_a_settle_on_one_frees_room_on_another()
+    {
+        var database = $"Data Source={Path.Combine(folder, "replicas.db")}";
+        var redis = new Dictionary<string, string?>
+        {
+            ["Policy:Limits:Store"] = "Redis",
+            ["Policy:Limits:Redis"] = Environment.GetEnvironmentVariable("AIMESH_TEST_REDIS") ?? "127.0.0.1:6379",
+            ["Policy:Limits:RedisPrefix"] = "budgets-" + Guid.NewGuid().ToString("N"),
+        };
+        await using var a = await StartAsync(amount: 50, database: database, extra: redis);
+        await using var b = await StartAsync(amount: 50, database: database, extra: redis);
+        await using var c = await StartAsync(amount: 50, database: database, extra: redis);
+        PolicyHost[] replicas = [a, b, c];
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() => replicas[i % 3].AuthorizeAsync(Chat(maxTokens: 10)))));
+
+        var admitted = answers.Where(x => x.Authorized is not null).Select(x => x.Authorized!).ToList();
+        Assert.Equal(5, admitted.Count);
+        Assert.All(answers.Where(x => x.Denied is not null), x => Assert.Equal("budget_exceeded", x.Denied!.Code));
+
+        // Settled on another replica than the one that reserved: 8 of the 10 reserved come back for everyone.
+        await SettleAsync(b, admitted[0], cost: 2m);
+        Assert.NotNull((await c.AuthorizeAsync(Chat(maxTokens: 8))).Authorized);
+        Assert.Equal("budget_exceeded", (await a.AuthorizeAsync(Chat(maxTokens: 1))).Denied?.Code);
+    }
+
+    [Fact]
     public async Task Settling_releases_the_unused_reservation_so_a_second_request_fits()
     {
         await using var policy = await StartAsync(amount: 15);
