@@ -87,6 +87,21 @@ internal static partial class PolicyLog
     [LoggerMessage(2046, LogLevel.Information, "Admin bearer token refused: {Reason}")]
     public static partial void AdminTokenRefused(ILogger logger, string reason);
 
-    [LoggerMessage(2053, LogLevel.Warning, "The rate-limit store could not be reached at start ({Error}); each decision will try it and fall back as its rules chose")]
+    [LoggerMessage(2048, LogLevel.Warning, "The rate-limit store could not be reached at start ({Error}); each decision will try it and fall back as its rules chose")]
     public static partial void LimitStoreUnreachableAtStart(ILogger logger, string error);
+
+    [LoggerMessage(2053, LogLevel.Information, "Request {RequestId}: refused by a hard {Scope} budget")]
+    public static partial void BudgetExceeded(ILogger logger, Guid requestId, string scope);
+
+    [LoggerMessage(2054, LogLevel.Warning, "A {Scope} budget's reservation expired unsettled; its {Amount} reserved is charged as spent")]
+    public static partial void ReservationExpired(ILogger logger, string scope, decimal amount);
+
+    [LoggerMessage(2055, LogLevel.Error, "An expired reservation of {Amount} could not be written to a {Scope} budget's spend ({Error}); the replica's memory still counts it")]
+    public static partial void ExpiredChargeFailed(ILogger logger, decimal amount, string scope, string error);
+
+    [LoggerMessage(2056, LogLevel.Information, "A {Scope} budget reached {Threshold} % in period {Period}")]
+    public static partial void BudgetThreshold(ILogger logger, string scope, int threshold, string period);
+
+    [LoggerMessage(2057, LogLevel.Warning, "Budget webhook for a {Scope} budget at {Threshold} % failed on attempt {Attempt} of {Attempts} ({Error})")]
+    public static partial void WebhookFailed(ILogger logger, string scope, int threshold, int attempt, int attempts, string error);
 }

@@ -5,6 +5,7 @@ using AiMesh.Hosting.Security;
 using AiMesh.Policy.Admin;
 using AiMesh.Policy.Audit;
 using AiMesh.Policy.Authorization;
+using AiMesh.Policy.Budgets;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
 using AiMesh.Policy.Limits;
@@ -47,6 +48,7 @@ public sealed class PolicyModule : IMeshModule
             provider.GetRequiredService<IOptions<PolicyOptions>>().Value.FailedAttempts, provider.GetRequiredService<TimeProvider>()));
 
         AddLimits(builder);
+        AddBudgets(builder);
 
         services.AddSingleton<AuditAnchor>();
         services.AddPooledDbContextFactory<PolicyDbContext>((provider, db) =>
@@ -124,6 +126,37 @@ public sealed class PolicyModule : IMeshModule
             redis.SyncTimeout = redis.AsyncTimeout = (int)Math.Max(settings.StoreTimeout.TotalMilliseconds, 100);
             return new RedisLimitStore(ConnectionMultiplexer.Connect(redis), settings.RedisPrefix);
         });
+    }
+
+    /// <summary>Budgets (Policy:Budgets): reservations in this process, settled spend and announced thresholds in the policy store.</summary>
+    private static void AddBudgets(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<BudgetOptions>().Bind(builder.Configuration.GetSection(BudgetOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>();
+        services.AddSingleton<BudgetMetrics>();
+        services.AddSingleton<BudgetReservations>();
+        services.AddSingleton<BudgetSpendStore>();
+        services.AddSingleton<BudgetAlerts>();
+        services.AddSingleton<BudgetGuard>();
+        services.AddSingleton(provider =>
+        {
+            var limits = provider.GetRequiredService<IOptions<LimitOptions>>().Value;
+            if (limits.Store != LimitStoreKind.Redis)
+            {
+                return new SharedBudgets(null);
+            }
+
+            var redis = ConfigurationOptions.Parse(limits.Redis!);
+            redis.AbortOnConnectFail = false;
+            redis.ConnectTimeout = (int)limits.StoreTimeout.TotalMilliseconds * 4;
+            redis.SyncTimeout = redis.AsyncTimeout = (int)Math.Max(limits.StoreTimeout.TotalMilliseconds, 100);
+            return new SharedBudgets(new RedisBudgetReservations(ConnectionMultiplexer.Connect(redis), limits.RedisPrefix));
+        });
+        // HttpClient's own logging writes the request URL, and a webhook URL is a credential (Slack's are): none of it.
+        services.AddHttpClient(BudgetAlerts.ClientName)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
     }
 
     public void MapEndpoints(WebApplication app)

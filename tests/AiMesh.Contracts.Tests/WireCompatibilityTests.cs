@@ -158,6 +158,27 @@ public sealed class WireCompatibilityTests
     }
 
     [Fact]
+    public void A_settle_from_before_budgets_reads_without_budgets_or_cost_and_todays_carries_them_exactly()
+    {
+        var old = Read<SettleRequest>("SettleRequest.json");
+        Assert.Equal((120L, 40L), (old.Settlement.ChargedTokens, old.UsedTokens!.Value));
+        Assert.Equal((null, 0m, null), (old.Settlement.Budgets, old.Settlement.ReservedCost, old.Cost));
+
+        var settle = new SettleRequest(Guid.NewGuid(), new LimitSettlement([], [], 0, Budgets: ["team:t-1|month:2026-11-01"], ReservedCost: 0.0000165m), 25,
+            new Cost(0.0000075m, "USD", "2026-11-23"));
+        var copy = JsonSerializer.Deserialize<SettleRequest>(JsonSerializer.Serialize(settle, Wire), Wire)!;
+        Assert.Equal((0.0000165m, "team:t-1|month:2026-11-01", settle.Cost), (copy.Settlement.ReservedCost, Assert.Single(copy.Settlement.Budgets!), copy.Cost));
+    }
+
+    [Fact]
+    public void The_budget_threshold_event_is_a_versioned_integration_event_that_round_trips()
+    {
+        Assert.Equal(1, typeof(BudgetThresholdReached).GetCustomAttribute<IntegrationEventAttribute>()!.Version);
+        var reached = new BudgetThresholdReached("team:t-1", "month:2026-11-01", 80, 8.000000001m, 10m, "USD", true, DateTimeOffset.UtcNow);
+        Assert.Equal(reached, JsonSerializer.Deserialize<BudgetThresholdReached>(JsonSerializer.Serialize(reached, Wire), Wire));
+    }
+
+    [Fact]
     public void Todays_messages_round_trip_through_the_wire_format()
     {
         var original = new RecordUsage(Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "p", "k", "embeddings", "m", null, null, 0,

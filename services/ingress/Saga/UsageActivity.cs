@@ -10,7 +10,7 @@ namespace AiMesh.Ingress.Saga;
 /// The saga's usage record, handed to <see cref="UsageSender"/> (which batches records to metering) once the
 /// transition has completed, like any send of the transition. Every ending after admission records usage once, so
 /// this is also where a request holding rate-limit counters settles them with policy (<see cref="SettleRequest"/>:
-/// its concurrency slots back, its token windows corrected to the tokens really used).
+/// its concurrency slots back, its token windows corrected to the tokens really used, its budget reservations replaced by the router's cost).
 /// </summary>
 internal static class UsageActivity
 {
@@ -24,7 +24,7 @@ internal static class UsageActivity
             {
                 var used = recorded.Usage is { } tokens ? (long)tokens.PromptTokens + tokens.CompletionTokens : (long?)null;
                 var policy = await context.GetSendEndpoint(Endpoints.PolicyAddress);
-                await policy.Send(new SettleRequest(context.Saga.CorrelationId, settlement, used));
+                await policy.Send(new SettleRequest(context.Saga.CorrelationId, settlement, used, recorded.Cost));
             }
 
             await AfterTransition.Run(context, () => usage.Enqueue(recorded));

@@ -2,6 +2,7 @@ using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting.Security;
+using AiMesh.Policy.Budgets;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Limits;
 using AiMesh.Policy.Principals;
@@ -22,8 +23,9 @@ namespace AiMesh.Policy.Authorization;
 /// and one saga step fewer before the provider is called. A denied request goes nowhere.
 /// </para>
 /// <para>
-/// Rate limits (<see cref="RateLimiter"/>) are checked last, for a caller already admitted: a bad key never uses up
-/// anyone's quota, and a refused request charges none of its counters.
+/// Budgets (<see cref="BudgetGuard"/>) and then rate limits (<see cref="RateLimiter"/>) are checked last, for a caller
+/// already admitted: a bad key never uses up anyone's quota or budget, and a refused request charges none of its
+/// counters and holds no reservation.
 /// </para>
 /// </summary>
 internal sealed class AuthorizeRequestConsumer(
@@ -32,6 +34,7 @@ internal sealed class AuthorizeRequestConsumer(
     PrincipalGrants principals,
     FailedAttempts failures,
     RateLimiter limits,
+    BudgetGuard budgets,
     TimeProvider time,
     PolicyMetrics metrics,
     ILogger<AuthorizeRequestConsumer> logger) : IConsumer<AuthorizeRequest>
@@ -77,19 +80,38 @@ internal sealed class AuthorizeRequestConsumer(
                 request.RequestId, 404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it."));
         }
 
-        return limits.HasRules ? AdmitWithinLimitsAsync(context, grant) : AdmitAsync(context, grant, LimitDecision.None);
+        return limits.HasRules || budgets.HasRules ? AdmitWithinLimitsAsync(context, grant) : AdmitAsync(context, grant, LimitDecision.None);
     }
 
-    /// <summary>An admitted caller with rate limits configured: refused (429, or 503 when the limiter fails closed) or admitted with its standing.</summary>
+    /// <summary>
+    /// An admitted caller with budgets or rate limits configured: refused (429 <c>budget_exceeded</c> or
+    /// <c>rate_limit_exceeded</c>, or 503 when the limiter fails closed) or admitted with its standing and what to settle.
+    /// </summary>
     private async Task AdmitWithinLimitsAsync(ConsumeContext<AuthorizeRequest> context, KeyGrant grant)
     {
-        var decision = await limits.DecideAsync(context.Message, grant, context.CancellationToken);
+        var request = context.Message;
+        var budget = await budgets.ReserveAsync(request, grant, context.CancellationToken);
+        if (!budget.Admitted)
+        {
+            metrics.Denied(PolicyMetrics.Reasons.BudgetExceeded);
+            await context.RespondAsync(new RequestDenied(request.RequestId, 429, "budget_exceeded", budget.Message!, budget.RetryAfterSeconds));
+            return;
+        }
+
+        var decision = await limits.DecideAsync(request, grant, context.CancellationToken);
         if (!decision.Admitted)
         {
+            budgets.Release(budget, request.RequestId);
             metrics.Denied(decision.Status == 429 ? PolicyMetrics.Reasons.RateLimited : PolicyMetrics.Reasons.LimiterUnavailable);
             await context.RespondAsync(new RequestDenied(
-                context.Message.RequestId, decision.Status, decision.Code!, decision.Message!, decision.RetryAfterSeconds, decision.State));
+                request.RequestId, decision.Status, decision.Code!, decision.Message!, decision.RetryAfterSeconds, decision.State));
             return;
+        }
+
+        if (budget.Budgets is { } charged)
+        {
+            var settlement = decision.Settlement ?? new LimitSettlement([], [], 0);
+            decision = decision with { Settlement = settlement with { Budgets = charged, ReservedCost = budget.Reserved } };
         }
 
         await AdmitAsync(context, grant, decision);

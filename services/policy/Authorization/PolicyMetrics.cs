@@ -32,6 +32,9 @@ internal sealed class PolicyMetrics
 
         /// <summary>The rate-limit store is down and a rule fails closed (503).</summary>
         public const string LimiterUnavailable = "limiter_unavailable";
+
+        /// <summary>A hard budget has no room for the request's worst-case cost (429).</summary>
+        public const string BudgetExceeded = "budget_exceeded";
     }
 
     private readonly Counter<long> _decisions;

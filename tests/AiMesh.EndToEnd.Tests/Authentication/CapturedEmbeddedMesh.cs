@@ -16,6 +16,9 @@ public abstract class CapturedEmbeddedMesh(string name) : MeshFixture
 
     public override string Transport => "in-memory";
 
+    /// <summary>The running host's services, for reading what a module holds (a budget's spend).</summary>
+    public IServiceProvider Services => app.Services;
+
     public override Task<IReadOnlyList<UsageRow>> UsageAsync() => MeteringReader.ReadAsync(app.Services);
 
     /// <summary>Adds the mesh's own arguments after the shared ones; any file it needs goes in <paramref name="directory"/>.</summary>
