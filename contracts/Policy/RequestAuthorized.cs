@@ -1,7 +1,7 @@
 namespace AiMesh.Contracts.Policy;
 
 /// <param name="PrincipalId">Who is calling (key owner); logged and metered, never secret.</param>
-/// <param name="KeyId">A short, non-secret key identifier (display prefix).</param>
+/// <param name="KeyId">The key's non-secret identifier: a stored key's id, or a configured key's configured id.</param>
 /// <param name="AllowedModels">Public model names the principal may use; null means every model.</param>
 /// <param name="Routed">Added after v1. Policy has sent the request's <see cref="AuthorizeRequest.Route"/> to the
 /// router: the router's answer comes to the saga without it sending anything more.</param>

@@ -33,13 +33,13 @@ internal static class AdminUsageScope
 
         var visible = (reach, dimension) switch
         {
-            (AdminReach.Organization, "key") => await UnambiguousAsync(db, db.VirtualKeys.Where(k => k.OrganizationId == actor.OrganizationId), cancellationToken),
+            (AdminReach.Organization, "key") => await KeyValuesAsync(db.VirtualKeys.Where(k => k.OrganizationId == actor.OrganizationId), cancellationToken),
             (AdminReach.Organization, "team") => [.. (await db.Teams.Where(t => t.OrganizationId == actor.OrganizationId).Select(t => t.Id).ToListAsync(cancellationToken)).Select(Team)],
             (AdminReach.Organization, "user") => [.. (await db.Users.Where(u => u.OrganizationId == actor.OrganizationId).Select(u => u.Id).ToListAsync(cancellationToken)).Select(User)],
             (AdminReach.Teams, "key") => await TeamKeysAsync(actor, teams, db, cancellationToken),
             (AdminReach.Teams, "team") => [.. actor.Teams.Select(Team)],
             (AdminReach.Teams, "user") => [.. (await db.TeamMemberships.Where(m => teams.Contains(m.TeamId)).Select(m => m.UserId).ToListAsync(cancellationToken)).Append(actor.UserId).Distinct().Select(User)],
-            (AdminReach.Own, "key") => await UnambiguousAsync(db, db.VirtualKeys.Where(k => k.OwnerUserId == actor.UserId), cancellationToken),
+            (AdminReach.Own, "key") => await KeyValuesAsync(db.VirtualKeys.Where(k => k.OwnerUserId == actor.UserId), cancellationToken),
             (AdminReach.Own, "user") => [User(actor.UserId)],
             _ => null,
         };
@@ -61,22 +61,12 @@ internal static class AdminUsageScope
     private static async Task<List<string>> TeamKeysAsync(AdminActor actor, List<Guid> teams, PolicyDbContext db, CancellationToken cancellationToken)
     {
         var accounts = await db.ServiceAccounts.Where(a => teams.Contains(a.TeamId)).Select(a => a.Id).ToListAsync(cancellationToken);
-        return await UnambiguousAsync(db, db.VirtualKeys
+        return await KeyValuesAsync(db.VirtualKeys
             .Where(k => (k.OwnerTeamId != null && teams.Contains(k.OwnerTeamId.Value)) || k.OwnerUserId == actor.UserId ||
                 (k.OwnerServiceAccountId != null && accounts.Contains(k.OwnerServiceAccountId.Value))), cancellationToken);
     }
 
-    /// <summary>
-    /// The usage key values of <paramref name="keys"/>. Usage names a key by its display prefix (what policy admits it
-    /// as, <c>KeyGrant.KeyId</c>), which is not unique: <c>sk-aimesh-</c> and two random characters. A prefix that a
-    /// key outside the scope shares is left out, so usage is never shown for a key that may be someone else's.
-    /// </summary>
-    private static async Task<List<string>> UnambiguousAsync(PolicyDbContext db, IQueryable<VirtualKey> keys, CancellationToken cancellationToken)
-    {
-        var mine = await keys.Select(k => new { k.Id, k.DisplayPrefix }).ToListAsync(cancellationToken);
-        var ids = mine.Select(k => k.Id).ToList();
-        var prefixes = mine.Select(k => k.DisplayPrefix).Distinct().ToList();
-        var shared = await db.VirtualKeys.Where(k => prefixes.Contains(k.DisplayPrefix) && !ids.Contains(k.Id)).Select(k => k.DisplayPrefix).ToListAsync(cancellationToken);
-        return [.. prefixes.Except(shared)];
-    }
+    /// <summary>The usage key values of <paramref name="keys"/>: usage names a stored key by its id (<c>KeyGrant.KeyId</c>).</summary>
+    private static async Task<List<string>> KeyValuesAsync(IQueryable<VirtualKey> keys, CancellationToken cancellationToken) =>
+        [.. (await keys.Select(k => k.Id).ToListAsync(cancellationToken)).Select(id => id.ToString())];
 }

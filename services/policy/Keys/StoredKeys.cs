@@ -186,8 +186,10 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
             (_, _, { } account) => ($"service_account:{account}", accountTeam == Guid.Empty ? null : accountTeam.ToString()),
             _ => ("", null),
         };
+        // The key's id, not its display prefix: a prefix has two random characters and is shared by other keys, and
+        // usage and per-key limits must name exactly one key.
         var grant = new KeyGrant(
-            key.DisplayPrefix,
+            key.Id.ToString(),
             principal,
             team,
             EffectiveModels(key.Models, key.AccessGroups, key.OrganizationId, groups),
