@@ -114,7 +114,32 @@ internal sealed class AuthorizeRequestConsumer(
             decision = decision with { Settlement = settlement with { Budgets = charged, ReservedCost = budget.Reserved } };
         }
 
-        await AdmitAsync(context, grant, decision);
+        try
+        {
+            await AdmitAsync(context, grant, decision);
+        }
+        catch (Exception) when (decision.Settlement is not null)
+        {
+            // The route or the answer did not leave, so the saga hears a fault (503) and never settles: give back what
+            // this request holds now, or its budget reservations would be charged in full when they expire for a request
+            // that never ran. (A route that did leave is abandoned by the saga; should it run anyway, its settle charges
+            // its real cost.)
+            budgets.Release(budget, request.RequestId);
+            await ReleaseSlotsAsync(request.RequestId, decision.Settlement);
+            throw;
+        }
+    }
+
+    private async Task ReleaseSlotsAsync(Guid requestId, LimitSettlement settlement)
+    {
+        try
+        {
+            await limits.SettleAsync(new SettleRequest(requestId, settlement, null), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            PolicyLog.SettleFailed(logger, requestId, ex.GetType().Name);
+        }
     }
 
     private Task AdmitAsync(ConsumeContext<AuthorizeRequest> context, KeyGrant grant, LimitDecision limits)

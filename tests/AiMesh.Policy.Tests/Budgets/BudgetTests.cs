@@ -6,6 +6,7 @@ using AiMesh.Contracts.Routing;
 using AiMesh.Policy.Budgets;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Tests.Support;
+using MassTransit;
 using MassTransit.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,6 +48,26 @@ public sealed class BudgetTests : IDisposable
             Assert.Contains("Budget exceeded", d.Message, StringComparison.Ordinal);
         });
         Assert.All(answers.Where(a => a.Authorized is not null), a => Assert.Equal(10m, a.Authorized!.Settlement!.ReservedCost));
+    }
+
+    [Fact]
+    public async Task A_decision_whose_answer_cannot_leave_gives_its_reservation_back()
+    {
+        await using var policy = await StartAsync(amount: 10);
+        var lost = Chat(maxTokens: 10);
+
+        // An answer address no transport of this bus serves: the admission's answer fails after the reservation was made.
+        var endpoint = await policy.Harness.Bus.GetSendEndpoint(Endpoints.PolicyAddress);
+        await endpoint.Send(lost, Pipe.Execute<SendContext<AuthorizeRequest>>(send =>
+        {
+            send.RequestId = lost.RequestId;
+            send.ResponseAddress = new Uri("rabbitmq://nowhere.invalid/void");
+        }));
+        Assert.True(await policy.Harness.Consumed.Any<AuthorizeRequest>(x => x.Context.Message.RequestId == lost.RequestId && x.Exception is not null));
+
+        // The budget covers one request: the next one fits only if the failed decision gave its reservation back.
+        var next = await policy.AuthorizeAsync(Chat(maxTokens: 10));
+        Assert.NotNull(next.Authorized);
     }
 
     [Fact]
