@@ -19,9 +19,15 @@ public sealed class DistributedRateLimitTests(DistributedLimitedMesh mesh) : ICl
             await Task.Delay(TimeSpan.FromSeconds(61 - DateTimeOffset.UtcNow.Second));
         }
 
+        // A cold mesh can answer its very first concurrent wave 503 (seen once in CI, not yet explained: see the issue
+        // note); warm every path with the unlimited key first, so this test measures the limit, not the start.
+        var warm = mesh.Client().GetChatClient("gpt-4o-mini");
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => warm.CompleteChatAsync([new UserChatMessage($"echo: warm {i}")])));
+
         var minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
         var chat = mesh.Client(TestEnvironment.LimitedClientKey).GetChatClient("gpt-4o-mini");
         using var gate = new SemaphoreSlim(16);
+        var codes = new System.Collections.Concurrent.ConcurrentBag<string>();
         var statuses = await Task.WhenAll(Enumerable.Range(0, 3 * DistributedLimitedMesh.LimitedKeyPerMinute).Select(async i =>
         {
             await gate.WaitAsync();
@@ -31,6 +37,11 @@ public sealed class DistributedRateLimitTests(DistributedLimitedMesh mesh) : ICl
             }
             catch (ClientResultException refused)
             {
+                if (refused.Status != 429)
+                {
+                    codes.Add(refused.GetRawResponse()?.Content.ToString() ?? "");
+                }
+
                 return refused.Status;
             }
             finally
@@ -41,7 +52,8 @@ public sealed class DistributedRateLimitTests(DistributedLimitedMesh mesh) : ICl
         var turned = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 != minute;
 
         var admitted = statuses.Count(s => s == 200);
-        Assert.Equal(statuses.Length, admitted + statuses.Count(s => s == 429));
+        Assert.True(statuses.Length == admitted + statuses.Count(s => s == 429),
+            "statuses: " + string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key}×{g.Count()}")) + " " + codes.FirstOrDefault());
         Assert.InRange(admitted, DistributedLimitedMesh.LimitedKeyPerMinute, (turned ? 2 : 1) * DistributedLimitedMesh.LimitedKeyPerMinute);
 
         // Exactly the admitted requests are metered; the refused ones never reached the router.
