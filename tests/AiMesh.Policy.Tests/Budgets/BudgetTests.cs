@@ -79,6 +79,9 @@ public sealed class BudgetTests : IDisposable
             ["Policy:Limits:Store"] = "Redis",
             ["Policy:Limits:Redis"] = Environment.GetEnvironmentVariable("AIMESH_TEST_REDIS") ?? "127.0.0.1:6379",
             ["Policy:Limits:RedisPrefix"] = "budgets-" + Guid.NewGuid().ToString("N"),
+
+            // About sharing, not falling back: a loaded CI machine can pass the 250 ms default and reserve locally.
+            ["Policy:Limits:StoreTimeout"] = "00:00:05",
         };
         await using var a = await StartAsync(amount: 50, database: database, extra: redis);
         await using var b = await StartAsync(amount: 50, database: database, extra: redis);
