@@ -71,6 +71,13 @@ public sealed class IngressOptions
     public TimeSpan SubmitTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How long a broker outage lasts (every send failing, or this instance's endpoint down) before requests already
+    /// in flight stop waiting for their answers and end with 503 <c>bus_unavailable</c>. Shorter outages (a reconnect,
+    /// one slow send) are ridden out: the answers wait in the instance's queue. New requests are refused at once.
+    /// </summary>
+    public TimeSpan OutagePatience { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How many ended requests' usage records may wait for metering (the broker is down or slow) before new requests
     /// are turned away with 503: admission stops before a record could be lost (see <c>Usage/UsageSender.cs</c>).
     /// </summary>

@@ -16,5 +16,19 @@ internal sealed class IngressInstance
     /// <summary>The endpoint's transport address, known once the endpoint is ready.</summary>
     public Uri? Address => _address.Task.IsCompletedSuccessfully ? _address.Task.Result : null;
 
-    public void SetReady(Uri address) => _address.TrySetResult(address);
+    // Environment.TickCount64 when the endpoint last faulted or stopped; 0 while it is up.
+    private long _downSince;
+
+    /// <summary>The endpoint is receiving (again): answers reach this process.</summary>
+    public void SetReady(Uri address)
+    {
+        _address.TrySetResult(address);
+        Volatile.Write(ref _downSince, 0);
+    }
+
+    /// <summary>The endpoint faulted or stopped (its broker connection was lost): nothing reaches this process until it is ready again.</summary>
+    public void SetDown() => Interlocked.CompareExchange(ref _downSince, Environment.TickCount64, 0);
+
+    /// <summary>Whether the endpoint has been down for at least <paramref name="patience"/> ms up to <paramref name="now"/> (both <see cref="Environment.TickCount64"/>).</summary>
+    public bool DownAtLeast(long now, long patience) => Volatile.Read(ref _downSince) is var since and not 0 && now - since >= patience;
 }

@@ -2,7 +2,10 @@ using MassTransit;
 
 namespace AiMesh.Ingress.Instance;
 
-/// <summary>Learns the instance endpoint's real transport address (temporary-queue flags included) when it starts.</summary>
+/// <summary>
+/// Learns the instance endpoint's real transport address (temporary-queue flags included) when it starts, and when
+/// it is down (faulted with its broker connection, or stopped) and ready again.
+/// </summary>
 internal sealed class InstanceEndpointObserver(IngressInstance instance) : IReceiveEndpointObserver
 {
     public Task Ready(ReceiveEndpointReady ready)
@@ -17,7 +20,17 @@ internal sealed class InstanceEndpointObserver(IngressInstance instance) : IRece
 
     public Task Stopping(ReceiveEndpointStopping stopping) => Task.CompletedTask;
 
-    public Task Completed(ReceiveEndpointCompleted completed) => Task.CompletedTask;
+    public Task Completed(ReceiveEndpointCompleted completed) => Down(completed.InputAddress);
 
-    public Task Faulted(ReceiveEndpointFaulted faulted) => Task.CompletedTask;
+    public Task Faulted(ReceiveEndpointFaulted faulted) => Down(faulted.InputAddress);
+
+    private Task Down(Uri address)
+    {
+        if (address.AbsolutePath.EndsWith(instance.EndpointName, StringComparison.Ordinal))
+        {
+            instance.SetDown();
+        }
+
+        return Task.CompletedTask;
+    }
 }

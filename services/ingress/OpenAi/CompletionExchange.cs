@@ -182,6 +182,7 @@ internal sealed class CompletionExchange(
         try
         {
             await inbox.DeliverAsync(message, timeout.Token).WaitAsync(limit);
+            busHealth.SendSucceeded();
             return null;
         }
         catch (Exception ex) when (BusHealth.IsBrokerFailure(ex) || (ex is OperationCanceledException && timeout.IsCancellationRequested))
@@ -203,7 +204,8 @@ internal sealed class CompletionExchange(
 
     /// <summary>
     /// Relays until the answer, the client leaving, or — so that no exchange ever hangs on answers the bus lost —
-    /// the bus failing or the exchange's own deadline (the saga's, plus grace) passing.
+    /// a broker outage outlasting <see cref="IngressOptions.OutagePatience"/> or the exchange's own deadline (the saga's,
+    /// plus grace) passing.
     /// </summary>
     private async Task RelayAsync(HttpContext http, IAnswerWriter writer, ResponseRelay relay, RequestMeasure measure, DateTimeOffset deadline, IngressOptions settings)
     {
@@ -292,7 +294,7 @@ internal sealed class CompletionExchange(
 
     private ApiError? LostFailure(DateTimeOffset deadline)
     {
-        if (!busHealth.IsHealthy)
+        if (busHealth.AnswersLost)
         {
             return ApiError.Unavailable("bus_unavailable");
         }

@@ -19,8 +19,9 @@ public sealed class DistributedRateLimitTests(DistributedLimitedMesh mesh) : ICl
             await Task.Delay(TimeSpan.FromSeconds(61 - DateTimeOffset.UtcNow.Second));
         }
 
-        // A cold mesh can answer its very first concurrent wave 503 (seen once in CI, not yet explained: see the issue
-        // note); warm every path with the unlimited key first, so this test measures the limit, not the start.
+        // Warm every path with the unlimited key first, so this test measures the limit, not the start. (A cold mesh's
+        // first send can outlast the ingress's SubmitTimeout; that once ended every exchange then in flight with 503,
+        // admitted and charged. Now only that one request is refused: BusHealth.AnswersLost.)
         var warm = mesh.Client().GetChatClient("gpt-4o-mini");
         await Task.WhenAll(Enumerable.Range(0, 16).Select(i => warm.CompleteChatAsync([new UserChatMessage($"echo: warm {i}")])));
 
@@ -51,9 +52,9 @@ public sealed class DistributedRateLimitTests(DistributedLimitedMesh mesh) : ICl
         }));
         var turned = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 != minute;
 
-        // The promise is the upper bound: never more than the limit between the replicas. A cold distributed mesh has been
-        // seen (rarely, under CI load) to answer a first wave 503 after policy charged it; those are counted against the
-        // limit and are the open item in issue 5's note, so they are tolerated here but named if they happen.
+        // The promise is the upper bound: never more than the limit between the replicas. A send slower than the
+        // ingress's SubmitTimeout on a loaded machine is answered 503 and may still have been charged (the saga is
+        // abandoned, policy may already have counted it), so 503s count toward the lower bound and are named if they happen.
         var admitted = statuses.Count(s => s == 200);
         var unavailable = statuses.Count(s => s == 503);
         Assert.True(statuses.Length == admitted + unavailable + statuses.Count(s => s == 429),

@@ -39,11 +39,68 @@ public sealed class BusHealthTests
     {
         var instance = new IngressInstance();
         instance.SetReady(new Uri("loopback://localhost/" + instance.EndpointName));
-        var health = new BusHealth(instance);
+        var health = new BusHealth(instance, Patience(TimeSpan.FromSeconds(10)));
         Assert.True(health.IsHealthy);
 
         health.SendFailed();
 
         Assert.False(health.IsHealthy);
     }
+
+    [Fact]
+    public void One_slow_send_does_not_give_up_on_the_answers_already_on_their_way()
+    {
+        var health = new BusHealth(Ready(), Patience(TimeSpan.FromSeconds(10)));
+
+        health.SendFailed();
+
+        Assert.False(health.AnswersLost);
+    }
+
+    [Fact]
+    public void Sends_failing_for_the_whole_patience_give_up_on_them_and_one_that_completes_ends_the_outage()
+    {
+        var health = new BusHealth(Ready(), Patience(TimeSpan.Zero));
+
+        health.SendFailed();
+        Assert.True(health.AnswersLost);
+
+        health.SendSucceeded();
+        Assert.False(health.AnswersLost);
+    }
+
+    [Fact]
+    public void The_instance_endpoint_down_for_the_whole_patience_gives_up_on_them_until_it_is_ready_again()
+    {
+        var instance = Ready();
+        var health = new BusHealth(instance, Patience(TimeSpan.Zero));
+        Assert.False(health.AnswersLost);
+
+        instance.SetDown();
+        Assert.True(health.AnswersLost);
+
+        instance.SetReady(new Uri("loopback://localhost/" + instance.EndpointName));
+        Assert.False(health.AnswersLost);
+    }
+
+    [Fact]
+    public void A_short_endpoint_fault_is_ridden_out()
+    {
+        var instance = Ready();
+        var health = new BusHealth(instance, Patience(TimeSpan.FromSeconds(10)));
+
+        instance.SetDown();
+
+        Assert.False(health.AnswersLost);
+    }
+
+    private static IngressInstance Ready()
+    {
+        var instance = new IngressInstance();
+        instance.SetReady(new Uri("loopback://localhost/" + instance.EndpointName));
+        return instance;
+    }
+
+    private static Microsoft.Extensions.Options.IOptions<IngressOptions> Patience(TimeSpan patience) =>
+        Microsoft.Extensions.Options.Options.Create(new IngressOptions { OutagePatience = patience });
 }
