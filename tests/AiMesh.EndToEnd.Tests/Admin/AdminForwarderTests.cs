@@ -1,3 +1,4 @@
+using AiMesh.EndToEnd.Tests.Infrastructure;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -50,8 +51,7 @@ public sealed class AdminForwarderTests : IAsyncLifetime
     {
         foreach (var app in new[] { ingress, orphan, upstream })
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await app.StopBoundedAsync();
         }
     }
 

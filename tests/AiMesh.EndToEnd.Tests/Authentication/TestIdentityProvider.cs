@@ -1,3 +1,4 @@
+using AiMesh.EndToEnd.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -35,7 +36,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         builder.Logging.ClearProviders();
         provider.app = builder.Build();
         provider.app.MapGet("/jwks", provider.ServeAsync);
-        await provider.app.StartAsync();
+        await provider.app.StartBoundedAsync();
         var address = provider.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         provider.JwksUrl = new Uri(new Uri(address), "jwks");
         return provider;
@@ -68,8 +69,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Resume();
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await app.StopBoundedAsync();
     }
 
     private async Task ServeAsync(HttpContext http)

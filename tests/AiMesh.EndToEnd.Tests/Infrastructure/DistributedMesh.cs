@@ -133,10 +133,22 @@ public class DistributedMesh : MeshFixture
             start.ArgumentList.Add(argument);
         }
 
+        // Bounded: a broker too busy to answer fails the fixture with the command's name instead of hanging the run.
         using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var stderr = process.StandardError.ReadToEndAsync(limit.Token);
+        string stdout;
+        try
+        {
+            stdout = await process.StandardOutput.ReadToEndAsync(limit.Token);
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"rabbitmqctl {string.Join(' ', arguments)} did not finish within 90 s");
+        }
+
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {await stderr}");

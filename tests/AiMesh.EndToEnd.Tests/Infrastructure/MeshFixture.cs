@@ -37,8 +37,7 @@ public abstract class MeshFixture : IAsyncLifetime
     {
         foreach (var host in Enumerable.Reverse(_hosts))
         {
-            await host.StopAsync();
-            await host.DisposeAsync();
+            await host.StopBoundedAsync();
         }
 
         await Mock.DisposeAsync();
@@ -59,7 +58,7 @@ public abstract class MeshFixture : IAsyncLifetime
 
     protected async Task<WebApplication> StartHostAsync(WebApplication app)
     {
-        await app.StartAsync();
+        await app.StartBoundedAsync();
         _hosts.Add(app);
         return app;
     }
@@ -68,8 +67,7 @@ public abstract class MeshFixture : IAsyncLifetime
     protected async Task StopHostAsync(WebApplication app)
     {
         _hosts.Remove(app);
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await app.StopBoundedAsync();
     }
 
     protected static Uri AddressOf(WebApplication app)

@@ -1,3 +1,4 @@
+using AiMesh.EndToEnd.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
 using System.Net;
 using AiMesh.Hosting;
@@ -145,8 +146,7 @@ public sealed class MetricsEndpointTests
     {
         public async ValueTask DisposeAsync()
         {
-            await App.StopAsync();
-            await App.DisposeAsync();
+            await App.StopBoundedAsync();
         }
     }
 }

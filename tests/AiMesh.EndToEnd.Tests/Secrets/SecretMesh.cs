@@ -62,8 +62,7 @@ public abstract class SecretMesh : IAsyncDisposable
     {
         foreach (var host in Enumerable.Reverse(hosts))
         {
-            await host.StopAsync();
-            await host.DisposeAsync();
+            await host.StopBoundedAsync();
         }
 
         hosts.Clear();
@@ -89,7 +88,7 @@ public abstract class SecretMesh : IAsyncDisposable
         bus.ConnectSendObserver(Capture);
         bus.ConnectPublishObserver(Capture);
         bus.ConnectConsumeObserver(Capture);
-        await app.StartAsync();
+        await app.StartBoundedAsync();
         hosts.Add(app);
         return app;
     }

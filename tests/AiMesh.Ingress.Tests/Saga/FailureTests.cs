@@ -196,7 +196,10 @@ public sealed class FailureTests
         await mesh.SettleAsync();
         var usage = Assert.Single(mesh.Neighbours.Usage.Snapshot());
         Assert.Equal(CompletionOutcomes.Ok, usage.Outcome);
-        Assert.False(await mesh.Saga.Consumed.Any<CompletionFailed>());
+
+        // Whether the late answer finds the instance still finishing (and is ignored there) or already gone (and is
+        // discarded as a missing instance) is a race; either way it changes nothing and faults nothing.
         Assert.Empty(mesh.Harness.Published.Select<Fault>());
+        Assert.Null(await mesh.Saga.NotExists(request.RequestId, TimeSpan.FromSeconds(5)));
     }
 }
