@@ -13,7 +13,6 @@ using AiMesh.Policy.Principals;
 using AiMesh.Policy.Secrets;
 using AiMesh.Policy.Store;
 using MassTransit;
-using StackExchange.Redis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -113,19 +112,13 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<ILimitStore>(provider =>
         {
             var settings = provider.GetRequiredService<IOptions<LimitOptions>>().Value;
-            if (settings.Store != LimitStoreKind.Redis)
-            {
-                return provider.GetRequiredService<MemoryLimitStore>();
-            }
-
-            // Not waiting for Redis at start, and never failing the start on it: a Redis that is down is a fallback
-            // the rules chose, and the multiplexer reconnects by itself.
-            var redis = ConfigurationOptions.Parse(settings.Redis!);
-            redis.AbortOnConnectFail = false;
-            redis.ConnectTimeout = (int)settings.StoreTimeout.TotalMilliseconds * 4;
-            redis.SyncTimeout = redis.AsyncTimeout = (int)Math.Max(settings.StoreTimeout.TotalMilliseconds, 100);
-            return new RedisLimitStore(ConnectionMultiplexer.Connect(redis), settings.RedisPrefix);
+            return settings.Store != LimitStoreKind.Redis
+                ? provider.GetRequiredService<MemoryLimitStore>()
+                : new RedisLimitStore(provider.GetRequiredService<PolicyRedis>().Connection, settings.RedisPrefix);
         });
+
+        // One connection to Redis for limits and budgets together, made at start (LimitStoreWarmup).
+        services.AddSingleton(provider => PolicyRedis.Connect(provider.GetRequiredService<IOptions<LimitOptions>>().Value));
     }
 
     /// <summary>Budgets (Policy:Budgets): reservations in this process, settled spend and announced thresholds in the policy store.</summary>
@@ -147,11 +140,7 @@ public sealed class PolicyModule : IMeshModule
                 return new SharedBudgets(null);
             }
 
-            var redis = ConfigurationOptions.Parse(limits.Redis!);
-            redis.AbortOnConnectFail = false;
-            redis.ConnectTimeout = (int)limits.StoreTimeout.TotalMilliseconds * 4;
-            redis.SyncTimeout = redis.AsyncTimeout = (int)Math.Max(limits.StoreTimeout.TotalMilliseconds, 100);
-            return new SharedBudgets(new RedisBudgetReservations(ConnectionMultiplexer.Connect(redis), limits.RedisPrefix));
+            return new SharedBudgets(new RedisBudgetReservations(provider.GetRequiredService<PolicyRedis>().Connection, limits.RedisPrefix));
         });
         // HttpClient's own logging writes the request URL, and a webhook URL is a credential (Slack's are): none of it.
         services.AddHttpClient(BudgetAlerts.ClientName)

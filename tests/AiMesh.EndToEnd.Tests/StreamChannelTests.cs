@@ -39,10 +39,11 @@ public sealed class StreamChannelTests(DistributedMeshWithChannelProxy mesh) : I
             Sse.Post(mesh.Ingress, "v1/chat/completions", $$"""{"model":"slow-model","stream":true,"messages":[{"role":"user","content":"{{marker}}"}]}"""),
             HttpCompletionOption.ResponseHeadersRead);
         var events = new List<string>();
-        await using (var stream = await response.Content.ReadAsStreamAsync())
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using (var stream = await response.Content.ReadAsStreamAsync(limit.Token))
         {
             using var reader = new StreamReader(stream);
-            while (await reader.ReadLineAsync() is { } line)
+            while (await reader.ReadLineAsync(limit.Token) is { } line)
             {
                 if (!line.StartsWith("data: ", StringComparison.Ordinal))
                 {

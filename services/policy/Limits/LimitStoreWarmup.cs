@@ -3,9 +3,10 @@ namespace AiMesh.Policy.Limits;
 /// <summary>
 /// Connects to the shared limit store at start, before the first request is consumed, so the first decisions do not
 /// pay for the connection (and time out into a fallback while it is made). Never fails the start: a Redis that is down
-/// is a fallback the rules chose.
+/// is a fallback the rules chose. Taking the budget store too makes both resolve here, on the one connection they
+/// share (<see cref="PolicyRedis"/>), rather than inside the first decisions.
 /// </summary>
-internal sealed class LimitStoreWarmup(ILimitStore store, ILogger<LimitStoreWarmup> logger) : IHostedService
+internal sealed class LimitStoreWarmup(ILimitStore store, Budgets.SharedBudgets budgets, ILogger<LimitStoreWarmup> logger) : IHostedService
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
@@ -15,6 +16,8 @@ internal sealed class LimitStoreWarmup(ILimitStore store, ILogger<LimitStoreWarm
         {
             return;
         }
+
+        _ = budgets; // resolved by being taken: see the summary
 
         try
         {

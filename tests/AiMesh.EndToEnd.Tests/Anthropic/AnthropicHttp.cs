@@ -28,11 +28,13 @@ internal static class AnthropicHttp
     /// <summary>Every event of the stream as (name, data), in order, until the server closes it.</summary>
     public static async Task<List<(string Name, string Data)>> ReadEventsAsync(HttpResponseMessage response)
     {
+        // Within a minute: a client's timeout does not cover a body read after its headers.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var events = new List<(string, string)>();
-        await using var stream = await response.Content.ReadAsStreamAsync();
+        await using var stream = await response.Content.ReadAsStreamAsync(limit.Token);
         using var reader = new StreamReader(stream);
         string? name = null;
-        while (await reader.ReadLineAsync() is { } line)
+        while (await reader.ReadLineAsync(limit.Token) is { } line)
         {
             if (line.StartsWith("event: ", StringComparison.Ordinal))
             {

@@ -16,9 +16,15 @@ internal static class Sse
         return request;
     }
 
-    /// <summary>Every <c>data:</c> payload of the stream, in order, until the server closes it.</summary>
+    /// <summary>
+    /// Every <c>data:</c> payload of the stream, in order, until the server closes it — within a minute: a client's
+    /// timeout does not cover a body read after its headers, so a stream that never ends would hold the run.
+    /// </summary>
     public static async Task<List<string>> ReadAllAsync(HttpResponseMessage response, CancellationToken cancellationToken = default)
     {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(60));
+        cancellationToken = limit.Token;
         var events = new List<string>();
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream);
