@@ -11,6 +11,7 @@
 #   barebus             one MassTransit request/response over RabbitMQ behind Kestrel (bench/BareBus): the floor of
 #                       AiMesh's architecture
 #   aimesh-embedded     AiMesh in one process: $AIMESH_EMBEDDED_CMD
+#   aimesh-policies     the same with rate limits and a budget on: $AIMESH_POLICIES_CMD (issue 5's policies-on ratio)
 #   aimesh-distributed  AiMesh as one process per service over RabbitMQ: $AIMESH_DISTRIBUTED_CMD
 #
 # Each round runs, per target in a rotating order: $CONNECTIONS connections for $SECONDS_PER_PHASE s (req/s, and CPU
@@ -46,6 +47,8 @@ UPSTREAM=http://127.0.0.1:$UPSTREAM_PORT/v1
 # AiMesh: how to start each mode and where it answers; adjust these as the gateway's configuration evolves.
 AIMESH_EMBEDDED_URL=${AIMESH_EMBEDDED_URL:-http://127.0.0.1:8090}
 AIMESH_EMBEDDED_CMD=${AIMESH_EMBEDDED_CMD:-"$ROOT/aimesh run --urls $AIMESH_EMBEDDED_URL"}
+AIMESH_POLICIES_URL=${AIMESH_POLICIES_URL:-http://127.0.0.1:8091}
+AIMESH_POLICIES_CMD=${AIMESH_POLICIES_CMD:-"$ROOT/aimesh run --urls $AIMESH_POLICIES_URL"}
 AIMESH_DISTRIBUTED_URL=${AIMESH_DISTRIBUTED_URL:-http://127.0.0.1:8080}
 AIMESH_DISTRIBUTED_CMD=${AIMESH_DISTRIBUTED_CMD:-"env AIMESH_MOCK_PROVIDER=0 $ROOT/aimesh distributed"}
 AIMESH_BENCH_KEY=${AIMESH_BENCH_KEY:-sk-aimesh-bench}
@@ -175,6 +178,26 @@ start_target() {
       start "$name" bash -c "$AIMESH_EMBEDDED_CMD"
       wait_ready "$name" "$START_SECONDS"
       ;;
+    aimesh-policies)
+      # The embedded mesh with every policy on: a rate limit of each kind and a monthly budget on the bench key,
+      # set far above what the run can use (each request is still charged, reserved, settled and released), on its
+      # own SQLite files. Its ratio to aimesh-embedded is issue 5's "policies on vs off" (auth and usage events are
+      # never off in AiMesh: both targets pay for them).
+      DESCRIPTION[$name]="AiMesh, one process, in-memory bus, rate limits and a budget on"
+      URL[$name]=$AIMESH_POLICIES_URL/v1/chat/completions
+      HEADERS[$name]="Authorization: Bearer $AIMESH_BENCH_KEY"
+      start "$name" env \
+        "Policy__Database__ConnectionString=Data Source=data/bench-policies-policy.db" \
+        "Metering__Database__ConnectionString=Data Source=data/bench-policies-metering.db" \
+        Policy__Limits__Rules__0__Scope=Key Policy__Limits__Rules__0__Match=bench \
+        Policy__Limits__Rules__0__RequestsPerSecond=1000000 Policy__Limits__Rules__0__RequestsPerMinute=100000000 \
+        Policy__Limits__Rules__0__TokensPerMinute=2000000000 Policy__Limits__Rules__0__Concurrent=100000 \
+        Policy__Budgets__Rules__0__Scope=Key Policy__Budgets__Rules__0__Match=bench \
+        Policy__Budgets__Rules__0__Period=Month Policy__Budgets__Rules__0__Amount=1000000000 Policy__Budgets__Rules__0__Hard=true \
+        Policy__Budgets__Prices__gpt-4o-mini__Input=0.15 Policy__Budgets__Prices__gpt-4o-mini__Output=0.6 \
+        bash -c "$AIMESH_POLICIES_CMD"
+      wait_ready "$name" "$START_SECONDS"
+      ;;
     aimesh-distributed)
       DESCRIPTION[$name]="AiMesh, a process per service over RabbitMQ"
       BROKER[$name]=1
@@ -184,7 +207,7 @@ start_target() {
       wait_ready "$name" "$START_SECONDS"
       ;;
     *)
-      die "unknown target $name (known: nginx portkey barebus aimesh-embedded aimesh-distributed)"
+      die "unknown target $name (known: nginx portkey barebus aimesh-embedded aimesh-policies aimesh-distributed)"
       ;;
   esac
 }

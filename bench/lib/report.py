@@ -128,6 +128,18 @@ def main(argv):
                     continue
                 s.setdefault("ratios", {}).setdefault(ref_name, {})[key] = round(s[key] / ref[key], 3)
 
+    # Issue 5's "policies on vs off": the same mesh with and without rate limits and a budget. Rounds are interleaved,
+    # so the paired per-round ratio (the median of round r's policies req/s over round r's embedded req/s) cancels
+    # most of the machine's drift; the ratio of medians is kept beside it.
+    on, off = results.get("aimesh-policies"), results.get("aimesh-embedded")
+    if on and off and on["status"] == "ok" and off["status"] == "ok":
+        pairs = [a / b for a, b in zip(on["per_round"]["rps_64"], off["per_round"]["rps_64"]) if b]
+        on["policies_vs_embedded"] = {
+            "rps_ratio_of_medians": round(on["rps_64"] / off["rps_64"], 3),
+            "rps_ratio_paired_median": round(statistics.median(pairs), 3) if pairs else None,
+            "cpu_ratio_of_medians": round(on["total_cpu_us_per_request"] / off["total_cpu_us_per_request"], 3),
+        }
+
     record = {"machine": machine, "targets": results, "raw": rows}
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(record, f, indent=2, ensure_ascii=False)
@@ -154,6 +166,11 @@ def main(argv):
         if s["failures"]:
             cells[-1] += f" ({s['failures'][0]}; medians over the rest)"
         print(f"| {name} | " + " | ".join(cells) + " |")
+    if on and "policies_vs_embedded" in on:
+        v = on["policies_vs_embedded"]
+        print()
+        print(f"Policies on vs off (aimesh-policies / aimesh-embedded): req/s {v['rps_ratio_of_medians']:.3f} (ratio of medians), "
+              f"{v['rps_ratio_paired_median']:.3f} (median of per-round ratios); CPU per request {v['cpu_ratio_of_medians']:.3f}.")
     print()
     print(f"Medians of {machine.get('rounds', '?')} interleaved rounds; ratios are this target's value over the "
           "named peer's (for req/s higher is better; for latency and CPU lower is better).")

@@ -130,9 +130,11 @@ internal sealed class UsageSender : IHostedService, IDisposable
                 batch.Clear();
             }
         }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        catch (Exception) when (abort.IsCancellationRequested)
         {
-            // Stopped before everything was sent; StopAsync counts what is left.
+            // Stopped before everything was sent; StopAsync counts what is left. (Whatever the aborted send threw: a
+            // transport failing at that moment raises its own exception, not a cancellation, and must not leave the
+            // loop faulted for a later stop to rethrow.)
         }
     }
 

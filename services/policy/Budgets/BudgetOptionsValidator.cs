@@ -3,11 +3,13 @@ using Microsoft.Extensions.Options;
 namespace AiMesh.Policy.Budgets;
 
 /// <summary>Checks "Policy:Budgets" at start and reports every error at once.</summary>
-internal sealed class BudgetOptionsValidator : IValidateOptions<BudgetOptions>
+internal sealed class BudgetOptionsValidator(IConfiguration configuration) : IValidateOptions<BudgetOptions>
 {
     public ValidateOptionsResult Validate(string? name, BudgetOptions options)
     {
-        var errors = new List<string>();
+        // Before anything else: a rule or price the binder could not read is missing from the options altogether.
+        var errors = AiMesh.Hosting.ConfigurationItems.Unreadable<BudgetRule>(configuration, $"{BudgetOptions.Section}:Rules");
+        errors.AddRange(AiMesh.Hosting.ConfigurationItems.Unreadable<ModelPrice>(configuration, $"{BudgetOptions.Section}:Prices"));
         for (var i = 0; i < options.Rules.Count; i++)
         {
             var rule = options.Rules[i];

@@ -3,11 +3,12 @@ using Microsoft.Extensions.Options;
 namespace AiMesh.Policy.Limits;
 
 /// <summary>Checks "Policy:Limits" at start and reports every error at once.</summary>
-internal sealed class LimitOptionsValidator : IValidateOptions<LimitOptions>
+internal sealed class LimitOptionsValidator(IConfiguration configuration) : IValidateOptions<LimitOptions>
 {
     public ValidateOptionsResult Validate(string? name, LimitOptions options)
     {
-        var errors = new List<string>();
+        // Before anything else: a rule the binder could not read is missing from options.Rules altogether.
+        var errors = AiMesh.Hosting.ConfigurationItems.Unreadable<LimitRule>(configuration, $"{LimitOptions.Section}:Rules");
         for (var i = 0; i < options.Rules.Count; i++)
         {
             var rule = options.Rules[i];

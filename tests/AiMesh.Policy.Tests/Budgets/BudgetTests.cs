@@ -232,7 +232,13 @@ public sealed class BudgetTests : IDisposable
     {
         var endpoint = await policy.Harness.Bus.GetSendEndpoint(Endpoints.PolicyAddress);
         await endpoint.Send(new SettleRequest(admitted.RequestId, admitted.Settlement!, 10, new Cost(cost, "USD", "test")));
-        Assert.True(await policy.Harness.Consumed.Any<SettleRequest>(x => x.Context.Message.RequestId == admitted.RequestId));
+        // Polled to a deadline rather than one Any(): that gives up at the harness's first moment of inactivity, which a
+        // loaded machine can reach before the consumer has run.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await policy.Harness.Consumed.Any<SettleRequest>(x => x.Context.Message.RequestId == admitted.RequestId))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
     }
 
     private static Task<decimal> SpentAsync(PolicyHost policy, SettableTime? time = null)
