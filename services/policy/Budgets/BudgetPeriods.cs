@@ -25,6 +25,23 @@ internal static class BudgetPeriods
         _ => start.AddMonths(1),
     };
 
+    /// <summary>
+    /// How long a period's counts are worth keeping outside the store (Redis hashes, this process's memory): a day past
+    /// its end, so a request admitted just before the end still settles into it (no deadline is that long). Null for
+    /// <c>total</c>, or a name this class did not make.
+    /// </summary>
+    public static DateTimeOffset? KeepUntil(string name)
+    {
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || !Enum.TryParse<BudgetPeriod>(name[..colon], ignoreCase: true, out var period)
+            || !DateTimeOffset.TryParseExact(name[(colon + 1)..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start))
+        {
+            return null;
+        }
+
+        return End(period, start)?.AddDays(1);
+    }
+
     /// <summary>The period's name in the store and on events: <c>day:2026-11-23</c>, <c>week:2026-11-23</c>, <c>month:2026-11-01</c>, <c>total</c>.</summary>
     public static string Name(BudgetPeriod period, DateTimeOffset now) => Start(period, now) is { } start
         ? $"{period.ToString().ToLowerInvariant()}:{start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"

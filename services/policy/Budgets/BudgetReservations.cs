@@ -9,8 +9,11 @@ namespace AiMesh.Policy.Budgets;
 /// </summary>
 internal sealed class BudgetReservations
 {
+    private static readonly long SweepEveryMs = (long)TimeSpan.FromMinutes(1).TotalMilliseconds;
+
     private readonly Lock gate = new();
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private long nextSweepMs;
 
     public bool IsLoaded(string key)
     {
@@ -39,6 +42,7 @@ internal sealed class BudgetReservations
     {
         lock (gate)
         {
+            Sweep(nowMs);
             for (var i = 0; i < budgets.Count; i++)
             {
                 var entry = EntryOf(budgets[i].Key);
@@ -96,6 +100,45 @@ internal sealed class BudgetReservations
         lock (gate)
         {
             return entries.TryGetValue(key, out var entry) ? (entry.Spent, entry.Reserved) : (0, 0);
+        }
+    }
+
+    /// <summary>The number of budget periods this process keeps counts for.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return entries.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// At most once a minute, forgets periods kept past <see cref="BudgetPeriods.KeepUntil"/> with nothing reserved in
+    /// them: without it every day's (and every key's) counts would stay in memory for the life of the process.
+    /// </summary>
+    private void Sweep(long nowMs)
+    {
+        if (nowMs < nextSweepMs)
+        {
+            return;
+        }
+
+        nextSweepMs = nowMs + SweepEveryMs;
+        List<string>? ended = null;
+        foreach (var (key, entry) in entries)
+        {
+            if (entry.Held.Count == 0 && BudgetPeriods.KeepUntil(key[(key.LastIndexOf('|') + 1)..]) is { } keep && keep.ToUnixTimeMilliseconds() <= nowMs)
+            {
+                (ended ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in ended ?? [])
+        {
+            entries.Remove(key);
         }
     }
 

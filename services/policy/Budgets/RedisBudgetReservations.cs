@@ -7,14 +7,16 @@ namespace AiMesh.Policy.Budgets;
 /// per budget period: <c>spent</c> and one <c>r:&lt;request&gt;</c> field per reservation (amount and hold, in
 /// billionths). A decision is one script, so checking and reserving all of a request's budgets is atomic across
 /// replicas. A hash Redis does not have (first use, or Redis restarted) is seeded with the spend the replica read from
-/// the policy store; settles raise it to the store's total, which stays the durable truth.
+/// the policy store; settles raise it to the store's total, which stays the durable truth. A period's hash expires a
+/// day after the period ends (<see cref="BudgetPeriods.KeepUntil"/>); a total budget's never does.
 /// </summary>
 internal sealed class RedisBudgetReservations(IConnectionMultiplexer redis, string prefix)
 {
     private const decimal Nanos = 1_000_000_000m;
     private readonly string keyPrefix = "{" + prefix + "-budgets}:";
 
-    // ARGV: n, request, cost, now, hold-until, then per budget: limit (-1: none) and the spend to seed.
+    // ARGV: n, request, cost, now, hold-until, then per budget: limit (-1: none), the spend to seed, and when the hash
+    // may go (Unix ms; 0: never).
     // Answers the refused index (-1 if none), then pairs of (budget index, amount) of reservations that expired.
     private const string ReserveScript = """
         local n = tonumber(ARGV[1])
@@ -24,7 +26,11 @@ internal sealed class RedisBudgetReservations(IConnectionMultiplexer redis, stri
         local reserved = {}
         for i = 1, n do
           local h = KEYS[i]
-          redis.call('HSETNX', h, 'spent', ARGV[6 + (i - 1) * 2 + 1])
+          redis.call('HSETNX', h, 'spent', ARGV[6 + (i - 1) * 3 + 1])
+          local keep = tonumber(ARGV[6 + (i - 1) * 3 + 2])
+          if keep > 0 then
+            redis.call('PEXPIREAT', h, keep)
+          end
           local all = redis.call('HGETALL', h)
           local held = 0
           for j = 1, #all, 2 do
@@ -40,7 +46,7 @@ internal sealed class RedisBudgetReservations(IConnectionMultiplexer redis, stri
               end
             end
           end
-          local limit = tonumber(ARGV[6 + (i - 1) * 2])
+          local limit = tonumber(ARGV[6 + (i - 1) * 3])
           if limit >= 0 and tonumber(redis.call('HGET', h, 'spent')) + held + cost > limit then
             result[1] = i - 1
             return result
@@ -52,12 +58,16 @@ internal sealed class RedisBudgetReservations(IConnectionMultiplexer redis, stri
         return result
         """;
 
-    // ARGV: request, the store's total (-1: release only).
+    // ARGV: request, the store's total (-1: release only), when the hash may go (Unix ms; 0: never).
     private const string SettleScript = """
         redis.call('HDEL', KEYS[1], 'r:' .. ARGV[1])
         local total = tonumber(ARGV[2])
         if total >= 0 and total > tonumber(redis.call('HGET', KEYS[1], 'spent') or '0') then
           redis.call('HSET', KEYS[1], 'spent', ARGV[2])
+        end
+        local keep = tonumber(ARGV[3])
+        if keep > 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+          redis.call('PEXPIREAT', KEYS[1], keep)
         end
         return 0
         """;
@@ -71,6 +81,7 @@ internal sealed class RedisBudgetReservations(IConnectionMultiplexer redis, stri
         {
             values.Add(budget.Limit is { } limit ? (RedisValue)ToNanos(limit) : -1);
             values.Add(ToNanos(budget.Spent));
+            values.Add(KeepUntilMs(budget.Key));
         }
 
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, keys, [.. values]))!;
@@ -83,7 +94,11 @@ internal sealed class RedisBudgetReservations(IConnectionMultiplexer redis, stri
     }
 
     public Task SettleAsync(string key, Guid requestId, decimal? total) =>
-        redis.GetDatabase().ScriptEvaluateAsync(SettleScript, [keyPrefix + key], [requestId.ToString("N"), total is { } t ? ToNanos(t) : -1]);
+        redis.GetDatabase().ScriptEvaluateAsync(SettleScript, [keyPrefix + key], [requestId.ToString("N"), total is { } t ? ToNanos(t) : -1, KeepUntilMs(key)]);
+
+    /// <summary>The hash's expiry for a budget key (<c>&lt;budget&gt;|&lt;period&gt;</c>), in Unix ms; 0 for a total budget.</summary>
+    private static long KeepUntilMs(string key) =>
+        BudgetPeriods.KeepUntil(key[(key.LastIndexOf('|') + 1)..])?.ToUnixTimeMilliseconds() ?? 0;
 
     private static long ToNanos(decimal amount) => (long)Math.Ceiling(amount * Nanos);
 }
