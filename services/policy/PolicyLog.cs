@@ -104,4 +104,7 @@ internal static partial class PolicyLog
 
     [LoggerMessage(2057, LogLevel.Warning, "Budget webhook for a {Scope} budget at {Threshold} % failed on attempt {Attempt} of {Attempts} ({Error})")]
     public static partial void WebhookFailed(ILogger logger, string scope, int threshold, int attempt, int attempts, string error);
+
+    [LoggerMessage(2058, LogLevel.Debug, "The routers' price ceilings could not be read ({Failure}); budget reservations keep the prices held")]
+    public static partial void RouterPricesUnavailable(ILogger logger, string failure);
 }

@@ -1,3 +1,5 @@
+using AiMesh.Contracts;
+using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
 using AiMesh.Hosting.Jwt;
 using AiMesh.Hosting.Secrets;
@@ -92,6 +94,7 @@ public sealed class PolicyModule : IMeshModule
         bus.AddConsumer<AuthorizeRequestConsumer, AuthorizeRequestConsumerDefinition>();
         bus.AddConsumer<GetProviderCredentialsConsumer, GetProviderCredentialsConsumerDefinition>();
         bus.AddConsumer<SettleRequestConsumer, SettleRequestConsumerDefinition>();
+        bus.AddRequestClient<ListModels>(Endpoints.RouterAddress, RequestTimeout.After(s: 3));
         bus.AddConsumer<KeyStoreChangedConsumer, KeyStoreChangedConsumerDefinition>().Endpoint(e =>
         {
             e.Name = changesEndpointName;
@@ -132,6 +135,8 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<BudgetSpendStore>();
         services.AddSingleton<BudgetAlerts>();
         services.AddSingleton<BudgetGuard>();
+        services.AddSingleton<RouterPrices>();
+        services.AddHostedService<RouterPriceRefresher>();
         services.AddSingleton(provider =>
         {
             var limits = provider.GetRequiredService<IOptions<LimitOptions>>().Value;

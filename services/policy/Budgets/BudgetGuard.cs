@@ -22,6 +22,7 @@ internal sealed class BudgetGuard(
     BudgetSpendStore store,
     BudgetAlerts alerts,
     BudgetMetrics metrics,
+    RouterPrices routerPrices,
     TimeProvider time,
     ILogger<BudgetGuard> logger)
 {
@@ -193,13 +194,17 @@ internal sealed class BudgetGuard(
 
     private decimal WorstCase(AuthorizeRequest request)
     {
-        if (request.Model is not { } model || !settings.Prices.TryGetValue(model, out var price))
+        if (request.Model is not { } model)
         {
             return 0;
         }
 
+        // Configured prices override; else the routers' ceiling for the model; else nothing is reserved.
+        var (input, outputPrice) = settings.Prices.TryGetValue(model, out var price) ? (price.Input, price.Output)
+            : routerPrices.For(model) is { } ceiling ? (ceiling.InputPerMillion, ceiling.OutputPerMillion)
+            : (0m, 0m);
         var output = request.MaxOutputTokens ?? settings.DefaultMaxOutputTokens;
-        return ((request.InputTokens ?? 0) * price.Input + output * price.Output) / 1_000_000m;
+        return ((request.InputTokens ?? 0) * input + output * outputPrice) / 1_000_000m;
     }
 
     /// <summary>Whether the rule is about this budget (scope and value) and period kind.</summary>

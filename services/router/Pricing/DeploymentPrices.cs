@@ -1,3 +1,4 @@
+using AiMesh.Contracts.Routing;
 using AiMesh.Router.Configuration;
 using AiMesh.Router.Deployments;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,11 @@ internal sealed class DeploymentPrices
 {
     private readonly Dictionary<string, DeploymentPrice> byName = new(StringComparer.Ordinal);
 
+    private readonly DeploymentCatalog catalog;
+
     public DeploymentPrices(DeploymentCatalog catalog, PriceTableSource source, IOptions<RouterOptions> options)
     {
+        this.catalog = catalog;
         var table = source.Table;
         if (table is null)
         {
@@ -44,6 +48,36 @@ internal sealed class DeploymentPrices
 
     /// <summary>Null when the deployment's model is not priced.</summary>
     public DeploymentPrice? For(Deployment deployment) => byName.GetValueOrDefault(deployment.Name);
+
+    /// <summary>
+    /// The catalog with each model's price ceiling: the dearest input and the dearest output price among its deployments
+    /// (what a request can cost at worst, wherever it is routed). A model with an unpriced deployment, or deployments
+    /// priced in different currencies, gets none: no ceiling can be stated for it.
+    /// </summary>
+    public IReadOnlyList<ModelDescription> Models => field ??=
+        [.. catalog.Models.Select(model => model with { PriceCeiling = CeilingOf(catalog.Deployments.Where(d => d.Model == model.Id)) })];
+
+    private ModelPriceCeiling? CeilingOf(IEnumerable<Deployment> deployments)
+    {
+        ModelPriceCeiling? ceiling = null;
+        foreach (var deployment in deployments)
+        {
+            if (For(deployment) is not { } price || (ceiling is not null && ceiling.Currency != price.Currency))
+            {
+                return null;
+            }
+
+            ceiling = ceiling is null
+                ? new ModelPriceCeiling(price.Price.Input, price.Price.Output, price.Currency)
+                : ceiling with
+                {
+                    InputPerMillion = Math.Max(ceiling.InputPerMillion, price.Price.Input),
+                    OutputPerMillion = Math.Max(ceiling.OutputPerMillion, price.Price.Output),
+                };
+        }
+
+        return ceiling;
+    }
 
     /// <summary>Also used by the validator: null when neither the table nor the block gives input and output prices.</summary>
     internal static ModelPrice? Overlay(ModelPrice? listed, PriceOptions block)

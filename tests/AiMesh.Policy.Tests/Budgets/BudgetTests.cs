@@ -199,6 +199,31 @@ public sealed class BudgetTests : IDisposable
         Assert.DoesNotContain(a.Logs.Lines.Concat(b.Logs.Lines), l => l.Line.Contains("secret-path", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_model_without_a_configured_price_is_reserved_at_the_routers_price_ceiling()
+    {
+        await using var policy = await StartAsync(amount: 25);
+
+        // A router answering the model catalog: the model's dearest deployment charges 1 per output token.
+        var router = policy.Harness.Bus.ConnectReceiveEndpoint(Endpoints.Router, e => e.Handler<ListModels>(context => context.RespondAsync(
+            new ModelsListed(context.Message.RequestId, [new ModelDescription("router-priced", "aimesh", 0, ["chat.completions"], new ModelPriceCeiling(0m, 1_000_000m, "USD"))]))));
+        await router.Ready;
+        var prices = policy.Services.GetRequiredService<RouterPrices>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (prices.For("router-priced") is null)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+
+        AuthorizeRequest Ask(long maxTokens) =>
+            new(Guid.NewGuid(), KeyRing.HashOf(Secret), "chat.completions", "router-priced", "127.0.0.1", InputTokens: 100, MaxOutputTokens: maxTokens);
+        var first = await policy.AuthorizeAsync(Ask(20));
+        var second = await policy.AuthorizeAsync(Ask(10));
+
+        Assert.Equal(20m, first.Authorized!.Settlement!.ReservedCost);
+        Assert.Equal((429, "budget_exceeded"), (second.Denied!.Status, second.Denied.Code));
+    }
+
     private Task<PolicyHost> StartAsync(decimal amount, string? database = null, SettableTime? time = null, Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AiMesh.Contracts.Routing;
 using AiMesh.Router.Tests.Support;
 
 namespace AiMesh.Router.Tests.Bus;
@@ -120,5 +121,33 @@ public sealed class NonStreamedTests
         var embeddings = listed.Models[1];
         Assert.Equal(("text-embedding-3-small", "vllm", 1715558400L), (embeddings.Id, embeddings.OwnedBy, embeddings.Created));
         Assert.Equal(["embeddings"], embeddings.Api);
+    }
+
+    [Fact]
+    public async Task Each_model_carries_the_dearest_input_and_output_price_of_its_deployments()
+    {
+        await using var mesh = await RouterMesh.StartAsync(configure: settings =>
+        {
+            settings["Router:Deployments:0:Price:Input"] = "1.00";
+            settings["Router:Deployments:0:Price:Output"] = "8.00";
+            settings["Router:Deployments:2:Name"] = "second-chat";
+            settings["Router:Deployments:2:Model"] = "gpt-4o-mini";
+            settings["Router:Deployments:2:Provider"] = "ollama";
+            settings["Router:Deployments:2:BaseUrl"] = "http://127.0.0.1:1/v1";
+            settings["Router:Deployments:2:Api:0"] = "chat.completions";
+            settings["Router:Deployments:2:Price:Input"] = "3.00";
+            settings["Router:Deployments:2:Price:Output"] = "2.00";
+            settings["Router:Deployments:3:Name"] = "unpriced";
+            settings["Router:Deployments:3:Model"] = "local-model";
+            settings["Router:Deployments:3:Provider"] = "ollama";
+            settings["Router:Deployments:3:UpstreamModel"] = "nobody-prices-this";
+            settings["Router:Deployments:3:BaseUrl"] = "http://127.0.0.1:1/v1";
+            settings["Router:Deployments:3:Api:0"] = "chat.completions";
+        });
+
+        var listed = await mesh.Router.ListModelsAsync();
+
+        Assert.Equal(new ModelPriceCeiling(3.00m, 8.00m, "USD"), listed.Models.Single(m => m.Id == "gpt-4o-mini").PriceCeiling);
+        Assert.Null(listed.Models.Single(m => m.Id == "local-model").PriceCeiling);
     }
 }
