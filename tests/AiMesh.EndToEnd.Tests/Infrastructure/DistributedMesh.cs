@@ -19,8 +19,12 @@ public class DistributedMesh : MeshFixture
 {
     private readonly string _name = "aimesh_e2e_" + Guid.NewGuid().ToString("N")[..12];
     private WebApplication _metering = null!;
+    private string[] _meteringArgs = [];
 
     public override string Transport => "rabbitmq";
+
+    /// <summary>This mesh's RabbitMQ virtual host and PostgreSQL database.</summary>
+    protected string Name => _name;
 
     public IReadOnlyList<WebApplication> Routers { get; private set; } = [];
 
@@ -54,7 +58,8 @@ public class DistributedMesh : MeshFixture
         args.Add($"--Policy:Database:ConnectionString={new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _name }}");
 
         string[] With(string service) => [.. args, $"--Mesh:Service={service}"];
-        _metering = await StartHostAsync(MeshHost.Build(With("metering"), "aimesh-metering", _ => [new MeteringModule()]));
+        _meteringArgs = [.. With("metering"), .. MeteringArguments()];
+        await StartMeteringAsync();
         await StartHostAsync(MeshHost.Build(With("prompts"), "aimesh-prompts", _ => [new PromptsModule()]));
         // Policy believes X-Forwarded-For only from the ingress (here: anything on the loopback).
         string[] policy = [.. With("policy"), "--Policy:Admin:TrustedProxies:0=127.0.0.1", .. PolicyArguments()];
@@ -82,6 +87,9 @@ public class DistributedMesh : MeshFixture
     /// <summary>Arguments only the policy hosts get; a subclass can add some.</summary>
     protected virtual IEnumerable<string> PolicyArguments() => [];
 
+    /// <summary>Arguments only the metering host gets (they win over the common ones); a subclass can add some.</summary>
+    protected virtual IEnumerable<string> MeteringArguments() => [];
+
     /// <summary>Arguments only the ingress host gets; a subclass can add some.</summary>
     protected virtual IEnumerable<string> IngressArguments() => [];
 
@@ -92,6 +100,16 @@ public class DistributedMesh : MeshFixture
 
     /// <summary>Stops the metering service: usage records then wait in its queue. (<see cref="UsageAsync"/> cannot be read after.)</summary>
     public Task StopMeteringAsync() => StopHostAsync(_metering);
+
+    /// <summary>
+    /// Starts a metering host on this mesh's database and virtual host, with the arguments the first one had, and
+    /// waits until it is ready; <see cref="UsageAsync"/> then reads through it.
+    /// </summary>
+    public async Task StartMeteringAsync()
+    {
+        _metering = await StartHostAsync(MeshHost.Build(_meteringArgs, "aimesh-metering", _ => [new MeteringModule()]));
+        await WaitReadyAsync(AddressOf(_metering));
+    }
 
     /// <summary>The broker closes every connection of this mesh, as it does when it restarts.</summary>
     public Task CloseBrokerConnectionsAsync() => RabbitCtlAsync("close_all_connections", "-p", _name, "broker restart (test)");

@@ -76,7 +76,7 @@ public abstract class MeshFixture : IAsyncLifetime
         return new Uri(addresses.First());
     }
 
-    private async Task WaitReadyAsync(Uri host)
+    protected async Task WaitReadyAsync(Uri host)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)

@@ -41,12 +41,13 @@ public sealed class SqliteTestDatabase : ITestDatabase, IDisposable
 
         public string ConnectionString => $"Data Source={Path.Combine(_folder, "metering.db")};Pooling=False";
 
+        /// <summary>Down as a disk that went away: the database is set aside (not deleted) and comes back with its rows.</summary>
         public Task GoDownAsync()
         {
             SqliteConnection.ClearAllPools();
             if (Directory.Exists(_folder))
             {
-                Directory.Delete(_folder, recursive: true);
+                Directory.Move(_folder, _folder + ".away");
             }
 
             Block();
@@ -56,6 +57,11 @@ public sealed class SqliteTestDatabase : ITestDatabase, IDisposable
         public Task ComeUpAsync()
         {
             File.Delete(_folder);
+            if (Directory.Exists(_folder + ".away"))
+            {
+                Directory.Move(_folder + ".away", _folder);
+            }
+
             return Task.CompletedTask;
         }
 
