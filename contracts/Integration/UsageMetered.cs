@@ -11,6 +11,8 @@ namespace AiMesh.Contracts.Integration;
 /// True when some of the tokens priced were counted by the gateway's tokenizer rather than reported by the provider
 /// (a stream that ended without usage); null when there is no cost. Added after v1.
 /// </param>
+/// <param name="OrganizationId">The organization the request was admitted for (a stored key's); null when none (a
+/// configured key, a verified token, or an event stored before organizations were metered). Added after v1.</param>
 [IntegrationEvent(1)]
 public sealed record UsageMetered(
     Guid UsageEventId,
@@ -26,4 +28,5 @@ public sealed record UsageMetered(
     decimal? Cost,
     string? Currency,
     string? PriceTableVersion,
-    bool? CostEstimated = null);
+    bool? CostEstimated = null,
+    string? OrganizationId = null);

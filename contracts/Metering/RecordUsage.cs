@@ -8,6 +8,7 @@ namespace AiMesh.Contracts.Metering;
 /// </summary>
 /// <param name="Cost">The router's cost of the request (see <see cref="Routing.Cost"/>); null when unknown. Added after v1.</param>
 /// <param name="TeamId">The team policy admitted the request for (<c>RequestAuthorized.TeamId</c>); null when none. Added after v1.</param>
+/// <param name="OrganizationId">The organization policy admitted the request for (<c>RequestAuthorized.OrganizationId</c>); null when none. Added after v1.</param>
 public sealed record RecordUsage(
     Guid RequestId,
     DateTimeOffset StartedAt,
@@ -32,4 +33,5 @@ public sealed record RecordUsage(
     string? PromptId,
     string? PromptVersion,
     Cost? Cost = null,
-    string? TeamId = null);
+    string? TeamId = null,
+    string? OrganizationId = null);

@@ -1,5 +1,5 @@
 namespace AiMesh.Contracts.Metering;
 
-/// <summary>The answer to <see cref="ExportUsage"/>: one line per UTC day, key and currency, ordered so.</summary>
+/// <summary>The answer to <see cref="ExportUsage"/>: one line per UTC day, team, key and currency, ordered so.</summary>
 [TransientMessage]
 public sealed record UsageExport(Guid RequestId, IReadOnlyList<UsageExportLine> Lines);

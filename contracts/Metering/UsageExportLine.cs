@@ -4,6 +4,8 @@ namespace AiMesh.Contracts.Metering;
 /// One chargeback line: a team's usage on one UTC <see cref="Day"/> through one key, in one currency (null for the
 /// requests whose cost is unknown), with the exact summed <see cref="Cost"/> and every price table version used.
 /// </summary>
+/// <param name="TeamId">The team the line's requests were admitted for; null for requests without a team (an
+/// organization's export holds those too). Added after v1: a line from an older metering reads as null.</param>
 public sealed record UsageExportLine(
     DateOnly Day,
     string KeyId,
@@ -14,4 +16,5 @@ public sealed record UsageExportLine(
     long ReasoningTokens,
     decimal Cost,
     string? Currency,
-    IReadOnlyList<string> PriceTableVersions);
+    IReadOnlyList<string> PriceTableVersions,
+    string? TeamId = null);

@@ -8,6 +8,8 @@ namespace AiMesh.Contracts.Policy;
 /// <param name="Limits">Added after v1. The caller's standing against its rate limits, for the response headers.</param>
 /// <param name="Settlement">Added after v1. Set when the request holds limit counters to settle when it ends
 /// (<see cref="SettleRequest"/>).</param>
+/// <param name="OrganizationId">Added after v1. The organization owning the key (a stored key's organization id); null
+/// for configured keys and for principals the ingress verified (a token carries no organization today).</param>
 [TransientMessage]
 public sealed record RequestAuthorized(
     Guid RequestId,
@@ -17,4 +19,5 @@ public sealed record RequestAuthorized(
     string? TeamId = null,
     bool Routed = false,
     RateLimitState? Limits = null,
-    LimitSettlement? Settlement = null);
+    LimitSettlement? Settlement = null,
+    string? OrganizationId = null);

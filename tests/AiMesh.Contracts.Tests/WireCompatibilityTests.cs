@@ -59,6 +59,7 @@ public sealed class WireCompatibilityTests
         Assert.False(message.Routed);
         Assert.Null(message.Limits);
         Assert.Null(message.Settlement);
+        Assert.Null(message.OrganizationId);
     }
 
     [Fact]
@@ -94,6 +95,7 @@ public sealed class WireCompatibilityTests
         Assert.Equal("blue", message.Tags!["team"]);
         Assert.Null(message.Cost);
         Assert.Null(message.TeamId);
+        Assert.Null(message.OrganizationId);
     }
 
     [Fact]
@@ -104,6 +106,31 @@ public sealed class WireCompatibilityTests
         Assert.Equal((12, 30), (message.InputTokens, message.OutputTokens));
         Assert.Null(message.Cost);
         Assert.Null(message.CostEstimated);
+        Assert.Null(message.OrganizationId);
+    }
+
+    [Fact]
+    public void The_organization_travels_from_the_admission_through_the_usage_record_to_the_finance_event_and_the_export()
+    {
+        const string org = "0b9e0000-919e-faec-0001-08df488b00aa";
+        var authorized = new RequestAuthorized(Guid.NewGuid(), "user:u", "k", null, "t", OrganizationId: org);
+        var record = new RecordUsage(Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "p", "k", "chat.completions", "m", "d", "openai", 1,
+            CompletionOutcomes.Ok, 200, null, null, 1.5, null, false, null, null, null, null, null, TeamId: "t", OrganizationId: org);
+        var metered = new UsageMetered(Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow, "p", "t", "m", "d", "ok", 1, 2, null, null, null, OrganizationId: org);
+        var export = new ExportUsage(Guid.NewGuid(), "", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow, org);
+        var line = new UsageExportLine(new DateOnly(2026, 11, 23), "k", 1, 2, 3, 0, 0, 0.5m, "USD", ["v1"], "t");
+
+        Assert.Equal(org, JsonSerializer.Deserialize<RequestAuthorized>(JsonSerializer.Serialize(authorized, Wire), Wire)!.OrganizationId);
+        Assert.Equal(org, JsonSerializer.Deserialize<RecordUsage>(JsonSerializer.Serialize(record, Wire), Wire)!.OrganizationId);
+        Assert.Equal(org, JsonSerializer.Deserialize<UsageMetered>(JsonSerializer.Serialize(metered, Wire), Wire)!.OrganizationId);
+        Assert.Equal(org, JsonSerializer.Deserialize<ExportUsage>(JsonSerializer.Serialize(export, Wire), Wire)!.OrganizationId);
+        Assert.Equal("t", JsonSerializer.Deserialize<UsageExportLine>(JsonSerializer.Serialize(line, Wire), Wire)!.TeamId);
+
+        // Yesterday's export request and line (before these members) read as a team's export and a line without a team.
+        var before = JsonSerializer.Deserialize<ExportUsage>("""{"requestId":"6f0b0000-0000-0000-0000-000000000001","teamId":"t","from":"2026-11-22T00:00:00Z","to":"2026-11-23T00:00:00Z"}""", Wire)!;
+        var oldLine = JsonSerializer.Deserialize<UsageExportLine>("""{"day":"2026-11-22","keyId":"k","requests":1,"inputTokens":2,"outputTokens":3,"cachedTokens":0,"reasoningTokens":0,"cost":0.5,"currency":"USD","priceTableVersions":["v1"]}""", Wire)!;
+        Assert.Equal(("t", (string?)null), (before.TeamId, before.OrganizationId));
+        Assert.Equal(("k", (string?)null), (oldLine.KeyId, oldLine.TeamId));
     }
 
     [Fact]

@@ -61,6 +61,7 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Equal(usage.PromptVersion, stored.PromptVersion);
         Assert.Equal(21, stored.CacheWriteTokens);
         Assert.Equal("team-finance", stored.TeamId);
+        Assert.Equal(Usages.FullOrganization, stored.OrganizationId);
         Assert.Equal(Usages.FullCost, stored.Cost);
         Assert.Equal(("USD", "2026-11-23+azure-eu-gpt-4o", (bool?)true), (stored.CostCurrency, stored.PriceTableVersion, stored.CostEstimated));
         Assert.InRange(stored.RecordedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
@@ -72,6 +73,7 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Equal(stored.FinishedAt, metered.Message.OccurredAt);
         Assert.Equal(usage.PrincipalId, metered.Message.PrincipalId);
         Assert.Equal("team-finance", metered.Message.TeamId);
+        Assert.Equal(Usages.FullOrganization, metered.Message.OrganizationId);
         Assert.Equal(usage.ModelRequested, metered.Message.ModelRequested);
         Assert.Equal(usage.Deployment, metered.Message.Deployment);
         Assert.Equal(usage.Outcome, metered.Message.Outcome);
@@ -113,6 +115,8 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.Null(stored.CacheWriteTokens);
         Assert.Null(stored.TeamId);
         Assert.Null(metered.Message.TeamId);
+        Assert.Null(stored.OrganizationId);
+        Assert.Null(metered.Message.OrganizationId);
         Assert.Equal((null, null, null, null), (stored.Cost, stored.CostCurrency, stored.PriceTableVersion, stored.CostEstimated));
         Assert.Equal(0, metered.Message.InputTokens);
         Assert.Equal(0, metered.Message.OutputTokens);
@@ -129,7 +133,7 @@ public abstract class MeteringSpecs(ITestDatabase database)
             await first.SendAsync(old);
             await first.Published.WaitForMeteredAsync(old.RequestId);
 
-            // Back to the table an older build made: the six columns this step adds dropped (SQLite has DROP COLUMN since 3.35).
+            // Back to the table an older build made: the seven columns steps 2 and 3 add dropped (SQLite has DROP COLUMN since 3.35).
             await using var scope = first.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MeteringDbContext>();
             foreach (var column in CostColumns)
@@ -148,15 +152,16 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.All(CostColumns, c => Assert.Contains(c, added.Text, StringComparison.Ordinal));
         var stored = await host.QueryAsync(q => q.FindByRequestIdAsync(usage.RequestId));
         Assert.Equal((Usages.FullCost, "USD", 21), (stored!.Cost, stored.CostCurrency, stored.CacheWriteTokens));
+        Assert.Equal(Usages.FullOrganization, stored.OrganizationId);
         var before = await host.QueryAsync(q => q.FindByRequestIdAsync(old.RequestId));
-        Assert.Equal((null, null, null), (before!.Cost, before.PriceTableVersion, before.CacheWriteTokens));
+        Assert.Equal((null, null, null, null), (before!.Cost, before.PriceTableVersion, before.CacheWriteTokens, before.OrganizationId));
 
         // A third start finds the table current and adds nothing.
         await using var again = await StartReadyAsync(database2.ConnectionString);
         Assert.DoesNotContain(again.Logs.Lines, l => l.EventId == 4012);
     }
 
-    private static readonly string[] CostColumns = ["cache_write_tokens", "cost", "cost_currency", "price_table_version", "cost_estimated", "team_id"];
+    private static readonly string[] CostColumns = ["cache_write_tokens", "cost", "cost_currency", "price_table_version", "cost_estimated", "team_id", "organization_id"];
 
     private async Task<MeteringTestHost> StartReadyAsync(string connectionString)
     {

@@ -19,6 +19,7 @@ public abstract class ProjectionSpecs(ITestDatabase database)
     private static readonly string[] Keys = ["key-a", "key-b", "key-c"];
     private static readonly string[] Principals = ["user:ann", "user:bob", "service:batch"];
     private static readonly string?[] Teams = ["team-1", "team-2", null];
+    private static readonly string?[] Organizations = ["org-1", null, "org-2"];
     private static readonly string[] Models = ["gpt-4o", "gpt-4o-mini"];
     private static readonly string?[] Deployments = ["azure-eu", null, "openai-us"];
     private static readonly string?[] Currencies = ["USD", "EUR", null];
@@ -172,12 +173,28 @@ public abstract class ProjectionSpecs(ITestDatabase database)
             Assert.InRange(estimate!.Value, lower, upper);
         }
 
+        // By org: each organization's requests and exact cost; requests admitted for none count in no org row.
+        var byOrg = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "org", null, "total"))).Message;
+        Assert.Null(byOrg.Error);
+        Assert.Equal(["org-1", "org-2"], byOrg.Rows.Select(r => r.Value).Distinct());
+        foreach (var org in new[] { "org-1", "org-2" })
+        {
+            var mine = records.Where(r => r.OrganizationId == org).ToList();
+            var rows = byOrg.Rows.Where(r => r.Value == org).ToList();
+            Assert.Equal(mine.Count, rows.Sum(r => r.Requests));
+            Assert.Equal(mine.Sum(r => (long)(r.Usage?.PromptTokens ?? 0)), rows.Sum(r => r.InputTokens));
+            Assert.Equal(mine.Where(r => r.Cost?.Currency == "USD").Sum(r => RollupCounters.Nanos(r.Cost!.Amount)) / 1_000_000_000m,
+                rows.Where(r => r.Currency == "USD").Sum(r => r.Cost));
+        }
+
+        Assert.Equal(records.Count(r => r.OrganizationId is not null), byOrg.Rows.Sum(r => r.Requests));
+
         var none = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "key", [], "hour"))).Message;
         Assert.Empty(none.Rows);
         var byHour = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "all", null, "hour"))).Message;
         Assert.Equal(3, byHour.Rows.Select(r => r.PeriodStart).Distinct().Count());
         Assert.Equal(records.Count, byHour.Rows.Sum(r => r.Requests));
-        var invalid = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "org", null, "day"))).Message;
+        var invalid = (await client.GetResponse<UsageReport>(new QueryUsage(NewId.NextGuid(), from, from.AddDays(1), "organization", null, "day"))).Message;
         Assert.Empty(invalid.Rows);
         Assert.Contains("dimension", invalid.Error, StringComparison.Ordinal);
     }
@@ -205,6 +222,20 @@ public abstract class ProjectionSpecs(ITestDatabase database)
         Assert.Equal(mine.Sum(r => (long)(r.Usage?.PromptTokens ?? 0)), export.Lines.Sum(l => l.InputTokens));
         Assert.All(export.Lines, l => Assert.Equal(l.Currency is null ? [] : ["2026-11-23"], l.PriceTableVersions));
         Assert.Empty((await client.GetResponse<UsageExport>(new ExportUsage(NewId.NextGuid(), "team-2", from.AddDays(1), from.AddDays(2)))).Message.Lines);
+        Assert.All(export.Lines, l => Assert.Equal("team-2", l.TeamId));
+
+        // An organization's export: every team's requests and those without a team, each line naming its team.
+        var ofOrg = (await client.GetResponse<UsageExport>(new ExportUsage(NewId.NextGuid(), "", from, from.AddDays(1), "org-1"))).Message;
+        var org = records.Where(r => r.OrganizationId == "org-1").ToList();
+        Assert.Equal(org.Count, ofOrg.Lines.Sum(l => l.Requests));
+        Assert.Equal(org.GroupBy(r => (r.TeamId, r.KeyId, r.Cost?.Currency)).Count(), ofOrg.Lines.Count);
+        Assert.Equal(org.Select(r => r.TeamId).Distinct().Order(StringComparer.Ordinal), ofOrg.Lines.Select(l => l.TeamId).Distinct().Order(StringComparer.Ordinal));
+        Assert.True(ofOrg.Lines.Select(l => l.TeamId).Distinct().Count() > 1, "the organization's requests span teams");
+        foreach (var line in ofOrg.Lines)
+        {
+            var ofLine = org.Where(r => r.TeamId == line.TeamId && r.KeyId == line.KeyId && r.Cost?.Currency == line.Currency).ToList();
+            Assert.Equal((ofLine.Count, ofLine.Sum(r => r.Cost?.Amount ?? 0m)), (line.Requests, line.Cost));
+        }
     }
 
     private static (double Lower, double Upper) BucketOf(double latencyMs)
@@ -258,7 +289,8 @@ public abstract class ProjectionSpecs(ITestDatabase database)
             PromptId: null,
             PromptVersion: null,
             Cost: currency is null ? null : new Cost(0.000_123_456_789_5m * (n + 1), currency, "2026-11-23", Estimated: false),
-            TeamId: Teams[n / 4 % Teams.Length]);
+            TeamId: Teams[n / 4 % Teams.Length],
+            OrganizationId: Organizations[n / 5 % Organizations.Length]);
     }
 
     private static async Task<List<KeyValuePair<RollupKey, long[]>>> ReadRollupsAsync(MeteringTestHost host)
@@ -278,7 +310,7 @@ public abstract class ProjectionSpecs(ITestDatabase database)
             var hour = e.FinishedAt.UtcDateTime;
             var hourStart = new DateTimeOffset(hour.Year, hour.Month, hour.Day, hour.Hour, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
             var currency = e.CostCurrency ?? "";
-            var values = new[] { ("all", "*"), ("key", e.KeyId), ("model", e.ModelRequested), ("user", e.PrincipalId), ("team", e.TeamId), ("deployment", e.Deployment) }
+            var values = new[] { ("all", "*"), ("key", e.KeyId), ("model", e.ModelRequested), ("user", e.PrincipalId), ("team", e.TeamId), ("org", e.OrganizationId), ("deployment", e.Deployment) }
                 .Where(d => d.Item2 is not null && (d.Item1 != "user" || d.Item2.StartsWith("user:", StringComparison.Ordinal)));
             foreach (var (dimension, value) in values)
             {

@@ -43,6 +43,9 @@ public sealed class RequestState : SagaStateMachineInstance
     /// <summary>The team policy admitted the request for, metered with it.</summary>
     public string? TeamId { get; set; }
 
+    /// <summary>The organization policy admitted the request for (a stored key's), metered with it.</summary>
+    public string? OrganizationId { get; set; }
+
     public string? PromptId { get; set; }
 
     public string? PromptVersion { get; set; }

@@ -143,7 +143,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         During(RoutedBeforeAdmission,
             When(Authorization.Completed)
                 .Then(c => Admit(c.Saga, c.Message, relays))
-                .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "", TeamId = c.Saga.TeamId })
+                .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "", TeamId = c.Saga.TeamId, OrganizationId = c.Saga.OrganizationId })
                 .Finalize(),
             When(Authorization.Completed2)
                 .RecordUsage(usage, c => c.Saga.EarlyUsage!)
@@ -262,6 +262,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.PrincipalId = admitted.PrincipalId;
         saga.KeyId = admitted.KeyId;
         saga.TeamId = admitted.TeamId;
+        saga.OrganizationId = admitted.OrganizationId;
         saga.Settlement = admitted.Settlement;
 
         // Straight to the exchange, not after the transition: it is only for headers, and the first chunk may be close.
@@ -318,6 +319,6 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         return new RecordUsage(
             saga.CorrelationId, saga.StartedAt, finished, saga.PrincipalId ?? "", saga.KeyId ?? "", saga.Api, saga.Model,
             deployment, provider, attempts, outcome, status, code, usage, (finished - saga.StartedAt).TotalMilliseconds,
-            firstByteMs, saga.Stream, saga.ClientAddress, saga.User, saga.Tags, saga.PromptId, saga.PromptVersion, cost, saga.TeamId);
+            firstByteMs, saga.Stream, saga.ClientAddress, saga.User, saga.Tags, saga.PromptId, saga.PromptVersion, cost, saga.TeamId, saga.OrganizationId);
     }
 }

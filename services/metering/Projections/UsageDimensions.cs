@@ -1,9 +1,9 @@
 namespace AiMesh.Metering.Projections;
 
 /// <summary>
-/// The dimensions usage is rolled up by. <see cref="All"/> (value "*") holds the totals. There is no org dimension:
-/// a usage event does not carry the organization (RecordUsage has no member for it), so an org's usage is the sum of
-/// its teams' or keys' rows, which the policy service (which knows the org of each) selects.
+/// The dimensions usage is rolled up by. <see cref="All"/> (value "*") holds the totals. <see cref="Org"/>'s value is
+/// the organization id policy admitted the request for (<c>RecordUsage.OrganizationId</c>): events stored before it
+/// was metered, and requests of configured keys or verified tokens, have none and count in no org row.
 /// </summary>
 internal static class UsageDimensions
 {
@@ -11,10 +11,11 @@ internal static class UsageDimensions
     public const string Key = "key";
     public const string User = "user";
     public const string Team = "team";
+    public const string Org = "org";
     public const string Model = "model";
     public const string Deployment = "deployment";
 
     public const string AllValue = "*";
 
-    public static readonly IReadOnlyList<string> Names = [All, Key, User, Team, Model, Deployment];
+    public static readonly IReadOnlyList<string> Names = [All, Key, User, Team, Org, Model, Deployment];
 }

@@ -6,7 +6,7 @@ namespace AiMesh.Metering.Projections;
 /// <summary>
 /// Folds usage events into rollup rows in memory, so one statement carries a whole batch. An event counts in the hour
 /// it finished (UTC), once per dimension it has a value for: always <c>all</c>, <c>key</c> and <c>model</c> (the model
-/// requested); <c>user</c> when the principal is a user (<c>user:…</c>); <c>team</c> and <c>deployment</c> when set.
+/// requested); <c>user</c> when the principal is a user (<c>user:…</c>); <c>team</c>, <c>org</c> and <c>deployment</c> when set.
 /// An error is a request whose outcome is neither ok, truncated nor cancelled by the client.
 /// </summary>
 internal sealed class UsageRollupBuilder
@@ -32,6 +32,11 @@ internal sealed class UsageRollupBuilder
         if (usage.TeamId is { } team)
         {
             AddRow(new RollupKey(hour, UsageDimensions.Team, team, currency), counters);
+        }
+
+        if (usage.OrganizationId is { } organization)
+        {
+            AddRow(new RollupKey(hour, UsageDimensions.Org, organization, currency), counters);
         }
 
         if (usage.Deployment is { } deployment)

@@ -26,6 +26,7 @@ internal static class UsageEventMapping
             PrincipalId = usage.PrincipalId,
             KeyId = usage.KeyId,
             TeamId = usage.TeamId,
+            OrganizationId = usage.OrganizationId,
             Api = usage.Api,
             ModelRequested = usage.ModelRequested,
             Deployment = usage.Deployment,
@@ -58,7 +59,7 @@ internal static class UsageEventMapping
 
     /// <summary>
     /// Built from the stored row, not from the incoming message, so a duplicate republishes exactly what the first
-    /// delivery published. The cost is the router's, the team policy's, as stored.
+    /// delivery published. The cost is the router's, the team and organization policy's, as stored.
     /// </summary>
     public static UsageMetered ToUsageMetered(this UsageEvent stored) => new(
         UsageEventId: stored.EventId,
@@ -74,7 +75,8 @@ internal static class UsageEventMapping
         Cost: stored.Cost,
         Currency: stored.CostCurrency,
         PriceTableVersion: stored.PriceTableVersion,
-        CostEstimated: stored.CostEstimated);
+        CostEstimated: stored.CostEstimated,
+        OrganizationId: stored.OrganizationId);
 
     public static DateTimeOffset ToStoredTime(DateTimeOffset value)
     {

@@ -7,7 +7,8 @@ namespace AiMesh.Metering.Reporting;
 
 /// <summary>
 /// Answers <see cref="QueryUsage"/> from <c>usage_rollups</c> (days are sums of their UTC hours) and
-/// <see cref="ExportUsage"/> from <c>usage_events</c> (exact costs and price table versions).
+/// <see cref="ExportUsage"/> from <c>usage_events</c> (exact costs and price table versions), a team's or, when it names
+/// one, an organization's.
 /// </summary>
 internal sealed class UsageReports(MeteringDbContext db, UsageRollupReader rollups)
 {
@@ -66,13 +67,16 @@ internal sealed class UsageReports(MeteringDbContext db, UsageRollupReader rollu
         // Events are stored in UTC (the writer converts), so comparing them to UTC bounds is comparing instants.
         var from = export.From.ToUniversalTime();
         var to = export.To.ToUniversalTime();
-        var events = db.UsageEvents.AsNoTracking().Where(e => e.TeamId == export.TeamId);
+        var events = export.OrganizationId is { } organization
+            ? db.UsageEvents.AsNoTracking().Where(e => e.OrganizationId == organization)
+            : db.UsageEvents.AsNoTracking().Where(e => e.TeamId == export.TeamId);
         var selected = db.Database.IsNpgsql()
             ? await events.Where(e => e.FinishedAt >= from && e.FinishedAt < to).ToListAsync(cancellationToken)
             : [.. (await events.ToListAsync(cancellationToken)).Where(e => e.FinishedAt >= from && e.FinishedAt < to)];
         var lines = selected
-            .GroupBy(e => (Day: DateOnly.FromDateTime(e.FinishedAt.UtcDateTime), e.KeyId, Currency: e.Cost is null ? null : e.CostCurrency))
-            .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.KeyId, StringComparer.Ordinal).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
+            .GroupBy(e => (Day: DateOnly.FromDateTime(e.FinishedAt.UtcDateTime), e.TeamId, e.KeyId, Currency: e.Cost is null ? null : e.CostCurrency))
+            .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.TeamId, StringComparer.Ordinal).ThenBy(g => g.Key.KeyId, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
             .Select(g => new UsageExportLine(
                 g.Key.Day,
                 g.Key.KeyId,
@@ -83,7 +87,8 @@ internal sealed class UsageReports(MeteringDbContext db, UsageRollupReader rollu
                 g.Sum(e => (long)(e.ReasoningTokens ?? 0)),
                 g.Sum(e => e.Cost ?? 0m),
                 g.Key.Currency,
-                [.. g.Select(e => e.PriceTableVersion).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]))
+                [.. g.Select(e => e.PriceTableVersion).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+                g.Key.TeamId))
             .ToList();
         return new UsageExport(export.RequestId, lines);
     }

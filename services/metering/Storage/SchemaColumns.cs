@@ -13,7 +13,7 @@ namespace AiMesh.Metering.Storage;
 /// which is what those columns mean for them (no cost was known). A missing column that must not be null cannot be
 /// added this way and stops the start with a message naming it: that change needs a written migration.
 /// Step 2 of the metering schema: the cost columns (<c>cache_write_tokens</c>, <c>cost</c>, <c>cost_currency</c>,
-/// <c>price_table_version</c>, <c>cost_estimated</c>) and <c>team_id</c>.
+/// <c>price_table_version</c>, <c>cost_estimated</c>) and <c>team_id</c>; step 3: <c>organization_id</c>.
 /// </summary>
 internal static class SchemaColumns
 {

@@ -26,7 +26,7 @@ namespace AiMesh.Metering.Storage;
 /// <para>
 /// In the same transaction the rows the insert returned (new ones only) are folded into <c>usage_rollups</c>
 /// (<see cref="UsageRollupBuilder"/>, <see cref="UsageRollupTable"/>): the projection is exact by construction. What that
-/// adds per batch: one more statement (one per 500 rollup rows), at most six rows per event before aggregation, and a
+/// adds per batch: one more statement (one per 500 rollup rows), at most seven rows per event before aggregation, and a
 /// transaction around both statements.
 /// </para>
 /// </summary>

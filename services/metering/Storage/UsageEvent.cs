@@ -25,6 +25,9 @@ internal sealed class UsageEvent
     /// <summary>The team policy admitted the request for; null when none (or recorded before teams were metered).</summary>
     public string? TeamId { get; init; }
 
+    /// <summary>The organization policy admitted the request for; null when none (or recorded before organizations were metered).</summary>
+    public string? OrganizationId { get; init; }
+
     public required string Api { get; init; }
 
     public required string ModelRequested { get; init; }

@@ -47,6 +47,9 @@ internal sealed class UsageEventMap : IEntityTypeConfiguration<UsageEvent>
         e.Property(x => x.PriceTableVersion).HasColumnName("price_table_version");
         e.Property(x => x.CostEstimated).HasColumnName("cost_estimated");
         e.Property(x => x.TeamId).HasColumnName("team_id");
+
+        // Added by schema step 3 (SchemaInitializer), the same way: nullable.
+        e.Property(x => x.OrganizationId).HasColumnName("organization_id");
         e.Property(x => x.LatencyMs).HasColumnName("latency_ms");
         e.Property(x => x.FirstTokenMs).HasColumnName("first_token_ms");
         e.Property(x => x.Stream).HasColumnName("stream");

@@ -5,14 +5,15 @@ namespace AiMesh.Policy.Admin;
 
 /// <summary>
 /// Which usage an actor may read (<see cref="AdminOperation.ReadUsage"/>), forced here from the actor and never taken
-/// from the query: the values a query names are cut down to those the actor may see. Usage carries no organization,
-/// so the scope is a list of values of the asked dimension:
+/// from the query: the values a query names are cut down to those the actor may see. The scope is a list of values of
+/// the asked dimension:
 /// <list type="bullet">
 /// <item>admin: everything, every dimension.</item>
-/// <item>org_admin, viewer (organization reach): the keys, teams and users of its organization.</item>
+/// <item>org_admin, viewer (organization reach): the keys, teams and users of its organization, and the organization itself.</item>
 /// <item>team_admin (teams reach): the keys owned by its teams, their service accounts or itself; its teams; itself
 /// and its teams' members.</item>
 /// <item>member (own reach): its own keys and itself; not teams.</item>
+/// <item>team_admin and member do not read by org: an organization's rows sum other teams' usage.</item>
 /// </list>
 /// The <c>all</c>, <c>model</c> and <c>deployment</c> dimensions sum every organization's usage, so only an admin reads
 /// them. Another organization's values are simply absent: the answer is empty, not 404.
@@ -35,6 +36,7 @@ internal static class AdminUsageScope
         {
             (AdminReach.Organization, "key") => await KeyValuesAsync(db.VirtualKeys.Where(k => k.OrganizationId == actor.OrganizationId), cancellationToken),
             (AdminReach.Organization, "team") => [.. (await db.Teams.Where(t => t.OrganizationId == actor.OrganizationId).Select(t => t.Id).ToListAsync(cancellationToken)).Select(Team)],
+            (AdminReach.Organization, "org") => [Org(actor.OrganizationId)],
             (AdminReach.Organization, "user") => [.. (await db.Users.Where(u => u.OrganizationId == actor.OrganizationId).Select(u => u.Id).ToListAsync(cancellationToken)).Select(User)],
             (AdminReach.Teams, "key") => await TeamKeysAsync(actor, teams, db, cancellationToken),
             (AdminReach.Teams, "team") => [.. actor.Teams.Select(Team)],
@@ -54,6 +56,9 @@ internal static class AdminUsageScope
 
     /// <summary>Usage's team value: the team id as policy admits it (<c>RequestAuthorized.TeamId</c>).</summary>
     public static string Team(Guid team) => team.ToString();
+
+    /// <summary>Usage's org value: the organization id as policy admits it (<c>RequestAuthorized.OrganizationId</c>, a stored key's <c>KeyGrant.Organization</c>).</summary>
+    public static string Org(Guid organization) => organization.ToString();
 
     /// <summary>Usage's user value: the principal of a user's key.</summary>
     public static string User(Guid user) => $"user:{user}";

@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace AiMesh.Policy.Admin;
 
 /// <summary>
-/// <c>/admin/usage</c>: usage and cost from metering's hourly rollups, and <c>/admin/usage/export</c>, a team's
-/// chargeback lines (CSV or JSON). Policy decides what the caller may see (<see cref="AdminUsageScope"/>), then asks
+/// <c>/admin/usage</c>: usage and cost from metering's hourly rollups, and <c>/admin/usage/export</c>, a team's or an
+/// organization's chargeback lines (CSV or JSON). Policy decides what the caller may see (<see cref="AdminUsageScope"/>), then asks
 /// metering over the bus (<c>QueryUsage</c>, <c>ExportUsage</c> on <c>aimesh-metering-queries</c>); no answer within
 /// <see cref="AskTimeout"/> is 503.
 /// </summary>
@@ -33,7 +33,7 @@ internal static class UsageEndpoints
     }
 
     /// <summary>
-    /// <c>dimension</c> (key, user, team, model, deployment, all; default key), <c>value</c> (repeatable; none: every
+    /// <c>dimension</c> (key, user, team, org, model, deployment, all; default key), <c>value</c> (repeatable; none: every
     /// value the caller may see), <c>from</c> and <c>to</c> (ISO 8601; default the last 24 hours; whole UTC hours),
     /// <c>groupBy</c> (hour, day, total; default day), <c>limit</c> and <c>cursor</c>.
     /// </summary>
@@ -58,9 +58,9 @@ internal static class UsageEndpoints
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         dimension ??= "key";
-        if (dimension is not ("key" or "user" or "team" or "model" or "deployment" or "all"))
+        if (dimension is not ("key" or "user" or "team" or "org" or "model" or "deployment" or "all"))
         {
-            errors["dimension"] = ["must be key, user, team, model, deployment or all."];
+            errors["dimension"] = ["must be key, user, team, org, model, deployment or all."];
         }
 
         groupBy ??= "day";
@@ -99,7 +99,7 @@ internal static class UsageEndpoints
             var scope = await AdminUsageScope.ValuesAsync(actor, dimension, value is { Length: > 0 } ? value : null, db, http.RequestAborted);
             if (!scope.Allowed)
             {
-                return AdminProblems.Forbidden("Your role reads usage by key, user or team of your own scope only.");
+                return AdminProblems.Forbidden("Your role reads usage by key, user or team (org: org_admin and viewer) of your own scope only.");
             }
 
             values = scope.Values;
@@ -126,8 +126,9 @@ internal static class UsageEndpoints
     }
 
     /// <summary>
-    /// <c>team</c> (required), <c>from</c> and <c>to</c> (default the last 24 hours), <c>format</c> (csv or json; default
-    /// csv): one line per UTC day, key and currency. A team of another organization is 404, as any other object.
+    /// <c>team</c> or <c>org</c> (exactly one), <c>from</c> and <c>to</c> (default the last 24 hours), <c>format</c> (csv
+    /// or json; default csv): one line per UTC day, team, key and currency. A team or organization of another
+    /// organization is 404, as any other object; an organization's export is for admin, org_admin and viewer.
     /// </summary>
     private static async Task<IResult> ExportAsync(
         HttpContext http,
@@ -135,6 +136,7 @@ internal static class UsageEndpoints
         IBus bus,
         TimeProvider time,
         string? team,
+        string? org,
         string? from,
         string? to,
         string? format)
@@ -142,9 +144,10 @@ internal static class UsageEndpoints
         var actor = AdminActor.Of(http);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var teamId = team is null ? null : AdminQuery.Id(team, "team", errors);
-        if (team is null)
+        var orgId = org is null ? null : AdminQuery.Id(org, "org", errors);
+        if ((team is null) == (org is null))
         {
-            errors["team"] = ["is required."];
+            errors["team"] = ["exactly one of team and org is required."];
         }
 
         format ??= "csv";
@@ -154,11 +157,17 @@ internal static class UsageEndpoints
         }
 
         var (start, end) = Period(from, to, time, errors);
-        if (errors.Count > 0 || teamId is not { } id)
+        if (errors.Count > 0)
         {
             return AdminProblems.Invalid(errors);
         }
 
+        if (orgId is { } organization)
+        {
+            return await ExportOrganizationAsync(http, actor, databases, bus, organization, start, end, format);
+        }
+
+        var id = teamId!.Value;
         await using (var db = await databases.CreateDbContextAsync(http.RequestAborted))
         {
             var found = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, http.RequestAborted);
@@ -188,10 +197,47 @@ internal static class UsageEndpoints
             return MeteringUnavailable;
         }
 
-        return format == "json"
-            ? TypedResults.Ok(export.Lines)
-            : TypedResults.Text(UsageCsv.Write(AdminUsageScope.Team(id), export.Lines), "text/csv; charset=utf-8");
+        return Answer(format, AdminUsageScope.Team(id), export);
     }
+
+    /// <summary>An organization's chargeback lines, every team's and those without a team, each line naming its team.</summary>
+    private static async Task<IResult> ExportOrganizationAsync(
+        HttpContext http, AdminActor actor, IDbContextFactory<PolicyDbContext> databases, IBus bus, Guid organization, DateTimeOffset start, DateTimeOffset end, string format)
+    {
+        await using (var db = await databases.CreateDbContextAsync(http.RequestAborted))
+        {
+            if (!await db.Organizations.AsNoTracking().AnyAsync(o => o.Id == organization, http.RequestAborted))
+            {
+                return AdminProblems.NotFound;
+            }
+        }
+
+        // Own organization: org_admin and viewer read it; team_admin and member are refused (it holds other teams').
+        var verdict = AdminRules.Decide(actor, AdminOperation.ReadUsage, new AdminTarget(organization));
+        if (verdict != AdminVerdict.Allowed)
+        {
+            return AdminProblems.Of(verdict);
+        }
+
+        var client = bus.CreateRequestClient<ExportUsage>(Endpoints.MeteringQueriesAddress, RequestTimeout.After(s: (int)AskTimeout.TotalSeconds));
+        UsageExport export;
+        try
+        {
+            // An empty team: a metering that predates OrganizationId answers with no lines, never with another selection.
+            var ask = new ExportUsage(NewId.NextGuid(), "", start, end, AdminUsageScope.Org(organization));
+            export = (await client.GetResponse<UsageExport>(ask, http.RequestAborted)).Message;
+        }
+        catch (RequestTimeoutException)
+        {
+            return MeteringUnavailable;
+        }
+
+        return Answer(format, null, export);
+    }
+
+    private static IResult Answer(string format, string? team, UsageExport export) => format == "json"
+        ? TypedResults.Ok(export.Lines)
+        : TypedResults.Text(UsageCsv.Write(team, export.Lines), "text/csv; charset=utf-8");
 
     private static IResult MeteringUnavailable => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable", detail: "Usage is not available: metering did not answer; retry shortly.");

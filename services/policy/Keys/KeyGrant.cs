@@ -7,7 +7,8 @@ namespace AiMesh.Policy.Keys;
 /// <param name="Models">Allowed public model names (access groups already folded in); null allows every model.</param>
 /// <param name="ExpiresAt">After this instant the key is refused like an unknown one; null never expires.</param>
 /// <param name="Networks">Client networks the key may be used from; null or empty admits any address.</param>
-/// <param name="Organization">The organization owning a stored key (null for configured keys), for per-organization limits.</param>
+/// <param name="Organization">The organization owning a stored key (null for configured keys and verified principals),
+/// for per-organization limits and budgets, and metered with the request (<c>RequestAuthorized.OrganizationId</c>).</param>
 internal sealed record KeyGrant(
     string KeyId,
     string Principal,

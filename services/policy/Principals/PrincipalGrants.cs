@@ -11,6 +11,9 @@ namespace AiMesh.Policy.Principals;
 /// inside the trust boundary and the ingress is the only verifier (docs/architecture.md, "Other ways in"), so the
 /// claims are taken as the ingress sent them. The answer's principal is <c>user:&lt;subject&gt;</c> and its team the
 /// claims' team, so usage is metered to them; its key id says how the caller was verified (<c>jwt</c>, <c>certificate</c>).
+/// Its organization is null: no claim maps to an organization today (<see cref="VerifiedPrincipal"/> carries none, and
+/// <see cref="JwtPolicyOptions.Organization"/> only says whose access groups the grants name), so such usage has no
+/// org value and no per-organization limit or budget applies to it.
 /// Access groups are read from the stored keys' cache at each decision, so a changed group applies at once.
 /// </summary>
 internal sealed class PrincipalGrants(IOptions<JwtPolicyOptions> options, StoredKeys stored)

@@ -177,6 +177,58 @@ public abstract class AdminScenarios<TMesh>(TMesh mesh) : IClassFixture<TMesh>
         Assert.Equal(red.Sum(s => s.Cost), cells.Sum(c => decimal.Parse(c[9], System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    [Fact]
+    public async Task Usage_by_org_sums_every_key_of_the_organization_and_its_export_names_each_lines_team()
+    {
+        using var admin = Client(TestEnvironment.AdminKey);
+        var org = (await OkAsync(await admin.PostAsJsonAsync("/admin/organizations", new { name = $"org-usage-{Guid.NewGuid():N}" })))["id"]!.GetValue<Guid>();
+        var team = (await OkAsync(await admin.PostAsJsonAsync("/admin/teams", new { organizationId = org, name = "green" })))["id"]!.GetValue<Guid>();
+        var user = (await OkAsync(await admin.PostAsJsonAsync("/admin/users", new { organizationId = org, email = $"m-{Guid.NewGuid():N}@example.com", role = "member" })))["id"]!.GetValue<Guid>();
+
+        // A team's key and a user's key (no team): the organization's usage is both.
+        var (teamSecret, teamKey) = await KeyAsync(admin, new { teamId = team });
+        var (userSecret, userKey) = await KeyAsync(admin, new { userId = user });
+        var sent = new List<(string Key, string? Team, long Input, long Output, decimal Cost)>();
+        foreach (var (secret, key, owner) in new[] { (teamSecret, teamKey, (Guid?)team), (userSecret, userKey, null), (teamSecret, teamKey, team) })
+        {
+            await ServedAsync(secret);
+            var result = await Mesh.Client(secret).GetChatClient("gpt-4o-mini").CompleteChatAsync([new OpenAI.Chat.UserChatMessage("echo: usage by org")]);
+            var cost = result.GetRawResponse().Headers.TryGetValue("x-aimesh-cost", out var header) ? decimal.Parse(header!.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : 0m;
+            sent.Add((key.ToString(), owner?.ToString(), result.Value.Usage.InputTokenCount, result.Value.Usage.OutputTokenCount, cost));
+        }
+
+        // Usage is recorded after each answer: wait (bounded) until metering has all three under the organization.
+        var query = $"/admin/usage?dimension=org&value={org}&groupBy=total";
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        JsonArray rows;
+        while ((rows = (await OkAsync(await admin.GetAsync(query, deadline.Token)))["items"]!.AsArray()).Sum(r => r!["requests"]!.GetValue<long>()) < sent.Count)
+        {
+            await Task.Delay(200, deadline.Token);
+        }
+
+        var row = Assert.Single(rows)!;
+        Assert.Equal(org.ToString(), row["value"]!.GetValue<string>());
+        Assert.Equal(sent.Count, row["requests"]!.GetValue<long>());
+        Assert.Equal(sent.Sum(s => s.Input), row["inputTokens"]!.GetValue<long>());
+        Assert.Equal(sent.Sum(s => s.Output), row["outputTokens"]!.GetValue<long>());
+        Assert.Equal(sent.Sum(s => s.Cost), row["cost"]!.GetValue<decimal>());
+        Assert.True(sent.Sum(s => s.Cost) > 0, "the mock's model is priced, so the organization's cost is not zero");
+
+        // The organization's chargeback export: one line per day, team and key, the user's key without a team.
+        var csv = await admin.GetStringAsync($"/admin/usage/export?org={org}&format=csv");
+        var cells = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+        foreach (var key in sent.Select(s => s.Key).Distinct())
+        {
+            var mine = sent.Where(s => s.Key == key).ToList();
+            var lines = cells.Where(c => c[2] == key).ToList();
+            Assert.All(lines, c => Assert.Equal(mine[0].Team ?? "", c[1]));
+            Assert.Equal(mine.Count, lines.Sum(c => long.Parse(c[4], System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal(mine.Sum(s => s.Cost), lines.Sum(c => decimal.Parse(c[9], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        Assert.Equal(sent.Count, cells.Sum(c => long.Parse(c[4], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     /// <summary>A new key for the owner: its secret and its id.</summary>
     private static async Task<(string Secret, Guid Id)> KeyAsync(HttpClient admin, object owner)
     {

@@ -79,7 +79,7 @@ public sealed class HappyPathTests
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
         Assert.Equal((CompletionOutcomes.Ok, 200, (string?)null), (usage.Outcome, usage.Status, usage.ErrorCode));
         Assert.Equal((Neighbours.Principal, Neighbours.KeyId, "chat.completions", "gpt-4o-mini"), (usage.PrincipalId, usage.KeyId, usage.Api, usage.ModelRequested));
-        Assert.Equal("team-1", usage.TeamId);
+        Assert.Equal(("team-1", Neighbours.Organization), (usage.TeamId, usage.OrganizationId));
         Assert.Equal((Neighbours.Deployment, Neighbours.Provider, 1), (usage.Deployment, usage.Provider, usage.Attempts));
         Assert.Equal(new TokenUsage(11, 7), usage.Usage);
         Assert.Equal(42.5, usage.FirstTokenMs);

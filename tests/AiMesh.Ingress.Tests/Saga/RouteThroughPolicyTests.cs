@@ -101,7 +101,8 @@ public sealed class RouteThroughPolicyTests
         {
             await Neighbours.RouteOnAsync(c, c.Message.Route!);
             await admission.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await c.RespondAsync(new RequestAuthorized(c.Message.RequestId, Neighbours.Principal, Neighbours.KeyId, null, "team-1", Routed: true));
+            await c.RespondAsync(new RequestAuthorized(
+                c.Message.RequestId, Neighbours.Principal, Neighbours.KeyId, null, "team-1", Routed: true, OrganizationId: Neighbours.Organization));
         };
         var request = SagaHost.Chat();
 
@@ -115,7 +116,7 @@ public sealed class RouteThroughPolicyTests
         admission.SetResult();
         var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
         Assert.Equal((CompletionOutcomes.Ok, Neighbours.Principal, Neighbours.KeyId, Neighbours.Deployment), (usage.Outcome, usage.PrincipalId, usage.KeyId, usage.Deployment));
-        Assert.Equal("team-1", usage.TeamId);
+        Assert.Equal(("team-1", Neighbours.Organization), (usage.TeamId, usage.OrganizationId));
         Assert.Equal(new TokenUsage(11, 7), usage.Usage);
         await mesh.AssertFinalizedAsync(request.RequestId);
         await mesh.SettleAsync();

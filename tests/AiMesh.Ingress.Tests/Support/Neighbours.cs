@@ -15,6 +15,7 @@ internal sealed class Neighbours
 {
     public const string Principal = "principal-7";
     public const string KeyId = "key-7";
+    public const string Organization = "org-7";
     public const string Deployment = "deployment-a";
     public const string Provider = "openai";
 
@@ -38,7 +39,7 @@ internal sealed class Neighbours
         if (context.Message.Route is { } route)
         {
             await RouteOnAsync(context, route);
-            await context.RespondAsync(new RequestAuthorized(context.Message.RequestId, Principal, KeyId, null, "team-1", Routed: true));
+            await context.RespondAsync(new RequestAuthorized(context.Message.RequestId, Principal, KeyId, null, "team-1", Routed: true, OrganizationId: Organization));
             return;
         }
 
@@ -47,7 +48,7 @@ internal sealed class Neighbours
 
     /// <summary>Admits without routing, as a policy service from before <see cref="AuthorizeRequest.Route"/> does.</summary>
     public static Task AuthorizeOnly(ConsumeContext<AuthorizeRequest> context) =>
-        context.RespondAsync(new RequestAuthorized(context.Message.RequestId, Principal, KeyId, null, "team-1"));
+        context.RespondAsync(new RequestAuthorized(context.Message.RequestId, Principal, KeyId, null, "team-1", OrganizationId: Organization));
 
     /// <summary>Sends the attached route to the router the way the policy service does: the saga's request id and answer address.</summary>
     public static async Task RouteOnAsync(ConsumeContext<AuthorizeRequest> context, RouteCompletion route)

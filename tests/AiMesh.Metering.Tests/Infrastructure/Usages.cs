@@ -34,7 +34,11 @@ internal static class Usages
         PromptId: "support-answer",
         PromptVersion: "3",
         Cost: new Cost(FullCost, "USD", "2026-11-23+azure-eu-gpt-4o", Estimated: true),
-        TeamId: "team-finance");
+        TeamId: "team-finance",
+        OrganizationId: FullOrganization);
+
+    /// <summary>The organization <see cref="Full"/> was admitted for.</summary>
+    public const string FullOrganization = "0b9e0000-919e-faec-0001-08df488b00aa";
 
     /// <summary>
     /// More significant digits than a double holds (17), and a scale a price per token reaches: the store must keep

@@ -63,15 +63,19 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["read audit trail"] = ([200, 200, 403, 403, 403], (_, _) => Get("/admin/audit")),
 
         // Usage: by key or user within one's scope (AdminUsageScope); by team for team_admins and up; by model, deployment
-        // or in total (every organization's) admins only; a team's chargeback export as a read of that team.
+        // or in total (every organization's) admins only; by org (and an organization's export) for organization-wide readers;
+        // a team's chargeback export as a read of that team.
         ["usage by key"] = ([200, 200, 200, 200, 200], (_, _) => Get("/admin/usage?dimension=key")),
         ["usage by user"] = ([200, 200, 200, 200, 200], (_, _) => Get("/admin/usage?dimension=user&groupBy=total")),
         ["usage by team"] = ([200, 200, 200, 403, 200], (_, _) => Get("/admin/usage?dimension=team")),
+        ["usage by org"] = ([200, 200, 403, 403, 200], (_, _) => Get("/admin/usage?dimension=org")),
         ["usage by model"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/usage?dimension=model")),
         ["usage in total"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/usage?dimension=all&groupBy=hour")),
         ["export T1's usage"] = ([200, 200, 200, 403, 200], (w, _) => Get($"/admin/usage/export?team={w.T1}")),
         ["export T2's usage"] = ([200, 200, 403, 403, 200], (w, _) => Get($"/admin/usage/export?team={w.T2}&format=json")),
         ["export usage of team of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/usage/export?team={w.TeamB}")),
+        ["export A's usage"] = ([200, 200, 403, 403, 200], (w, _) => Get($"/admin/usage/export?org={w.OrgA}")),
+        ["export B's usage"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/usage/export?org={w.OrgB}&format=json")),
 
         // Provider credentials: mesh-wide infrastructure, admins only, reads included.
         ["list credentials"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/credentials")),

@@ -80,6 +80,9 @@ public sealed class AuthorizeRequestConsumerTests
         var (authorized, _) = await policy.AuthorizeAsync(Ask(KeyRing.HashOf(NarrowSecret), "gpt-4o-mini"));
 
         Assert.Equal(("app-narrow", "narrow", (string?)null), (authorized!.PrincipalId, authorized.KeyId, authorized.TeamId));
+
+        // A configured key belongs to no organization: its usage carries none.
+        Assert.Null(authorized.OrganizationId);
         Assert.Equal(["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"], authorized.AllowedModels);
     }
 

@@ -58,6 +58,9 @@ public abstract class StoredKeySpecs(ITestStore store, ITestOutputHelper output)
         Assert.Equal(($"team:{tenant.TeamId}", tenant.TeamId.ToString()), (team!.PrincipalId, team.TeamId));
         Assert.Null(team.AllowedModels);
         Assert.Equal(($"service_account:{tenant.ServiceAccountId}", tenant.TeamId.ToString()), (account!.PrincipalId, account.TeamId));
+
+        // Every stored key is metered with the organization owning it.
+        Assert.All(new[] { user, team, account }, a => Assert.Equal(tenant.OrganizationId.ToString(), a.OrganizationId));
     }
 
     [Fact]

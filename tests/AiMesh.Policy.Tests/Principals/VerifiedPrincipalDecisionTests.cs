@@ -35,6 +35,9 @@ public sealed class VerifiedPrincipalDecisionTests
 
         Assert.Null(denied);
         Assert.Equal(("user:alice@example.com", "jwt", "research"), (authorized!.PrincipalId, authorized.KeyId, authorized.TeamId));
+
+        // No claim maps to an organization, and Policy:Jwt:Organization (set here) only names whose access groups apply.
+        Assert.Null(authorized.OrganizationId);
         Assert.Equal(["claude-mock", "gpt-4o-mini"], authorized.AllowedModels);
     }
 

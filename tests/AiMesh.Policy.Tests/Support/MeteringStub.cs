@@ -12,7 +12,8 @@ namespace AiMesh.Policy.Tests.Support;
 /// <summary>
 /// Metering's read side as a neighbour stub on the policy host's bus: it records every <see cref="QueryUsage"/> and
 /// <see cref="ExportUsage"/> policy sends and answers a query with one row per value asked (value <c>*</c> when the
-/// query named none), and an export with two lines whose text a spreadsheet would misread.
+/// query named none), and an export with two lines whose text a spreadsheet would misread (for an organization's
+/// export the first names its team <c>team-from-metering</c>, the second none).
 /// </summary>
 internal sealed class MeteringStub : IMeshModule
 {
@@ -41,9 +42,10 @@ internal sealed class MeteringStub : IMeshModule
         public Task Consume(ConsumeContext<ExportUsage> context)
         {
             stub.Asked.Enqueue(context.Message);
+            var team = context.Message.OrganizationId is null ? null : "team-from-metering";
             return context.RespondAsync(new UsageExport(context.Message.RequestId,
             [
-                new UsageExportLine(new DateOnly(2026, 11, 23), "=HYPERLINK(\"x\")", 2, 100, 50, 0, 0, 0.000123456789m, "USD", ["v1", "v2"]),
+                new UsageExportLine(new DateOnly(2026, 11, 23), "=HYPERLINK(\"x\")", 2, 100, 50, 0, 0, 0.000123456789m, "USD", ["v1", "v2"], team),
                 new UsageExportLine(new DateOnly(2026, 11, 23), "key,\"quoted\"", 1, 7, 3, 0, 0, 0m, null, []),
             ]));
         }
