@@ -224,6 +224,20 @@ public sealed class BudgetTests : IDisposable
         Assert.Equal((429, "budget_exceeded"), (second.Denied!.Status, second.Denied.Code));
     }
 
+    [Fact]
+    public async Task Concurrent_settles_share_a_commit_and_each_sees_the_total_right_after_its_own_amount()
+    {
+        await using var policy = await StartAsync(amount: 1000);
+        var store = policy.Services.GetRequiredService<BudgetSpendStore>();
+
+        var totals = await Task.WhenAll(Enumerable.Range(1, 200).Select(i => Task.Run(() => store.AddAsync("key:budget-key", "total", 1m, CancellationToken.None))));
+
+        // Every add answered a different running total, together exactly 1..200: a threshold at any of them is crossed
+        // by one settle only; and the store holds the sum.
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (decimal)i), totals.Order());
+        Assert.Equal(200m, await store.SpentAsync("key:budget-key", "total", CancellationToken.None));
+    }
+
     private Task<PolicyHost> StartAsync(decimal amount, string? database = null, SettableTime? time = null, Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
