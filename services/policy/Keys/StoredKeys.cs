@@ -78,10 +78,27 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
 
             lock (_gate)
             {
+                // A key reloaded on its own while this snapshot was read is newer here than in the snapshot: carried
+                // over as it is now, so the swap never hides it (seen: a key created during the start-up load answered
+                // 401 until the reload of touched keys below caught up).
+                touched = [.. _touchedWhileLoading];
+                foreach (var id in touched)
+                {
+                    if (byId.TryRemove(id, out var stale))
+                    {
+                        byHash.TryRemove(stale.Hash, out _);
+                    }
+
+                    if (_byId.TryGetValue(id, out var current))
+                    {
+                        byId[id] = current;
+                        byHash[current.Hash] = current.Grant;
+                    }
+                }
+
                 _groups = groups;
                 _byHash = byHash;
                 _byId = byId;
-                touched = [.. _touchedWhileLoading];
             }
 
             _loaded = true;
