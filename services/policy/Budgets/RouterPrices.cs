@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using AiMesh.Contracts.Routing;
-using MassTransit;
+using AiMesh.Hosting;
 
 namespace AiMesh.Policy.Budgets;
 
@@ -23,51 +23,18 @@ internal sealed class RouterPrices
 }
 
 /// <summary>
-/// Keeps <see cref="RouterPrices"/> to the routers' catalog while any budget rule exists: asks every 2 s until a
-/// router answers, then every minute (a catalog changes only when routers restart with new configuration). A failed
-/// ask keeps what is held; before the first answer a model without a configured price reserves nothing and is counted
-/// at its end, as an unpriced model always is.
+/// Keeps <see cref="RouterPrices"/> to the routers' catalog while any budget rule exists (<see cref="RouterCatalogRefresher"/>).
+/// Before the first answer a model without a configured price reserves nothing and is counted at its end, as an
+/// unpriced model always is.
 /// </summary>
-internal sealed class RouterPriceRefresher(
-    RouterPrices prices, BudgetGuard budgets, IServiceScopeFactory scopes, ILogger<RouterPriceRefresher> logger) : BackgroundService
+internal sealed class RouterPriceRefresher(RouterPrices prices, BudgetGuard budgets, IServiceScopeFactory scopes, ILogger<RouterPriceRefresher> logger)
+    : RouterCatalogRefresher(scopes)
 {
-    private static readonly TimeSpan FirstLoadRetry = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan ReloadInterval = TimeSpan.FromMinutes(1);
+    protected override bool IsLoaded => prices.IsLoaded;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!budgets.HasRules)
-        {
-            return;
-        }
+    protected override bool IsWanted => budgets.HasRules;
 
-        try
-        {
-            while (true)
-            {
-                await TryLoadAsync(stoppingToken);
-                await Task.Delay(prices.IsLoaded ? ReloadInterval : FirstLoadRetry, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Host stopping.
-        }
-    }
+    protected override void Replace(IReadOnlyList<ModelDescription> models) => prices.Replace(models);
 
-    private async Task TryLoadAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var client = scope.ServiceProvider.GetRequiredService<IRequestClient<ListModels>>();
-            var response = await client.GetResponse<ModelsListed>(new ListModels(NewId.NextGuid()), cancellationToken);
-            prices.Replace(response.Message.Models);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // No router yet, a bus reconnecting, a timeout: keep what is held; a failure must never end this service.
-            PolicyLog.RouterPricesUnavailable(logger, ex.GetType().Name);
-        }
-    }
+    protected override void Failed(string failure) => PolicyLog.RouterPricesUnavailable(logger, failure);
 }
