@@ -157,6 +157,10 @@ BEGIN
   END IF;
 END
 $$;
+-- The tests drop their databases WITH (FORCE), which must end every session on them, an autovacuum worker's
+-- included: without this, a drop that met autovacuum at work failed ("must be a member of the role whose process
+-- is being terminated or member of pg_signal_backend").
+GRANT pg_signal_backend TO aimesh;
 SQL
   if [ "$(as_postgres psql -tAq -p 5432 -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'aimesh'")" != 1 ]; then
     # Two concurrent `up`s may both get here; the loser's "already exists" is fine.
