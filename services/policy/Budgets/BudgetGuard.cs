@@ -1,4 +1,5 @@
 using AiMesh.Contracts.Policy;
+using AiMesh.Hosting.Limits;
 using AiMesh.Policy.Keys;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -117,7 +118,7 @@ internal sealed class BudgetGuard(
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
-            limitMetrics.FellBack(Limits.StoreDownChoice.Local);
+            limitMetrics.FellBack(StoreDownChoice.Local);
             PolicyLog.LimitStoreDown(logger, ex.GetType().Name, TimeSpan.Zero);
             return null;
         }
