@@ -77,6 +77,9 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();
         services.AddSingleton<InFlightCalls>();
         services.AddTransient<CompletionRouter>();
+        services.AddSingleton<DeploymentLimitStores>();
+        services.AddSingleton<DeploymentLimiter>();
+        services.AddHostedService<DeploymentLimitWarmup>();
         services.AddSingleton<RouterMetrics>();
         services.TryAddSingleton<StreamChannelKey>();
         services.AddSingleton<ChunkSinks>();

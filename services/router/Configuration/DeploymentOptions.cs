@@ -133,4 +133,7 @@ internal sealed class DeploymentOptions
     /// (a negotiated rate, a self-hosted model). Absent: the table's prices, or none (its costs are then null).
     /// </summary>
     public Router.Pricing.PriceOptions? Price { get; set; }
+
+    /// <summary>The deployment's capacity, counted before each call; null: unlimited.</summary>
+    public DeploymentLimitOptions? Limits { get; set; }
 }

@@ -27,4 +27,7 @@ internal sealed class RouterOptions
 
     /// <summary>Where the price table comes from (<see cref="Router.Pricing.PricingOptions"/>).</summary>
     public Router.Pricing.PricingOptions Pricing { get; set; } = new();
+
+    /// <summary>Where deployment limits are counted (<see cref="RouterLimitOptions"/>).</summary>
+    public RouterLimitOptions Limits { get; set; } = new();
 }

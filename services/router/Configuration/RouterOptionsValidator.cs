@@ -50,7 +50,49 @@ internal sealed partial class RouterOptionsValidator(
             CheckDeployment(errors, at, deployment, names);
         }
 
+        CheckLimits(errors, options.Limits);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>
+    /// Where deployment limits are counted, and every deployment's <c>Limits</c>: a number the binder cannot read (too
+    /// large, a word) would drop the whole deployment without a word, so it is read here on its own and named.
+    /// </summary>
+    private void CheckLimits(List<string> errors, RouterLimitOptions limits)
+    {
+        var at = $"{RouterOptions.Section}:Limits";
+        if (!limits.IsShared && !string.Equals(limits.Store, "Memory", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{at}:Store must be Memory or Redis.");
+        }
+
+        if (limits.IsShared && string.IsNullOrWhiteSpace(limits.Redis))
+        {
+            errors.Add($"{at}:Redis must name the Redis server when Store is Redis.");
+        }
+
+        if (limits.Replicas is < 1 or > 10_000 || limits.StoreTimeout <= TimeSpan.Zero || limits.StoreTimeout > TimeSpan.FromMinutes(1)
+            || limits.StoreRetryAfter <= TimeSpan.Zero || limits.DefaultMaxOutputTokens < 1)
+        {
+            errors.Add($"{at}: Replicas must be from 1 to 10000, StoreTimeout from a tick to a minute, StoreRetryAfter positive and DefaultMaxOutputTokens at least 1.");
+        }
+
+        foreach (var item in configuration.GetSection($"{RouterOptions.Section}:Deployments").GetChildren())
+        {
+            var section = item.GetSection("Limits");
+            try
+            {
+                if (section.Get<DeploymentLimitOptions>(binder => binder.ErrorOnUnknownConfiguration = true) is { } given
+                    && new[] { given.RequestsPerSecond, given.RequestsPerMinute, given.TokensPerMinute, given.Concurrent }.Any(v => v is < 1))
+                {
+                    errors.Add($"{section.Path}: every limit must be at least 1 (leave a kind out for no limit).");
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                errors.Add($"{section.Path}: {e.Message}");
+            }
+        }
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ namespace AiMesh.Router.Deployments;
 /// The stored provider credential the key comes from (<c>ApiKeyCredential</c>); then <paramref name="ApiKey"/> is null
 /// in the catalog and filled per call from <see cref="Secrets.ProviderCredentialStore"/>.
 /// </param>
+/// <param name="Limits">The deployment's capacity (<see cref="DeploymentLimiter"/>); null: unlimited.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -38,4 +39,5 @@ internal sealed record Deployment(
     string? ApiVersion = null,
     bool AzureBearer = false,
     Providers.Azure.EntraClientCredentials? Entra = null,
-    string? CredentialName = null);
+    string? CredentialName = null,
+    Configuration.DeploymentLimitOptions? Limits = null);

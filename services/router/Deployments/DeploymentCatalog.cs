@@ -76,7 +76,8 @@ internal sealed class DeploymentCatalog
             AzureDeploymentSettings.ApiVersion(source),
             AzureDeploymentSettings.IsBearer(source),
             EntraClientCredentials.Resolve(source, configuration),
-            string.IsNullOrWhiteSpace(source.ApiKeyCredential) ? null : source.ApiKeyCredential.Trim());
+            string.IsNullOrWhiteSpace(source.ApiKeyCredential) ? null : source.ApiKeyCredential.Trim(),
+            source.Limits is { RequestsPerSecond: null, RequestsPerMinute: null, TokensPerMinute: null, Concurrent: null } ? null : source.Limits);
     }
 
     /// <summary>Null unless the deployment names AWS key variables (a Bedrock deployment's defaults are filled in before).</summary>

@@ -23,6 +23,7 @@ internal sealed class CompletionRouter(
     ChunkSinks sinks,
     ProviderCredentialStore credentials,
     CallCost costs,
+    DeploymentLimiter limiter,
     TimeProvider time,
     RouterMetrics metrics,
     ILogger<CompletionRouter> logger)
@@ -64,6 +65,13 @@ internal sealed class CompletionRouter(
                 "The gateway asked for a stream without saying where to send it.", CompletionOutcomes.Error));
         }
 
+        // The deployment's capacity, last: a request refused above never takes any of it.
+        var capacity = await limiter.ChargeAsync(request, deployment, body, abandoned);
+        if (capacity.Refusal is { } full)
+        {
+            return Reject(request, deployment, full);
+        }
+
         var call = new ProviderCall
         {
             RequestId = request.RequestId,
@@ -76,11 +84,17 @@ internal sealed class CompletionRouter(
         logger.RouteStarted(request.RequestId, deployment.Name, deployment.Provider, request.Api, request.Stream);
         using var activity = RouterActivity.StartProviderCall(deployment, request);
         var started = time.GetTimestamp();
-        CallOutcome outcome;
+        CallOutcome? outcome = null;
         // Disposing the sink waits until the ingress holds every chunk sent: the answer below must not overtake them.
-        await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
+        try
         {
+            await using var chunks = await sinks.OpenAsync(request, sendEndpoints);
             outcome = await transport.CallAsync(call, adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
+        }
+        finally
+        {
+            // Given back however the call ended; corrected by the tokens the provider reported, when it did.
+            await capacity.SettleAsync(outcome?.Usage);
         }
 
         var elapsed = time.GetElapsedTime(started);
