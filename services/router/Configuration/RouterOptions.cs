@@ -30,4 +30,7 @@ internal sealed class RouterOptions
 
     /// <summary>Where deployment limits are counted (<see cref="RouterLimitOptions"/>).</summary>
     public RouterLimitOptions Limits { get; set; } = new();
+
+    /// <summary>Per public model: how its deployments share the calls (<see cref="ModelGroupOptions"/>).</summary>
+    public Dictionary<string, ModelGroupOptions> Models { get; } = new(StringComparer.Ordinal);
 }

@@ -51,6 +51,19 @@ internal sealed partial class RouterOptionsValidator(
         }
 
         CheckLimits(errors, options.Limits);
+        foreach (var (model, group) in options.Models)
+        {
+            if (group.Parsed is null)
+            {
+                errors.Add($"{RouterOptions.Section}:Models:{model}:Strategy must be ordered, weighted, least-in-flight, lowest-latency or lowest-cost.");
+            }
+
+            if (!options.Deployments.Any(d => string.Equals(d.Model, model, StringComparison.Ordinal)))
+            {
+                errors.Add($"{RouterOptions.Section}:Models:{model} names a model no deployment serves.");
+            }
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -166,6 +179,11 @@ internal sealed partial class RouterOptionsValidator(
         foreach (var (header, value) in deployment.Headers)
         {
             CheckHeader(errors, at, header, value);
+        }
+
+        if (deployment.Weight is < 0 or > 1_000_000)
+        {
+            errors.Add($"{at}: Weight must be from 0 to 1000000.");
         }
 
         if (deployment.DefaultMaxTokens is < 1 or > LargestDefaultMaxTokens)
