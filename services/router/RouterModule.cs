@@ -80,6 +80,8 @@ public sealed class RouterModule : IMeshModule
         services.AddTransient<CompletionRouter>();
         services.AddSingleton<DeploymentLimitStores>();
         services.AddSingleton<DeploymentLimiter>();
+        services.AddSingleton<Resilience.RetryBudget>();
+        services.AddSingleton<Resilience.RetryPipeline>();
         services.AddHostedService<DeploymentLimitWarmup>();
         services.AddSingleton<RouterMetrics>();
         services.TryAddSingleton<StreamChannelKey>();

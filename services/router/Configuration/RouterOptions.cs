@@ -33,4 +33,7 @@ internal sealed class RouterOptions
 
     /// <summary>Per public model: how its deployments share the calls (<see cref="ModelGroupOptions"/>).</summary>
     public Dictionary<string, ModelGroupOptions> Models { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When a failed provider call is tried again (<see cref="RetryOptions"/>).</summary>
+    public RetryOptions Retries { get; set; } = new();
 }

@@ -51,6 +51,12 @@ internal sealed partial class RouterOptionsValidator(
         }
 
         CheckLimits(errors, options.Limits);
+        var retries = options.Retries;
+        if (retries.MaxAttempts is < 1 or > 10 || retries.BaseDelay < TimeSpan.Zero || retries.MaxDelay < retries.BaseDelay || retries.MaxDelay > TimeSpan.FromMinutes(1)
+            || retries.MaxRetryAfter < TimeSpan.Zero || retries.BudgetRatio is < 0 or > 10 || retries.BudgetMinPerSecond < 0)
+        {
+            errors.Add($"{RouterOptions.Section}:Retries: MaxAttempts must be from 1 to 10, BaseDelay ≤ MaxDelay ≤ one minute, MaxRetryAfter, BudgetRatio (0–10) and BudgetMinPerSecond not negative.");
+        }
         foreach (var (model, group) in options.Models)
         {
             if (group.Parsed is null)

@@ -26,6 +26,9 @@ internal sealed class CompletionRouter(
     CallCost costs,
     DeploymentLimiter limiter,
     DeploymentStats stats,
+    Resilience.RetryPipeline retries,
+    Resilience.RetryBudget budget,
+    Microsoft.Extensions.Options.IOptions<Configuration.RouterOptions> options,
     TimeProvider time,
     RouterMetrics metrics,
     ILogger<CompletionRouter> logger)
@@ -63,80 +66,48 @@ internal sealed class CompletionRouter(
                 "The gateway asked for a stream without saying where to send it.", CompletionOutcomes.Error));
         }
 
-        // The first deployment in the selector's order that can take the call: one whose credential is held and whose
-        // capacity has room (charged last, so a request refused above never takes any). Nothing has been sent yet, so
-        // moving on is always safe. When none can, the answer is the last one's reason.
-        Deployment? deployment = null;
-        var capacity = DeploymentCharge.None;
-        (Deployment Deployment, FailureDescription Reason)? refused = null;
-        foreach (var candidate in candidates)
+        // Nothing has been sent yet: the attempts (RetryPipeline, CallAttempts) choose the deployments, in the
+        // selector's order, and retry only what is safe. Disposing the sink waits until the ingress holds every chunk
+        // sent: the answer below must not overtake them.
+        AttemptResult final;
+        CallAttempts attempts;
+        budget.Requested();
+        await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
         {
-            if (credentials.Resolve(candidate) is not { } resolved)
+            attempts = new CallAttempts(request, body, candidates, chunks, new CallAttemptServices(
+                credentials, limiter, stats, adapters, transport, metrics, budget, options.Value.Retries, time, logger));
+            final = await retries.ExecuteAsync(attempts, abandoned);
+        }
+
+        // No deployment could take a retry: the answer is the last real failure, when there was one.
+        if (final.Refusal is { } refusal)
+        {
+            if (attempts.LastCalled is not { } called)
             {
-                logger.CredentialMissing(request.RequestId, candidate.Name, candidate.CredentialName!);
-                refused = (candidate, FailureMapper.CredentialUnavailable(candidate));
-                continue;
+                return Reject(request, final.Deployment, refusal);
             }
 
-            capacity = await limiter.ChargeAsync(request, resolved, body, abandoned);
-            if (capacity.Refusal is { } full)
-            {
-                refused = (resolved, full);
-                continue;
-            }
-
-            deployment = resolved;
-            break;
+            final = called;
         }
 
-        if (deployment is null)
-        {
-            return Reject(request, refused!.Value.Deployment, refused.Value.Reason);
-        }
-
-        var call = new ProviderCall
-        {
-            RequestId = request.RequestId,
-            Api = request.Api,
-            Deployment = ClientHeaders.ForCall(deployment, request.ClientHeaders),
-            Body = body,
-            Stream = request.Stream,
-            ClientIncludeUsage = ClientRequest.IncludesUsage(body),
-        };
-        logger.RouteStarted(request.RequestId, deployment.Name, deployment.Provider, request.Api, request.Stream);
-        using var activity = RouterActivity.StartProviderCall(deployment, request);
-        var started = time.GetTimestamp();
-        CallOutcome? outcome = null;
-        // Disposing the sink waits until the ingress holds every chunk sent: the answer below must not overtake them.
-        stats.Started(deployment);
-        try
-        {
-            await using var chunks = await sinks.OpenAsync(request, sendEndpoints);
-            outcome = await transport.CallAsync(call, adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
-        }
-        finally
-        {
-            // Given back however the call ended; corrected by the tokens the provider reported, when it did.
-            await capacity.SettleAsync(outcome?.Usage);
-            stats.Ended(deployment, outcome?.FirstByteMs ?? time.GetElapsedTime(started).TotalMilliseconds);
-        }
-
-        var elapsed = time.GetElapsedTime(started);
-        var durationMs = elapsed.TotalMilliseconds;
-        metrics.Called(deployment, outcome, elapsed);
+        using var activity = final.Activity;
+        var deployment = final.Deployment;
+        var call = final.Call!;
+        var outcome = final.Outcome!;
+        var durationMs = final.Elapsed.TotalMilliseconds;
         var cost = costs.Of(deployment, call, outcome);
 
         if (outcome.Failure is null)
         {
             var routed = new CompletionRouted(
                 request.RequestId, 200, outcome.Body, outcome.ChunkCount, deployment.Name, deployment.Provider,
-                outcome.Attempts, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
+                attempts.Made, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
             activity.Succeeded(routed);
             logger.RouteSucceeded(request.RequestId, deployment.Name, routed.Status, routed.ChunkCount, routed.FirstByteMs, durationMs);
             return routed;
         }
 
-        var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost };
+        var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost, Attempts = attempts.Made };
         activity.Failed(failed, outcome.Failure.UpstreamStatus);
         if (outcome.Failure.Kind == FailureKind.Cancelled)
         {

@@ -95,4 +95,8 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.DeploymentLimitSettleFailed, Level = LogLevel.Warning,
         Message = "Request {RequestId}: giving back its deployment slot failed ({Failure}); the slot frees itself when its hold expires")]
     public static partial void DeploymentLimitSettleFailed(this ILogger logger, Guid requestId, string failure);
+
+    [LoggerMessage(EventId = EventIds.Retrying, Level = LogLevel.Information,
+        Message = "Request {RequestId}: {Deployment} failed ({Kind}, upstream status {UpstreamStatus}) before anything reached the client; trying {Next}")]
+    public static partial void Retrying(this ILogger logger, Guid requestId, string deployment, string kind, int? upstreamStatus, string next);
 }
