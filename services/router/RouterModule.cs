@@ -75,6 +75,7 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<ProviderCredentialStore>();
         services.AddHostedService<ProviderCredentialRefresher>();
         services.AddSingleton<DeploymentStats>();
+        services.AddSingleton<CircuitBreakers>();
         services.AddSingleton<IDeploymentSelector, ModelGroupSelector>();
         services.AddSingleton<InFlightCalls>();
         services.AddTransient<CompletionRouter>();

@@ -36,4 +36,7 @@ internal sealed class RouterOptions
 
     /// <summary>When a failed provider call is tried again (<see cref="RetryOptions"/>).</summary>
     public RetryOptions Retries { get; set; } = new();
+
+    /// <summary>Each deployment's circuit breaker (<see cref="HealthOptions"/>).</summary>
+    public HealthOptions Health { get; set; } = new();
 }

@@ -13,6 +13,7 @@ internal sealed record CallAttemptServices(
     ProviderCredentialStore Credentials,
     DeploymentLimiter Limiter,
     DeploymentStats Stats,
+    CircuitBreakers Breakers,
     ProviderAdapters Adapters,
     ProviderTransport Transport,
     RouterMetrics Metrics,

@@ -45,8 +45,15 @@ internal sealed class CallAttempts(
         {
             var index = (next + k) % candidates.Count;
             var candidate = candidates[index];
+            if (!services.Breakers.TryEnter(candidate, out var probe))
+            {
+                refused = (candidate, Unavailable(candidate));
+                continue;
+            }
+
             if (services.Credentials.Resolve(candidate) is not { } deployment)
             {
+                Release(candidate, probe);
                 services.Logger.CredentialMissing(request.RequestId, candidate.Name, candidate.CredentialName!);
                 refused = (candidate, FailureMapper.CredentialUnavailable(candidate));
                 continue;
@@ -55,12 +62,13 @@ internal sealed class CallAttempts(
             var capacity = await services.Limiter.ChargeAsync(request, deployment, body, abandoned);
             if (capacity.Refusal is { } full)
             {
+                Release(candidate, probe);
                 refused = (deployment, full);
                 continue;
             }
 
             lastIndex = index;
-            return Last = LastCalled = await CallAsync(deployment, capacity, abandoned);
+            return Last = LastCalled = await CallAsync(deployment, capacity, probe, abandoned);
         }
 
         return Last = new AttemptResult { Deployment = refused!.Value.Deployment, Refusal = refused.Value.Reason };
@@ -124,7 +132,21 @@ internal sealed class CallAttempts(
         Elapsed = Last?.Elapsed ?? TimeSpan.Zero,
     };
 
-    private async Task<AttemptResult> CallAsync(Deployment deployment, DeploymentCharge capacity, CancellationToken abandoned)
+    private void Release(Deployment candidate, bool probe)
+    {
+        if (probe)
+        {
+            services.Breakers.Release(candidate);
+        }
+    }
+
+    /// <summary>The deployment's circuit is open: 503, and when it takes calls again.</summary>
+    private FailureDescription Unavailable(Deployment deployment) => new(
+        503, ErrorTypes.Api, "deployment_unavailable",
+        $"The deployment serving {request.Model} is failing and is given a rest; retry after the time in the Retry-After header.",
+        CompletionOutcomes.Error, null, (int)Math.Max(1, Math.Ceiling(services.Breakers.ClosedIn(deployment).TotalSeconds)));
+
+    private async Task<AttemptResult> CallAsync(Deployment deployment, DeploymentCharge capacity, bool probe, CancellationToken abandoned)
     {
         var call = new ProviderCall
         {
@@ -149,9 +171,15 @@ internal sealed class CallAttempts(
             // Given back however the call ended; corrected by the tokens the provider reported, when it did.
             await capacity.SettleAsync(outcome?.Usage);
             services.Stats.Ended(deployment, outcome?.FirstByteMs ?? services.Time.GetElapsedTime(started).TotalMilliseconds);
+            if (outcome is null)
+            {
+                // The call threw: the probe says nothing, and must not hold the circuit half-open for ever.
+                Release(deployment, probe);
+            }
         }
 
         var elapsed = services.Time.GetElapsedTime(started);
+        services.Breakers.Record(deployment, outcome, probe);
         services.Metrics.Called(deployment, outcome, elapsed);
         Made += outcome.Attempts;
         return new AttemptResult { Deployment = deployment, Call = call, Outcome = outcome, Activity = activity, Elapsed = elapsed };

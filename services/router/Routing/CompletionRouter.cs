@@ -26,6 +26,7 @@ internal sealed class CompletionRouter(
     CallCost costs,
     DeploymentLimiter limiter,
     DeploymentStats stats,
+    CircuitBreakers breakers,
     Resilience.RetryPipeline retries,
     Resilience.RetryBudget budget,
     Microsoft.Extensions.Options.IOptions<Configuration.RouterOptions> options,
@@ -75,7 +76,7 @@ internal sealed class CompletionRouter(
         await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
         {
             attempts = new CallAttempts(request, body, candidates, chunks, new CallAttemptServices(
-                credentials, limiter, stats, adapters, transport, metrics, budget, options.Value.Retries, time, logger));
+                credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger));
             final = await retries.ExecuteAsync(attempts, abandoned);
         }
 

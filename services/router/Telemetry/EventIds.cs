@@ -40,6 +40,10 @@ internal static class EventIds
     // Retries (Resilience/, Routing/CallAttempts.cs): 3080–3089.
     public const int Retrying = 3080;
 
+    // Circuit breakers (Deployments/CircuitBreakers.cs): 3090–3099.
+    public const int CircuitOpened = 3090;
+    public const int CircuitClosed = 3091;
+
     // OAuth token exchanges of the adapters (Vertex AI, Azure OpenAI with Entra ID): 3030–3039. Vertex's before
     // the exchange was shared, so the ids kept their numbers.
     public const int TokenExchangeFailed = 3030;

@@ -99,4 +99,12 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.Retrying, Level = LogLevel.Information,
         Message = "Request {RequestId}: {Deployment} failed ({Kind}, upstream status {UpstreamStatus}) before anything reached the client; trying {Next}")]
     public static partial void Retrying(this ILogger logger, Guid requestId, string deployment, string kind, int? upstreamStatus, string next);
+
+    [LoggerMessage(EventId = EventIds.CircuitOpened, Level = LogLevel.Warning,
+        Message = "Deployment {Deployment} is failing: its circuit is open, no calls for {BreakTime}")]
+    public static partial void CircuitOpened(this ILogger logger, string deployment, TimeSpan breakTime);
+
+    [LoggerMessage(EventId = EventIds.CircuitClosed, Level = LogLevel.Information,
+        Message = "Deployment {Deployment} answered its probe: its circuit is closed")]
+    public static partial void CircuitClosed(this ILogger logger, string deployment);
 }

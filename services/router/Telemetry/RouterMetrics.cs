@@ -24,6 +24,7 @@ internal sealed class RouterMetrics
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _limitFallbacks;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _circuits;
     private readonly Counter<long> _budgetSpent;
 
     public RouterMetrics(IMeterFactory meters)
@@ -31,6 +32,7 @@ internal sealed class RouterMetrics
         var meter = meters.Create(MeterName);
         _attempts = meter.CreateCounter<long>("aimesh.router.attempts", "{attempt}", "Calls to providers, by deployment and how the request ended");
         _errors = meter.CreateCounter<long>("aimesh.router.errors", "{error}", "Provider calls that failed, by deployment and error class (client cancellations are not errors)");
+        _circuits = meter.CreateCounter<long>("aimesh.router.circuit.transitions", "{transition}", "Deployment circuits opening and closing, by deployment and the state entered");
         _retries = meter.CreateCounter<long>("aimesh.router.retries", "{retry}", "Provider calls tried again after a retryable failure, by the deployment that failed");
         _budgetSpent = meter.CreateCounter<long>("aimesh.router.retry_budget_exhausted", "{retry}", "Retries not made because the replica's retry budget was spent");
         _limitFallbacks = meter.CreateCounter<long>(
@@ -64,6 +66,9 @@ internal sealed class RouterMetrics
     }
 
     public void Retried(Deployment deployment) => _retries.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Name));
+
+    public void CircuitChanged(Deployment deployment, CircuitState state) => _circuits.Add(
+        1, new KeyValuePair<string, object?>("deployment", deployment.Name), new KeyValuePair<string, object?>("state", state == CircuitState.Open ? "open" : "closed"));
 
     public void RetryBudgetSpent() => _budgetSpent.Add(1);
 

@@ -1,0 +1,26 @@
+namespace AiMesh.Router.Configuration;
+
+/// <summary>
+/// <c>Router:Health</c>: each deployment's circuit breaker (<see cref="Deployments.CircuitBreakers"/>). A deployment
+/// opens after <see cref="ConsecutiveFailures"/> failures in a row, or when at least <see cref="ErrorRate"/> of its
+/// calls in the last <see cref="Window"/> failed (with <see cref="MinimumCalls"/> calls or more); it then gets no calls
+/// for its break time, which starts at <see cref="BreakTime"/> and doubles with each open in a row up to
+/// <see cref="MaxBreakTime"/>; then one probe call decides: success closes it (and resets the break time), failure
+/// opens it again.
+/// </summary>
+internal sealed class HealthOptions
+{
+    /// <summary>0 turns the consecutive rule off.</summary>
+    public int ConsecutiveFailures { get; set; } = 5;
+
+    /// <summary>Share of failed calls (0–1) that opens the circuit; 0 turns the rate rule off.</summary>
+    public double ErrorRate { get; set; } = 0.5;
+
+    public int MinimumCalls { get; set; } = 20;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan BreakTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan MaxBreakTime { get; set; } = TimeSpan.FromMinutes(5);
+}
