@@ -77,6 +77,7 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<AdminTokenAuthentication>();
         services.AddSingleton<AdminAuthentication>();
         services.AddSingleton<AdminBody>();
+        services.AddScoped<LimitChanges>();
         AdminEndpoints.AddDocument(services);
 
         // Registered here, before the host adds the bus: the schema is migrated and the keys loaded (on a healthy
@@ -111,6 +112,7 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<LimitMetrics>();
         services.AddSingleton<MemoryLimitStore>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<EntityRules>();
         services.AddHostedService<LimitStoreWarmup>();
         services.AddSingleton<ILimitStore>(provider =>
         {
