@@ -14,7 +14,7 @@ namespace AiMesh.Ingress.Bodies;
 /// Never made when logging is off: that path allocates nothing for bodies and reads one null field per chunk.
 /// </para>
 /// </summary>
-internal sealed class BodyCapture(int maxBytes)
+internal sealed class BodyCapture(int maxBytes, ILogger logger)
 {
     /// <summary>Chunks kept, in characters of their JSON: beyond, a stream's answer is cut (assembled text is far smaller than its events).</summary>
     private readonly long _maxChunkChars = 16L * maxBytes;
@@ -90,7 +90,17 @@ internal sealed class BodyCapture(int maxBytes)
     private void Complete()
     {
         // Both sides have finished writing: nothing changes below any more.
-        var bodies = BodyLog.Build(_request!, _answer, _chunks.Count > 0 || _chunksCut ? _chunks : null, _chunksCut, maxBytes, _knownSecret);
+        UsageBodies? bodies = null;
+        try
+        {
+            bodies = BodyLog.Build(_request!, _answer, _chunks.Count > 0 || _chunksCut ? _chunks : null, _chunksCut, maxBytes, _knownSecret);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The usage record is owed whatever happened to its bodies: it leaves without them (never unredacted).
+            IngressLog.BodiesNotLogged(logger, _record!.RequestId, exception.GetType().Name);
+        }
+
         _enqueue!(_record! with { Bodies = bodies });
     }
 }

@@ -18,7 +18,7 @@ namespace AiMesh.Ingress.Saga;
 /// </summary>
 internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
 {
-    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays, StreamChannelAddress channel, UsageSender usage)
+    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays, StreamChannelAddress channel, UsageSender usage, ILogger<RequestStateMachine> logger)
     {
         var timeouts = options.Value;
         InstanceState(x => x.CurrentState);
@@ -81,13 +81,13 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         // order between them): the client is answered at once and the usage record waits for the admission it needs.
         During(Authorization.Pending,
             When(Authorization.Completed, c => c.Message.Routed)
-                .Then(c => Admit(c.Saga, c.Message, relays, timeouts))
+                .Then(c => Admit(c.Saga, c.Message, relays, timeouts, logger))
                 .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))
                 .TransitionTo(Routing.Pending),
             When(Authorization.Completed, c => !c.Message.Routed && c.Saga.Abandoned)
                 .Finalize(),
             When(Authorization.Completed, c => !c.Message.Routed && !c.Saga.Abandoned)
-                .Then(c => Admit(c.Saga, c.Message, relays, timeouts))
+                .Then(c => Admit(c.Saga, c.Message, relays, timeouts, logger))
                 .IfElse(c => c.Saga.HasPrompt,
                     render => render
                         .Request(PromptRendering, c => new RenderPrompt(c.Saga.CorrelationId, c.Saga.Body))
@@ -143,7 +143,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         // route, so it is a moment away; should it never come, the record is kept without a principal rather than lost.
         During(RoutedBeforeAdmission,
             When(Authorization.Completed)
-                .Then(c => Admit(c.Saga, c.Message, relays, timeouts))
+                .Then(c => Admit(c.Saga, c.Message, relays, timeouts, logger))
                 .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "", TeamId = c.Saga.TeamId, OrganizationId = c.Saga.OrganizationId })
                 .Finalize(),
             When(Authorization.Completed2)
@@ -258,7 +258,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.Deadline = message.Deadline;
     }
 
-    private static void Admit(RequestState saga, RequestAuthorized admitted, ResponseRelays relays, IngressOptions options)
+    private static void Admit(RequestState saga, RequestAuthorized admitted, ResponseRelays relays, IngressOptions options, ILogger logger)
     {
         saga.PrincipalId = admitted.PrincipalId;
         saga.KeyId = admitted.KeyId;
@@ -272,7 +272,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         var relay = relays.Find(saga.CorrelationId);
         if (admitted.LogBodies && relay is not null)
         {
-            var capture = new BodyCapture(options.BodyLogMaxBytes);
+            var capture = new BodyCapture(options.BodyLogMaxBytes, logger);
             saga.Capture = relay.TryStartCapture(capture) ? capture : null;
         }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using AiMesh.Contracts.Metering;
 using AiMesh.Ingress.Bodies;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiMesh.Ingress.Tests.Bodies;
 
@@ -73,7 +74,7 @@ public sealed class BodyLogTests
     [Fact]
     public void Chunks_beyond_what_is_kept_mark_the_answer_truncated()
     {
-        var capture = new BodyCapture(1024);
+        var capture = new BodyCapture(1024, NullLogger.Instance);
         var chunk = """{"choices":[{"index":0,"delta":{"content":"word "}}]}""";
         RecordUsage? enqueued = null;
         for (var i = 0; i < 1000; i++)
@@ -93,7 +94,7 @@ public sealed class BodyLogTests
     [InlineData(false)]
     public void The_record_leaves_once_with_its_bodies_whichever_side_ends_last(bool recordFirst)
     {
-        var capture = new BodyCapture(64 * 1024);
+        var capture = new BodyCapture(64 * 1024, NullLogger.Instance);
         var enqueued = new List<RecordUsage>();
         capture.Answer("""{"choices":[]}""");
 
