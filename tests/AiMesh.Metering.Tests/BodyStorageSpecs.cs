@@ -87,18 +87,7 @@ public abstract class BodyStorageSpecs(ITestDatabase database)
         return answer;
     }
 
-    private async Task<MeteringTestHost> StartAsync()
-    {
-        var host = await MeteringTestHost.StartAsync(database.Provider, database.ConnectionString);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!host.SchemaReady && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(host.SchemaReady, "the schema is created on a healthy database");
-        return host;
-    }
+    private Task<MeteringTestHost> StartAsync() => MeteringTestHost.StartReadyAsync(database);
 }
 
 /// <summary>The body specs on the embedded default: a SQLite file.</summary>

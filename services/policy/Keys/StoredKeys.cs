@@ -133,72 +133,54 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
     }
 
     /// <summary>Reads one key again: serves it if it is usable, else drops it.</summary>
-    public async Task ReloadKeyAsync(Guid keyId, CancellationToken cancellationToken)
+    public Task ReloadKeyAsync(Guid keyId, CancellationToken cancellationToken) => RefreshAsync(async db =>
     {
-        await _refreshing.WaitAsync(cancellationToken);
-        try
+        var key = await db.VirtualKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        var accountTeam = key?.OwnerServiceAccountId is { } account
+            ? await db.ServiceAccounts.Where(a => a.Id == account).Select(a => (Guid?)a.TeamId).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        var team = key?.OwnerTeamId ?? accountTeam;
+        var teamLogs = team is { } teamId && await db.Teams.Where(t => t.Id == teamId).Select(t => t.LogBodies).FirstOrDefaultAsync(cancellationToken);
+        lock (_gate)
         {
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var key = await db.VirtualKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
-            var accountTeam = key?.OwnerServiceAccountId is { } account
-                ? await db.ServiceAccounts.Where(a => a.Id == account).Select(a => (Guid?)a.TeamId).FirstOrDefaultAsync(cancellationToken)
-                : null;
-            var team = key?.OwnerTeamId ?? accountTeam;
-            var teamLogs = team is { } teamId && await db.Teams.Where(t => t.Id == teamId).Select(t => t.LogBodies).FirstOrDefaultAsync(cancellationToken);
-            lock (_gate)
+            if (_byId.TryRemove(keyId, out var old))
             {
-                if (_byId.TryRemove(keyId, out var old))
-                {
-                    _byHash.TryRemove(old.Hash, out _);
-                }
+                _byHash.TryRemove(old.Hash, out _);
+            }
 
-                if (key is not null && key.Status == KeyStatus.Enabled && (key.ExpiresAt is null || key.ExpiresAt > time.GetUtcNow()) &&
-                    Build(key, accountTeam ?? Guid.Empty, _groups, teamLogs) is { } entry)
-                {
-                    _byId[entry.Id] = entry;
-                    _byHash[entry.Hash] = entry.Grant;
-                }
+            if (key is not null && key.Status == KeyStatus.Enabled && (key.ExpiresAt is null || key.ExpiresAt > time.GetUtcNow()) &&
+                Build(key, accountTeam ?? Guid.Empty, _groups, teamLogs) is { } entry)
+            {
+                _byId[entry.Id] = entry;
+                _byHash[entry.Hash] = entry.Grant;
+            }
 
-                if (_loading)
-                {
-                    _touchedWhileLoading.Add(keyId);
-                }
+            if (_loading)
+            {
+                _touchedWhileLoading.Add(keyId);
             }
         }
-        finally
-        {
-            _refreshing.Release();
-        }
-    }
+    }, cancellationToken);
 
     /// <summary>Reads one team's body-logging flag again and re-folds it into every served key of the team.</summary>
-    public async Task ReloadTeamAsync(Guid teamId, CancellationToken cancellationToken)
+    public Task ReloadTeamAsync(Guid teamId, CancellationToken cancellationToken) => RefreshAsync(async db =>
     {
-        await _refreshing.WaitAsync(cancellationToken);
-        try
+        var logs = await db.Teams.Where(t => t.Id == teamId).Select(t => t.LogBodies).FirstOrDefaultAsync(cancellationToken);
+        lock (_gate)
         {
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var logs = await db.Teams.Where(t => t.Id == teamId).Select(t => t.LogBodies).FirstOrDefaultAsync(cancellationToken);
-            lock (_gate)
+            foreach (var entry in _byId.Values.Where(e => e.TeamId == teamId))
             {
-                foreach (var entry in _byId.Values.Where(e => e.TeamId == teamId))
-                {
-                    var updated = entry with { Grant = entry.Grant with { LogBodies = entry.KeyLogBodies || logs } };
-                    _byId[entry.Id] = updated;
-                    _byHash[entry.Hash] = updated.Grant;
-                }
+                var updated = entry with { Grant = entry.Grant with { LogBodies = entry.KeyLogBodies || logs } };
+                _byId[entry.Id] = updated;
+                _byHash[entry.Hash] = updated.Grant;
+            }
 
-                if (_loading)
-                {
-                    _teamsTouchedWhileLoading.Add(teamId);
-                }
+            if (_loading)
+            {
+                _teamsTouchedWhileLoading.Add(teamId);
             }
         }
-        finally
-        {
-            _refreshing.Release();
-        }
-    }
+    }, cancellationToken);
 
     /// <summary>Reads one access group again and re-folds it into every served key of its organization that names it.</summary>
     public async Task ReloadAccessGroupAsync(Guid organizationId, string name, CancellationToken cancellationToken)
@@ -222,6 +204,24 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
                 _byId[entry.Id] = updated;
                 _byHash[entry.Hash] = updated.Grant;
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs one key's or team's refresh alone: each reads the store then applies what it read, so two at once could apply
+    /// an older read last (a key read before its team's flag changed, applied after the team's refresh).
+    /// </summary>
+    private async Task RefreshAsync(Func<PolicyDbContext, Task> refresh, CancellationToken cancellationToken)
+    {
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            await refresh(db);
+        }
+        finally
+        {
+            _refreshing.Release();
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using AiMesh.EndToEnd.Tests.Infrastructure;
@@ -105,8 +103,7 @@ public sealed class BodyLoggingTests(EmbeddedMesh mesh) : IClassFixture<Embedded
     public async Task A_teams_flag_applies_to_a_key_of_the_team_made_before_it_was_switched_on()
     {
         using var admin = Client(TestEnvironment.AdminKey);
-        var organization = (await OkAsync(await admin.GetAsync("/admin/users?role=admin")))["items"]!.AsArray()
-            .First(u => u!["email"]!.GetValue<string>() == "admin")!["organizationId"]!.GetValue<Guid>();
+        var organization = (await AdminCalls.AdminUserRowAsync(admin))["organizationId"]!.GetValue<Guid>();
         var team = (await OkAsync(await admin.PostAsJsonAsync("/admin/teams", new { organizationId = organization, name = $"logged-{Guid.NewGuid():N}" })))["id"]!.GetValue<Guid>();
         var (secret, _) = await KeyAsync(admin, new { teamId = team }, logBodies: false);
         var marker = Guid.NewGuid().ToString("N");
@@ -158,36 +155,13 @@ public sealed class BodyLoggingTests(EmbeddedMesh mesh) : IClassFixture<Embedded
         var secret = created["secret"]!.GetValue<string>();
 
         // Embedded, the replica that made the key serves it at once; asked anyway, bounded, as a client would find it.
-        using var user = Client(secret);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while ((await user.GetAsync("/v1/models", deadline.Token)).StatusCode == HttpStatusCode.Unauthorized)
-        {
-            await Task.Delay(200, deadline.Token);
-        }
-
+        await AdminCalls.ServedAsync(mesh.Ingress, secret);
         return (secret, created["key"]!["id"]!.GetValue<Guid>());
     }
 
-    private HttpClient Client(string key)
-    {
-        var client = new HttpClient { BaseAddress = mesh.Ingress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    private HttpClient Client(string key) => AdminCalls.Client(mesh.Ingress, key);
 
-    private static async Task<Guid> AdminUserAsync(HttpClient admin)
-    {
-        var users = await OkAsync(await admin.GetAsync("/admin/users?role=admin"));
-        return users["items"]!.AsArray().First(u => u!["email"]!.GetValue<string>() == "admin")!["id"]!.GetValue<Guid>();
-    }
+    private static Task<Guid> AdminUserAsync(HttpClient admin) => AdminCalls.AdminUserAsync(admin);
 
-    private static async Task<JsonObject> OkAsync(HttpResponseMessage response)
-    {
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {text}");
-            return JsonNode.Parse(text)!.AsObject();
-        }
-    }
+    private static Task<JsonObject> OkAsync(HttpResponseMessage response) => AdminCalls.OkAsync(response);
 }
