@@ -2,6 +2,7 @@ using AiMesh.Contracts;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
 using AiMesh.Hosting.Jwt;
+using AiMesh.Hosting.Limits;
 using AiMesh.Hosting.Secrets;
 using AiMesh.Hosting.Security;
 using AiMesh.Policy.Admin;

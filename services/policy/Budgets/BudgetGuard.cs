@@ -1,4 +1,5 @@
 using AiMesh.Contracts.Policy;
+using AiMesh.Hosting.Limits;
 using AiMesh.Policy.Keys;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ internal sealed class BudgetGuard(
     BudgetMetrics metrics,
     RouterPrices routerPrices,
     Limits.EntityRules entities,
+    IOptions<Limits.LimitOptions> limitOptions,
     TimeProvider time,
     ILogger<BudgetGuard> logger)
 {
@@ -98,7 +100,8 @@ internal sealed class BudgetGuard(
     }
 
     /// <summary>
-    /// With Redis, the reservation is made there, shared by every replica; a Redis that fails or is slow (250 ms) makes
+    /// With Redis, the reservation is made there, shared by every replica; a Redis that fails or is slow
+    /// (<see cref="Limits.LimitOptions.StoreTimeout"/>, 250 ms, as for the rate limits) makes
     /// this decision reserve in the replica's memory instead, counted as a local fallback of the limiter.
     /// </summary>
     private async Task<int?> ReserveSharedAsync(List<(string Key, decimal? Limit)> budgets, Guid requestId, decimal cost, long nowMs, long holdUntilMs, List<(string Key, decimal Amount)> expired)
@@ -111,11 +114,11 @@ internal sealed class BudgetGuard(
         try
         {
             var withSpend = budgets.Select(b => (b.Key, b.Limit, reservations.Standing(b.Key).Spent)).ToList();
-            return await store.ReserveAsync(withSpend, requestId, cost, nowMs, holdUntilMs, expired).WaitAsync(TimeSpan.FromMilliseconds(250));
+            return await store.ReserveAsync(withSpend, requestId, cost, nowMs, holdUntilMs, expired).WaitAsync(limitOptions.Value.StoreTimeout);
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
-            limitMetrics.FellBack(Limits.StoreDownChoice.Local);
+            limitMetrics.FellBack(StoreDownChoice.Local);
             PolicyLog.LimitStoreDown(logger, ex.GetType().Name, TimeSpan.Zero);
             return null;
         }

@@ -1,3 +1,4 @@
+using AiMesh.Hosting.Limits;
 using System.Collections.Frozen;
 using AiMesh.Policy.Budgets;
 using AiMesh.Policy.Keys;

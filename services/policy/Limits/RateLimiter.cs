@@ -1,4 +1,5 @@
 using AiMesh.Contracts.Policy;
+using AiMesh.Hosting.Limits;
 using AiMesh.Policy.Keys;
 using Microsoft.Extensions.Options;
 

@@ -11,7 +11,8 @@ using MassTransit;
 namespace AiMesh.Router.Routing;
 
 /// <summary>
-/// Serves one <see cref="RouteCompletion"/>: picks the deployment, checks the request, hands the call to the
+/// Serves one <see cref="RouteCompletion"/>: checks the request, takes the first of the model's deployments (in the
+/// selector's order) that can take the call, hands the call to the
 /// transport with the deployment's adapter, and shapes the answer with what the call cost (<see cref="CallCost"/>:
 /// here, where the deployment is known). The only place that decides what a route request becomes; the consumer
 /// around it only registers the call and responds.
@@ -23,6 +24,8 @@ internal sealed class CompletionRouter(
     ChunkSinks sinks,
     ProviderCredentialStore credentials,
     CallCost costs,
+    DeploymentLimiter limiter,
+    DeploymentStats stats,
     TimeProvider time,
     RouterMetrics metrics,
     ILogger<CompletionRouter> logger)
@@ -31,37 +34,64 @@ internal sealed class CompletionRouter(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(sendEndpoints);
-        var selected = selector.Select(request.Model, request.Api);
-        if (selected is null)
+        var candidates = selector.Candidates(request.Model, request.Api);
+        if (candidates.Count == 0)
         {
             logger.ModelNotFound(request.RequestId, request.Api);
             metrics.Rejected(ErrorCodes.ModelNotFound);
             return FailureMapper.Rejected(request, FailureMapper.ModelNotFound(request.Model, request.Api));
         }
 
-        if (credentials.Resolve(selected) is not { } deployment)
-        {
-            logger.CredentialMissing(request.RequestId, selected.Name, selected.CredentialName!);
-            return Reject(request, selected, FailureMapper.CredentialUnavailable(selected));
-        }
-
+        // What is wrong with the request itself is wrong whichever deployment would serve it: answered once, in the
+        // name of the first.
         var body = ClientRequest.TryParse(request.Body);
         if (body is null)
         {
-            return Reject(request, deployment, new(400, ErrorTypes.InvalidRequest, ErrorCodes.InvalidJson,
+            return Reject(request, candidates[0], new(400, ErrorTypes.InvalidRequest, ErrorCodes.InvalidJson,
                 "The request body is not a JSON object.", CompletionOutcomes.Error));
         }
 
         if (request.Stream && request.Api != ProviderApis.ChatCompletions)
         {
-            return Reject(request, deployment, new(400, ErrorTypes.InvalidRequest, ErrorCodes.StreamUnsupported,
+            return Reject(request, candidates[0], new(400, ErrorTypes.InvalidRequest, ErrorCodes.StreamUnsupported,
                 $"Streaming is not available for {request.Api}.", CompletionOutcomes.Error, "stream"));
         }
 
         if (request.Stream && request.StreamAddress is null)
         {
-            return Reject(request, deployment, new(500, ErrorTypes.Api, ErrorCodes.StreamAddressMissing,
+            return Reject(request, candidates[0], new(500, ErrorTypes.Api, ErrorCodes.StreamAddressMissing,
                 "The gateway asked for a stream without saying where to send it.", CompletionOutcomes.Error));
+        }
+
+        // The first deployment in the selector's order that can take the call: one whose credential is held and whose
+        // capacity has room (charged last, so a request refused above never takes any). Nothing has been sent yet, so
+        // moving on is always safe. When none can, the answer is the last one's reason.
+        Deployment? deployment = null;
+        var capacity = DeploymentCharge.None;
+        (Deployment Deployment, FailureDescription Reason)? refused = null;
+        foreach (var candidate in candidates)
+        {
+            if (credentials.Resolve(candidate) is not { } resolved)
+            {
+                logger.CredentialMissing(request.RequestId, candidate.Name, candidate.CredentialName!);
+                refused = (candidate, FailureMapper.CredentialUnavailable(candidate));
+                continue;
+            }
+
+            capacity = await limiter.ChargeAsync(request, resolved, body, abandoned);
+            if (capacity.Refusal is { } full)
+            {
+                refused = (resolved, full);
+                continue;
+            }
+
+            deployment = resolved;
+            break;
+        }
+
+        if (deployment is null)
+        {
+            return Reject(request, refused!.Value.Deployment, refused.Value.Reason);
         }
 
         var call = new ProviderCall
@@ -76,11 +106,19 @@ internal sealed class CompletionRouter(
         logger.RouteStarted(request.RequestId, deployment.Name, deployment.Provider, request.Api, request.Stream);
         using var activity = RouterActivity.StartProviderCall(deployment, request);
         var started = time.GetTimestamp();
-        CallOutcome outcome;
+        CallOutcome? outcome = null;
         // Disposing the sink waits until the ingress holds every chunk sent: the answer below must not overtake them.
-        await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
+        stats.Started(deployment);
+        try
         {
+            await using var chunks = await sinks.OpenAsync(request, sendEndpoints);
             outcome = await transport.CallAsync(call, adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
+        }
+        finally
+        {
+            // Given back however the call ended; corrected by the tokens the provider reported, when it did.
+            await capacity.SettleAsync(outcome?.Usage);
+            stats.Ended(deployment, outcome?.FirstByteMs ?? time.GetElapsedTime(started).TotalMilliseconds);
         }
 
         var elapsed = time.GetElapsedTime(started);

@@ -87,4 +87,12 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.CredentialMissing, Level = LogLevel.Warning,
         Message = "Request {RequestId}: deployment {Deployment} names provider credential {Name}, which this router does not hold; nothing sent upstream")]
     public static partial void CredentialMissing(this ILogger logger, Guid requestId, string deployment, string name);
+
+    [LoggerMessage(EventId = EventIds.DeploymentLimitStoreDown, Level = LogLevel.Warning,
+        Message = "Deployment limits: Redis failed three times in a row ({Failure}); counting as Router:Limits:OnStoreDown says for {RetryAfter}")]
+    public static partial void DeploymentLimitStoreDown(this ILogger logger, string failure, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = EventIds.DeploymentLimitSettleFailed, Level = LogLevel.Warning,
+        Message = "Request {RequestId}: giving back its deployment slot failed ({Failure}); the slot frees itself when its hold expires")]
+    public static partial void DeploymentLimitSettleFailed(this ILogger logger, Guid requestId, string failure);
 }

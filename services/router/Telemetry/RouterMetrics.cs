@@ -22,12 +22,15 @@ internal sealed class RouterMetrics
     private readonly Counter<long> _errors;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _limitFallbacks;
 
     public RouterMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         _attempts = meter.CreateCounter<long>("aimesh.router.attempts", "{attempt}", "Calls to providers, by deployment and how the request ended");
         _errors = meter.CreateCounter<long>("aimesh.router.errors", "{error}", "Provider calls that failed, by deployment and error class (client cancellations are not errors)");
+        _limitFallbacks = meter.CreateCounter<long>(
+            "aimesh.router.deployment_limit.store_fallbacks", "{decision}", "Deployment-limit decisions made without Redis, by the choice taken (local, open, closed)");
         _rejected = meter.CreateCounter<long>("aimesh.router.rejections", "{request}", "Requests refused before any provider call, by error code");
         _duration = meter.CreateHistogram("aimesh.router.provider.duration", "s", "Duration of provider calls, by deployment and outcome",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MeshMeters.LatencyBuckets });
@@ -55,6 +58,9 @@ internal sealed class RouterMetrics
             _errors.Add(1, name, provider, new KeyValuePair<string, object?>("error_class", ErrorClass(failure)));
         }
     }
+
+    public void LimitFellBack(AiMesh.Hosting.Limits.StoreDownChoice choice) =>
+        _limitFallbacks.Add(1, new KeyValuePair<string, object?>("choice", choice.ToString().ToLowerInvariant()));
 
     public void Rejected(string code) => _rejected.Add(1, new KeyValuePair<string, object?>("code", code));
 

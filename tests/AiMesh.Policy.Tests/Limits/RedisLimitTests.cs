@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AiMesh.Contracts.Policy;
+using AiMesh.Hosting.Limits;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Limits;
 using Microsoft.Extensions.DependencyInjection;
