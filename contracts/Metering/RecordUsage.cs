@@ -9,6 +9,8 @@ namespace AiMesh.Contracts.Metering;
 /// <param name="Cost">The router's cost of the request (see <see cref="Routing.Cost"/>); null when unknown. Added after v1.</param>
 /// <param name="TeamId">The team policy admitted the request for (<c>RequestAuthorized.TeamId</c>); null when none. Added after v1.</param>
 /// <param name="OrganizationId">The organization policy admitted the request for (<c>RequestAuthorized.OrganizationId</c>); null when none. Added after v1.</param>
+/// <param name="Bodies">The request and the answer, redacted by the ingress, when body logging was on for the key or its
+/// team (<c>RequestAuthorized.LogBodies</c>); null when off. Added after v1.</param>
 public sealed record RecordUsage(
     Guid RequestId,
     DateTimeOffset StartedAt,
@@ -34,4 +36,5 @@ public sealed record RecordUsage(
     string? PromptVersion,
     Cost? Cost = null,
     string? TeamId = null,
-    string? OrganizationId = null);
+    string? OrganizationId = null,
+    UsageBodies? Bodies = null);

@@ -10,6 +10,9 @@ namespace AiMesh.Contracts.Policy;
 /// (<see cref="SettleRequest"/>).</param>
 /// <param name="OrganizationId">Added after v1. The organization owning the key (a stored key's organization id); null
 /// for configured keys and for principals the ingress verified (a token carries no organization today).</param>
+/// <param name="LogBodies">Added after v1. The key, or its team, has body logging switched on: the ingress keeps the
+/// request and the answer, redacted, with the usage record (<see cref="Metering.RecordUsage.Bodies"/>). False (the
+/// default, and what a policy from before sends) keeps none.</param>
 [TransientMessage]
 public sealed record RequestAuthorized(
     Guid RequestId,
@@ -20,4 +23,5 @@ public sealed record RequestAuthorized(
     bool Routed = false,
     RateLimitState? Limits = null,
     LimitSettlement? Settlement = null,
-    string? OrganizationId = null);
+    string? OrganizationId = null,
+    bool LogBodies = false);

@@ -59,4 +59,7 @@ internal static partial class IngressLog
 
     [LoggerMessage(1071, LogLevel.Warning, "Admin {Method}: the admin service did not answer in time")]
     public static partial void AdminUpstreamTimedOut(ILogger logger, string method);
+
+    [LoggerMessage(1072, LogLevel.Error, "Request {RequestId}: its logged bodies could not be prepared ({ExceptionType}); its usage is recorded without them")]
+    public static partial void BodiesNotLogged(ILogger logger, Guid requestId, string exceptionType);
 }

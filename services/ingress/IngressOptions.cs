@@ -93,6 +93,13 @@ public sealed class IngressOptions
     public TimeSpan UsageLinger { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
+    /// The most of each body kept when body logging is on for a key or team (request and answer apart, UTF-8 bytes after
+    /// redaction); a longer one is cut and marked truncated. See <c>Bodies/BodyLog.cs</c>.
+    /// </summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int BodyLogMaxBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
     /// The base URL routers use to stream chunks to this instance (its stream channel), e.g. <c>http://ingress-1:8080</c>.
     /// Absent: the first address Kestrel listens on. Used only when the channel key (<c>AIMESH_CHANNEL_KEY</c>) is set.
     /// </summary>

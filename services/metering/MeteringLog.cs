@@ -24,6 +24,12 @@ internal static partial class MeteringLog
     [LoggerMessage(4011, LogLevel.Warning, "Metering database on {Provider} not available (attempt {Attempt}); retrying in {Delay}")]
     public static partial void SchemaUnavailable(ILogger logger, Exception exception, string provider, int attempt, TimeSpan delay);
 
+    [LoggerMessage(4050, LogLevel.Information, "Deleted {Count} logged bodies stored more than {Retention} ago")]
+    public static partial void BodiesSwept(ILogger logger, int count, TimeSpan retention);
+
+    [LoggerMessage(4051, LogLevel.Warning, "The sweep of logged bodies past retention failed; it runs again at the next interval")]
+    public static partial void BodySweepFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(4030, LogLevel.Error, "Usage message {MessageId} ({RecordCount} records, the first for request {RequestId}) was moved to aimesh-metering_error: {ExceptionType}. Its records wait there; move them back once the cause is fixed")]
     public static partial void UsageFaulted(ILogger logger, Guid? messageId, int recordCount, Guid? requestId, string exceptionType);
 }

@@ -13,7 +13,8 @@ namespace AiMesh.Metering;
 /// <summary>
 /// The metering service as a module: hosted alone when distributed, beside the others when embedded.
 /// RecordUsage (queue aimesh-metering) → one row in usage_events and its hourly rollups → UsageMetered published;
-/// QueryUsage and ExportUsage (queue aimesh-metering-queries) → UsageReport and UsageExport.
+/// QueryUsage and ExportUsage (queue aimesh-metering-queries) → UsageReport and UsageExport; FindUsageRecord → one
+/// request's event and its logged bodies (usage_bodies, swept after Metering:Bodies:Retention).
 /// </summary>
 public sealed class MeteringModule : IMeshModule
 {
@@ -41,6 +42,8 @@ public sealed class MeteringModule : IMeshModule
         // Registered here, before the host adds the bus, so it starts (and on a healthy start, finishes) first.
         services.AddSingleton<SchemaState>();
         services.AddHostedService<SchemaInitializer>();
+        services.AddSingleton<BodyRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<BodyRetention>());
 
         services.AddHealthChecks().AddCheck<MeteringDatabaseHealthCheck>(
             MeteringDatabaseHealthCheck.Name,

@@ -60,6 +60,7 @@ public sealed class WireCompatibilityTests
         Assert.Null(message.Limits);
         Assert.Null(message.Settlement);
         Assert.Null(message.OrganizationId);
+        Assert.False(message.LogBodies);
     }
 
     [Fact]
@@ -96,6 +97,23 @@ public sealed class WireCompatibilityTests
         Assert.Null(message.Cost);
         Assert.Null(message.TeamId);
         Assert.Null(message.OrganizationId);
+        Assert.Null(message.Bodies);
+    }
+
+    [Fact]
+    public void Logged_bodies_travel_on_the_usage_record_and_back_in_the_read_answer()
+    {
+        var bodies = new UsageBodies("{\"model\":\"m\",\"messages\":[]}", "{\"choices\":[]}", RequestTruncated: true);
+        var record = new RecordUsage(Guid.NewGuid(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "p", "k", "chat.completions", "m", null, null, 0,
+            CompletionOutcomes.Ok, 200, null, null, 1, null, false, null, null, null, null, null, Bodies: bodies);
+        var found = new UsageRecordFound(Guid.NewGuid(), record, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+        var copy = JsonSerializer.Deserialize<UsageRecordFound>(JsonSerializer.Serialize(found, Wire), Wire)!;
+
+        Assert.Equal(bodies, copy.Record!.Bodies);
+        Assert.Equal(found.BodiesStoredAt, copy.BodiesStoredAt);
+        Assert.True(JsonSerializer.Deserialize<RequestAuthorized>(
+            JsonSerializer.Serialize(new RequestAuthorized(Guid.NewGuid(), "p", "k", null, LogBodies: true), Wire), Wire)!.LogBodies);
     }
 
     [Fact]

@@ -16,6 +16,16 @@ public sealed class MeteringOptionsSpecs
 
         Assert.Equal("Sqlite", options.Database.Provider);
         Assert.Equal("Data Source=data/aimesh-metering.db", options.Database.ConnectionString);
+        Assert.Equal((TimeSpan.FromDays(30), TimeSpan.FromHours(1)), (options.Bodies.Retention, options.Bodies.SweepInterval));
+    }
+
+    [Fact]
+    public void A_body_retention_of_no_time_is_refused_with_its_section_named()
+    {
+        var result = new MeteringOptionsValidator().Validate(null, new MeteringOptions { Bodies = { Retention = TimeSpan.Zero } });
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Failures!, f => f.StartsWith("Metering:Bodies:", StringComparison.Ordinal) && f.Contains("Retention", StringComparison.Ordinal));
     }
 
     [Fact]

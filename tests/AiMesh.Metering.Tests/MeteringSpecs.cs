@@ -163,18 +163,7 @@ public abstract class MeteringSpecs(ITestDatabase database)
 
     private static readonly string[] CostColumns = ["cache_write_tokens", "cost", "cost_currency", "price_table_version", "cost_estimated", "team_id", "organization_id"];
 
-    private async Task<MeteringTestHost> StartReadyAsync(string connectionString)
-    {
-        var host = await MeteringTestHost.StartAsync(database.Provider, connectionString);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!host.SchemaReady && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(host.SchemaReady, string.Join(" | ", host.Logs.Lines.Where(l => l.EventId == 4011).Select(l => l.Text)));
-        return host;
-    }
+    private Task<MeteringTestHost> StartReadyAsync(string connectionString) => MeteringTestHost.StartReadyAsync(database.Provider, connectionString);
 
     [Fact]
     public async Task The_same_message_delivered_three_times_is_stored_once_and_republished_under_the_same_message_id()
@@ -474,19 +463,5 @@ public abstract class MeteringSpecs(ITestDatabase database)
         Assert.DoesNotContain(host.Logs.Lines, l => l.Text.Contains(Usages.SecretTagValue, StringComparison.Ordinal));
     }
 
-    private async Task<MeteringTestHost> StartAsync()
-    {
-        // Usually ready when start returns; on a loaded machine the bounded first attempt can run out (or lose the
-        // create-table race to a previous host's cancelled attempt) and a background retry finishes the job.
-        var host = await MeteringTestHost.StartAsync(database.Provider, database.ConnectionString);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!host.SchemaReady && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(host.SchemaReady, "the schema is created on a healthy database; " +
-            string.Join(" | ", host.Logs.Lines.Where(l => l.EventId == 4011).Select(l => l.Text)));
-        return host;
-    }
+    private Task<MeteringTestHost> StartAsync() => MeteringTestHost.StartReadyAsync(database);
 }

@@ -335,16 +335,5 @@ public abstract class ProjectionSpecs(ITestDatabase database)
         return [.. counts];
     }
 
-    private async Task<MeteringTestHost> StartAsync()
-    {
-        var host = await MeteringTestHost.StartAsync(database.Provider, database.ConnectionString);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!host.SchemaReady && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(host.SchemaReady, "the schema is created on a healthy database");
-        return host;
-    }
+    private Task<MeteringTestHost> StartAsync() => MeteringTestHost.StartReadyAsync(database);
 }

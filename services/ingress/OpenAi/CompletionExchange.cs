@@ -1,5 +1,6 @@
 using System.Globalization;
 using AiMesh.Contracts.Routing;
+using AiMesh.Hosting.Http;
 using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Http;
 using AiMesh.Ingress.Instance;
@@ -145,6 +146,8 @@ internal sealed class CompletionExchange(
         }
         finally
         {
+            // A logged request's bodies: what the client sent, and its key, to be masked wherever it appears.
+            relay.EndCapture()?.ExchangeEnded(body!, PresentedKey.Read(http.Request).Key);
             relays.Close(requestId);
         }
     }
@@ -235,7 +238,7 @@ internal sealed class CompletionExchange(
                     if (LostFailure(deadline) is { } lost)
                     {
                         IngressLog.ExchangeGaveUp(logger, relay.RequestId, lost.Code!);
-                        await FinishAsync(http, writer, relay.RequestId, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, measure, aborted);
+                        await FinishAsync(http, writer, relay, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, measure, aborted);
                         await AbandonAsync(relay.RequestId);
                         return;
                     }
@@ -258,6 +261,7 @@ internal sealed class CompletionExchange(
                     }
 
                     await writer.WriteChunkAsync(http.Response, data, aborted);
+                    relay.Capture?.Chunk(data);
                     if (!measure.FirstTokenSeen)
                     {
                         measure.FirstTokenSeen = true;
@@ -272,7 +276,7 @@ internal sealed class CompletionExchange(
                     RateLimitHeaders.Write(http.Response, await relay.LimitsAsync(AdmissionPatience, aborted));
                 }
 
-                await FinishAsync(http, writer, relay.RequestId, item, streaming, measure, aborted);
+                await FinishAsync(http, writer, relay, item, streaming, measure, aborted);
                 return;
             }
         }
@@ -308,8 +312,9 @@ internal sealed class CompletionExchange(
         new(requestId, error.Status, null, 0, new AnswerError(error.Type, error.Code!, error.Message, null, error.RetryAfterSeconds), null, null);
 
     private async Task FinishAsync(
-        HttpContext http, IAnswerWriter writer, Guid requestId, RelayItem item, bool streaming, RequestMeasure measure, CancellationToken aborted)
+        HttpContext http, IAnswerWriter writer, ResponseRelay relay, RelayItem item, bool streaming, RequestMeasure measure, CancellationToken aborted)
     {
+        var requestId = relay.RequestId;
         var answer = item.Answer!;
         var error = answer.Error is { } e ? OpenAiErrors.From(answer.Status, e) : null;
         if (item.Incomplete)
@@ -343,6 +348,7 @@ internal sealed class CompletionExchange(
                 ShowCost(http, answer.Cost);
                 WarnDropped(http, answer.DroppedParameters);
                 await writer.WriteAnswerAsync(http.Response, answer.Status, json, aborted);
+                relay.Capture?.Answer(json);
                 return;
             }
 

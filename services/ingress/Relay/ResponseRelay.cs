@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.Bodies;
 using AiMesh.Ingress.Saga;
 
 namespace AiMesh.Ingress.Relay;
@@ -21,6 +22,10 @@ internal sealed class ResponseRelay
     private RateLimitState? _limits;
     private int _decided;
     private TaskCompletionSource? _decision;
+
+    // Null, the BodyCapture of a logged request, or Ended once the exchange is done (no capture can start after it).
+    private object? _capture;
+    private static readonly object Ended = new();
 
     public ResponseRelay(Guid requestId)
     {
@@ -68,6 +73,15 @@ internal sealed class ResponseRelay
 
         return Limits;
     }
+
+    /// <summary>The request's body capture when its bodies are logged (set before <see cref="Decided"/>); null otherwise.</summary>
+    public BodyCapture? Capture => Volatile.Read(ref _capture) as BodyCapture;
+
+    /// <summary>Hands the exchange a capture to fill; false when the exchange has already ended (nothing would fill or end it).</summary>
+    public bool TryStartCapture(BodyCapture capture) => Interlocked.CompareExchange(ref _capture, capture, null) is null;
+
+    /// <summary>The exchange is done: no capture may start any more; returns the one that did, if any.</summary>
+    public BodyCapture? EndCapture() => Interlocked.Exchange(ref _capture, Ended) as BodyCapture;
 
     /// <summary>Claims the request's one stream channel; false when a router already holds it.</summary>
     public bool TryAttachChannel() => Interlocked.Exchange(ref _channelAttached, 1) == 0;

@@ -1,5 +1,6 @@
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Metering;
+using AiMesh.Ingress.Bodies;
 using MassTransit;
 
 namespace AiMesh.Ingress.Saga;
@@ -60,4 +61,7 @@ public sealed class RequestState : SagaStateMachineInstance
 
     /// <summary>The rate-limit counters policy charged for this request, handed back when it ends; null when none.</summary>
     public LimitSettlement? Settlement { get; set; }
+
+    /// <summary>The request's bodies being kept (the key or its team logs bodies); its usage record waits for them. Null when not logged.</summary>
+    internal BodyCapture? Capture { get; set; }
 }

@@ -3,6 +3,7 @@ using AiMesh.Contracts.Metering;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Prompts;
 using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.Bodies;
 using AiMesh.Ingress.Relay;
 using AiMesh.Ingress.Usage;
 using MassTransit;
@@ -17,7 +18,7 @@ namespace AiMesh.Ingress.Saga;
 /// </summary>
 internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
 {
-    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays, StreamChannelAddress channel, UsageSender usage)
+    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays, StreamChannelAddress channel, UsageSender usage, ILogger<RequestStateMachine> logger)
     {
         var timeouts = options.Value;
         InstanceState(x => x.CurrentState);
@@ -80,13 +81,13 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         // order between them): the client is answered at once and the usage record waits for the admission it needs.
         During(Authorization.Pending,
             When(Authorization.Completed, c => c.Message.Routed)
-                .Then(c => Admit(c.Saga, c.Message, relays))
+                .Then(c => Admit(c.Saga, c.Message, relays, timeouts, logger))
                 .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))
                 .TransitionTo(Routing.Pending),
             When(Authorization.Completed, c => !c.Message.Routed && c.Saga.Abandoned)
                 .Finalize(),
             When(Authorization.Completed, c => !c.Message.Routed && !c.Saga.Abandoned)
-                .Then(c => Admit(c.Saga, c.Message, relays))
+                .Then(c => Admit(c.Saga, c.Message, relays, timeouts, logger))
                 .IfElse(c => c.Saga.HasPrompt,
                     render => render
                         .Request(PromptRendering, c => new RenderPrompt(c.Saga.CorrelationId, c.Saga.Body))
@@ -142,7 +143,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         // route, so it is a moment away; should it never come, the record is kept without a principal rather than lost.
         During(RoutedBeforeAdmission,
             When(Authorization.Completed)
-                .Then(c => Admit(c.Saga, c.Message, relays))
+                .Then(c => Admit(c.Saga, c.Message, relays, timeouts, logger))
                 .RecordUsage(usage, c => c.Saga.EarlyUsage! with { PrincipalId = c.Saga.PrincipalId ?? "", KeyId = c.Saga.KeyId ?? "", TeamId = c.Saga.TeamId, OrganizationId = c.Saga.OrganizationId })
                 .Finalize(),
             When(Authorization.Completed2)
@@ -257,7 +258,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.Deadline = message.Deadline;
     }
 
-    private static void Admit(RequestState saga, RequestAuthorized admitted, ResponseRelays relays)
+    private static void Admit(RequestState saga, RequestAuthorized admitted, ResponseRelays relays, IngressOptions options, ILogger logger)
     {
         saga.PrincipalId = admitted.PrincipalId;
         saga.KeyId = admitted.KeyId;
@@ -266,7 +267,16 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.Settlement = admitted.Settlement;
 
         // Straight to the exchange, not after the transition: it is only for headers, and the first chunk may be close.
-        relays.Find(saga.CorrelationId)?.Decided(admitted.Limits);
+        // A logged request's capture goes first, so the exchange has it before it writes anything (it waits for the
+        // decision before its first byte). An exchange already gone (the client left) logs nothing.
+        var relay = relays.Find(saga.CorrelationId);
+        if (admitted.LogBodies && relay is not null)
+        {
+            var capture = new BodyCapture(options.BodyLogMaxBytes, logger);
+            saga.Capture = relay.TryStartCapture(capture) ? capture : null;
+        }
+
+        relay?.Decided(admitted.Limits);
     }
 
     private static AuthorizeRequest AuthorizationOf(RequestState saga) =>

@@ -11,6 +11,8 @@ namespace AiMesh.Ingress.Saga;
 /// transition has completed, like any send of the transition. Every ending after admission records usage once, so
 /// this is also where a request holding rate-limit counters settles them with policy (<see cref="SettleRequest"/>:
 /// its concurrency slots back, its token windows corrected to the tokens really used, its budget reservations replaced by the router's cost).
+/// A request whose bodies are logged hands its record to its <see cref="Bodies.BodyCapture"/> instead, which enqueues it
+/// with the redacted bodies once the exchange has written the answer.
 /// </summary>
 internal static class UsageActivity
 {
@@ -27,6 +29,7 @@ internal static class UsageActivity
                 await policy.Send(new SettleRequest(context.Saga.CorrelationId, settlement, used, recorded.Cost));
             }
 
-            await AfterTransition.Run(context, () => usage.Enqueue(recorded));
+            var capture = context.Saga.Capture;
+            await AfterTransition.Run(context, capture is null ? () => usage.Enqueue(recorded) : () => capture.Recorded(recorded, usage.Enqueue));
         });
 }

@@ -9,4 +9,8 @@ internal sealed class MeteringOptions
 
     [Required]
     public MeteringDatabaseOptions Database { get; set; } = new();
+
+    /// <summary>Retention of logged bodies (<c>Metering:Bodies</c>).</summary>
+    [Required]
+    public BodyLogOptions Bodies { get; set; } = new();
 }

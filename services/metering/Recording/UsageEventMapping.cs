@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AiMesh.Contracts.Integration;
 using AiMesh.Contracts.Metering;
+using AiMesh.Contracts.Routing;
 using AiMesh.Metering.Storage;
 
 namespace AiMesh.Metering.Recording;
@@ -77,6 +78,37 @@ internal static class UsageEventMapping
         PriceTableVersion: stored.PriceTableVersion,
         CostEstimated: stored.CostEstimated,
         OrganizationId: stored.OrganizationId);
+
+    /// <summary>The stored row as the usage record it was stored from (tags parsed back; bodies given apart, they live in their own table).</summary>
+    public static RecordUsage ToRecordUsage(this UsageEvent stored, UsageBodies? bodies) => new(
+        stored.RequestId,
+        stored.StartedAt,
+        stored.FinishedAt,
+        stored.PrincipalId,
+        stored.KeyId,
+        stored.Api,
+        stored.ModelRequested,
+        stored.Deployment,
+        stored.Provider,
+        stored.Attempts,
+        stored.Outcome,
+        stored.Status,
+        stored.ErrorCode,
+        stored.InputTokens is { } input
+            ? new TokenUsage(input, stored.OutputTokens ?? 0, stored.CachedTokens, stored.ReasoningTokens, stored.TokensEstimated, stored.CacheWriteTokens)
+            : null,
+        stored.LatencyMs,
+        stored.FirstTokenMs,
+        stored.Stream,
+        stored.ClientAddress,
+        stored.EndUser,
+        stored.Tags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(stored.Tags),
+        stored.PromptId,
+        stored.PromptVersion,
+        stored.Cost is { } amount ? new Cost(amount, stored.CostCurrency ?? "", stored.PriceTableVersion ?? "", stored.CostEstimated ?? false) : null,
+        stored.TeamId,
+        stored.OrganizationId,
+        bodies);
 
     public static DateTimeOffset ToStoredTime(DateTimeOffset value)
     {

@@ -27,7 +27,7 @@ internal sealed class UsageLog(
         var usageEvent = usage.ToUsageEvent(time.GetUtcNow());
         schema.ThrowIfNotReady();
 
-        if (await writer.InsertAsync(usageEvent, cancellationToken))
+        if (await writer.InsertAsync(usageEvent, cancellationToken, usage.Bodies))
         {
             MeteringLog.UsageStored(logger, usageEvent.RequestId, usageEvent.EventId, usageEvent.Sequence);
             metrics.Stored(usage.FinishedAt, time.GetUtcNow());

@@ -56,6 +56,9 @@ internal sealed class SchemaInitializer(
                 MeteringLog.RollupsNeedRebuild(logger, database.Provider);
             }
 
+            // Bodies kept by body logging, beside their events (see UsageBodyTable).
+            await UsageBodyTable.EnsureAsync(db, cancellationToken);
+
             if (db.Database.IsSqlite())
             {
                 // WAL lets the readiness probe and readers run beside the writer. EF sets it on files it creates;

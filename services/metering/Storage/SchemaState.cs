@@ -3,11 +3,19 @@ namespace AiMesh.Metering.Storage;
 /// <summary>Whether the schema initializer has seen <c>usage_events</c> in place. Read by the consumer and the readiness check.</summary>
 internal sealed class SchemaState
 {
+    private readonly TaskCompletionSource _whenReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _ready;
 
     public bool IsReady => _ready;
 
-    public void MarkReady() => _ready = true;
+    /// <summary>Completes once the schema is ready (for work that must wait for it, like the body sweep).</summary>
+    public Task WhenReady => _whenReady.Task;
+
+    public void MarkReady()
+    {
+        _ready = true;
+        _whenReady.TrySetResult();
+    }
 
     public void ThrowIfNotReady()
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using AiMesh.Contracts.Metering;
 using AiMesh.Metering.Projections;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -29,6 +30,10 @@ namespace AiMesh.Metering.Storage;
 /// adds per batch: one more statement (one per 500 rollup rows), at most seven rows per event before aggregation, and a
 /// transaction around both statements.
 /// </para>
+/// <para>
+/// Bodies kept by body logging go into <c>usage_bodies</c> (<see cref="UsageBodyTable"/>) in the same transaction, for the
+/// rows the insert returned only: a body is stored exactly when its event is, and a redelivery adds none.
+/// </para>
 /// </summary>
 internal sealed class UsageBatchWriter : IAsyncDisposable
 {
@@ -49,11 +54,11 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
         writer = Task.Run(WriteAllAsync);
     }
 
-    /// <summary>Stores <paramref name="usageEvent"/> and sets its <see cref="UsageEvent.Sequence"/>.</summary>
+    /// <summary>Stores <paramref name="usageEvent"/> (with its <paramref name="bodies"/>, when kept) and sets its <see cref="UsageEvent.Sequence"/>.</summary>
     /// <returns>False when the store holds this request's event already (nothing was written).</returns>
-    public Task<bool> InsertAsync(UsageEvent usageEvent, CancellationToken cancellationToken)
+    public Task<bool> InsertAsync(UsageEvent usageEvent, CancellationToken cancellationToken, UsageBodies? bodies = null)
     {
-        var pending = new Pending(usageEvent);
+        var pending = new Pending(usageEvent, bodies);
         ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(pending), this);
 
         return pending.Stored.Task.WaitAsync(cancellationToken);
@@ -147,6 +152,13 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
             }
 
             await UsageRollupTable.UpsertAsync(connection, transaction, rollups.Rows(), CancellationToken.None);
+            var withBodies = batch.Where(p => p.Bodies is not null && stored.ContainsKey(p.Event.RequestId)).DistinctBy(p => p.Event.RequestId).ToList();
+            if (withBodies.Count > 0)
+            {
+                await UsageBodyTable.InsertAsync(
+                    connection, transaction, withBodies.Select(p => (p.Event.RequestId, p.Bodies!, p.Event.RecordedAt)), CancellationToken.None);
+            }
+
             await transaction.CommitAsync(CancellationToken.None);
             return stored;
         }
@@ -192,9 +204,11 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
     private static string Column(ITypeBase entity, string property, StoreObjectIdentifier table) =>
         entity.FindProperty(property)!.GetColumnName(table)!;
 
-    private sealed class Pending(UsageEvent usageEvent)
+    private sealed class Pending(UsageEvent usageEvent, UsageBodies? bodies)
     {
         public UsageEvent Event { get; } = usageEvent;
+
+        public UsageBodies? Bodies { get; } = bodies;
 
         public TaskCompletionSource<bool> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

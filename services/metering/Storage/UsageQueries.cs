@@ -1,3 +1,5 @@
+using AiMesh.Contracts.Metering;
+using AiMesh.Metering.Recording;
 using Microsoft.EntityFrameworkCore;
 
 namespace AiMesh.Metering.Storage;
@@ -10,6 +12,18 @@ internal sealed class UsageQueries(MeteringDbContext db)
 
     public Task<UsageEvent?> FindByRequestIdAsync(Guid requestId, CancellationToken cancellationToken = default) =>
         db.UsageEvents.AsNoTracking().SingleOrDefaultAsync(e => e.RequestId == requestId, cancellationToken);
+
+    /// <summary>One request's event as a usage record, with its logged bodies when they are kept; no record when none is stored.</summary>
+    public async Task<UsageRecordFound> FindRecordAsync(FindUsageRecord find, CancellationToken cancellationToken)
+    {
+        if (await FindByRequestIdAsync(find.UsageRequestId, cancellationToken) is not { } stored)
+        {
+            return new UsageRecordFound(find.RequestId, null);
+        }
+
+        var bodies = await UsageBodyTable.FindAsync(db, find.UsageRequestId, cancellationToken);
+        return new UsageRecordFound(find.RequestId, stored.ToRecordUsage(bodies?.Bodies), stored.RecordedAt, bodies?.StoredAt);
+    }
 
     /// <summary>0 when the log is empty.</summary>
     public async Task<long> LastSequenceAsync(CancellationToken cancellationToken = default) =>

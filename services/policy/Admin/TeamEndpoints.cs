@@ -1,4 +1,5 @@
 using AiMesh.Policy.Audit;
+using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
 using AiMesh.Policy.Store;
 using MassTransit;
@@ -12,6 +13,7 @@ internal static class TeamEndpoints
     public static void Map(RouteGroupBuilder admin)
     {
         var group = AdminRoutes.MapCollection<TeamView, CreateTeamRequest>(admin, "/teams", "teams", ListAsync, GetAsync, CreateAsync);
+        group.MapPatch("/{id}", UpdateAsync).Accepts<UpdateTeamRequest>("application/json").Produces<TeamView>();
         group.MapGet("/{id}/members", ListMembersAsync).Produces<AdminPage<MembershipView>>();
         group.MapPut("/{id}/members/{userId}", AddMemberAsync).Produces<MembershipView>();
         group.MapDelete("/{id}/members/{userId}", RemoveMemberAsync).Produces(StatusCodes.Status204NoContent);
@@ -57,7 +59,7 @@ internal static class TeamEndpoints
             return verdict == AdminVerdict.NotFound ? AdminProblems.Invalid("organizationId", "no such organization.") : AdminProblems.Of(verdict);
         }
 
-        var team = new Team { Id = NewId.NextGuid(), OrganizationId = organizationId, Name = request.Name!, CreatedAt = time.GetUtcNow() };
+        var team = new Team { Id = NewId.NextGuid(), OrganizationId = organizationId, Name = request.Name!, CreatedAt = time.GetUtcNow(), LogBodies = request.LogBodies ?? false };
         db.Teams.Add(team);
         if (await AdminStore.SaveAsync(
                 db, actor, new AuditChange("team.create", "team", team.Id.ToString(), organizationId, null, TeamView.Of(team)), team.CreatedAt, "A team with this name in the organization", http.RequestAborted) is { } failure)
@@ -66,6 +68,54 @@ internal static class TeamEndpoints
         }
 
         return TypedResults.Created($"/admin/teams/{team.Id}", TeamView.Of(team));
+    }
+
+    /// <summary>
+    /// Changes a team's settings (today its body logging, which applies to every key of the team), by whoever may
+    /// manage the team; audited as <c>team.update</c>, then applied to every replica's keys like a key change.
+    /// </summary>
+    private static async Task<IResult> UpdateAsync(
+        HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, StoredKeys keys, IPublishEndpoint publish, TimeProvider time, ILoggerFactory loggers, string id)
+    {
+        await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
+        var (found, refusal) = await FindAsync(http, db, id, AdminOperation.ManageTeams);
+        if (found is null)
+        {
+            return refusal!;
+        }
+
+        var (update, problem) = await body.ReadAsync<UpdateTeamRequest>(http);
+        if (update is null)
+        {
+            return problem!;
+        }
+
+        // Read again inside the audit's write transaction, so the entry's "before" is exactly the state it changed.
+        await using var transaction = await AuditTrail.BeginAsync(db, http.RequestAborted);
+        var team = await db.Teams.AsTracking().FirstAsync(t => t.Id == found.Id, http.RequestAborted);
+        var before = TeamView.Of(team);
+        if (update.LogBodies is { } logBodies && logBodies != team.LogBodies)
+        {
+            team.LogBodies = logBodies;
+            if (await AdminStore.SaveAsync(
+                    db, AdminActor.Of(http), new AuditChange("team.update", "team", team.Id.ToString(), team.OrganizationId, before, TeamView.Of(team)), time.GetUtcNow(), "A team with this name in the organization", http.RequestAborted) is { } failure)
+            {
+                return AdminProblems.Of(failure);
+            }
+
+            // This replica at once, the others when the event reaches them (bound: the key reload interval).
+            await keys.ReloadTeamAsync(team.Id, http.RequestAborted);
+            try
+            {
+                await publish.Publish(new TeamChanged(team.Id), http.RequestAborted);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
+            {
+                PolicyLog.ChangeNotAnnounced(loggers.CreateLogger(typeof(TeamEndpoints)), exception, nameof(TeamChanged));
+            }
+        }
+
+        return TypedResults.Ok(TeamView.Of(team));
     }
 
     private static async Task<IResult> ListMembersAsync(

@@ -30,6 +30,7 @@ internal static class UsageEndpoints
             .Produces<IReadOnlyList<UsageExportLine>>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        UsageRequestEndpoints.Map(group);
     }
 
     /// <summary>

@@ -149,9 +149,9 @@ internal sealed class AuthorizeRequestConsumer(
         var models = grant.Models?.Order(StringComparer.Ordinal).ToArray();
         return request.Route is { } route
             ? AdmitAndRouteAsync(context, route with { PrincipalId = grant.Principal }, new RequestAuthorized(
-                request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Routed: true, limits.State, limits.Settlement, grant.Organization))
+                request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Routed: true, limits.State, limits.Settlement, grant.Organization, grant.LogBodies))
             : context.RespondAsync(new RequestAuthorized(request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Limits: limits.State, Settlement: limits.Settlement,
-                OrganizationId: grant.Organization));
+                OrganizationId: grant.Organization, LogBodies: grant.LogBodies));
     }
 
     /// <summary>

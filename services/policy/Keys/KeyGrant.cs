@@ -9,6 +9,7 @@ namespace AiMesh.Policy.Keys;
 /// <param name="Networks">Client networks the key may be used from; null or empty admits any address.</param>
 /// <param name="Organization">The organization owning a stored key (null for configured keys and verified principals),
 /// for per-organization limits and budgets, and metered with the request (<c>RequestAuthorized.OrganizationId</c>).</param>
+/// <param name="LogBodies">The key or its team has body logging on (<c>RequestAuthorized.LogBodies</c>).</param>
 internal sealed record KeyGrant(
     string KeyId,
     string Principal,
@@ -16,7 +17,8 @@ internal sealed record KeyGrant(
     FrozenSet<string>? Models,
     DateTimeOffset? ExpiresAt = null,
     IReadOnlyList<IPNetwork>? Networks = null,
-    string? Organization = null)
+    string? Organization = null,
+    bool LogBodies = false)
 {
     public bool Allows(string model) => Models is null || Models.Contains(model);
 

@@ -11,7 +11,8 @@ namespace AiMesh.Policy.Keys;
 /// database. Loaded whole at start (<see cref="ReloadAllAsync"/>), refreshed key by key when a
 /// <see cref="KeyChanged"/> or <see cref="AccessGroupChanged"/> event arrives (every replica gets it on its own
 /// queue), and reloaded whole every <see cref="PolicyOptions.KeyReloadInterval"/> in case an event was lost.
-/// <b>Bound:</b> a revocation is seen by every replica within the bus latency, at worst the reload interval.
+/// <b>Bound:</b> a revocation is seen by every replica within the bus latency, at worst the reload interval. The same
+/// holds for a team's body-logging flag, which every key of the team carries (<see cref="TeamChanged"/>, <see cref="ReloadTeamAsync"/>).
 /// <para>
 /// Only enabled, unexpired keys are held; expiry (which is also the end of a rotation's grace) is checked again on
 /// every decision. A key refreshed while a whole reload runs is refreshed again after the reload swapped its copy
@@ -23,6 +24,7 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private readonly HashSet<Guid> _touchedWhileLoading = [];
+    private readonly HashSet<Guid> _teamsTouchedWhileLoading = [];
     private volatile ConcurrentDictionary<string, KeyGrant> _byHash = new(StringComparer.Ordinal);
     private ConcurrentDictionary<Guid, Entry> _byId = new();
     private ConcurrentDictionary<(Guid Organization, string Name), IReadOnlyList<string>> _groups = new();
@@ -50,9 +52,11 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
         {
             _loading = true;
             _touchedWhileLoading.Clear();
+            _teamsTouchedWhileLoading.Clear();
         }
 
         Guid[] touched;
+        Guid[] touchedTeams;
         try
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -61,6 +65,7 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
                 (await db.ModelAccessGroups.ToListAsync(cancellationToken))
                     .Select(g => KeyValuePair.Create((g.OrganizationId, g.Name), (IReadOnlyList<string>)g.Models)));
             var accountTeams = await db.ServiceAccounts.ToDictionaryAsync(a => a.Id, a => a.TeamId, cancellationToken);
+            var loggedTeams = (await db.Teams.Where(t => t.LogBodies).Select(t => t.Id).ToListAsync(cancellationToken)).ToHashSet();
             var keys = await db.VirtualKeys
                 .Where(k => k.Status == KeyStatus.Enabled && (k.ExpiresAt == null || k.ExpiresAt > now))
                 .ToListAsync(cancellationToken);
@@ -69,7 +74,8 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
             var byId = new ConcurrentDictionary<Guid, Entry>(Environment.ProcessorCount, keys.Count);
             foreach (var key in keys)
             {
-                if (Build(key, accountTeams.GetValueOrDefault(key.OwnerServiceAccountId ?? Guid.Empty), groups) is { } entry)
+                var accountTeam = accountTeams.GetValueOrDefault(key.OwnerServiceAccountId ?? Guid.Empty);
+                if (Build(key, accountTeam, groups, loggedTeams.Contains(key.OwnerTeamId ?? accountTeam)) is { } entry)
                 {
                     byHash[entry.Hash] = entry.Grant;
                     byId[entry.Id] = entry;
@@ -82,6 +88,7 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
                 // over as it is now, so the swap never hides it (seen: a key created during the start-up load answered
                 // 401 until the reload of touched keys below caught up).
                 touched = [.. _touchedWhileLoading];
+                touchedTeams = [.. _teamsTouchedWhileLoading];
                 foreach (var id in touched)
                 {
                     if (byId.TryRemove(id, out var stale))
@@ -110,6 +117,7 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
             {
                 _loading = false;
                 _touchedWhileLoading.Clear();
+                _teamsTouchedWhileLoading.Clear();
             }
         }
 
@@ -117,44 +125,62 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
         {
             await ReloadKeyAsync(id, cancellationToken);
         }
+
+        foreach (var team in touchedTeams)
+        {
+            await ReloadTeamAsync(team, cancellationToken);
+        }
     }
 
     /// <summary>Reads one key again: serves it if it is usable, else drops it.</summary>
-    public async Task ReloadKeyAsync(Guid keyId, CancellationToken cancellationToken)
+    public Task ReloadKeyAsync(Guid keyId, CancellationToken cancellationToken) => RefreshAsync(async db =>
     {
-        await _refreshing.WaitAsync(cancellationToken);
-        try
+        var key = await db.VirtualKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        var accountTeam = key?.OwnerServiceAccountId is { } account
+            ? await db.ServiceAccounts.Where(a => a.Id == account).Select(a => (Guid?)a.TeamId).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        var team = key?.OwnerTeamId ?? accountTeam;
+        var teamLogs = team is { } teamId && await db.Teams.Where(t => t.Id == teamId).Select(t => t.LogBodies).FirstOrDefaultAsync(cancellationToken);
+        lock (_gate)
         {
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var key = await db.VirtualKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
-            var accountTeam = key?.OwnerServiceAccountId is { } account
-                ? await db.ServiceAccounts.Where(a => a.Id == account).Select(a => (Guid?)a.TeamId).FirstOrDefaultAsync(cancellationToken)
-                : null;
-            lock (_gate)
+            if (_byId.TryRemove(keyId, out var old))
             {
-                if (_byId.TryRemove(keyId, out var old))
-                {
-                    _byHash.TryRemove(old.Hash, out _);
-                }
+                _byHash.TryRemove(old.Hash, out _);
+            }
 
-                if (key is not null && key.Status == KeyStatus.Enabled && (key.ExpiresAt is null || key.ExpiresAt > time.GetUtcNow()) &&
-                    Build(key, accountTeam ?? Guid.Empty, _groups) is { } entry)
-                {
-                    _byId[entry.Id] = entry;
-                    _byHash[entry.Hash] = entry.Grant;
-                }
+            if (key is not null && key.Status == KeyStatus.Enabled && (key.ExpiresAt is null || key.ExpiresAt > time.GetUtcNow()) &&
+                Build(key, accountTeam ?? Guid.Empty, _groups, teamLogs) is { } entry)
+            {
+                _byId[entry.Id] = entry;
+                _byHash[entry.Hash] = entry.Grant;
+            }
 
-                if (_loading)
-                {
-                    _touchedWhileLoading.Add(keyId);
-                }
+            if (_loading)
+            {
+                _touchedWhileLoading.Add(keyId);
             }
         }
-        finally
+    }, cancellationToken);
+
+    /// <summary>Reads one team's body-logging flag again and re-folds it into every served key of the team.</summary>
+    public Task ReloadTeamAsync(Guid teamId, CancellationToken cancellationToken) => RefreshAsync(async db =>
+    {
+        var logs = await db.Teams.Where(t => t.Id == teamId).Select(t => t.LogBodies).FirstOrDefaultAsync(cancellationToken);
+        lock (_gate)
         {
-            _refreshing.Release();
+            foreach (var entry in _byId.Values.Where(e => e.TeamId == teamId))
+            {
+                var updated = entry with { Grant = entry.Grant with { LogBodies = entry.KeyLogBodies || logs } };
+                _byId[entry.Id] = updated;
+                _byHash[entry.Hash] = updated.Grant;
+            }
+
+            if (_loading)
+            {
+                _teamsTouchedWhileLoading.Add(teamId);
+            }
         }
-    }
+    }, cancellationToken);
 
     /// <summary>Reads one access group again and re-folds it into every served key of its organization that names it.</summary>
     public async Task ReloadAccessGroupAsync(Guid organizationId, string name, CancellationToken cancellationToken)
@@ -181,7 +207,25 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
         }
     }
 
-    private Entry? Build(VirtualKey key, Guid accountTeam, ConcurrentDictionary<(Guid, string), IReadOnlyList<string>> groups)
+    /// <summary>
+    /// Runs one key's or team's refresh alone: each reads the store then applies what it read, so two at once could apply
+    /// an older read last (a key read before its team's flag changed, applied after the team's refresh).
+    /// </summary>
+    private async Task RefreshAsync(Func<PolicyDbContext, Task> refresh, CancellationToken cancellationToken)
+    {
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            await refresh(db);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    private Entry? Build(VirtualKey key, Guid accountTeam, ConcurrentDictionary<(Guid, string), IReadOnlyList<string>> groups, bool teamLogs)
     {
         var networks = new List<IPNetwork>(key.IpAllowlist.Count);
         foreach (var entry in key.IpAllowlist)
@@ -212,8 +256,10 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
             EffectiveModels(key.Models, key.AccessGroups, key.OrganizationId, groups),
             key.ExpiresAt,
             networks,
-            key.OrganizationId.ToString());
-        return new Entry(key.Id, key.OrganizationId, key.KeyHash, key.Models, key.AccessGroups, grant);
+            key.OrganizationId.ToString(),
+            key.LogBodies || teamLogs);
+        var teamId = key.OwnerTeamId ?? (accountTeam == Guid.Empty ? null : accountTeam);
+        return new Entry(key.Id, key.OrganizationId, key.KeyHash, key.Models, key.AccessGroups, grant, teamId, key.LogBodies);
     }
 
     /// <summary>The key's own models and those of its access groups; null (every model) when any of them is <c>*</c>.</summary>
@@ -232,5 +278,8 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
         return all.Contains("*") ? null : all.ToFrozenSet(StringComparer.Ordinal);
     }
 
-    private sealed record Entry(Guid Id, Guid OrganizationId, string Hash, IReadOnlyList<string> Models, IReadOnlyList<string> Groups, KeyGrant Grant);
+    /// <param name="TeamId">The key's team (its own, or its service account's), whose body-logging flag it carries.</param>
+    /// <param name="KeyLogBodies">The key's own flag, kept apart from the team's so a team change can be folded in again.</param>
+    private sealed record Entry(
+        Guid Id, Guid OrganizationId, string Hash, IReadOnlyList<string> Models, IReadOnlyList<string> Groups, KeyGrant Grant, Guid? TeamId, bool KeyLogBodies);
 }

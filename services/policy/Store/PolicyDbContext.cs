@@ -88,6 +88,7 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
             e.Property(t => t.OrganizationId).HasColumnName("organization_id");
             e.Property(t => t.Name).HasColumnName("name");
             e.Property(t => t.CreatedAt).HasColumnName("created_at");
+            e.Property(t => t.LogBodies).HasColumnName("log_bodies");
             e.HasOne<Organization>().WithMany().HasForeignKey(t => t.OrganizationId);
         });
         modelBuilder.Entity<User>(e =>
@@ -148,6 +149,7 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
             e.Property(k => k.CreatedBy).HasColumnName("created_by");
             e.Property(k => k.UpdatedAt).HasColumnName("updated_at");
             e.Property(k => k.RotatedFrom).HasColumnName("rotated_from");
+            e.Property(k => k.LogBodies).HasColumnName("log_bodies");
 
             // The foreign keys, so EF orders the inserts of one save (an old key before the key rotated from it).
             e.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId);

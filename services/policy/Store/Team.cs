@@ -10,4 +10,7 @@ internal sealed class Team : IOrganizationOwned
     public string Name { get; set; } = "";
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Keep the request and answer bodies (redacted) of every key of the team: its own and its service accounts'.</summary>
+    public bool LogBodies { get; set; }
 }

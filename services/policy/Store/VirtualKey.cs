@@ -47,4 +47,7 @@ internal sealed class VirtualKey
 
     /// <summary>The key this one replaced by rotation; that key stays usable until its grace ends (its expiry).</summary>
     public Guid? RotatedFrom { get; set; }
+
+    /// <summary>Keep this key's request and answer bodies (redacted) with its usage; its team's flag does the same for every key of the team.</summary>
+    public bool LogBodies { get; set; }
 }

@@ -1,16 +1,19 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Shared = AiMesh.Hosting.Redaction.SecretRedactor;
 
 namespace AiMesh.Router.Errors;
 
 /// <summary>
-/// Makes a provider's error text fit to show a client: removes anything that looks like a credential (the
-/// deployment's own key, <c>sk-…</c> keys, bearer tokens, AWS key ids, long base64/hex runs), control
-/// characters, and caps the length. Providers do echo keys in messages ("Incorrect API key provided: sk-…").
+/// Makes a provider's error text fit to show a client: the shared redactor's credentials (the deployment's own key,
+/// <c>sk-…</c> keys, bearer tokens, AWS key ids…; <c>services/hosting/Redaction/SecretRedactor.cs</c>), then what only
+/// an error text may lose: any long base64/hex run (an error message is never code, so a random-looking run there is
+/// more likely a key than a hash), control characters, and everything past <see cref="MaxLength"/>. Providers do echo
+/// keys in messages ("Incorrect API key provided: sk-…").
 /// </summary>
 internal static partial class SecretRedactor
 {
-    public const string Mask = "[redacted]";
+    public const string Mask = Shared.Mask;
 
     public const int MaxLength = 512;
 
@@ -22,8 +25,8 @@ internal static partial class SecretRedactor
             text = text.Replace(knownSecret, Mask, StringComparison.Ordinal);
         }
 
-        text = BearerToken().Replace(text, "Bearer " + Mask);
-        text = SecretLooking().Replace(text, Mask);
+        text = Shared.RedactText(text);
+        text = LongRun().Replace(text, Mask);
         text = Clean(text);
         return text.Length <= MaxLength ? text : string.Concat(text.AsSpan(0, MaxLength), "…");
     }
@@ -44,10 +47,7 @@ internal static partial class SecretRedactor
         return builder.ToString().Trim();
     }
 
-    [GeneratedRegex(@"Bearer\s+[A-Za-z0-9._~+/=\-]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
-    private static partial Regex BearerToken();
-
-    // sk-… keys (OpenAI, Anthropic, DeepSeek…), AWS access key ids, and any 32+ run of base64/base64url/hex.
-    [GeneratedRegex(@"\bsk-[A-Za-z0-9_\-]{6,}|\b(?:AKIA|ASIA)[A-Z0-9]{12,}|[A-Za-z0-9+/_\-]{32,}={0,2}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
-    private static partial Regex SecretLooking();
+    // Any 32+ run of base64/base64url/hex, the mask itself excepted.
+    [GeneratedRegex(@"[A-Za-z0-9+/_\-]{32,}={0,2}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex LongRun();
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using AiMesh.EndToEnd.Tests.Infrastructure;
 
@@ -236,45 +235,11 @@ public abstract class AdminScenarios<TMesh>(TMesh mesh) : IClassFixture<TMesh>
         return (created["secret"]!.GetValue<string>(), created["key"]!["id"]!.GetValue<Guid>());
     }
 
-    /// <summary>Waits (bounded) until the policy replica asked knows the key: replicas learn of new keys from the bus.</summary>
-    private async Task ServedAsync(string secret)
-    {
-        using var user = Client(secret);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        HttpResponseMessage models;
-        while ((models = await user.GetAsync("/v1/models", deadline.Token)).StatusCode == HttpStatusCode.Unauthorized)
-        {
-            models.Dispose();
-            await Task.Delay(200, deadline.Token);
-        }
+    private Task ServedAsync(string secret) => AdminCalls.ServedAsync(Mesh.Ingress, secret);
 
-        models.Dispose();
-    }
+    private HttpClient Client(string? key) => AdminCalls.Client(Mesh.Ingress, key);
 
-    private HttpClient Client(string? key)
-    {
-        var client = new HttpClient { BaseAddress = Mesh.Ingress, Timeout = TimeSpan.FromSeconds(60) };
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
+    private static Task<Guid> AdminUserAsync(HttpClient admin) => AdminCalls.AdminUserAsync(admin);
 
-        return client;
-    }
-
-    private static async Task<Guid> AdminUserAsync(HttpClient admin)
-    {
-        var users = await OkAsync(await admin.GetAsync("/admin/users?role=admin"));
-        return users["items"]!.AsArray().First(u => u!["email"]!.GetValue<string>() == "admin")!["id"]!.GetValue<Guid>();
-    }
-
-    private static async Task<JsonObject> OkAsync(HttpResponseMessage response)
-    {
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {text}");
-            return JsonNode.Parse(text)!.AsObject();
-        }
-    }
+    private static Task<JsonObject> OkAsync(HttpResponseMessage response) => AdminCalls.OkAsync(response);
 }

@@ -21,9 +21,9 @@ public sealed class MessageDurabilityTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "ExportUsage", "GetProviderCredentials",
+            ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "ExportUsage", "FindUsageRecord", "GetProviderCredentials",
              "ListModels", "ModelsListed", "PromptRenderFailed", "PromptRendered", "ProviderCredentialsListed", "QueryUsage", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion",
-             "TokensCounted", "UsageExport", "UsageReport"],
+             "TokensCounted", "UsageExport", "UsageRecordFound", "UsageReport"],
             transient);
         Assert.False(typeof(RecordUsage).IsDefined(typeof(TransientMessageAttribute), false));
         Assert.False(typeof(UsageMetered).IsDefined(typeof(TransientMessageAttribute), false));

@@ -52,6 +52,49 @@ public sealed class HappyPathTests
     }
 
     [Fact]
+    public async Task A_logged_requests_record_waits_for_the_exchange_and_leaves_with_its_bodies_redacted()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        mesh.Neighbours.Policy = async c =>
+        {
+            await Neighbours.RouteOnAsync(c, c.Message.Route!);
+            await c.RespondAsync(new RequestAuthorized(c.Message.RequestId, Neighbours.Principal, Neighbours.KeyId, null, "team-1", Routed: true, LogBodies: true));
+        };
+        var request = SagaHost.Chat();
+
+        var relay = await mesh.SubmitAsync(request);
+        var (_, answer, _) = await SagaHost.ReadAllAsync(relay);
+        var capture = relay.Capture;
+        Assert.NotNull(capture);
+        capture.Answer(answer.Body!);
+        await mesh.SettleAsync();
+        Assert.Empty(mesh.Neighbours.Usage.Snapshot());
+
+        // The exchange ends: the body as the client sent it, and its key.
+        relay.EndCapture()!.ExchangeEnded("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"key sk-live-0123456789abcdefXYZ"}]}"""u8.ToArray(), "sk-live-0123456789abcdefXYZ");
+
+        var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
+        Assert.Equal("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"key [redacted]"}]}""", usage.Bodies!.Request);
+        Assert.Equal(answer.Body, usage.Bodies.Response);
+        Assert.Equal((Neighbours.KeyId, CompletionOutcomes.Ok), (usage.KeyId, usage.Outcome));
+    }
+
+    [Fact]
+    public async Task A_request_not_logged_starts_no_capture_and_its_record_carries_no_bodies()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var request = SagaHost.Chat();
+
+        var relay = await mesh.SubmitAsync(request);
+        await SagaHost.ReadAllAsync(relay);
+        var usage = await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == request.RequestId);
+
+        Assert.Null(relay.Capture);
+        Assert.Null(relay.EndCapture());
+        Assert.Null(usage.Bodies);
+    }
+
+    [Fact]
     public async Task A_plain_request_is_authorized_routed_answered_and_metered_once()
     {
         await using var mesh = await SagaHost.StartAsync();

@@ -45,6 +45,28 @@ internal sealed class MeteringTestHost : IAsyncDisposable
         return new MeteringTestHost(host, harness, published, logs);
     }
 
+    /// <summary>
+    /// Started on a healthy database and waited on (bounded) until its schema is ready. Usually ready when start returns;
+    /// on a loaded machine the bounded first attempt can run out (or lose the create-table race to a previous host's
+    /// cancelled attempt) and a background retry finishes the job.
+    /// </summary>
+    public static Task<MeteringTestHost> StartReadyAsync(ITestDatabase database) => StartReadyAsync(database.Provider, database.ConnectionString);
+
+    /// <inheritdoc cref="StartReadyAsync(ITestDatabase)"/>
+    public static async Task<MeteringTestHost> StartReadyAsync(string provider, string connectionString)
+    {
+        var host = await StartAsync(provider, connectionString);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!host.SchemaReady && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(host.SchemaReady, "the schema is created on a healthy database; " +
+            string.Join(" | ", host.Logs.Lines.Where(l => l.EventId == 4011).Select(l => l.Text)));
+        return host;
+    }
+
     /// <summary>The host, not started: for specs about start itself.</summary>
     public static IHost Build(string provider, string connectionString, out CapturedLogs logs) =>
         Build(new Dictionary<string, string?>

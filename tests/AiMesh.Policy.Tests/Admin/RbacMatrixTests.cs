@@ -77,6 +77,22 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["export A's usage"] = ([200, 200, 403, 403, 200], (w, _) => Get($"/admin/usage/export?org={w.OrgA}")),
         ["export B's usage"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/usage/export?org={w.OrgB}&format=json")),
 
+        // One request's usage and bodies: as usage by key (a request is visible when its key, team or user is); what is
+        // not visible reads as a request metering does not hold.
+        ["read request of own key"] = ([200, 200, 200, 200, 200], async (w, self) => await Get($"/admin/usage/requests/{await w.FreshUsageAsync(userId: self)}")),
+        ["read request of T1's key"] = ([200, 200, 200, 404, 200], async (w, _) => await Get($"/admin/usage/requests/{await w.FreshUsageAsync(teamId: w.T1)}")),
+        ["read request of T1 service account's key"] = ([200, 200, 200, 404, 200], async (w, _) => await Get($"/admin/usage/requests/{await w.FreshUsageAsync(serviceAccountId: w.Account1, accountTeam: w.T1)}")),
+        ["read request of T2's key"] = ([200, 200, 404, 404, 200], async (w, _) => await Get($"/admin/usage/requests/{await w.FreshUsageAsync(teamId: w.T2)}")),
+        ["read request of another user's key"] = ([200, 200, 404, 404, 200], async (w, _) => await Get($"/admin/usage/requests/{await w.FreshUsageAsync(userId: w.OtherUser)}")),
+        ["read request of key of B"] = ([200, 404, 404, 404, 404], async (w, _) => await Get($"/admin/usage/requests/{await w.FreshUsageAsync(userId: w.UserB)}")),
+        ["read request metering does not hold"] = ([404, 404, 404, 404, 404], (_, _) => Get($"/admin/usage/requests/{Guid.NewGuid()}")),
+
+        // Body logging: a key's flag as any change of the key, a team's by whoever manages the team.
+        ["switch body logging on own key"] = ([200, 200, 200, 200, 403], async (w, self) => await Patch($"/admin/keys/{await w.FreshKeyAsync(userId: self)}", new { logBodies = true })),
+        ["switch body logging on T2's key"] = ([200, 200, 403, 403, 403], async (w, _) => await Patch($"/admin/keys/{await w.FreshKeyAsync(teamId: w.T2)}", new { logBodies = true })),
+        ["switch body logging on team T1"] = ([200, 200, 403, 403, 403], (w, _) => Patch($"/admin/teams/{w.T1}", new { logBodies = false })),
+        ["switch body logging on team of B"] = ([200, 404, 404, 404, 404], (w, _) => Patch($"/admin/teams/{w.TeamB}", new { logBodies = false })),
+
         // Provider credentials: mesh-wide infrastructure, admins only, reads included.
         ["list credentials"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/credentials")),
         ["read credential"] = ([200, 403, 403, 403, 403], async (w, _) => await Get($"/admin/credentials/{await w.FreshCredentialAsync()}")),

@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using AiMesh.Contracts.Metering;
+using AiMesh.Contracts.Routing;
 using AiMesh.Policy.Tests.Support;
 
 namespace AiMesh.Policy.Tests.Admin;
@@ -19,6 +21,9 @@ public sealed class RbacWorld : IAsyncLifetime
     private AdminHost host = null!;
 
     public HttpClient Root { get; private set; } = null!;
+
+    /// <summary>The policy host's services (its in-memory key cache, for what a change did to decisions).</summary>
+    public IServiceProvider Services => host.Services;
 
     /// <summary>Metering's read side, stubbed: what policy asked it for /admin/usage.</summary>
     internal MeteringStub Metering { get; } = new();
@@ -102,6 +107,22 @@ public sealed class RbacWorld : IAsyncLifetime
     {
         await AdminApi.OkAsync(await Root.PutAsJsonAsync($"/admin/organizations/{organization}/budgets/week", new { amount = 50m }));
         return organization;
+    }
+
+    /// <summary>
+    /// A usage event metering (stubbed) holds for a new key of this owner, with bodies; returns its request id. The
+    /// key's team is the usage's team as policy admits it (a team's key, or a service account's).
+    /// </summary>
+    public async Task<Guid> FreshUsageAsync(Guid? userId = null, Guid? teamId = null, Guid? serviceAccountId = null, Guid? accountTeam = null)
+    {
+        var key = await FreshKeyAsync(userId, teamId, serviceAccountId);
+        var requestId = Guid.NewGuid();
+        var principal = userId is { } u ? $"user:{u}" : teamId is { } t ? $"team:{t}" : $"service_account:{serviceAccountId}";
+        Metering.Records[requestId] = new RecordUsage(
+            requestId, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, principal, key.ToString(), "chat.completions", "gpt-4o", "d1", "openai", 1,
+            "ok", 200, null, new TokenUsage(10, 5), 12.5, null, false, "10.0.0.1", null, null, null, null, null, (teamId ?? accountTeam)?.ToString(), null,
+            new UsageBodies("{\"messages\":[{\"role\":\"user\",\"content\":\"key [redacted]\"}]}", "{\"choices\":[]}"));
+        return requestId;
     }
 
     /// <summary>A new provider credential, made by the bootstrap admin.</summary>

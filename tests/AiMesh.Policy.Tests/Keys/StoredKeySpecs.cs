@@ -64,6 +64,55 @@ public abstract class StoredKeySpecs(ITestStore store, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Body_logging_is_off_by_default_follows_a_keys_flag_and_a_teams_flag_reaches_every_key_of_the_team()
+    {
+        var (policy, _) = await StartAsync();
+        await using var __ = policy;
+        var tenant = await Tenant.CreateAsync(policy.Services);
+        var byUser = await policy.CreateKeyAsync(new CreateKey(new KeyOwner(UserId: tenant.UserId), Models: ["*"]));
+        var byTeam = await policy.CreateKeyAsync(new CreateKey(new KeyOwner(TeamId: tenant.TeamId), Models: ["*"]));
+        var byAccount = await policy.CreateKeyAsync(new CreateKey(new KeyOwner(ServiceAccountId: tenant.ServiceAccountId), Models: ["*"]));
+        var logged = await policy.CreateKeyAsync(new CreateKey(new KeyOwner(UserId: tenant.UserId), Models: ["*"], LogBodies: true));
+        async Task<bool> LogsAsync(CreatedKey key) => (await policy.AskAsync(key.Secret)).Authorized!.LogBodies;
+        async Task<(bool, bool, bool, bool)> AllAsync() => (await LogsAsync(byUser), await LogsAsync(byTeam), await LogsAsync(byAccount), await LogsAsync(logged));
+
+        Assert.Equal((false, false, false, true), await AllAsync());
+
+        var on = await policy.AdministerAsync(a => a.UpdateAsync(byUser.Key.Id, new UpdateKey(LogBodies: true), "tests", CancellationToken.None));
+        Assert.True(on.Value!.LogBodies);
+        Assert.Equal((true, false, false, true), await AllAsync());
+        await policy.AdministerAsync(a => a.UpdateAsync(byUser.Key.Id, new UpdateKey(LogBodies: false), "tests", CancellationToken.None));
+        Assert.Equal((false, false, false, true), await AllAsync());
+
+        // The team's flag, as the admin API changes it: saved, then folded into this replica's keys of the team (its own
+        // and its service account's; a member's own key is not the team's).
+        await SetTeamLoggingAsync(policy, tenant.TeamId, true);
+        var keys = policy.Services.GetRequiredService<StoredKeys>();
+        await keys.ReloadTeamAsync(tenant.TeamId, CancellationToken.None);
+        Assert.Equal((false, true, true, true), await AllAsync());
+
+        // A whole reload (the bound when a TeamChanged event was lost) reads the teams' flags too.
+        await SetTeamLoggingAsync(policy, tenant.TeamId, false);
+        await keys.ReloadAllAsync(CancellationToken.None);
+        Assert.Equal((false, false, false, true), await AllAsync());
+        await SetTeamLoggingAsync(policy, tenant.TeamId, true);
+        await keys.ReloadAllAsync(CancellationToken.None);
+        Assert.Equal((false, true, true, true), await AllAsync());
+
+        // A key reloaded on its own (any change of it) reads its team's flag as well.
+        await policy.AdministerAsync(a => a.UpdateAsync(byTeam.Key.Id, new UpdateKey(Tags: new Dictionary<string, string> { ["env"] = "prod" }), "tests", CancellationToken.None));
+        Assert.True(await LogsAsync(byTeam));
+    }
+
+    private static async Task SetTeamLoggingAsync(PolicyHost policy, Guid teamId, bool on)
+    {
+        await using var db = await policy.Services.GetRequiredService<IDbContextFactory<PolicyDbContext>>().CreateDbContextAsync();
+        var team = await db.Teams.AsTracking().SingleAsync(t => t.Id == teamId);
+        team.LogBodies = on;
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
     public async Task A_key_with_no_models_and_no_groups_may_use_no_model()
     {
         var (policy, _) = await StartAsync();

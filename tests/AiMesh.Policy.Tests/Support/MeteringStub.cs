@@ -13,11 +13,15 @@ namespace AiMesh.Policy.Tests.Support;
 /// Metering's read side as a neighbour stub on the policy host's bus: it records every <see cref="QueryUsage"/> and
 /// <see cref="ExportUsage"/> policy sends and answers a query with one row per value asked (value <c>*</c> when the
 /// query named none), and an export with two lines whose text a spreadsheet would misread (for an organization's
-/// export the first names its team <c>team-from-metering</c>, the second none).
+/// export the first names its team <c>team-from-metering</c>, the second none). A <see cref="FindUsageRecord"/> is
+/// answered from <see cref="Records"/> (none: metering holds no event for it).
 /// </summary>
 internal sealed class MeteringStub : IMeshModule
 {
     public ConcurrentQueue<object> Asked { get; } = new();
+
+    /// <summary>The usage events metering "holds", by request id, for <see cref="FindUsageRecord"/>.</summary>
+    public ConcurrentDictionary<Guid, RecordUsage> Records { get; } = new();
 
     public string Name => "metering-stub";
 
@@ -30,8 +34,16 @@ internal sealed class MeteringStub : IMeshModule
     {
     }
 
-    private sealed class Answers(MeteringStub stub) : IConsumer<QueryUsage>, IConsumer<ExportUsage>
+    private sealed class Answers(MeteringStub stub) : IConsumer<QueryUsage>, IConsumer<ExportUsage>, IConsumer<FindUsageRecord>
     {
+        public Task Consume(ConsumeContext<FindUsageRecord> context)
+        {
+            stub.Asked.Enqueue(context.Message);
+            var record = stub.Records.GetValueOrDefault(context.Message.UsageRequestId);
+            var at = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+            return context.RespondAsync(new UsageRecordFound(context.Message.RequestId, record, record is null ? null : at, record?.Bodies is null ? null : at));
+        }
+
         public Task Consume(ConsumeContext<QueryUsage> context)
         {
             stub.Asked.Enqueue(context.Message);

@@ -72,6 +72,7 @@ internal sealed class KeyAdministration(
             CreatedAt = now,
             CreatedBy = actor.Name,
             UpdatedAt = now,
+            LogBodies = request.LogBodies,
         };
         db.VirtualKeys.Add(key);
         await AuditTrail.SaveAsync(db, actor, Change("key.create", key, null), now, cancellationToken);
@@ -296,6 +297,7 @@ internal sealed class KeyAdministration(
             CreatedBy = actor.Name,
             UpdatedAt = now,
             RotatedFrom = old.Id,
+            LogBodies = old.LogBodies,
         };
         var before = KeyView.Of(old);
         old.ExpiresAt = old.ExpiresAt is { } expiry && expiry < graceEnds ? expiry : graceEnds;
@@ -312,7 +314,7 @@ internal sealed class KeyAdministration(
         return new(new CreatedKey(secret.Secret, KeyView.Of(key)), null);
     }
 
-    /// <summary>Changes a key's models, access groups, expiry, IP allowlist or tags (null members stay as they are).</summary>
+    /// <summary>Changes a key's models, access groups, expiry, IP allowlist, tags or body logging (null members stay as they are).</summary>
     public async Task<AdminResult<KeyView>> UpdateAsync(Guid keyId, UpdateKey update, AuditActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -354,6 +356,7 @@ internal sealed class KeyAdministration(
         key.IpAllowlist = update.IpAllowlist is null ? key.IpAllowlist : [.. update.IpAllowlist];
         key.Tags = update.Tags is null ? key.Tags : new Dictionary<string, string>(update.Tags, StringComparer.Ordinal);
         key.ExpiresAt = update.RemoveExpiry ? null : update.ExpiresAt?.ToUniversalTime() ?? key.ExpiresAt;
+        key.LogBodies = update.LogBodies ?? key.LogBodies;
         key.UpdatedAt = now;
         await AuditTrail.SaveAsync(db, actor, Change("key.update", key, before), now, cancellationToken);
         await AnnounceAsync([key.Id], cancellationToken);

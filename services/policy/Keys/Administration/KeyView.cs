@@ -17,7 +17,8 @@ internal sealed record KeyView(
     DateTimeOffset? RevokedAt,
     DateTimeOffset CreatedAt,
     string CreatedBy,
-    Guid? RotatedFrom)
+    Guid? RotatedFrom,
+    bool LogBodies)
 {
     public static KeyView Of(VirtualKey key) => new(
         key.Id,
@@ -33,5 +34,6 @@ internal sealed record KeyView(
         key.RevokedAt,
         key.CreatedAt,
         key.CreatedBy,
-        key.RotatedFrom);
+        key.RotatedFrom,
+        key.LogBodies);
 }
