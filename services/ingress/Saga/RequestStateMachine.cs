@@ -285,7 +285,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
     private static RouteCompletion RouteOf(RequestState saga, StreamChannelAddress channel) => new(
         saga.CorrelationId, saga.Api, saga.Model, saga.Body, saga.Stream,
         saga.Stream ? saga.ReplyAddress : null, saga.Deadline, saga.PrincipalId ?? "",
-        saga.Stream ? channel.For(saga.CorrelationId) : null, saga.ClientHeaders);
+        saga.Stream ? channel.For(saga.CorrelationId) : null, saga.ClientHeaders, saga.KeyId, saga.TeamId, saga.OrganizationId);
 
     private static string TypeFor(int status) => status switch
     {

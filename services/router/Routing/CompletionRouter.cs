@@ -95,7 +95,7 @@ internal sealed class CompletionRouter(
                 outcome.Attempts, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
             activity.Succeeded(routed);
             logger.RouteSucceeded(request.RequestId, deployment.Name, routed.Status, routed.ChunkCount, routed.FirstByteMs, durationMs);
-            return routed;
+            return new RouteResult(routed, null, Billed(outcome));
         }
 
         var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost };
@@ -111,8 +111,14 @@ internal sealed class CompletionRouter(
                 outcome.Failure.UpstreamStatus, failed.ChunkCount, durationMs);
         }
 
-        return failed;
+        return new RouteResult(null, failed, Billed(outcome));
     }
+
+    /// <summary>
+    /// The attempts the provider bills: today the one call, once it began answering (the rule <see cref="CallCost"/>
+    /// prices by). Issue 6's retries will count each attempt.
+    /// </summary>
+    private static int Billed(CallOutcome outcome) => outcome.Attempts > 0 && outcome.AnswerStarted ? 1 : 0;
 
     private CompletionFailed Reject(RouteCompletion request, Deployment deployment, FailureDescription description)
     {
