@@ -42,6 +42,10 @@ public sealed class MeteringModule : IMeshModule
         services.AddSingleton<SchemaState>();
         services.AddHostedService<SchemaInitializer>();
 
+        // The routers' reports against the usage events: recovers the usage of requests whose ingress died.
+        services.AddSingleton<UsageReconciler>();
+        services.AddHostedService(provider => provider.GetRequiredService<UsageReconciler>());
+
         services.AddHealthChecks().AddCheck<MeteringDatabaseHealthCheck>(
             MeteringDatabaseHealthCheck.Name,
             tags: ["ready"],
@@ -51,6 +55,7 @@ public sealed class MeteringModule : IMeshModule
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RecordUsageConsumer, RecordUsageConsumerDefinition>();
+        bus.AddConsumer<RecordRouterReportsConsumer, RecordRouterReportsConsumerDefinition>();
         bus.AddConsumer<UsageFaultConsumer, UsageFaultConsumerDefinition>();
         bus.AddConsumer<UsageQueriesConsumer, UsageQueriesConsumerDefinition>();
     }

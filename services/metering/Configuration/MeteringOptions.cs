@@ -9,4 +9,8 @@ internal sealed class MeteringOptions
 
     [Required]
     public MeteringDatabaseOptions Database { get; set; } = new();
+
+    /// <summary>Reconciling the routers' reports with the usage events (<see cref="MeteringReconcileOptions"/>).</summary>
+    [Required]
+    public MeteringReconcileOptions Reconcile { get; set; } = new();
 }

@@ -56,6 +56,9 @@ internal sealed class SchemaInitializer(
                 MeteringLog.RollupsNeedRebuild(logger, database.Provider);
             }
 
+            // The routers' reports, kept until their request's usage event exists (see UsageReconciler).
+            await RouterReportTable.EnsureAsync(db, cancellationToken);
+
             if (db.Database.IsSqlite())
             {
                 // WAL lets the readiness probe and readers run beside the writer. EF sets it on files it creates;
