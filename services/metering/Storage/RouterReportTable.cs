@@ -34,10 +34,7 @@ internal static class RouterReportTable
     /// <returns>Whether the table was missing (and is now created).</returns>
     public static async Task<bool> EnsureAsync(MeteringDbContext db, CancellationToken cancellationToken)
     {
-        var exists = db.Database.IsNpgsql()
-            ? $"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{Name}'"
-            : $"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{Name}'";
-        if (await db.Database.SqlQueryRaw<int>(exists).SingleAsync(cancellationToken) > 0)
+        if (await MeteringDatabase.TableExistsAsync(db, Name, cancellationToken))
         {
             return false;
         }
@@ -152,35 +149,12 @@ internal static class RouterReportTable
     public static async Task<IReadOnlyList<Guid>> KeptAsync(MeteringDbContext db, IReadOnlyList<Guid> requestIds, CancellationToken cancellationToken)
     {
         var mapping = (RelationalTypeMapping)RequestId(db).GetRelationalTypeMapping();
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            var text = new StringBuilder("SELECT report FROM ").Append(Name).Append(" WHERE request_id IN (");
-            for (var i = 0; i < requestIds.Count; i++)
-            {
-                command.Parameters.Add(mapping.CreateParameter(command, "@i" + i, requestIds[i]));
-                text.Append(i == 0 ? "@i" : ", @i").Append(i);
-            }
-
-            command.CommandText = text.Append(')').ToString();
-            var kept = new List<Guid>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                kept.Add(JsonSerializer.Deserialize<RouterReport>(reader.GetString(0), Json)!.RequestId);
-            }
-
-            return kept;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        var reports = await ReadAsync(db, $"SELECT report FROM {Name} WHERE request_id IN (" + string.Join(", ", requestIds.Select((_, i) => "@i" + i)) + ")", cancellationToken,
+            command => command.Parameters.AddRange(requestIds.Select((id, i) => mapping.CreateParameter(command, "@i" + i, id)).ToArray()));
+        return [.. reports.Select(r => r.RequestId)];
     }
 
-    private static async Task<List<RouterReport>> ReadAsync(MeteringDbContext db, string sql, CancellationToken cancellationToken)
+    private static async Task<List<RouterReport>> ReadAsync(MeteringDbContext db, string sql, CancellationToken cancellationToken, Action<DbCommand>? parameters = null)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -188,6 +162,7 @@ internal static class RouterReportTable
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
+            parameters?.Invoke(command);
             var reports = new List<RouterReport>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
