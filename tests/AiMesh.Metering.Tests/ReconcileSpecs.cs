@@ -150,6 +150,10 @@ public abstract class ReconcileSpecs(ITestDatabase database)
         await host.SendReportsAsync(broken);
         Assert.True(await host.Harness.Published.Any<Fault<RecordRouterReports>>(f => f.Context.Message.Message.Reports.Any(r => r.RequestId == broken.RequestId)));
         Assert.Empty(await KeptNowAsync(host, broken.RequestId));
+
+        // Alerted like a usage message in the error queue.
+        Assert.True(await host.Harness.Consumed.Any<Fault<RecordRouterReports>>(f => f.Context.Message.Message.Reports.Any(r => r.RequestId == broken.RequestId)));
+        Assert.Contains(host.Logs.Lines, e => e.EventId == 4030 && e.Text.Contains(broken.RequestId.ToString(), StringComparison.Ordinal));
     }
 
     private Task<MeteringTestHost> StartAsync() => MeteringTestHost.StartAsync(database.Provider, database.ConnectionString, ManualRounds);
