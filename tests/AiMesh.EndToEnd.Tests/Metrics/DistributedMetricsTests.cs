@@ -6,7 +6,7 @@ namespace AiMesh.EndToEnd.Tests.Metrics;
 
 /// <summary>
 /// Queue depths on RabbitMQ, read through the ingress's <c>/metrics</c>: with metering stopped, the usage batches the
-/// ingress sent and the report batches the routers sent wait in <c>aimesh-metering</c> and the gauge shows exactly them.
+/// ingress sent wait in <c>aimesh-metering</c> and the gauge shows exactly them.
 /// </summary>
 public sealed class DistributedMetricsTests(QueueDepthMesh mesh) : IClassFixture<QueueDepthMesh>
 {
@@ -26,8 +26,6 @@ public sealed class DistributedMetricsTests(QueueDepthMesh mesh) : IClassFixture
         var sentBefore = stopped.Sum("aimesh_ingress_usage_sent_total");
         var batchesBefore = stopped.Sum("aimesh_ingress_usage_batches_total");
         var waitingBefore = stopped.Sum("aimesh_bus_queue_messages", MeteringQueue);
-        var reportsBefore = await RoutersSumAsync(http, "aimesh_router_reports_sent_total", 0);
-        var reportBatchesBefore = await RoutersSumAsync(http, "aimesh_router_reports_batches_total", 0);
 
         const int requests = 3;
         for (var i = 0; i < requests; i++)
@@ -40,13 +38,6 @@ public sealed class DistributedMetricsTests(QueueDepthMesh mesh) : IClassFixture
         var sent = await MetricsEndpointTests.ScrapeUntilAsync(http, mesh.Ingress, m => m.Sum("aimesh_ingress_usage_sent_total") >= sentBefore + requests);
         var batches = sent.Sum("aimesh_ingress_usage_batches_total") - batchesBefore;
         Assert.InRange(batches, 1, requests);
-
-        // Each router reported its routes to the same queue (docs/architecture.md, "Exactly one usage record").
-        await RoutersSumAsync(http, "aimesh_router_reports_sent_total", reportsBefore + requests);
-        var reportBatches = await RoutersSumAsync(http, "aimesh_router_reports_batches_total", 0) - reportBatchesBefore;
-        Assert.InRange(reportBatches, 1, requests);
-        batches += reportBatches;
-
         var waiting = await MetricsEndpointTests.ScrapeUntilAsync(http, mesh.Ingress, m =>
             m.Sum("aimesh_bus_queue_messages", MeteringQueue) >= waitingBefore + batches);
         Assert.Equal(waitingBefore + batches, waiting.Sum("aimesh_bus_queue_messages", MeteringQueue));
@@ -58,27 +49,6 @@ public sealed class DistributedMetricsTests(QueueDepthMesh mesh) : IClassFixture
         Assert.Equal(waitingBefore + batches, router.Sum("aimesh_bus_queue_messages", MeteringQueue));
     }
 
-    private Uri RouterAddress(int index = 0) =>
-        new(mesh.Routers[index].Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-
-    /// <summary>A counter summed over every router replica, once the sum reaches <paramref name="atLeast"/> (bounded wait).</summary>
-    private async Task<double> RoutersSumAsync(HttpClient http, string counter, double atLeast)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var sum = 0.0;
-            for (var i = 0; i < mesh.Routers.Count; i++)
-            {
-                sum += (await MetricsEndpointTests.ScrapeUntilAsync(http, RouterAddress(i), _ => true)).Sum(counter);
-            }
-
-            if (sum >= atLeast)
-            {
-                return sum;
-            }
-
-            await Task.Delay(200, deadline.Token);
-        }
-    }
+    private Uri RouterAddress() =>
+        new(mesh.Routers[0].Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 }
