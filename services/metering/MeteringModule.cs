@@ -13,6 +13,7 @@ namespace AiMesh.Metering;
 /// <summary>
 /// The metering service as a module: hosted alone when distributed, beside the others when embedded.
 /// RecordUsage (queue aimesh-metering) → one row in usage_events and its hourly rollups → UsageMetered published;
+/// RecordRouterReports (queue aimesh-metering-reports) → router_reports, reconciled with the events (UsageReconciler);
 /// QueryUsage and ExportUsage (queue aimesh-metering-queries) → UsageReport and UsageExport.
 /// </summary>
 public sealed class MeteringModule : IMeshModule

@@ -5,12 +5,12 @@ using MassTransit;
 namespace AiMesh.Metering.Recording;
 
 /// <summary>
-/// Keeps the routers' reports (<see cref="RecordRouterReports"/>, on <c>aimesh-metering</c> beside the usage records)
+/// Keeps the routers' reports (<see cref="RecordRouterReports"/>, on their own queue <c>aimesh-metering-reports</c>)
 /// in <c>router_reports</c> with one insert per message, a report already kept ignored (insert-or-ignore on the request
 /// id). Nothing is published: a report is only the fallback the reconciler (<see cref="UsageReconciler"/>) writes a
 /// usage event from when the ingress's record never comes. A report that could never become a usage event faults the
 /// message at once (to <c>aimesh-metering_error</c>, not retried); a store outage is waited out like a usage record's
-/// (the endpoint's retry and kill switch, <see cref="RecordUsageConsumerDefinition"/>, apply to every message on it).
+/// (the same retry and kill switch, <see cref="StoreReliability"/>).
 /// </summary>
 internal sealed class RecordRouterReportsConsumer(
     IServiceScopeFactory scopes,

@@ -13,7 +13,7 @@ namespace AiMesh.Router.Reporting;
 
 /// <summary>
 /// The router's report of every route it handled (<see cref="RouterReport"/>), sent to metering in batches
-/// (<see cref="RecordRouterReports"/>, persistent, on <c>aimesh-metering</c>) by the shared
+/// (<see cref="RecordRouterReports"/>, persistent, on <c>aimesh-metering-reports</c>) by the shared
 /// <see cref="BatchSender{T}"/>: the hot path only builds the record and enqueues it; one message per
 /// <see cref="RouterOptions.ReportLinger"/> leaves, is confirmed by the broker, and is retried whole while it is not.
 /// Drained at stop (registered after the bus, so it stops first). Metering keeps a report until the request's usage
@@ -33,7 +33,7 @@ internal sealed class RouteReports : IHostedService, IDisposable
         _sender = new BatchSender<RouterReport>(
             async (reports, cancellationToken) =>
             {
-                var endpoint = await services.GetRequiredService<IBus>().GetSendEndpoint(Endpoints.MeteringAddress);
+                var endpoint = await services.GetRequiredService<IBus>().GetSendEndpoint(Endpoints.MeteringReportsAddress);
                 await endpoint.Send(new RecordRouterReports(reports), cancellationToken);
             },
             new BatchSenderOptions("router reports", RouterMetrics.MeterName, "aimesh.router.reports", options.Value.ReportLinger, MaxBatch),

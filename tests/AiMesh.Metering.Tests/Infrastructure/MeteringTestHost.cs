@@ -104,7 +104,7 @@ internal sealed class MeteringTestHost : IAsyncDisposable
 
     public async Task SendReportsAsync(params RouterReport[] reports)
     {
-        var endpoint = await Harness.Bus.GetSendEndpoint(Endpoints.MeteringAddress);
+        var endpoint = await Harness.Bus.GetSendEndpoint(Endpoints.MeteringReportsAddress);
         await endpoint.Send(new RecordRouterReports(reports));
     }
 
