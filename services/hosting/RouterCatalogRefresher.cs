@@ -19,7 +19,10 @@ public abstract class RouterCatalogRefresher(IServiceScopeFactory scopes) : Back
     /// <summary>Whether a catalog has been taken.</summary>
     protected abstract bool IsLoaded { get; }
 
-    /// <summary>Whether to ask at all (checked once, at start).</summary>
+    /// <summary>
+    /// Whether to ask now: checked before every ask (every 2 s while not wanted), since a service may come to want the
+    /// catalog while it runs (policy: the first budget set through the admin API).
+    /// </summary>
     protected virtual bool IsWanted => true;
 
     /// <summary>Takes the catalog a router answered.</summary>
@@ -30,17 +33,17 @@ public abstract class RouterCatalogRefresher(IServiceScopeFactory scopes) : Back
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!IsWanted)
-        {
-            return;
-        }
-
         try
         {
             while (true)
             {
-                await TryLoadAsync(stoppingToken);
-                await Task.Delay(IsLoaded ? ReloadInterval : FirstLoadRetry, stoppingToken);
+                var wanted = IsWanted;
+                if (wanted)
+                {
+                    await TryLoadAsync(stoppingToken);
+                }
+
+                await Task.Delay(wanted && IsLoaded ? ReloadInterval : FirstLoadRetry, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -2,6 +2,7 @@ using AiMesh.Contracts;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
 using AiMesh.Hosting.Jwt;
+using AiMesh.Hosting.Limits;
 using AiMesh.Hosting.Secrets;
 using AiMesh.Hosting.Security;
 using AiMesh.Policy.Admin;
@@ -77,6 +78,7 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<AdminTokenAuthentication>();
         services.AddSingleton<AdminAuthentication>();
         services.AddSingleton<AdminBody>();
+        services.AddScoped<LimitChanges>();
         AdminEndpoints.AddDocument(services);
 
         // Registered here, before the host adds the bus: the schema is migrated and the keys loaded (on a healthy
@@ -111,6 +113,7 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<LimitMetrics>();
         services.AddSingleton<MemoryLimitStore>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<EntityRules>();
         services.AddHostedService<LimitStoreWarmup>();
         services.AddSingleton<ILimitStore>(provider =>
         {

@@ -75,9 +75,15 @@ public sealed class RouterModule : IMeshModule
         services.AddMasterKeyRing(builder.Configuration, RouterSecrets.Section);
         services.AddSingleton<ProviderCredentialStore>();
         services.AddHostedService<ProviderCredentialRefresher>();
-        services.AddSingleton<IDeploymentSelector, FirstMatchDeploymentSelector>();
+        services.AddSingleton<DeploymentStats>();
+        services.AddSingleton<IDeploymentSelector, ModelGroupSelector>();
         services.AddSingleton<InFlightCalls>();
         services.AddTransient<CompletionRouter>();
+        services.AddSingleton<DeploymentLimitStores>();
+        services.AddSingleton<DeploymentLimiter>();
+        services.AddSingleton<Resilience.RetryBudget>();
+        services.AddSingleton<Resilience.RetryPipeline>();
+        services.AddHostedService<DeploymentLimitWarmup>();
         services.AddSingleton<RouterMetrics>();
         services.TryAddSingleton<StreamChannelKey>();
         services.AddSingleton<ChunkSinks>();

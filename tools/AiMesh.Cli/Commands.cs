@@ -1,6 +1,6 @@
 namespace AiMesh.Cli;
 
-/// <summary>Every command, as a table: <c>aimesh keys|teams|users|credentials &lt;verb&gt;</c>, each one admin API call.</summary>
+/// <summary>Every command, as a table: <c>aimesh keys|teams|users|credentials|limits|budgets &lt;verb&gt;</c>, each one admin API call.</summary>
 internal static class Commands
 {
     public static IReadOnlyList<CliCommand> All { get; } =
@@ -44,7 +44,27 @@ internal static class Commands
         new("credentials", "set", ["credential-id"], ["value-file"], a => new(HttpMethod.Put, $"/admin/credentials/{Segment(a, 0)}/value", new { value = a.Secret }), ReadsSecret: true),
         new("credentials", "delete", ["credential-id"], [], a => new(HttpMethod.Delete, $"/admin/credentials/{Segment(a, 0)}")),
         new("users", "set-role", ["user-id", "role"], [], a => new(HttpMethod.Put, $"/admin/users/{Segment(a, 0)}/role", new { role = a.Positional[3] })),
+
+        // Limits and budgets of a subject: keys, users, teams or organizations and its id.
+        new("limits", "get", ["keys|users|teams|organizations", "id"], [], a => new(HttpMethod.Get, $"/admin/{Segment(a, 0)}/{Segment(a, 1)}/limits")),
+        new("limits", "set", ["keys|users|teams|organizations", "id"], ["rps", "rpm", "tpm", "concurrent"], a => new(HttpMethod.Put, $"/admin/{Segment(a, 0)}/{Segment(a, 1)}/limits", new
+        {
+            requestsPerSecond = Number(a.One("rps")), requestsPerMinute = Number(a.One("rpm")), tokensPerMinute = Number(a.One("tpm")), concurrent = Number(a.One("concurrent")),
+        })),
+        new("limits", "clear", ["keys|users|teams|organizations", "id"], [], a => new(HttpMethod.Delete, $"/admin/{Segment(a, 0)}/{Segment(a, 1)}/limits")),
+        new("budgets", "list", ["keys|users|teams|organizations", "id"], [], a => new(HttpMethod.Get, $"/admin/{Segment(a, 0)}/{Segment(a, 1)}/budgets")),
+        new("budgets", "set", ["keys|users|teams|organizations", "id", "day|week|month|total"], ["amount", "threshold", "hard"], a => new(HttpMethod.Put, $"/admin/{Segment(a, 0)}/{Segment(a, 1)}/budgets/{Segment(a, 2)}", new
+        {
+            amount = Number(a.One("amount")), softThresholds = a.All("threshold")?.Select(Number).ToList(), hard = a.One("hard") is { } hard ? (object)(bool.TryParse(hard, out var b) ? b : hard) : null,
+        })),
+        new("budgets", "clear", ["keys|users|teams|organizations", "id", "day|week|month|total"], [], a => new(HttpMethod.Delete, $"/admin/{Segment(a, 0)}/{Segment(a, 1)}/budgets/{Segment(a, 2)}")),
     ];
+
+    /// <summary>A number as JSON when it reads as one; otherwise the text as given, so the API's answer names the field.</summary>
+    private static object? Number(string? value) =>
+        value is null ? null
+        : decimal.TryParse(value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number
+        : value;
 
     /// <summary>Positional argument <paramref name="index"/> after the two command words, escaped for a path.</summary>
     private static string Segment(CliArguments arguments, int index) => Uri.EscapeDataString(arguments.Positional[2 + index]);

@@ -46,5 +46,6 @@ internal static class AdminEndpoints
         AuditEndpoints.Map(admin);
         UsageEndpoints.Map(admin);
         CredentialEndpoints.Map(admin);
+        LimitEndpoints.Map(admin);
     }
 }

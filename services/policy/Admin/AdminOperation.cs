@@ -19,6 +19,9 @@ internal enum AdminOperation
     /// <summary>Read usage and cost (<c>/admin/usage</c>, the chargeback export), within what <see cref="AdminUsageScope"/> lets the role see.</summary>
     ReadUsage,
 
+    /// <summary>Set and clear the rate limits and budgets of keys, users, teams and organizations (<see cref="AdminRules.DecideLimitChange"/>).</summary>
+    ManageLimits,
+
     /// <summary>Read, create, replace and delete provider credentials: mesh-wide infrastructure, reads included.</summary>
     ManageCredentials,
 }

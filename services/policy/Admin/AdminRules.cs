@@ -26,6 +26,7 @@ internal static class AdminRules
         [AdminOperation.ManageKeys] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.Own, AdminReach.None],
         [AdminOperation.ReadAudit] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
         [AdminOperation.ReadUsage] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.Own, AdminReach.Organization],
+        [AdminOperation.ManageLimits] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.None, AdminReach.None],
         [AdminOperation.ManageCredentials] = [AdminReach.All, AdminReach.None, AdminReach.None, AdminReach.None, AdminReach.None],
     }.ToFrozenDictionary();
 
@@ -95,6 +96,32 @@ internal static class AdminRules
         }
 
         return user.Id == actor.UserId || !MayGiveRole(actor, user.Role) ? AdminVerdict.Forbidden : AdminVerdict.Allowed;
+    }
+
+    /// <summary>
+    /// Whether the actor may set or clear the rate limits and budgets of a subject (<see cref="Store.LimitSubjects"/>) at
+    /// <paramref name="target"/>. Limits exist to hold someone back, so below admin nobody changes those that hold
+    /// itself back: not its own organization's, its own user's or its own keys'. An org_admin sets them for the teams,
+    /// users and keys of its organization; a team_admin only for its teams' keys (not for the team, whose budget
+    /// bounds the team_admin's own spend, nor for users, who may belong to other teams).
+    /// </summary>
+    public static AdminVerdict DecideLimitChange(AdminActor actor, string subjectType, AdminTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(target);
+        var verdict = Decide(actor, AdminOperation.ManageLimits, target);
+        var reach = ReachOf(actor.Role, AdminOperation.ManageLimits);
+        if (verdict != AdminVerdict.Allowed || reach == AdminReach.All)
+        {
+            return verdict;
+        }
+
+        if (subjectType == Store.LimitSubjects.Org || target.OwnerUserId == actor.UserId)
+        {
+            return AdminVerdict.Forbidden;
+        }
+
+        return subjectType == Store.LimitSubjects.Key || reach == AdminReach.Organization ? AdminVerdict.Allowed : AdminVerdict.Forbidden;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using AiMesh.Contracts.Policy;
+using AiMesh.Hosting.Limits;
 using AiMesh.Policy.Keys;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -23,13 +24,17 @@ internal sealed class BudgetGuard(
     BudgetAlerts alerts,
     BudgetMetrics metrics,
     RouterPrices routerPrices,
+    Limits.EntityRules entities,
+    IOptions<Limits.LimitOptions> limitOptions,
     TimeProvider time,
     ILogger<BudgetGuard> logger)
 {
     private const char Separator = '|';
     private readonly BudgetOptions settings = options.Value;
 
-    public bool HasRules => settings.Rules.Count > 0;
+    private static readonly BudgetScope[] Scopes = [BudgetScope.Key, BudgetScope.User, BudgetScope.Team, BudgetScope.Org];
+
+    public bool HasRules => settings.Rules.Count > 0 || entities.HasBudgets;
 
     public async Task<BudgetDecision> ReserveAsync(AuthorizeRequest request, KeyGrant grant, CancellationToken cancellationToken)
     {
@@ -39,16 +44,11 @@ internal sealed class BudgetGuard(
         }
 
         var now = time.GetUtcNow();
-        var budgets = new List<(string Key, decimal? Limit)>();
-        var rules = new List<BudgetRule>();
-        foreach (var rule in settings.Rules)
+        var rules = Applicable(grant, now);
+        var budgets = new List<(string Key, decimal? Limit)>(rules.Count);
+        foreach (var (key, rule, _) in rules)
         {
-            if (NameOf(rule.Scope, grant) is { } budget && (rule.Match is null || string.Equals(rule.Match, ValueOf(rule.Scope, grant), StringComparison.Ordinal)))
-            {
-                var key = budget + Separator + BudgetPeriods.Name(rule.Period, now);
-                budgets.Add((key, rule.Hard ? rule.Amount : null));
-                rules.Add(rule);
-            }
+            budgets.Add((key, rule.Hard ? rule.Amount : null));
         }
 
         if (budgets.Count == 0)
@@ -74,7 +74,7 @@ internal sealed class BudgetGuard(
         await ChargeExpiredAsync(expired, cancellationToken);
         if (refused >= 0)
         {
-            var rule = rules[refused];
+            var rule = rules[refused].Rule;
             metrics.Rejected(rule.Scope);
             PolicyLog.BudgetExceeded(logger, request.RequestId, BudgetMetrics.Name(rule.Scope));
             var retryAfter = BudgetPeriods.End(rule.Period, now) is { } end ? (int)Math.Max(1, Math.Ceiling((end - now).TotalSeconds)) : (int?)null;
@@ -100,7 +100,8 @@ internal sealed class BudgetGuard(
     }
 
     /// <summary>
-    /// With Redis, the reservation is made there, shared by every replica; a Redis that fails or is slow (250 ms) makes
+    /// With Redis, the reservation is made there, shared by every replica; a Redis that fails or is slow
+    /// (<see cref="Limits.LimitOptions.StoreTimeout"/>, 250 ms, as for the rate limits) makes
     /// this decision reserve in the replica's memory instead, counted as a local fallback of the limiter.
     /// </summary>
     private async Task<int?> ReserveSharedAsync(List<(string Key, decimal? Limit)> budgets, Guid requestId, decimal cost, long nowMs, long holdUntilMs, List<(string Key, decimal Amount)> expired)
@@ -113,11 +114,11 @@ internal sealed class BudgetGuard(
         try
         {
             var withSpend = budgets.Select(b => (b.Key, b.Limit, reservations.Standing(b.Key).Spent)).ToList();
-            return await store.ReserveAsync(withSpend, requestId, cost, nowMs, holdUntilMs, expired).WaitAsync(TimeSpan.FromMilliseconds(250));
+            return await store.ReserveAsync(withSpend, requestId, cost, nowMs, holdUntilMs, expired).WaitAsync(limitOptions.Value.StoreTimeout);
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
-            limitMetrics.FellBack(Limits.StoreDownChoice.Local);
+            limitMetrics.FellBack(StoreDownChoice.Local);
             PolicyLog.LimitStoreDown(logger, ex.GetType().Name, TimeSpan.Zero);
             return null;
         }
@@ -160,7 +161,7 @@ internal sealed class BudgetGuard(
 
     private async Task AnnounceAsync(string budget, string period, decimal before, decimal after, string? currency, IPublishEndpoint publish, CancellationToken cancellationToken)
     {
-        foreach (var rule in settings.Rules.Where(r => Covers(r, budget, period)))
+        if (RuleFor(budget, period) is { } rule)
         {
             foreach (var threshold in rule.SoftThresholds.Distinct())
             {
@@ -205,6 +206,88 @@ internal sealed class BudgetGuard(
             : (0m, 0m);
         var output = request.MaxOutputTokens ?? settings.DefaultMaxOutputTokens;
         return ((request.InputTokens ?? 0) * input + output * outputPrice) / 1_000_000m;
+    }
+
+    /// <summary>
+    /// The budgets this caller's request counts against now, one rule per budget (subject and period): of the rules
+    /// that would count the same spend, one set through the admin API wins (rank 2), then a configured rule naming the
+    /// subject (1), then a configured rule for every subject of its scope (0). Two would reserve the request twice.
+    /// </summary>
+    private List<(string Key, BudgetRule Rule, int Rank)> Applicable(KeyGrant grant, DateTimeOffset now)
+    {
+        var chosen = new List<(string Key, BudgetRule Rule, int Rank)>();
+        foreach (var rule in settings.Rules)
+        {
+            if (NameOf(rule.Scope, grant) is { } budget && (rule.Match is null || string.Equals(rule.Match, ValueOf(rule.Scope, grant), StringComparison.Ordinal)))
+            {
+                Offer(chosen, budget + Separator + BudgetPeriods.Name(rule.Period, now), rule, rule.Match is null ? 0 : 1);
+            }
+        }
+
+        if (entities.HasBudgets)
+        {
+            foreach (var scope in Scopes)
+            {
+                if (NameOf(scope, grant) is { } budget)
+                {
+                    foreach (var rule in entities.Budgets(scope, ValueOf(scope, grant)))
+                    {
+                        Offer(chosen, budget + Separator + BudgetPeriods.Name(rule.Period, now), rule, 2);
+                    }
+                }
+            }
+        }
+
+        return chosen;
+    }
+
+    private static void Offer(List<(string Key, BudgetRule Rule, int Rank)> chosen, string key, BudgetRule rule, int rank)
+    {
+        for (var i = 0; i < chosen.Count; i++)
+        {
+            if (string.Equals(chosen[i].Key, key, StringComparison.Ordinal))
+            {
+                if (rank > chosen[i].Rank)
+                {
+                    chosen[i] = (key, rule, rank);
+                }
+
+                return;
+            }
+        }
+
+        chosen.Add((key, rule, rank));
+    }
+
+    /// <summary>The rule that governs this budget's period now, by the precedence of <see cref="Applicable"/>; null when none does (any more).</summary>
+    private BudgetRule? RuleFor(string budget, string period)
+    {
+        BudgetRule? best = null;
+        var rank = -1;
+        foreach (var rule in settings.Rules)
+        {
+            var mine = rule.Match is null ? 0 : 1;
+            if (mine > rank && Covers(rule, budget, period))
+            {
+                (best, rank) = (rule, mine);
+            }
+        }
+
+        var colon = budget.IndexOf(':', StringComparison.Ordinal);
+        if (entities.HasBudgets && colon > 0)
+        {
+            var scope = Scopes.FirstOrDefault(s => budget.AsSpan(0, colon).SequenceEqual(BudgetMetrics.Name(s)), (BudgetScope)(-1));
+            var value = scope == BudgetScope.User ? budget : budget[(colon + 1)..];
+            foreach (var rule in scope < 0 ? [] : entities.Budgets(scope, value))
+            {
+                if (Covers(rule, budget, period))
+                {
+                    return rule;
+                }
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Whether the rule is about this budget (scope and value) and period kind.</summary>

@@ -23,7 +23,7 @@ internal sealed class RouterPrices
 }
 
 /// <summary>
-/// Keeps <see cref="RouterPrices"/> to the routers' catalog while any budget rule exists (<see cref="RouterCatalogRefresher"/>).
+/// Keeps <see cref="RouterPrices"/> to the routers' catalog while any budget rule exists (configured or set through the admin API) (<see cref="RouterCatalogRefresher"/>).
 /// Before the first answer a model without a configured price reserves nothing and is counted at its end, as an
 /// unpriced model always is.
 /// </summary>

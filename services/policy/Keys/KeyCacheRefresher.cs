@@ -4,12 +4,13 @@ using Microsoft.Extensions.Options;
 namespace AiMesh.Policy.Keys;
 
 /// <summary>
-/// Loads the stored keys once the schema is current (at start, bounded, so a healthy replica serves them before its
+/// Loads the stored keys (and the limits and budgets set per entity, <see cref="Limits.EntityRules"/>) once the schema is current (at start, bounded, so a healthy replica serves them before its
 /// bus starts), then reloads them every <see cref="PolicyOptions.KeyReloadInterval"/>: the safety net under the
 /// change events. A failed reload keeps the last good copy and is logged; decisions go on from memory.
 /// </summary>
 internal sealed class KeyCacheRefresher(
     StoredKeys keys,
+    Limits.EntityRules entityRules,
     SchemaState schema,
     IOptions<PolicyOptions> options,
     TimeProvider time,
@@ -69,6 +70,7 @@ internal sealed class KeyCacheRefresher(
         try
         {
             await keys.ReloadAllAsync(cancellationToken);
+            await entityRules.ReloadAsync(cancellationToken);
             return true;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using AiMesh.Hosting.Limits;
 using System.Diagnostics.Metrics;
 
 namespace AiMesh.Policy.Limits;

@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Limits;
+
 namespace AiMesh.Policy.Limits;
 
 /// <summary>
@@ -43,6 +45,12 @@ internal sealed class LimitOptions
     /// with no deadline of its own; otherwise its deadline plus a minute.
     /// </summary>
     public TimeSpan SlotHold { get; set; } = TimeSpan.FromMinutes(11);
+
+    /// <summary>
+    /// What the limits set per key, user, team or organization through the admin API do when Redis cannot be reached
+    /// (configured rules say it each for itself).
+    /// </summary>
+    public StoreDownChoice EntityOnStoreDown { get; set; } = StoreDownChoice.Local;
 
     /// <summary>Output tokens a tokens-per-minute limit charges before the call when the request sets no <c>max_tokens</c>.</summary>
     public int DefaultMaxOutputTokens { get; set; } = 4096;

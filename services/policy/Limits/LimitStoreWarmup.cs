@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Limits;
+
 namespace AiMesh.Policy.Limits;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using AiMesh.Contracts.Policy;
+using AiMesh.Hosting.Limits;
 using AiMesh.Policy.Keys;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ internal sealed class RateLimiter(
     IOptions<LimitOptions> options,
     ILimitStore store,
     MemoryLimitStore local,
+    EntityRules entities,
     LimitMetrics metrics,
     TimeProvider time,
     ILogger<RateLimiter> logger)
@@ -34,7 +36,10 @@ internal sealed class RateLimiter(
     private long storeDownUntilMs;
     private int consecutiveFailures;
 
-    public bool HasRules => settings.Rules.Count > 0;
+    /// <summary>The scopes a limit can be set for through the admin API (<see cref="EntityRules"/>).</summary>
+    private static readonly LimitScope[] EntityScopes = [LimitScope.Key, LimitScope.User, LimitScope.Team, LimitScope.Org];
+
+    public bool HasRules => settings.Rules.Count > 0 || entities.HasLimits;
 
     public async Task<LimitDecision> DecideAsync(AuthorizeRequest request, KeyGrant grant, CancellationToken cancellationToken)
     {
@@ -46,6 +51,7 @@ internal sealed class RateLimiter(
         var counters = new List<LimitCounter>();
         var rules = new List<LimitRule>();
         var tokens = (request.InputTokens ?? 0) + (request.MaxOutputTokens ?? settings.DefaultMaxOutputTokens);
+        var withEntities = entities.HasLimits;
         for (var r = 0; r < settings.Rules.Count; r++)
         {
             var rule = settings.Rules[r];
@@ -54,11 +60,28 @@ internal sealed class RateLimiter(
                 continue;
             }
 
+            // A kind the admin API set for this subject replaces the configured one (EntityRules).
+            var set = withEntities ? entities.Limit(rule.Scope, value) : null;
             var name = $"{r}:{rule.Scope}:{value}";
-            Add(counters, rules, rule, rule.RequestsPerSecond, $"rps:{name}", 1, Second, LimitKind.Requests);
-            Add(counters, rules, rule, rule.RequestsPerMinute, $"rpm:{name}", 1, Minute, LimitKind.Requests);
-            Add(counters, rules, rule, rule.TokensPerMinute, $"tpm:{name}", tokens, Minute, LimitKind.Tokens);
-            Add(counters, rules, rule, rule.Concurrent, $"cc:{name}", 1, 0, LimitKind.Concurrent);
+            Add(counters, rules, rule, set?.RequestsPerSecond is null ? rule.RequestsPerSecond : null, $"rps:{name}", 1, Second, LimitKind.Requests);
+            Add(counters, rules, rule, set?.RequestsPerMinute is null ? rule.RequestsPerMinute : null, $"rpm:{name}", 1, Minute, LimitKind.Requests);
+            Add(counters, rules, rule, set?.TokensPerMinute is null ? rule.TokensPerMinute : null, $"tpm:{name}", tokens, Minute, LimitKind.Tokens);
+            Add(counters, rules, rule, set?.Concurrent is null ? rule.Concurrent : null, $"cc:{name}", 1, 0, LimitKind.Concurrent);
+        }
+
+        if (withEntities)
+        {
+            foreach (var scope in EntityScopes)
+            {
+                if (ValueOf(scope, request, grant) is { } value && entities.Limit(scope, value) is { } rule)
+                {
+                    var name = $"e:{scope}:{value}";
+                    Add(counters, rules, rule, rule.RequestsPerSecond, $"rps:{name}", 1, Second, LimitKind.Requests);
+                    Add(counters, rules, rule, rule.RequestsPerMinute, $"rpm:{name}", 1, Minute, LimitKind.Requests);
+                    Add(counters, rules, rule, rule.TokensPerMinute, $"tpm:{name}", tokens, Minute, LimitKind.Tokens);
+                    Add(counters, rules, rule, rule.Concurrent, $"cc:{name}", 1, 0, LimitKind.Concurrent);
+                }
+            }
         }
 
         if (counters.Count == 0)

@@ -23,6 +23,15 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
         v => v.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode(StringComparison.Ordinal))),
         v => v.ToList());
 
+    private static readonly ValueConverter<List<int>, string> NumbersAsJson = new(
+        v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+        v => JsonSerializer.Deserialize<List<int>>(v, (JsonSerializerOptions?)null) ?? new List<int>());
+
+    private static readonly ValueComparer<List<int>> NumbersComparer = new(
+        (a, b) => a!.SequenceEqual(b!),
+        v => v.Aggregate(0, HashCode.Combine),
+        v => v.ToList());
+
     private static readonly ValueConverter<Dictionary<string, string>, string> MapAsJson = new(
         v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
         v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new Dictionary<string, string>());
@@ -47,6 +56,10 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
     public DbSet<VirtualKey> VirtualKeys => Set<VirtualKey>();
 
     public DbSet<ProviderCredential> ProviderCredentials => Set<ProviderCredential>();
+
+    public DbSet<EntityLimit> EntityLimits => Set<EntityLimit>();
+
+    public DbSet<EntityBudget> EntityBudgets => Set<EntityBudget>();
 
     /// <summary>Append-only: added to, never updated or removed (the database's triggers refuse both).</summary>
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -145,6 +158,37 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
         });
         MapAudit(modelBuilder);
         MapCredentials(modelBuilder);
+        MapEntityLimits(modelBuilder);
+    }
+
+    private static void MapEntityLimits(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<EntityLimit>(e =>
+        {
+            e.ToTable("entity_limits").HasKey(l => new { l.SubjectType, l.SubjectId });
+            e.Property(l => l.SubjectType).HasColumnName("subject_type");
+            e.Property(l => l.SubjectId).HasColumnName("subject_id");
+            e.Property(l => l.OrganizationId).HasColumnName("organization_id");
+            e.Property(l => l.RequestsPerSecond).HasColumnName("requests_per_second");
+            e.Property(l => l.RequestsPerMinute).HasColumnName("requests_per_minute");
+            e.Property(l => l.TokensPerMinute).HasColumnName("tokens_per_minute");
+            e.Property(l => l.Concurrent).HasColumnName("concurrent");
+            e.Property(l => l.UpdatedAt).HasColumnName("updated_at");
+            e.Property(l => l.UpdatedBy).HasColumnName("updated_by");
+        });
+        modelBuilder.Entity<EntityBudget>(e =>
+        {
+            e.ToTable("entity_budgets").HasKey(b => new { b.SubjectType, b.SubjectId, b.Period });
+            e.Property(b => b.SubjectType).HasColumnName("subject_type");
+            e.Property(b => b.SubjectId).HasColumnName("subject_id");
+            e.Property(b => b.Period).HasColumnName("period");
+            e.Property(b => b.OrganizationId).HasColumnName("organization_id");
+            e.Property(b => b.AmountNanos).HasColumnName("amount_nanos");
+            e.Property(b => b.SoftThresholds).HasColumnName("soft_thresholds").HasConversion(NumbersAsJson, NumbersComparer);
+            e.Property(b => b.Hard).HasColumnName("hard");
+            e.Property(b => b.UpdatedAt).HasColumnName("updated_at");
+            e.Property(b => b.UpdatedBy).HasColumnName("updated_by");
+        });
     }
 
     private static void MapCredentials(ModelBuilder modelBuilder) => modelBuilder.Entity<ProviderCredential>(e =>

@@ -133,4 +133,13 @@ internal sealed class DeploymentOptions
     /// (a negotiated rate, a self-hosted model). Absent: the table's prices, or none (its costs are then null).
     /// </summary>
     public Router.Pricing.PriceOptions? Price { get; set; }
+
+    /// <summary>The deployment's capacity, counted before each call; null: unlimited.</summary>
+    public DeploymentLimitOptions? Limits { get; set; }
+
+    /// <summary>Lower is tried first; deployments of a model that share a priority are ordered by its strategy. Default 0.</summary>
+    public int Priority { get; set; }
+
+    /// <summary>The share of calls under the <c>weighted</c> strategy, relative to the model's other deployments. Default 1; 0: only as a fallback.</summary>
+    public int Weight { get; set; } = 1;
 }

@@ -33,4 +33,13 @@ internal sealed class RouterOptions
 
     /// <summary>Where the price table comes from (<see cref="Router.Pricing.PricingOptions"/>).</summary>
     public Router.Pricing.PricingOptions Pricing { get; set; } = new();
+
+    /// <summary>Where deployment limits are counted (<see cref="RouterLimitOptions"/>).</summary>
+    public RouterLimitOptions Limits { get; set; } = new();
+
+    /// <summary>Per public model: how its deployments share the calls (<see cref="ModelGroupOptions"/>).</summary>
+    public Dictionary<string, ModelGroupOptions> Models { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When a failed provider call is tried again (<see cref="RetryOptions"/>).</summary>
+    public RetryOptions Retries { get; set; } = new();
 }

@@ -50,7 +50,68 @@ internal sealed partial class RouterOptionsValidator(
             CheckDeployment(errors, at, deployment, names);
         }
 
+        CheckLimits(errors, options.Limits);
+        var retries = options.Retries;
+        if (retries.MaxAttempts is < 1 or > 10 || retries.BaseDelay < TimeSpan.Zero || retries.MaxDelay < retries.BaseDelay || retries.MaxDelay > TimeSpan.FromMinutes(1)
+            || retries.MaxRetryAfter < TimeSpan.Zero || retries.BudgetRatio is < 0 or > 10 || retries.BudgetMinPerSecond < 0)
+        {
+            errors.Add($"{RouterOptions.Section}:Retries: MaxAttempts must be from 1 to 10, BaseDelay ≤ MaxDelay ≤ one minute, MaxRetryAfter, BudgetRatio (0–10) and BudgetMinPerSecond not negative.");
+        }
+        foreach (var (model, group) in options.Models)
+        {
+            if (group.Parsed is null)
+            {
+                errors.Add($"{RouterOptions.Section}:Models:{model}:Strategy must be ordered, weighted, least-in-flight, lowest-latency or lowest-cost.");
+            }
+
+            if (!options.Deployments.Any(d => string.Equals(d.Model, model, StringComparison.Ordinal)))
+            {
+                errors.Add($"{RouterOptions.Section}:Models:{model} names a model no deployment serves.");
+            }
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>
+    /// Where deployment limits are counted, and every deployment's <c>Limits</c>: a number the binder cannot read (too
+    /// large, a word) would drop the whole deployment without a word, so it is read here on its own and named.
+    /// </summary>
+    private void CheckLimits(List<string> errors, RouterLimitOptions limits)
+    {
+        var at = $"{RouterOptions.Section}:Limits";
+        if (!limits.IsShared && !string.Equals(limits.Store, "Memory", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{at}:Store must be Memory or Redis.");
+        }
+
+        if (limits.IsShared && string.IsNullOrWhiteSpace(limits.Redis))
+        {
+            errors.Add($"{at}:Redis must name the Redis server when Store is Redis.");
+        }
+
+        if (limits.Replicas is < 1 or > 10_000 || limits.StoreTimeout <= TimeSpan.Zero || limits.StoreTimeout > TimeSpan.FromMinutes(1)
+            || limits.StoreRetryAfter <= TimeSpan.Zero || limits.DefaultMaxOutputTokens < 1)
+        {
+            errors.Add($"{at}: Replicas must be from 1 to 10000, StoreTimeout from a tick to a minute, StoreRetryAfter positive and DefaultMaxOutputTokens at least 1.");
+        }
+
+        foreach (var item in configuration.GetSection($"{RouterOptions.Section}:Deployments").GetChildren())
+        {
+            var section = item.GetSection("Limits");
+            try
+            {
+                if (section.Get<DeploymentLimitOptions>(binder => binder.ErrorOnUnknownConfiguration = true) is { } given
+                    && new[] { given.RequestsPerSecond, given.RequestsPerMinute, given.TokensPerMinute, given.Concurrent }.Any(v => v is < 1))
+                {
+                    errors.Add($"{section.Path}: every limit must be at least 1 (leave a kind out for no limit).");
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                errors.Add($"{section.Path}: {e.Message}");
+            }
+        }
     }
 
     /// <summary>
@@ -124,6 +185,11 @@ internal sealed partial class RouterOptionsValidator(
         foreach (var (header, value) in deployment.Headers)
         {
             CheckHeader(errors, at, header, value);
+        }
+
+        if (deployment.Weight is < 0 or > 1_000_000)
+        {
+            errors.Add($"{at}: Weight must be from 0 to 1000000.");
         }
 
         if (deployment.DefaultMaxTokens is < 1 or > LargestDefaultMaxTokens)

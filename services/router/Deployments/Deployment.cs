@@ -17,6 +17,9 @@ namespace AiMesh.Router.Deployments;
 /// The stored provider credential the key comes from (<c>ApiKeyCredential</c>); then <paramref name="ApiKey"/> is null
 /// in the catalog and filled per call from <see cref="Secrets.ProviderCredentialStore"/>.
 /// </param>
+/// <param name="Priority">Lower is tried first among the model's deployments.</param>
+/// <param name="Weight">Its share of the model's calls under the weighted strategy.</param>
+/// <param name="Limits">The deployment's capacity (<see cref="DeploymentLimiter"/>); null: unlimited.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -38,4 +41,7 @@ internal sealed record Deployment(
     string? ApiVersion = null,
     bool AzureBearer = false,
     Providers.Azure.EntraClientCredentials? Entra = null,
-    string? CredentialName = null);
+    string? CredentialName = null,
+    Configuration.DeploymentLimitOptions? Limits = null,
+    int Priority = 0,
+    int Weight = 1);

@@ -8,12 +8,10 @@ namespace AiMesh.Router.Deployments;
 
 /// <summary>
 /// The deployments of this replica, resolved once from validated options: keys read from the environment
-/// references, lookups by (model, API) precomputed, the public model list built.
+/// references, the public model list built. Which of them serves a call is <see cref="ModelGroupSelector"/>'s.
 /// </summary>
 internal sealed class DeploymentCatalog
 {
-    private readonly Dictionary<(string Model, string Api), Deployment> firstMatch = [];
-
     public DeploymentCatalog(IOptions<RouterOptions> options, IConfiguration configuration)
     {
         var deployments = new List<Deployment>();
@@ -21,10 +19,6 @@ internal sealed class DeploymentCatalog
         {
             var deployment = Resolve(source, configuration);
             deployments.Add(deployment);
-            foreach (var api in deployment.Api)
-            {
-                firstMatch.TryAdd((deployment.Model, api), deployment);
-            }
         }
 
         Deployments = deployments;
@@ -42,8 +36,6 @@ internal sealed class DeploymentCatalog
 
     /// <summary>Each public model once, in configuration order.</summary>
     public IReadOnlyList<ModelDescription> Models { get; }
-
-    public Deployment? Find(string model, string api) => firstMatch.GetValueOrDefault((model, api));
 
     /// <summary>The stored credentials the deployments name, each once.</summary>
     public IReadOnlyList<string> CredentialNames => [.. Deployments.Select(d => d.CredentialName).OfType<string>().Distinct(StringComparer.Ordinal)];
@@ -76,7 +68,10 @@ internal sealed class DeploymentCatalog
             AzureDeploymentSettings.ApiVersion(source),
             AzureDeploymentSettings.IsBearer(source),
             EntraClientCredentials.Resolve(source, configuration),
-            string.IsNullOrWhiteSpace(source.ApiKeyCredential) ? null : source.ApiKeyCredential.Trim());
+            string.IsNullOrWhiteSpace(source.ApiKeyCredential) ? null : source.ApiKeyCredential.Trim(),
+            source.Limits is { RequestsPerSecond: null, RequestsPerMinute: null, TokensPerMinute: null, Concurrent: null } ? null : source.Limits,
+            source.Priority,
+            source.Weight);
     }
 
     /// <summary>Null unless the deployment names AWS key variables (a Bedrock deployment's defaults are filled in before).</summary>

@@ -11,7 +11,8 @@ using MassTransit;
 namespace AiMesh.Router.Routing;
 
 /// <summary>
-/// Serves one <see cref="RouteCompletion"/>: picks the deployment, checks the request, hands the call to the
+/// Serves one <see cref="RouteCompletion"/>: checks the request, takes the first of the model's deployments (in the
+/// selector's order) that can take the call, hands the call to the
 /// transport with the deployment's adapter, and shapes the answer with what the call cost (<see cref="CallCost"/>:
 /// here, where the deployment is known). The only place that decides what a route request becomes; the consumer
 /// around it only registers the call and responds.
@@ -23,6 +24,11 @@ internal sealed class CompletionRouter(
     ChunkSinks sinks,
     ProviderCredentialStore credentials,
     CallCost costs,
+    DeploymentLimiter limiter,
+    DeploymentStats stats,
+    Resilience.RetryPipeline retries,
+    Resilience.RetryBudget budget,
+    Microsoft.Extensions.Options.IOptions<Configuration.RouterOptions> options,
     TimeProvider time,
     RouterMetrics metrics,
     ILogger<CompletionRouter> logger)
@@ -31,74 +37,77 @@ internal sealed class CompletionRouter(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(sendEndpoints);
-        var selected = selector.Select(request.Model, request.Api);
-        if (selected is null)
+        var candidates = selector.Candidates(request.Model, request.Api);
+        if (candidates.Count == 0)
         {
             logger.ModelNotFound(request.RequestId, request.Api);
             metrics.Rejected(ErrorCodes.ModelNotFound);
             return FailureMapper.Rejected(request, FailureMapper.ModelNotFound(request.Model, request.Api));
         }
 
-        if (credentials.Resolve(selected) is not { } deployment)
-        {
-            logger.CredentialMissing(request.RequestId, selected.Name, selected.CredentialName!);
-            return Reject(request, selected, FailureMapper.CredentialUnavailable(selected));
-        }
-
+        // What is wrong with the request itself is wrong whichever deployment would serve it: answered once, in the
+        // name of the first.
         var body = ClientRequest.TryParse(request.Body);
         if (body is null)
         {
-            return Reject(request, deployment, new(400, ErrorTypes.InvalidRequest, ErrorCodes.InvalidJson,
+            return Reject(request, candidates[0], new(400, ErrorTypes.InvalidRequest, ErrorCodes.InvalidJson,
                 "The request body is not a JSON object.", CompletionOutcomes.Error));
         }
 
         if (request.Stream && request.Api != ProviderApis.ChatCompletions)
         {
-            return Reject(request, deployment, new(400, ErrorTypes.InvalidRequest, ErrorCodes.StreamUnsupported,
+            return Reject(request, candidates[0], new(400, ErrorTypes.InvalidRequest, ErrorCodes.StreamUnsupported,
                 $"Streaming is not available for {request.Api}.", CompletionOutcomes.Error, "stream"));
         }
 
         if (request.Stream && request.StreamAddress is null)
         {
-            return Reject(request, deployment, new(500, ErrorTypes.Api, ErrorCodes.StreamAddressMissing,
+            return Reject(request, candidates[0], new(500, ErrorTypes.Api, ErrorCodes.StreamAddressMissing,
                 "The gateway asked for a stream without saying where to send it.", CompletionOutcomes.Error));
         }
 
-        var call = new ProviderCall
-        {
-            RequestId = request.RequestId,
-            Api = request.Api,
-            Deployment = ClientHeaders.ForCall(deployment, request.ClientHeaders),
-            Body = body,
-            Stream = request.Stream,
-            ClientIncludeUsage = ClientRequest.IncludesUsage(body),
-        };
-        logger.RouteStarted(request.RequestId, deployment.Name, deployment.Provider, request.Api, request.Stream);
-        using var activity = RouterActivity.StartProviderCall(deployment, request);
-        var started = time.GetTimestamp();
-        CallOutcome outcome;
-        // Disposing the sink waits until the ingress holds every chunk sent: the answer below must not overtake them.
+        // Nothing has been sent yet: the attempts (RetryPipeline, CallAttempts) choose the deployments, in the
+        // selector's order, and retry only what is safe. Disposing the sink waits until the ingress holds every chunk
+        // sent: the answer below must not overtake them.
+        AttemptResult final;
+        CallAttempts attempts;
+        budget.Requested();
         await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
         {
-            outcome = await transport.CallAsync(call, adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
+            attempts = new CallAttempts(request, body, candidates, chunks, new CallAttemptServices(
+                credentials, limiter, stats, adapters, transport, metrics, budget, options.Value.Retries, time, logger));
+            final = await retries.ExecuteAsync(attempts, abandoned);
         }
 
-        var elapsed = time.GetElapsedTime(started);
-        var durationMs = elapsed.TotalMilliseconds;
-        metrics.Called(deployment, outcome, elapsed);
+        // No deployment could take a retry: the answer is the last real failure, when there was one.
+        if (final.Refusal is { } refusal)
+        {
+            if (attempts.LastCalled is not { } called)
+            {
+                return Reject(request, final.Deployment, refusal);
+            }
+
+            final = called;
+        }
+
+        using var activity = final.Activity;
+        var deployment = final.Deployment;
+        var call = final.Call!;
+        var outcome = final.Outcome!;
+        var durationMs = final.Elapsed.TotalMilliseconds;
         var cost = costs.Of(deployment, call, outcome);
 
         if (outcome.Failure is null)
         {
             var routed = new CompletionRouted(
                 request.RequestId, 200, outcome.Body, outcome.ChunkCount, deployment.Name, deployment.Provider,
-                outcome.Attempts, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
+                attempts.Made, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
             activity.Succeeded(routed);
             logger.RouteSucceeded(request.RequestId, deployment.Name, routed.Status, routed.ChunkCount, routed.FirstByteMs, durationMs);
             return new RouteResult(routed, null, Billed(outcome));
         }
 
-        var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost };
+        var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost, Attempts = attempts.Made };
         activity.Failed(failed, outcome.Failure.UpstreamStatus);
         if (outcome.Failure.Kind == FailureKind.Cancelled)
         {
@@ -115,8 +124,9 @@ internal sealed class CompletionRouter(
     }
 
     /// <summary>
-    /// The attempts the provider bills: today the one call, once it began answering (the rule <see cref="CallCost"/>
-    /// prices by). Issue 6's retries will count each attempt.
+    /// The attempts the provider bills: the final one, once it began answering (the rule <see cref="CallCost"/> prices
+    /// by). An attempt before it was retried, and a retry happens only before a provider began answering (no
+    /// connection, no first byte, an error status), which no provider in the price table bills.
     /// </summary>
     private static int Billed(CallOutcome outcome) => outcome.Attempts > 0 && outcome.AnswerStarted ? 1 : 0;
 

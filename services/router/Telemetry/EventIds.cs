@@ -33,6 +33,13 @@ internal static class EventIds
     public const int StreamChannelRefused = 3060;
     public const int StreamChannelIncomplete = 3061;
 
+    // Deployment limits (Deployments/DeploymentLimiter.cs): 3070–3079.
+    public const int DeploymentLimitStoreDown = 3070;
+    public const int DeploymentLimitSettleFailed = 3071;
+
+    // Retries (Resilience/, Routing/CallAttempts.cs): 3080–3089.
+    public const int Retrying = 3080;
+
     // OAuth token exchanges of the adapters (Vertex AI, Azure OpenAI with Entra ID): 3030–3039. Vertex's before
     // the exchange was shared, so the ids kept their numbers.
     public const int TokenExchangeFailed = 3030;

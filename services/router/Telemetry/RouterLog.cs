@@ -87,4 +87,16 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.CredentialMissing, Level = LogLevel.Warning,
         Message = "Request {RequestId}: deployment {Deployment} names provider credential {Name}, which this router does not hold; nothing sent upstream")]
     public static partial void CredentialMissing(this ILogger logger, Guid requestId, string deployment, string name);
+
+    [LoggerMessage(EventId = EventIds.DeploymentLimitStoreDown, Level = LogLevel.Warning,
+        Message = "Deployment limits: Redis failed three times in a row ({Failure}); counting as Router:Limits:OnStoreDown says for {RetryAfter}")]
+    public static partial void DeploymentLimitStoreDown(this ILogger logger, string failure, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = EventIds.DeploymentLimitSettleFailed, Level = LogLevel.Warning,
+        Message = "Request {RequestId}: giving back its deployment slot failed ({Failure}); the slot frees itself when its hold expires")]
+    public static partial void DeploymentLimitSettleFailed(this ILogger logger, Guid requestId, string failure);
+
+    [LoggerMessage(EventId = EventIds.Retrying, Level = LogLevel.Information,
+        Message = "Request {RequestId}: {Deployment} failed ({Kind}, upstream status {UpstreamStatus}) before anything reached the client; trying {Next}")]
+    public static partial void Retrying(this ILogger logger, Guid requestId, string deployment, string kind, int? upstreamStatus, string next);
 }

@@ -22,12 +22,19 @@ internal sealed class RouterMetrics
     private readonly Counter<long> _errors;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _limitFallbacks;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _budgetSpent;
 
     public RouterMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         _attempts = meter.CreateCounter<long>("aimesh.router.attempts", "{attempt}", "Calls to providers, by deployment and how the request ended");
         _errors = meter.CreateCounter<long>("aimesh.router.errors", "{error}", "Provider calls that failed, by deployment and error class (client cancellations are not errors)");
+        _retries = meter.CreateCounter<long>("aimesh.router.retries", "{retry}", "Provider calls tried again after a retryable failure, by the deployment that failed");
+        _budgetSpent = meter.CreateCounter<long>("aimesh.router.retry_budget_exhausted", "{retry}", "Retries not made because the replica's retry budget was spent");
+        _limitFallbacks = meter.CreateCounter<long>(
+            "aimesh.router.deployment_limit.store_fallbacks", "{decision}", "Deployment-limit decisions made without Redis, by the choice taken (local, open, closed)");
         _rejected = meter.CreateCounter<long>("aimesh.router.rejections", "{request}", "Requests refused before any provider call, by error code");
         _duration = meter.CreateHistogram("aimesh.router.provider.duration", "s", "Duration of provider calls, by deployment and outcome",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MeshMeters.LatencyBuckets });
@@ -55,6 +62,13 @@ internal sealed class RouterMetrics
             _errors.Add(1, name, provider, new KeyValuePair<string, object?>("error_class", ErrorClass(failure)));
         }
     }
+
+    public void Retried(Deployment deployment) => _retries.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Name));
+
+    public void RetryBudgetSpent() => _budgetSpent.Add(1);
+
+    public void LimitFellBack(AiMesh.Hosting.Limits.StoreDownChoice choice) =>
+        _limitFallbacks.Add(1, new KeyValuePair<string, object?>("choice", choice.ToString().ToLowerInvariant()));
 
     public void Rejected(string code) => _rejected.Add(1, new KeyValuePair<string, object?>("code", code));
 

@@ -12,7 +12,7 @@ namespace AiMesh.Router.Transport;
 /// Runs one provider call for any adapter: sends the request the adapter built, enforces the four clocks,
 /// reads the answer (a stream incrementally, with the adapter's decoder), sends each chunk as it arrives, and
 /// turns every way a call can end into a <see cref="CallOutcome"/>. Makes exactly one attempt: retries belong to
-/// issue 6's resilience pipeline, in this one place.
+/// <see cref="Resilience.RetryPipeline"/>, the one place that decides them.
 /// </summary>
 internal sealed class ProviderTransport(HttpClient http, IOptions<RouterOptions> options, TimeProvider time, ILogger<ProviderTransport> logger)
 {

@@ -84,6 +84,23 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["replace credential value"] = ([200, 403, 403, 403, 403], async (w, _) => await Put($"/admin/credentials/{await w.FreshCredentialAsync()}/value", new { value = "sk-rbac-matrix-other-0123456789" })),
         ["delete credential"] = ([204, 403, 403, 403, 403], async (w, _) => await Delete($"/admin/credentials/{await w.FreshCredentialAsync()}")),
 
+        // Limits and budgets per subject: read with the subject; below admin never one's own organization's, user's or
+        // keys'; a team_admin only its teams' keys; an org_admin its organization's teams, users and keys.
+        ["read limits of another user's key"] = ([200, 200, 200, 200, 200], async (w, _) => await Get($"/admin/keys/{await w.FreshKeyAsync(userId: w.OtherUser)}/limits")),
+        ["read budgets of T2"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/teams/{w.T2}/budgets")),
+        ["set limits of T1's key"] = ([200, 200, 200, 403, 403], async (w, _) => await Put($"/admin/keys/{await w.FreshKeyAsync(teamId: w.T1)}/limits", new { requestsPerMinute = 60 })),
+        ["set limits of T2's key"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/keys/{await w.FreshKeyAsync(teamId: w.T2)}/limits", new { requestsPerMinute = 60 })),
+        ["set limits of another user's key"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/keys/{await w.FreshKeyAsync(userId: w.OtherUser)}/limits", new { concurrent = 5 })),
+        ["set limits of own key"] = ([200, 403, 403, 403, 403], async (w, self) => await Put($"/admin/keys/{await w.FreshKeyAsync(userId: self)}/limits", new { requestsPerMinute = 100000 })),
+        ["clear limits of T1's key"] = ([204, 204, 204, 403, 403], async (w, _) => await Delete($"/admin/keys/{await w.KeyWithLimitsAsync(teamId: w.T1)}/limits")),
+        ["set budget of T1"] = ([200, 200, 403, 403, 403], (w, _) => Put($"/admin/teams/{w.T1}/budgets/month", new { amount = 100m })),
+        ["set budget of another user"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/users/{await w.FreshUserAsync(w.OrgA)}/budgets/day", new { amount = 5m })),
+        ["set own user's budget"] = ([200, 403, 403, 403, 403], (_, self) => Put($"/admin/users/{self}/budgets/day", new { amount = 1000000m })),
+        ["set budget of organization A"] = ([200, 403, 403, 403, 403], (w, _) => Put($"/admin/organizations/{w.OrgA}/budgets/month", new { amount = 1000m })),
+        ["set budget of organization B"] = ([200, 404, 404, 404, 404], (w, _) => Put($"/admin/organizations/{w.OrgB}/budgets/month", new { amount = 1000m })),
+        ["read limits of team of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/teams/{w.TeamB}/limits")),
+        ["clear budget of organization A"] = ([204, 403, 403, 403, 403], async (w, _) => await Delete($"/admin/organizations/{await w.OrganizationWithBudgetAsync(w.OrgA)}/budgets/week")),
+
         // Another tenant: 404 for everyone but an admin, reads and writes alike.
         ["read organization B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/organizations/{w.OrgB}")),
         ["read team of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/teams/{w.TeamB}")),

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using AiMesh.Policy.Tests.Support;
 
 namespace AiMesh.Policy.Tests.Admin;
@@ -86,6 +87,21 @@ public sealed class RbacWorld : IAsyncLifetime
     {
         var created = await Root.PostOkAsync("/admin/keys", new { owner = new { userId, teamId, serviceAccountId }, models = new[] { "gpt-4o" } });
         return created["key"]!.AsObject().Id();
+    }
+
+    /// <summary>A new key of this owner with limits set on it by the bootstrap admin, for a cell that clears them.</summary>
+    public async Task<Guid> KeyWithLimitsAsync(Guid? userId = null, Guid? teamId = null)
+    {
+        var key = await FreshKeyAsync(userId: userId, teamId: teamId);
+        await AdminApi.OkAsync(await Root.PutAsJsonAsync($"/admin/keys/{key}/limits", new { concurrent = 3 }));
+        return key;
+    }
+
+    /// <summary>The organization, with a weekly budget set on it by the bootstrap admin, for a cell that clears it.</summary>
+    public async Task<Guid> OrganizationWithBudgetAsync(Guid organization)
+    {
+        await AdminApi.OkAsync(await Root.PutAsJsonAsync($"/admin/organizations/{organization}/budgets/week", new { amount = 50m }));
+        return organization;
     }
 
     /// <summary>A new provider credential, made by the bootstrap admin.</summary>

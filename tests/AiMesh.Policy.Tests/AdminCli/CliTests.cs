@@ -35,6 +35,29 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task An_operator_sets_and_clears_a_teams_limits_and_budget_from_the_command_line()
+    {
+        await using var host = await AdminHost.StartAsync();
+        var team = (await OkAsync(host, "teams", "create", "--name", "cli-limits")).Text("id");
+
+        var limits = await OkAsync(host, "limits", "set", "teams", team, "--rpm", "600", "--concurrent", "20");
+        var budget = await OkAsync(host, "budgets", "set", "teams", team, "month", "--amount", "250.5", "--threshold", "50", "--threshold", "80", "--hard", "false");
+        var budgets = await RunAsync(host, AdminHost.BootstrapKey, "budgets", "list", "teams", team);
+        var notANumber = await RunAsync(host, AdminHost.BootstrapKey, "limits", "set", "teams", team, "--rpm", "lots");
+        var cleared = await RunAsync(host, AdminHost.BootstrapKey, "limits", "clear", "teams", team);
+        var after = await OkAsync(host, "limits", "get", "teams", team);
+
+        Assert.Equal((600, 20), (limits["requestsPerMinute"]!.GetValue<int>(), limits["concurrent"]!.GetValue<int>()));
+        Assert.Equal((250.5m, false), (budget["amount"]!.GetValue<decimal>(), budget["hard"]!.GetValue<bool>()));
+        Assert.Equal([50, 80], budget["softThresholds"]!.AsArray().Select(t => t!.GetValue<int>()));
+        Assert.Equal("month", JsonNode.Parse(budgets.Output)!.AsArray().Single()!.Text("period"));
+        Assert.Equal(1, notANumber.Exit);
+        Assert.Contains("  requestsPerMinute:", notANumber.Errors, StringComparison.Ordinal);
+        Assert.Equal(0, cleared.Exit);
+        Assert.Null(after["requestsPerMinute"]);
+    }
+
+    [Fact]
     public async Task Refusals_print_the_problem_and_exit_1_and_mistakes_exit_2_without_calling()
     {
         await using var host = await AdminHost.StartAsync();

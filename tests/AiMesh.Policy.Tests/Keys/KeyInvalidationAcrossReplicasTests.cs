@@ -2,8 +2,11 @@ using System.Diagnostics;
 using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
 using AiMesh.Hosting;
+using AiMesh.Policy.Admin;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
+using AiMesh.Policy.Limits;
+using AiMesh.Policy.Store;
 using AiMesh.Policy.Tests.Support;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -81,6 +84,51 @@ public sealed class KeyInvalidationAcrossReplicasTests(PostgresTestStore store) 
             Assert.True(response.Is(out Response<RequestDenied>? denied));
             Assert.Equal((401, "invalid_api_key"), (denied!.Message.Status, denied.Message.Code));
         }
+    }
+
+    [Fact]
+    public async Task A_limit_and_a_budget_set_through_replica_A_are_applied_by_replica_B()
+    {
+        var connectionString = await store.NewDatabaseAsync();
+        var a = await StartReplicaAsync(connectionString);
+        var b = await StartReplicaAsync(connectionString);
+        var tenant = await Tenant.CreateAsync(a.Services);
+        var onB = b.Services.GetRequiredService<EntityRules>();
+        Assert.Null(onB.Limit(LimitScope.Team, tenant.TeamId.ToString()));
+
+        await using (var scope = a.Services.CreateAsyncScope())
+        {
+            var changes = scope.ServiceProvider.GetRequiredService<LimitChanges>();
+            await using var db = await changes.Databases.CreateDbContextAsync();
+            db.EntityLimits.Add(new EntityLimit
+            {
+                SubjectType = LimitSubjects.Team,
+                SubjectId = tenant.TeamId,
+                OrganizationId = tenant.OrganizationId,
+                Concurrent = 3,
+                UpdatedAt = DateTimeOffset.UtcNow,
+                UpdatedBy = "tests",
+            });
+            db.EntityBudgets.Add(new EntityBudget
+            {
+                SubjectType = LimitSubjects.Team,
+                SubjectId = tenant.TeamId,
+                Period = "day",
+                OrganizationId = tenant.OrganizationId,
+                AmountNanos = 5_000_000_000,
+                Hard = true,
+                UpdatedAt = DateTimeOffset.UtcNow,
+                UpdatedBy = "tests",
+            });
+            await db.SaveChangesAsync();
+            await changes.AnnounceAsync(LimitSubjects.Team, tenant.TeamId, CancellationToken.None);
+        }
+
+        // Replica A serves them at once; B within the bus latency (its periodic reload is an hour away).
+        Assert.Equal(3, a.Services.GetRequiredService<EntityRules>().Limit(LimitScope.Team, tenant.TeamId.ToString())?.Concurrent);
+        await WithinDeadlineAsync(() => onB.Limit(LimitScope.Team, tenant.TeamId.ToString())?.Concurrent == 3, "replica B never applied the team's limit");
+        var budget = Assert.Single(onB.Budgets(AiMesh.Policy.Budgets.BudgetScope.Team, tenant.TeamId.ToString()));
+        Assert.Equal((5m, true, AiMesh.Policy.Budgets.BudgetPeriod.Day), (budget.Amount, budget.Hard, budget.Period));
     }
 
     private async Task<WebApplication> StartReplicaAsync(string connectionString)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AiMesh.Contracts.Policy;
+using AiMesh.Hosting.Limits;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Limits;
 using Microsoft.Extensions.DependencyInjection;
@@ -145,7 +146,9 @@ public sealed class RedisLimitTests : IAsyncLifetime
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
         connections.Add(connection);
         metrics = new LimitMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        return new RateLimiter(Options.Create(options), new RedisLimitStore(connection), new MemoryLimitStore(), metrics, TimeProvider.System, NullLogger<RateLimiter>.Instance);
+        // No rule set per entity: the entity rules are never loaded, so they need no store.
+        var entities = new EntityRules(null!, Options.Create(options));
+        return new RateLimiter(Options.Create(options), new RedisLimitStore(connection), new MemoryLimitStore(), entities, metrics, TimeProvider.System, NullLogger<RateLimiter>.Instance);
     }
 
     private static AuthorizeRequest Chat(Guid? id = null) => new(id ?? Guid.NewGuid(), "", "chat.completions", "gpt-4o-mini", "127.0.0.1");

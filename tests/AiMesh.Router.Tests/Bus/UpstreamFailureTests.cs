@@ -11,7 +11,8 @@ public sealed class UpstreamFailureTests
     [Fact]
     public async Task A_rate_limit_keeps_its_status_and_retry_after()
     {
-        await using var mesh = await RouterMesh.StartAsync("status=429;retryAfter=7");
+        // The mapping alone: retried, the same 429 would come back after 7 s twice (RetryTests covers retrying).
+        await using var mesh = await RouterMesh.StartAsync("status=429;retryAfter=7", NoRetries);
 
         var (_, failed) = await mesh.Router.RouteAsync(RouterHost.Chat(Body, stream: false));
 
@@ -33,7 +34,7 @@ public sealed class UpstreamFailureTests
     [Fact]
     public async Task A_server_error_keeps_its_status()
     {
-        await using var mesh = await RouterMesh.StartAsync("status=500");
+        await using var mesh = await RouterMesh.StartAsync("status=500", NoRetries);
 
         var (_, failed) = await mesh.Router.RouteAsync(RouterHost.Chat(Body, stream: false));
 
@@ -126,4 +127,6 @@ public sealed class UpstreamFailureTests
         Assert.Equal((504, "deadline_exceeded", 0), (failed!.Status, failed.Code, failed.Attempts));
         Assert.Empty(mesh.Mock.Recorder.Snapshot());
     }
+
+    private static void NoRetries(Dictionary<string, string?> settings) => settings["Router:Retries:MaxAttempts"] = "1";
 }

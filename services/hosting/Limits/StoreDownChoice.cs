@@ -1,9 +1,9 @@
-namespace AiMesh.Policy.Limits;
+namespace AiMesh.Hosting.Limits;
 
 /// <summary>What a rule does while its shared store (Redis) cannot be reached. Every use of a fallback is counted.</summary>
-internal enum StoreDownChoice
+public enum StoreDownChoice
 {
-    /// <summary>Count in this replica's memory, against its share of the limit (limit ÷ <see cref="LimitOptions.Replicas"/>).</summary>
+    /// <summary>Count in this replica's memory, against its share of the limit (limit ÷ the number of replicas sharing it).</summary>
     Local,
 
     /// <summary>Admit without counting.</summary>

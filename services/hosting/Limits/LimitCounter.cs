@@ -1,11 +1,11 @@
-namespace AiMesh.Policy.Limits;
+namespace AiMesh.Hosting.Limits;
 
 /// <summary>
 /// One counter a decision charges. A rate counter (<see cref="WindowMs"/> &gt; 0) adds <see cref="Amount"/> to the count
 /// of the current window; a concurrency counter (<see cref="WindowMs"/> = 0) holds one slot for the request until it
 /// ends or its hold expires. <see cref="Key"/> names the rule's kind, scope and value, never a secret.
 /// </summary>
-internal sealed record LimitCounter(string Key, long Limit, long Amount, long WindowMs, LimitKind Kind)
+public sealed record LimitCounter(string Key, long Limit, long Amount, long WindowMs, LimitKind Kind)
 {
     public bool IsConcurrency => WindowMs == 0;
 

@@ -1,17 +1,17 @@
 using StackExchange.Redis;
 
-namespace AiMesh.Policy.Limits;
+namespace AiMesh.Hosting.Limits;
 
 /// <summary>
-/// Counters in Redis, shared by every policy replica. A decision is one script, so checking and charging all of a
+/// Counters in Redis, shared by every replica of a service (policy's limits, the router's deployment limits). A decision is one script, so checking and charging all of a
 /// request's counters is atomic on the server: concurrent requests on any number of replicas can never both take the
 /// last unit. Rate counters are plain integers that expire a second after their window ends; concurrency slots are a
 /// sorted set of request ids scored by when their hold expires, so a request whose end was never reported gives its
-/// slot back by itself. Every key carries the hash tag <c>{prefix-limits}</c> (<see cref="LimitOptions.RedisPrefix"/>): a
+/// slot back by itself. Every key carries the hash tag <c>{prefix-limits}</c> (the service's configured prefix): a
 /// script may only touch keys of one cluster slot, so on a Redis cluster the limiter lives on one shard (a decision
 /// needs them together anyway).
 /// </summary>
-internal sealed class RedisLimitStore(IConnectionMultiplexer redis, string prefix = "aimesh") : ILimitStore
+public sealed class RedisLimitStore(IConnectionMultiplexer redis, string prefix = "aimesh") : ILimitStore
 {
     private readonly string keyPrefix = "{" + prefix + "-limits}:";
 

@@ -1,10 +1,10 @@
-namespace AiMesh.Policy.Limits;
+namespace AiMesh.Hosting.Limits;
 
 /// <summary>
 /// Where counters live. <see cref="ChargeAsync"/> is all-or-nothing: a request refused by one counter uses up
 /// nothing in the others, so a client hammering one limit does not drain its other budgets.
 /// </summary>
-internal interface ILimitStore
+public interface ILimitStore
 {
     /// <param name="holdUntilMs">When a concurrency slot taken now is given back if the request never says it ended.</param>
     Task<LimitCharge> ChargeAsync(IReadOnlyList<LimitCounter> counters, Guid requestId, long nowMs, long holdUntilMs, CancellationToken cancellationToken);

@@ -1,15 +1,15 @@
-namespace AiMesh.Policy.Limits;
+namespace AiMesh.Hosting.Limits;
 
 /// <summary>
 /// Counters in this process. One lock over a decision's check-then-charge keeps it all-or-nothing; a decision is a
 /// few dictionary lookups, so the lock is held for well under a microsecond. Windows that ended and slots whose hold
 /// expired are swept at most once a second, so memory follows the keys active in the last window, not all ever seen.
 /// </summary>
-internal sealed class MemoryLimitStore : ILimitStore
+public sealed class MemoryLimitStore : ILimitStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, Window> windows = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<Guid, long>> slots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<Guid, long>> holders = new(StringComparer.Ordinal);
     private long nextSweepMs;
 
     public Task<LimitCharge> ChargeAsync(IReadOnlyList<LimitCounter> counters, Guid requestId, long nowMs, long holdUntilMs, CancellationToken cancellationToken) =>
@@ -37,9 +37,9 @@ internal sealed class MemoryLimitStore : ILimitStore
                 var counter = counters[i];
                 if (counter.IsConcurrency)
                 {
-                    if (!slots.TryGetValue(counter.Key, out var held))
+                    if (!holders.TryGetValue(counter.Key, out var held))
                     {
-                        slots[counter.Key] = held = [];
+                        holders[counter.Key] = held = [];
                     }
 
                     held[requestId] = holdUntilMs;
@@ -59,13 +59,13 @@ internal sealed class MemoryLimitStore : ILimitStore
         return new LimitCharge(-1, counts);
     }
 
-    public Task SettleAsync(IReadOnlyList<string> slotKeys, IReadOnlyList<string> tokenWindows, long tokenDelta, Guid requestId, CancellationToken cancellationToken)
+    public Task SettleAsync(IReadOnlyList<string> slots, IReadOnlyList<string> tokenWindows, long tokenDelta, Guid requestId, CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            foreach (var key in slotKeys)
+            foreach (var key in slots)
             {
-                if (slots.TryGetValue(key, out var held))
+                if (holders.TryGetValue(key, out var held))
                 {
                     held.Remove(requestId);
                 }
@@ -88,7 +88,7 @@ internal sealed class MemoryLimitStore : ILimitStore
 
     private long Held(string key, long nowMs)
     {
-        if (!slots.TryGetValue(key, out var held))
+        if (!holders.TryGetValue(key, out var held))
         {
             return 0;
         }
@@ -120,11 +120,11 @@ internal sealed class MemoryLimitStore : ILimitStore
             }
         }
 
-        foreach (var (key, held) in slots)
+        foreach (var (key, held) in holders)
         {
             if (Held(key, nowMs) == 0)
             {
-                slots.Remove(key);
+                holders.Remove(key);
             }
         }
     }

@@ -1,7 +1,7 @@
-namespace AiMesh.Policy.Limits;
+namespace AiMesh.Hosting.Limits;
 
 /// <summary>What a counter counts; the response headers report requests and tokens apart.</summary>
-internal enum LimitKind
+public enum LimitKind
 {
     Requests,
     Tokens,

@@ -1,0 +1,17 @@
+namespace AiMesh.Router.Configuration;
+
+/// <summary>How the deployments of one public model share its calls (<c>Router:Models:{model}</c>).</summary>
+internal sealed class ModelGroupOptions
+{
+    /// <summary><c>ordered</c> (the default), <c>weighted</c>, <c>least-in-flight</c>, <c>lowest-latency</c> or <c>lowest-cost</c>.</summary>
+    public string? Strategy { get; set; }
+
+    public Deployments.RoutingStrategy? Parsed => Parse(Strategy);
+
+    /// <summary>The strategy a name means (any case, with or without dashes); null for a name that means none.</summary>
+    public static Deployments.RoutingStrategy? Parse(string? name) =>
+        name is null ? Deployments.RoutingStrategy.Ordered
+        : Enum.TryParse<Deployments.RoutingStrategy>(name.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var parsed)
+            && Enum.IsDefined(parsed) && !name.Any(char.IsDigit) ? parsed
+        : null;
+}

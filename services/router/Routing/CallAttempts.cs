@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using AiMesh.Contracts.Routing;
+using AiMesh.Router.Deployments;
+using AiMesh.Router.Errors;
+using AiMesh.Router.Providers;
+using AiMesh.Router.Resilience;
+using AiMesh.Router.Telemetry;
+using AiMesh.Router.Transport;
+
+namespace AiMesh.Router.Routing;
+
+/// <summary>
+/// The attempts of one request, run by <see cref="RetryPipeline"/>. Each attempt takes the first deployment, from where
+/// the last retry decision pointed, that can take the call (its credential held, its capacity with room), calls it, and
+/// gives the capacity back. <see cref="ShouldRetry"/> decides whether a failure is tried again and where: the next
+/// deployment of the model when there is another (at once), else the same one (after its <c>Retry-After</c>, or the
+/// pipeline's backoff).
+/// </summary>
+internal sealed class CallAttempts(
+    RouteCompletion request,
+    JsonObject body,
+    IReadOnlyList<Deployment> candidates,
+    IChunkSink chunks,
+    CallAttemptServices services)
+{
+    private int next;
+    private int lastIndex = -1;
+
+    /// <summary>Provider calls made so far.</summary>
+    public int Made { get; private set; }
+
+    /// <summary>The latest attempt that reached a provider (or at least was sent to one).</summary>
+    public AttemptResult? LastCalled { get; private set; }
+
+    public AttemptResult? Last { get; private set; }
+
+    /// <summary>What the pipeline waits before the next attempt: null for its own backoff.</summary>
+    public TimeSpan? WaitBeforeNext { get; private set; }
+
+    public async ValueTask<AttemptResult> NextAsync(CancellationToken abandoned)
+    {
+        Last?.Activity?.Dispose();
+        (Deployment Deployment, FailureDescription Reason)? refused = null;
+        for (var k = 0; k < candidates.Count; k++)
+        {
+            var index = (next + k) % candidates.Count;
+            var candidate = candidates[index];
+            if (services.Credentials.Resolve(candidate) is not { } deployment)
+            {
+                services.Logger.CredentialMissing(request.RequestId, candidate.Name, candidate.CredentialName!);
+                refused = (candidate, FailureMapper.CredentialUnavailable(candidate));
+                continue;
+            }
+
+            var capacity = await services.Limiter.ChargeAsync(request, deployment, body, abandoned);
+            if (capacity.Refusal is { } full)
+            {
+                refused = (deployment, full);
+                continue;
+            }
+
+            lastIndex = index;
+            return Last = LastCalled = await CallAsync(deployment, capacity, abandoned);
+        }
+
+        return Last = new AttemptResult { Deployment = refused!.Value.Deployment, Refusal = refused.Value.Reason };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="result"/> is tried again: a retryable failure (<see cref="Retryable"/>), the next attempt's
+    /// wait within the request's deadline, and a retry left in the replica's budget. Points the next attempt.
+    /// </summary>
+    public bool ShouldRetry(AttemptResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Outcome is not { } outcome || !Retryable.Is(outcome) || lastIndex < 0)
+        {
+            return false;
+        }
+
+        var settings = services.Settings;
+        var remaining = request.Deadline - services.Time.GetUtcNow();
+        var target = candidates.Count > 1 ? (lastIndex + 1) % candidates.Count : lastIndex;
+        TimeSpan? wait = target != lastIndex ? TimeSpan.Zero : null;
+        if (target == lastIndex && outcome.Failure!.RetryAfterSeconds is { } seconds)
+        {
+            var asked = TimeSpan.FromSeconds(seconds);
+            if (asked > settings.MaxRetryAfter)
+            {
+                return false;
+            }
+
+            wait = asked;
+        }
+
+        // The wait and a call after it must fit in the one deadline.
+        if ((wait ?? settings.MaxDelay) + settings.BaseDelay >= remaining)
+        {
+            return false;
+        }
+
+        if (!services.Budget.TryRetry())
+        {
+            services.Metrics.RetryBudgetSpent();
+            return false;
+        }
+
+        var kind = outcome.Failure!.Kind.ToString();
+        services.Logger.Retrying(request.RequestId, result.Deployment.Name, kind, outcome.Failure.UpstreamStatus, candidates[target].Name);
+        (next, WaitBeforeNext) = (target, wait);
+        return true;
+    }
+
+    /// <summary>
+    /// The client left before an attempt or during a backoff: the request ends as cancelled, in the name of the last
+    /// deployment tried (the first candidate when none was). Nothing new is sent.
+    /// </summary>
+    public AttemptResult Cancelled() => new()
+    {
+        Deployment = Last?.Deployment ?? candidates[0],
+        Call = LastCalled?.Call,
+        Outcome = new CallOutcome { Failure = new ProviderFailure(FailureKind.Cancelled) },
+        Activity = Last?.Activity,
+        Elapsed = Last?.Elapsed ?? TimeSpan.Zero,
+    };
+
+    private async Task<AttemptResult> CallAsync(Deployment deployment, DeploymentCharge capacity, CancellationToken abandoned)
+    {
+        var call = new ProviderCall
+        {
+            RequestId = request.RequestId,
+            Api = request.Api,
+            Deployment = ClientHeaders.ForCall(deployment, request.ClientHeaders),
+            Body = body,
+            Stream = request.Stream,
+            ClientIncludeUsage = ClientRequest.IncludesUsage(body),
+        };
+        services.Logger.RouteStarted(request.RequestId, deployment.Name, deployment.Provider, request.Api, request.Stream);
+        var activity = RouterActivity.StartProviderCall(deployment, request);
+        var started = services.Time.GetTimestamp();
+        CallOutcome? outcome = null;
+        services.Stats.Started(deployment);
+        try
+        {
+            outcome = await services.Transport.CallAsync(call, services.Adapters.Get(deployment.Provider), chunks, request.Deadline, abandoned);
+        }
+        finally
+        {
+            // Given back however the call ended; corrected by the tokens the provider reported, when it did.
+            await capacity.SettleAsync(outcome?.Usage);
+            services.Stats.Ended(deployment, outcome?.FirstByteMs ?? services.Time.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        var elapsed = services.Time.GetElapsedTime(started);
+        services.Metrics.Called(deployment, outcome, elapsed);
+        Made += outcome.Attempts;
+        return new AttemptResult { Deployment = deployment, Call = call, Outcome = outcome, Activity = activity, Elapsed = elapsed };
+    }
+}
