@@ -14,9 +14,16 @@ public static class Endpoints
     /// <summary>Metering's read side (<c>QueryUsage</c>, <c>ExportUsage</c>): apart from usage, so a backlog of records never delays an answer.</summary>
     public const string MeteringQueries = "aimesh-metering-queries";
 
+    /// <summary>
+    /// The routers' reports (<c>RecordRouterReports</c>), durable: apart from usage, so reports never hold up a usage
+    /// record behind them (a metering restart drains the usage first at full speed).
+    /// </summary>
+    public const string MeteringReports = "aimesh-metering-reports";
+
     public static readonly Uri PolicyAddress = new($"queue:{Policy}");
     public static readonly Uri PromptsAddress = new($"queue:{Prompts}");
     public static readonly Uri RouterAddress = new($"queue:{Router}");
     public static readonly Uri MeteringAddress = new($"queue:{Metering}");
     public static readonly Uri MeteringQueriesAddress = new($"queue:{MeteringQueries}");
+    public static readonly Uri MeteringReportsAddress = new($"queue:{MeteringReports}");
 }

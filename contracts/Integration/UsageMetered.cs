@@ -13,6 +13,10 @@ namespace AiMesh.Contracts.Integration;
 /// </param>
 /// <param name="OrganizationId">The organization the request was admitted for (a stored key's); null when none (a
 /// configured key, a verified token, or an event stored before organizations were metered). Added after v1.</param>
+/// <param name="Source">Added after v1. Who the stored figures come from: null for the ingress's usage record (every
+/// event before this member, and nearly every one since); <c>router</c> when the ingress's record never came and
+/// metering wrote the event from the router's own report of the request (its tokens, cost and outcome; no tags, client
+/// address, end user or prompt).</param>
 [IntegrationEvent(1)]
 public sealed record UsageMetered(
     Guid UsageEventId,
@@ -29,4 +33,5 @@ public sealed record UsageMetered(
     string? Currency,
     string? PriceTableVersion,
     bool? CostEstimated = null,
-    string? OrganizationId = null);
+    string? OrganizationId = null,
+    string? Source = null);

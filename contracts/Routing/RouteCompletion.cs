@@ -16,6 +16,10 @@ namespace AiMesh.Contracts.Routing;
 /// Request headers of the client the provider may need, from the ingress's allow-list only (today
 /// <c>anthropic-beta</c>); the router decides which deployments receive which. Never credentials.
 /// </param>
+/// <param name="KeyId">Added after v1. The admitted key's id (<c>RequestAuthorized.KeyId</c>), filled by whoever sends
+/// the admitted route (policy, or the saga after admission) so the router's report names who is metered; null when unknown.</param>
+/// <param name="TeamId">Added after v1. The admitted team (<c>RequestAuthorized.TeamId</c>); null when none or unknown.</param>
+/// <param name="OrganizationId">Added after v1. The admitted organization (<c>RequestAuthorized.OrganizationId</c>); null when none or unknown.</param>
 [TransientMessage]
 public sealed record RouteCompletion(
     Guid RequestId,
@@ -27,4 +31,7 @@ public sealed record RouteCompletion(
     DateTimeOffset Deadline,
     string PrincipalId,
     Uri? StreamChannel = null,
-    IReadOnlyDictionary<string, string>? ClientHeaders = null);
+    IReadOnlyDictionary<string, string>? ClientHeaders = null,
+    string? KeyId = null,
+    string? TeamId = null,
+    string? OrganizationId = null);

@@ -39,15 +39,6 @@ internal static partial class IngressLog
     [LoggerMessage(1052, LogLevel.Information, "Request {RequestId}: the stream channel closed before its end")]
     public static partial void StreamChannelBroken(ILogger logger, Guid requestId);
 
-    [LoggerMessage(1060, LogLevel.Warning, "{Count} usage records could not be sent to metering (attempt {Attempt}); retrying in {Pause}")]
-    public static partial void UsageSendFailed(ILogger logger, int count, int attempt, TimeSpan pause, Exception exception);
-
-    [LoggerMessage(1061, LogLevel.Information, "{Count} usage records sent to metering after {Attempts} attempts")]
-    public static partial void UsageSendRecovered(ILogger logger, int count, int attempts);
-
-    [LoggerMessage(1062, LogLevel.Error, "{Count} usage records were not sent to metering before the ingress stopped")]
-    public static partial void UsageLostAtStop(ILogger logger, int count);
-
     [LoggerMessage(1063, LogLevel.Warning, "Request {RequestId} turned away: {Pending} usage records are waiting for metering")]
     public static partial void UsageBacklogged(ILogger logger, Guid requestId, int pending);
 

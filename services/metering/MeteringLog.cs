@@ -12,6 +12,21 @@ internal static partial class MeteringLog
     [LoggerMessage(4002, LogLevel.Information, "Request {RequestId}: usage already stored as event {EventId} at sequence {Sequence}; publishing it again")]
     public static partial void UsageAlreadyStored(ILogger logger, Guid requestId, Guid eventId, long sequence);
 
+    [LoggerMessage(4003, LogLevel.Warning, "Request {RequestId}: the ingress's usage record arrived after metering had written event {EventId} from the router's report; ignored, the router's figures stand")]
+    public static partial void UsageLate(ILogger logger, Guid requestId, Guid eventId);
+
+    [LoggerMessage(4040, LogLevel.Warning, "Request {RequestId}: no usage record from the ingress by its deadline plus the grace; event {EventId} written from the router's report (outcome {Outcome}, {Attempts} attempts)")]
+    public static partial void UsageRecovered(ILogger logger, Guid requestId, Guid eventId, string outcome, int attempts);
+
+    [LoggerMessage(4041, LogLevel.Warning, "Reconciling the routers' reports with the usage events failed; trying again in {Interval}")]
+    public static partial void ReconcileFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(4042, LogLevel.Information, "Request {RequestId}: event {EventId}, written from the router's report by a reconciler that stopped before publishing it, published now")]
+    public static partial void RecoveredRepublished(ILogger logger, Guid requestId, Guid eventId);
+
+    [LoggerMessage(4043, LogLevel.Debug, "{Count} router reports kept ({Inserted} new)")]
+    public static partial void ReportsKept(ILogger logger, int count, int inserted);
+
     [LoggerMessage(4010, LogLevel.Information, "Metering schema ready on {Provider} (created: {Created})")]
     public static partial void SchemaReady(ILogger logger, string provider, bool created);
 

@@ -24,6 +24,9 @@ internal sealed class MeteringMetrics
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _lag;
     private readonly Counter<long> _faulted;
+    private readonly Counter<long> _reportsKept;
+    private readonly Counter<long> _recovered;
+    private readonly Counter<long> _late;
 
     public MeteringMetrics(IMeterFactory meters)
     {
@@ -35,6 +38,9 @@ internal sealed class MeteringMetrics
         _lag = meter.CreateHistogram("aimesh.metering.store.lag", "s", "Time from a request's end to its usage event written",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MeshMeters.LatencyBuckets });
         _faulted = meter.CreateCounter<long>("aimesh.metering.usage.faulted", "{record}", "Usage records whose message was moved to the error queue: the number to alert on");
+        _reportsKept = meter.CreateCounter<long>("aimesh.metering.router_reports.kept", "{report}", "Router reports kept until their request's usage event exists");
+        _recovered = meter.CreateCounter<long>("aimesh.metering.usage.recovered", "{event}", "Usage events written from a router's report because the ingress's record never came");
+        _late = meter.CreateCounter<long>("aimesh.metering.usage.late", "{record}", "Ingress usage records that arrived after their event was written from the router's report (ignored)");
     }
 
     public void Stored(DateTimeOffset finishedAt, DateTimeOffset now)
@@ -48,4 +54,10 @@ internal sealed class MeteringMetrics
     public void Inserted(int rows) => _batchSize.Record(rows);
 
     public void Faulted(int records) => _faulted.Add(records);
+
+    public void ReportsKept(int reports) => _reportsKept.Add(reports);
+
+    public void Recovered() => _recovered.Add(1);
+
+    public void Late() => _late.Add(1);
 }

@@ -13,6 +13,7 @@ namespace AiMesh.Metering;
 /// <summary>
 /// The metering service as a module: hosted alone when distributed, beside the others when embedded.
 /// RecordUsage (queue aimesh-metering) → one row in usage_events and its hourly rollups → UsageMetered published;
+/// RecordRouterReports (queue aimesh-metering-reports) → router_reports, reconciled with the events (UsageReconciler);
 /// QueryUsage and ExportUsage (queue aimesh-metering-queries) → UsageReport and UsageExport; FindUsageRecord → one
 /// request's event and its logged bodies (usage_bodies, swept after Metering:Bodies:Retention).
 /// </summary>
@@ -45,6 +46,10 @@ public sealed class MeteringModule : IMeshModule
         services.AddSingleton<BodyRetention>();
         services.AddHostedService(provider => provider.GetRequiredService<BodyRetention>());
 
+        // The routers' reports against the usage events: recovers the usage of requests whose ingress died.
+        services.AddSingleton<UsageReconciler>();
+        services.AddHostedService(provider => provider.GetRequiredService<UsageReconciler>());
+
         services.AddHealthChecks().AddCheck<MeteringDatabaseHealthCheck>(
             MeteringDatabaseHealthCheck.Name,
             tags: ["ready"],
@@ -54,6 +59,7 @@ public sealed class MeteringModule : IMeshModule
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RecordUsageConsumer, RecordUsageConsumerDefinition>();
+        bus.AddConsumer<RecordRouterReportsConsumer, RecordRouterReportsConsumerDefinition>();
         bus.AddConsumer<UsageFaultConsumer, UsageFaultConsumerDefinition>();
         bus.AddConsumer<UsageQueriesConsumer, UsageQueriesConsumerDefinition>();
     }

@@ -14,6 +14,7 @@ using AiMesh.Router.Providers.Cohere;
 using AiMesh.Router.Providers.Gemini;
 using AiMesh.Router.Providers.Mistral;
 using AiMesh.Router.Providers.OpenAi;
+using AiMesh.Router.Reporting;
 using AiMesh.Router.Routing;
 using AiMesh.Router.Secrets;
 using AiMesh.Router.Telemetry;
@@ -136,6 +137,10 @@ public sealed class RouterModule : IMeshModule
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<RouteCompletionConsumer, RouteCompletionConsumerDefinition>();
+
+        // Registered with the bus, after MassTransit's own hosted service: stopped before the bus, it drains its reports.
+        bus.AddSingleton<RouteReports>();
+        bus.AddHostedService(services => services.GetRequiredService<RouteReports>());
         bus.AddConsumer<ListModelsConsumer, ListModelsConsumerDefinition>();
         bus.AddConsumer<CountTokensConsumer, CountTokensConsumerDefinition>();
         bus.AddConsumer<CompletionAbandonedConsumer>().Endpoint(e =>

@@ -77,6 +77,7 @@ public sealed class WireCompatibilityTests
         Assert.Equal(("chat.completions", "gpt-4o-mini", true), (message.Api, message.Model, message.Stream));
         Assert.Equal("rabbitmq://localhost/aimesh-ingress-abc?temporary=true", message.StreamAddress!.ToString());
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero), message.Deadline);
+        Assert.Equal((null, null, null), (message.KeyId, message.TeamId, message.OrganizationId));
     }
 
     [Fact]
@@ -125,6 +126,32 @@ public sealed class WireCompatibilityTests
         Assert.Null(message.Cost);
         Assert.Null(message.CostEstimated);
         Assert.Null(message.OrganizationId);
+        Assert.Null(message.Source);
+    }
+
+    [Fact]
+    public void A_router_report_batch_round_trips_exactly_and_is_persistent()
+    {
+        var report = new RouterReport(Guid.NewGuid(), "user:u-1", "key-1", "team-1", "org-1", "chat.completions", "gpt-4o-mini",
+            "mock-mini", "openai", 1, 1, CompletionOutcomes.Truncated, 502, "stream_truncated", new TokenUsage(12, 4, Estimated: true),
+            new Cost(0.0000123456789m, "USD", "2026-11-01", Estimated: true), 12.5, true,
+            new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 23, 8, 0, 1, TimeSpan.Zero),
+            new DateTimeOffset(2026, 11, 23, 8, 10, 0, TimeSpan.Zero));
+        var batch = new RecordRouterReports([report]);
+
+        var copy = JsonSerializer.Deserialize<RecordRouterReports>(JsonSerializer.Serialize(batch, Wire), Wire)!;
+
+        Assert.Equal(report, Assert.Single(copy.Reports));
+        Assert.False(typeof(RecordRouterReports).IsDefined(typeof(TransientMessageAttribute), false));
+    }
+
+    [Fact]
+    public void A_route_carries_the_admitted_key_team_and_organization_when_its_sender_knows_them()
+    {
+        var route = new RouteCompletion(Guid.NewGuid(), "chat.completions", "gpt-4o-mini", "{}", false, null, DateTimeOffset.UnixEpoch, "user:u-1",
+            KeyId: "key-1", TeamId: "team-1", OrganizationId: "org-1");
+        var copy = JsonSerializer.Deserialize<RouteCompletion>(JsonSerializer.Serialize(route, Wire), Wire)!;
+        Assert.Equal(("key-1", "team-1", "org-1"), (copy.KeyId, copy.TeamId, copy.OrganizationId));
     }
 
     [Fact]

@@ -24,8 +24,8 @@ internal sealed class QueueDepths : BackgroundService
 {
     public static readonly IReadOnlyList<string> Queues =
     [
-        Endpoints.Policy, Endpoints.Prompts, Endpoints.Router, Endpoints.Metering,
-        Endpoints.Policy + "_error", Endpoints.Prompts + "_error", Endpoints.Router + "_error", Endpoints.Metering + "_error",
+        Endpoints.Policy, Endpoints.Prompts, Endpoints.Router, Endpoints.Metering, Endpoints.MeteringReports,
+        Endpoints.Policy + "_error", Endpoints.Prompts + "_error", Endpoints.Router + "_error", Endpoints.Metering + "_error", Endpoints.MeteringReports + "_error",
     ];
 
     private readonly BusOptions _bus;

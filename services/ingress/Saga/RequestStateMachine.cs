@@ -104,7 +104,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .Finalize(),
 
             // Policy may have sent the route before failing or being too slow: the router refuses or stops it. (What the
-            // provider billed meanwhile is the router's to report: the open item on billed attempts in architecture.md.)
+            // provider billed meanwhile is in the router's report, which metering writes as the usage event after the grace.)
             When(Authorization.Faulted)
                 .If(c => c.Saga.RouteAttached, b => b.Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "policy_unavailable")))
                 .Then(c => relays.Find(c.Saga.CorrelationId)?.Decided(null))
@@ -295,7 +295,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
     private static RouteCompletion RouteOf(RequestState saga, StreamChannelAddress channel) => new(
         saga.CorrelationId, saga.Api, saga.Model, saga.Body, saga.Stream,
         saga.Stream ? saga.ReplyAddress : null, saga.Deadline, saga.PrincipalId ?? "",
-        saga.Stream ? channel.For(saga.CorrelationId) : null, saga.ClientHeaders);
+        saga.Stream ? channel.For(saga.CorrelationId) : null, saga.ClientHeaders, saga.KeyId, saga.TeamId, saga.OrganizationId);
 
     private static string TypeFor(int status) => status switch
     {

@@ -13,4 +13,8 @@ internal sealed class MeteringOptions
     /// <summary>Retention of logged bodies (<c>Metering:Bodies</c>).</summary>
     [Required]
     public BodyLogOptions Bodies { get; set; } = new();
+
+    /// <summary>Reconciling the routers' reports with the usage events (<see cref="MeteringReconcileOptions"/>).</summary>
+    [Required]
+    public MeteringReconcileOptions Reconcile { get; set; } = new();
 }

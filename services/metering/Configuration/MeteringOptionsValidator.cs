@@ -24,6 +24,12 @@ internal sealed class MeteringOptionsValidator : IValidateOptions<MeteringOption
             failures.AddRange(results.Select(r => $"{MeteringOptions.Section}:Bodies: {r.ErrorMessage}"));
         }
 
+        results.Clear();
+        if (!Validator.TryValidateObject(options.Reconcile, new ValidationContext(options.Reconcile), results, validateAllProperties: true))
+        {
+            failures.AddRange(results.Select(r => $"{MeteringOptions.Section}:Reconcile: {r.ErrorMessage}"));
+        }
+
         if (!string.IsNullOrWhiteSpace(options.Database.Provider) && !DatabaseProviders.IsKnown(options.Database.Provider))
         {
             failures.Add($"{MeteringOptions.Section}:Database:Provider '{options.Database.Provider}' is not known; use " +

@@ -29,10 +29,7 @@ internal static class UsageRollupTable
     /// <returns>Whether the table was missing (and is now created, empty).</returns>
     public static async Task<bool> EnsureAsync(MeteringDbContext db, CancellationToken cancellationToken)
     {
-        var exists = db.Database.IsNpgsql()
-            ? $"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{Name}'"
-            : $"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{Name}'";
-        if (await db.Database.SqlQueryRaw<int>(exists).SingleAsync(cancellationToken) > 0)
+        if (await MeteringDatabase.TableExistsAsync(db, Name, cancellationToken))
         {
             return false;
         }

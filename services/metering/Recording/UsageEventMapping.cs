@@ -15,7 +15,7 @@ internal static class UsageEventMapping
     /// Timestamps are stored in UTC at microsecond precision, the finest PostgreSQL keeps, so both providers hold
     /// the same values.
     /// </summary>
-    public static UsageEvent ToUsageEvent(this RecordUsage usage, DateTimeOffset recordedAt)
+    public static UsageEvent ToUsageEvent(this RecordUsage usage, DateTimeOffset recordedAt, string? source = null)
     {
         Validate(usage);
         return new UsageEvent
@@ -55,6 +55,7 @@ internal static class UsageEventMapping
             PromptId = usage.PromptId,
             PromptVersion = usage.PromptVersion,
             RecordedAt = ToStoredTime(recordedAt),
+            Source = source,
         };
     }
 
@@ -77,7 +78,19 @@ internal static class UsageEventMapping
         Currency: stored.CostCurrency,
         PriceTableVersion: stored.PriceTableVersion,
         CostEstimated: stored.CostEstimated,
-        OrganizationId: stored.OrganizationId);
+        OrganizationId: stored.OrganizationId,
+        Source: stored.Source);
+
+    /// <summary>
+    /// The usage record a router's report stands for when the ingress's never came: the router's outcome, status, error,
+    /// attempts, tokens and cost, its start and end (latency = end − start), and who the route named; nothing the
+    /// router never saw (client address, end user, tags, prompt). A key the route did not name is stored as empty.
+    /// </summary>
+    public static RecordUsage ToRecordUsage(this RouterReport report) => new(
+        report.RequestId, report.StartedAt, report.EndedAt, report.PrincipalId ?? "", report.KeyId ?? "", report.Api, report.ModelRequested,
+        report.Deployment, report.Provider, report.Attempts, report.Outcome, report.Status, report.ErrorCode, report.Usage,
+        (report.EndedAt - report.StartedAt).TotalMilliseconds, report.FirstByteMs, report.Stream, null, null, null, null, null,
+        report.Cost, report.TeamId, report.OrganizationId);
 
     /// <summary>The stored row as the usage record it was stored from (tags parsed back; bodies given apart, they live in their own table).</summary>
     public static RecordUsage ToRecordUsage(this UsageEvent stored, UsageBodies? bodies) => new(

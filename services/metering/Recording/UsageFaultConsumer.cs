@@ -8,10 +8,11 @@ namespace AiMesh.Metering.Recording;
 /// stored. MassTransit publishes a fault for it; this logs one error line per such message (4030) and counts it
 /// (<c>aimesh.metering.usage.faulted</c>), so an operator is told instead of finding the error queue grown. The records
 /// themselves wait in the error queue, whole, to be moved back once the cause is fixed (the append is idempotent). The
-/// fault queue is durable and shared by metering's replicas, so each fault is alerted once.
+/// fault queue is durable and shared by metering's replicas, so each fault is alerted once. A batch of the routers'
+/// reports (<see cref="RecordRouterReports"/>) that faulted is alerted the same way, its reports counted as records.
 /// </summary>
 internal sealed class UsageFaultConsumer(MeteringMetrics metrics, ILogger<UsageFaultConsumer> logger)
-    : IConsumer<Fault<RecordUsage>>, IConsumer<Fault<RecordUsageBatch>>
+    : IConsumer<Fault<RecordUsage>>, IConsumer<Fault<RecordUsageBatch>>, IConsumer<Fault<RecordRouterReports>>
 {
     public const string EndpointName = "aimesh-metering-faults";
 
@@ -27,6 +28,14 @@ internal sealed class UsageFaultConsumer(MeteringMetrics metrics, ILogger<UsageF
         var fault = context.Message;
         var records = fault.Message?.Records ?? [];
         Alert(fault.FaultedMessageId, records.Count, records.Count > 0 ? records[0]?.RequestId : null, fault.Exceptions);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<Fault<RecordRouterReports>> context)
+    {
+        var fault = context.Message;
+        var reports = fault.Message?.Reports ?? [];
+        Alert(fault.FaultedMessageId, reports.Count, reports.Count > 0 ? reports[0]?.RequestId : null, fault.Exceptions);
         return Task.CompletedTask;
     }
 

@@ -38,7 +38,18 @@ internal sealed class UsageLog(
         var queries = scope.ServiceProvider.GetRequiredService<UsageQueries>();
         var stored = await queries.FindByRequestIdAsync(usage.RequestId, cancellationToken)
             ?? throw new InvalidOperationException($"Request {usage.RequestId} was refused by the unique request id but no stored event was found.");
-        MeteringLog.UsageAlreadyStored(logger, stored.RequestId, stored.EventId, stored.Sequence);
+        if (stored.Source == UsageSources.Router)
+        {
+            // Metering gave up waiting and wrote the event from the router's report: this record is ignored like any
+            // duplicate, and counted apart, since it means the grace was too short for this ingress.
+            MeteringLog.UsageLate(logger, stored.RequestId, stored.EventId);
+            metrics.Late();
+        }
+        else
+        {
+            MeteringLog.UsageAlreadyStored(logger, stored.RequestId, stored.EventId, stored.Sequence);
+        }
+
         metrics.Duplicate();
         return stored.ToUsageMetered();
     }

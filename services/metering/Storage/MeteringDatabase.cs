@@ -54,11 +54,15 @@ internal static class MeteringDatabase
     /// Whether <c>usage_events</c> exists. EF's EnsureCreated cannot answer this: it skips creating tables as soon
     /// as the database holds any table, which a database shared with other services always does.
     /// </summary>
-    public static async Task<bool> TableExistsAsync(MeteringDbContext db, CancellationToken cancellationToken)
+    public static Task<bool> TableExistsAsync(MeteringDbContext db, CancellationToken cancellationToken) =>
+        TableExistsAsync(db, UsageEventMap.Table, cancellationToken);
+
+    /// <summary>Whether the table <paramref name="table"/> (a name of ours, never from a message) exists.</summary>
+    public static async Task<bool> TableExistsAsync(MeteringDbContext db, string table, CancellationToken cancellationToken)
     {
         var sql = db.Database.IsNpgsql()
-            ? $"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{UsageEventMap.Table}'"
-            : $"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{UsageEventMap.Table}'";
+            ? $"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{table}'"
+            : $"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
         var count = await db.Database.SqlQueryRaw<int>(sql).SingleAsync(cancellationToken);
         return count > 0;
     }

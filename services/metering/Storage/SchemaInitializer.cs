@@ -59,6 +59,9 @@ internal sealed class SchemaInitializer(
             // Bodies kept by body logging, beside their events (see UsageBodyTable).
             await UsageBodyTable.EnsureAsync(db, cancellationToken);
 
+            // The routers' reports, kept until their request's usage event exists (see UsageReconciler).
+            await RouterReportTable.EnsureAsync(db, cancellationToken);
+
             if (db.Database.IsSqlite())
             {
                 // WAL lets the readiness probe and readers run beside the writer. EF sets it on files it creates;

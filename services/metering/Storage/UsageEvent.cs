@@ -89,4 +89,11 @@ internal sealed class UsageEvent
     public string? PromptVersion { get; init; }
 
     public DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>
+    /// Who the figures come from: null for the ingress's usage record (every row before this column, and nearly every
+    /// one since); <see cref="Recording.UsageSources.Router"/> when metering wrote the row from the router's report
+    /// because the ingress's record never came (<see cref="Recording.UsageReconciler"/>).
+    /// </summary>
+    public string? Source { get; init; }
 }

@@ -59,5 +59,8 @@ internal sealed class UsageEventMap : IEntityTypeConfiguration<UsageEvent>
         e.Property(x => x.PromptId).HasColumnName("prompt_id");
         e.Property(x => x.PromptVersion).HasColumnName("prompt_version");
         e.Property(x => x.RecordedAt).HasColumnName("recorded_at");
+
+        // Added by schema step 4 (SchemaColumns), nullable: null is the ingress's record.
+        e.Property(x => x.Source).HasColumnName("source");
     }
 }

@@ -148,7 +148,7 @@ internal sealed class AuthorizeRequestConsumer(
         metrics.Admitted();
         var models = grant.Models?.Order(StringComparer.Ordinal).ToArray();
         return request.Route is { } route
-            ? AdmitAndRouteAsync(context, route with { PrincipalId = grant.Principal }, new RequestAuthorized(
+            ? AdmitAndRouteAsync(context, route with { PrincipalId = grant.Principal, KeyId = grant.KeyId, TeamId = grant.Team, OrganizationId = grant.Organization }, new RequestAuthorized(
                 request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Routed: true, limits.State, limits.Settlement, grant.Organization, grant.LogBodies))
             : context.RespondAsync(new RequestAuthorized(request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Limits: limits.State, Settlement: limits.Settlement,
                 OrganizationId: grant.Organization, LogBodies: grant.LogBodies));

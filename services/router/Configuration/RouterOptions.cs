@@ -25,6 +25,12 @@ internal sealed class RouterOptions
     /// </summary>
     public TimeSpan CredentialReloadInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long the reports of ended routes gather before they leave for metering as one message (after the first one,
+    /// never while stopping; zero: at once). The answer has gone already, so this delays no client.
+    /// </summary>
+    public TimeSpan ReportLinger { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Where the price table comes from (<see cref="Router.Pricing.PricingOptions"/>).</summary>
     public Router.Pricing.PricingOptions Pricing { get; set; } = new();
 

@@ -105,7 +105,7 @@ internal sealed class CompletionRouter(
                 attempts.Made, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
             activity.Succeeded(routed);
             logger.RouteSucceeded(request.RequestId, deployment.Name, routed.Status, routed.ChunkCount, routed.FirstByteMs, durationMs);
-            return routed;
+            return new RouteResult(routed, null, Billed(outcome));
         }
 
         var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost, Attempts = attempts.Made };
@@ -121,8 +121,15 @@ internal sealed class CompletionRouter(
                 outcome.Failure.UpstreamStatus, failed.ChunkCount, durationMs);
         }
 
-        return failed;
+        return new RouteResult(null, failed, Billed(outcome));
     }
+
+    /// <summary>
+    /// The attempts the provider bills: the final one, once it began answering (the rule <see cref="CallCost"/> prices
+    /// by). An attempt before it was retried, and a retry happens only before a provider began answering (no
+    /// connection, no first byte, an error status), which no provider in the price table bills.
+    /// </summary>
+    private static int Billed(CallOutcome outcome) => outcome.Attempts > 0 && outcome.AnswerStarted ? 1 : 0;
 
     private CompletionFailed Reject(RouteCompletion request, Deployment deployment, FailureDescription description)
     {

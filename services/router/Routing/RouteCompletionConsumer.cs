@@ -1,31 +1,45 @@
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Errors;
+using AiMesh.Router.Reporting;
 using MassTransit;
 
 namespace AiMesh.Router.Routing;
 
 /// <summary>
 /// Answers every <see cref="RouteCompletion"/> with <see cref="CompletionRouted"/> or <see cref="CompletionFailed"/>:
-/// provider failures are answers, not exceptions, so none of them reaches the bus's fault handling.
+/// provider failures are answers, not exceptions, so none of them reaches the bus's fault handling. Every route it
+/// handles, whatever its ending, is also reported to metering once (<see cref="RouteReports"/>), before the answer
+/// leaves: the ingress holding the usage record may die before it records it.
 /// </summary>
-internal sealed class RouteCompletionConsumer(CompletionRouter router, InFlightCalls calls) : IConsumer<RouteCompletion>
+internal sealed class RouteCompletionConsumer(CompletionRouter router, InFlightCalls calls, RouteReports reports, TimeProvider time) : IConsumer<RouteCompletion>
 {
     public async Task Consume(ConsumeContext<RouteCompletion> context)
     {
+        var route = context.Message;
+        var started = time.GetUtcNow();
         RouteResult result;
-        using (var lease = calls.Begin(context.Message.RequestId, context.CancellationToken))
+        try
         {
+            using var lease = calls.Begin(route.RequestId, context.CancellationToken);
+
             // The consume context sends the chunks, so they carry this request's conversation and trace headers.
-            result = await router.RouteAsync(context.Message, context, lease.Token);
+            result = await router.RouteAsync(route, context, lease.Token);
 
             // Cancelled without the client asking: this replica is stopping. That is the gateway's failure, not a
             // client cancellation, and metering must not count it as one.
             if (result.Failed is { Outcome: CompletionOutcomes.Cancelled } cancelled && !lease.AbandonedByClient)
             {
-                result = FailureMapper.Stopping(cancelled);
+                result = result with { Failed = FailureMapper.Stopping(cancelled) };
             }
         }
+        catch (Exception)
+        {
+            // A fault: the bus faults the request and the saga meters it as router_failed; the report says the same.
+            reports.Faulted(route, started, time.GetUtcNow());
+            throw;
+        }
 
+        reports.Report(route, result, started, time.GetUtcNow());
         if (result.Routed is { } routed)
         {
             await context.RespondAsync(routed);

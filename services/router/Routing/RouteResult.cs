@@ -3,7 +3,8 @@ using AiMesh.Contracts.Routing;
 namespace AiMesh.Router.Routing;
 
 /// <summary>The answer to a <see cref="RouteCompletion"/>: exactly one of the two responses.</summary>
-internal readonly record struct RouteResult(CompletionRouted? Routed, CompletionFailed? Failed)
+/// <param name="BilledAttempts">Of the answer's attempts, those the provider bills (it began answering); for the router's report.</param>
+internal readonly record struct RouteResult(CompletionRouted? Routed, CompletionFailed? Failed, int BilledAttempts = 0)
 {
     public static implicit operator RouteResult(CompletionRouted routed) => new(routed, null);
 

@@ -11,6 +11,6 @@ internal static class MeteringReader
         var events = await scope.ServiceProvider.GetRequiredService<UsageQueries>().ReadAfterAsync(0, 100_000);
         return events.Select(e => new UsageRow(
             e.RequestId, e.Outcome, e.Status, e.ModelRequested, e.Deployment, e.InputTokens ?? 0, e.OutputTokens ?? 0, e.PrincipalId, e.PromptId,
-            e.Cost, e.CostCurrency, e.PriceTableVersion, e.CostEstimated, e.TeamId, e.Tags)).ToArray();
+            e.Cost, e.CostCurrency, e.PriceTableVersion, e.CostEstimated, e.TeamId, e.Tags, e.Source)).ToArray();
     }
 }

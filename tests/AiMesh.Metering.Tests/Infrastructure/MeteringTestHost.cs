@@ -35,9 +35,20 @@ internal sealed class MeteringTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<MeteringTestHost> StartAsync(string provider, string connectionString)
+    /// <param name="settings">More configuration, over the database's (e.g. <c>Metering:Reconcile:*</c>).</param>
+    public static async Task<MeteringTestHost> StartAsync(string provider, string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = Build(provider, connectionString, out var logs);
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Metering:Database:Provider"] = provider,
+            ["Metering:Database:ConnectionString"] = connectionString,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var host = Build(configuration, out var logs);
         await host.StartAsync();
         var harness = host.Services.GetRequiredService<ITestHarness>();
         var published = new PublishRecorder();
@@ -111,6 +122,12 @@ internal sealed class MeteringTestHost : IAsyncDisposable
                 context.MessageId = id;
             }
         });
+    }
+
+    public async Task SendReportsAsync(params RouterReport[] reports)
+    {
+        var endpoint = await Harness.Bus.GetSendEndpoint(Endpoints.MeteringReportsAddress);
+        await endpoint.Send(new RecordRouterReports(reports));
     }
 
     public async Task SendBatchAsync(IReadOnlyList<RecordUsage> records, Guid? messageId = null)

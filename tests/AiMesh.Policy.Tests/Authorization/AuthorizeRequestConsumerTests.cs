@@ -145,7 +145,9 @@ public sealed class AuthorizeRequestConsumerTests
         Assert.True(authorized!.Routed);
         Assert.Equal("app-narrow", authorized.PrincipalId);
         var sent = Assert.Single(policy.Harness.Sent.Select<RouteCompletion>());
-        Assert.Equal(request.Route! with { PrincipalId = "app-narrow" }, sent.Context.Message);
+        // Who was admitted travels with the route, so the router's report names who is metered.
+        Assert.Equal(request.Route! with { PrincipalId = "app-narrow", KeyId = "narrow", TeamId = authorized.TeamId, OrganizationId = authorized.OrganizationId }, sent.Context.Message);
+        Assert.Equal("narrow", sent.Context.Message.KeyId);
         Assert.EndsWith("/" + Endpoints.Router, sent.Context.DestinationAddress!.AbsolutePath, StringComparison.Ordinal);
         Assert.Equal(policy.Harness.Bus.Address, sent.Context.ResponseAddress);
         Assert.NotNull(sent.Context.RequestId);
