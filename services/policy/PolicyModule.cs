@@ -114,6 +114,15 @@ public sealed class PolicyModule : IMeshModule
         services.AddSingleton<MemoryLimitStore>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<EntityRules>();
+
+        // One guard for policy's Redis: rate limits and budgets rest from it together.
+        services.AddSingleton(provider =>
+        {
+            var settings = provider.GetRequiredService<IOptions<LimitOptions>>().Value;
+            var logger = provider.GetRequiredService<ILogger<RateLimiter>>();
+            return new SharedStoreGuard(settings.StoreTimeout, settings.StoreRetryAfter, provider.GetRequiredService<TimeProvider>(),
+                (failure, rest) => PolicyLog.LimitStoreDown(logger, failure, rest));
+        });
         services.AddHostedService<LimitStoreWarmup>();
         services.AddSingleton<ILimitStore>(provider =>
         {

@@ -25,7 +25,7 @@ internal sealed class BudgetGuard(
     BudgetMetrics metrics,
     RouterPrices routerPrices,
     Limits.EntityRules entities,
-    IOptions<Limits.LimitOptions> limitOptions,
+    SharedStoreGuard guard,
     TimeProvider time,
     ILogger<BudgetGuard> logger)
 {
@@ -69,7 +69,7 @@ internal sealed class BudgetGuard(
         var cost = WorstCase(request);
         var holdUntilMs = (request.Route?.Deadline ?? now + settings.ReservationHold).ToUnixTimeMilliseconds() + 60_000;
         var expired = new List<(string Key, decimal Amount)>();
-        var refused = await ReserveSharedAsync(budgets, request.RequestId, cost, now.ToUnixTimeMilliseconds(), holdUntilMs, expired)
+        var refused = await ReserveSharedAsync(budgets, request.RequestId, cost, now.ToUnixTimeMilliseconds(), holdUntilMs, expired, cancellationToken)
             ?? reservations.Reserve(budgets, request.RequestId, cost, now.ToUnixTimeMilliseconds(), holdUntilMs, expired);
         await ChargeExpiredAsync(expired, cancellationToken);
         if (refused >= 0)
@@ -100,28 +100,27 @@ internal sealed class BudgetGuard(
     }
 
     /// <summary>
-    /// With Redis, the reservation is made there, shared by every replica; a Redis that fails or is slow
-    /// (<see cref="Limits.LimitOptions.StoreTimeout"/>, 250 ms, as for the rate limits) makes
-    /// this decision reserve in the replica's memory instead, counted as a local fallback of the limiter.
+    /// With Redis, the reservation is made there, shared by every replica; a Redis that fails, is slow
+    /// (<see cref="Limits.LimitOptions.StoreTimeout"/>, as for the rate limits) or rests after failures in a row
+    /// (<see cref="SharedStoreGuard"/>, shared with the rate limits) makes this decision reserve in the replica's memory
+    /// instead, counted as a local fallback of the limiter.
     /// </summary>
-    private async Task<int?> ReserveSharedAsync(List<(string Key, decimal? Limit)> budgets, Guid requestId, decimal cost, long nowMs, long holdUntilMs, List<(string Key, decimal Amount)> expired)
+    private async Task<int?> ReserveSharedAsync(List<(string Key, decimal? Limit)> budgets, Guid requestId, decimal cost, long nowMs, long holdUntilMs, List<(string Key, decimal Amount)> expired, CancellationToken cancellationToken)
     {
         if (shared.Store is not { } store)
         {
             return null;
         }
 
-        try
-        {
-            var withSpend = budgets.Select(b => (b.Key, b.Limit, reservations.Standing(b.Key).Spent)).ToList();
-            return await store.ReserveAsync(withSpend, requestId, cost, nowMs, holdUntilMs, expired).WaitAsync(limitOptions.Value.StoreTimeout);
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        var withSpend = budgets.Select(b => (b.Key, b.Limit, reservations.Standing(b.Key).Spent)).ToList();
+        var (reserved, refused) = await guard.TryAsync(_ => store.ReserveAsync(withSpend, requestId, cost, nowMs, holdUntilMs, expired), cancellationToken);
+        if (!reserved)
         {
             limitMetrics.FellBack(StoreDownChoice.Local);
-            PolicyLog.LimitStoreDown(logger, ex.GetType().Name, TimeSpan.Zero);
             return null;
         }
+
+        return refused;
     }
 
     /// <summary>

@@ -12,14 +12,15 @@ namespace AiMesh.Policy.Limits;
 /// <para>
 /// With Redis as the store, a failed or slow call (<see cref="LimitOptions.StoreTimeout"/>) makes each rule take its
 /// <see cref="LimitRule.OnStoreDown"/> choice for this decision; after three in a row, also for the next
-/// <see cref="LimitOptions.StoreRetryAfter"/> (so a dead Redis costs one timeout per interval, not one per request): count locally against this replica's share,
-/// admit, or refuse with 503. Every such decision is counted (<c>aimesh.policy.ratelimit.store_fallbacks</c>).
+/// <see cref="LimitOptions.StoreRetryAfter"/> (<see cref="SharedStoreGuard"/>, shared with the budgets): count locally
+/// against this replica's share, admit, or refuse with 503. Every such decision is counted (<c>aimesh.policy.ratelimit.store_fallbacks</c>).
 /// </para>
 /// </summary>
 internal sealed class RateLimiter(
     IOptions<LimitOptions> options,
     ILimitStore store,
     MemoryLimitStore local,
+    SharedStoreGuard guard,
     EntityRules entities,
     LimitMetrics metrics,
     TimeProvider time,
@@ -30,11 +31,6 @@ internal sealed class RateLimiter(
 
     private readonly LimitOptions settings = options.Value;
     private readonly bool shared = options.Value.Store == LimitStoreKind.Redis;
-    /// <summary>Failures in a row after which the store is not asked for <see cref="LimitOptions.StoreRetryAfter"/>.</summary>
-    private const int FailuresBeforeResting = 3;
-
-    private long storeDownUntilMs;
-    private int consecutiveFailures;
 
     /// <summary>The scopes a limit can be set for through the admin API (<see cref="EntityRules"/>).</summary>
     private static readonly LimitScope[] EntityScopes = [LimitScope.Key, LimitScope.User, LimitScope.Team, LimitScope.Org];
@@ -91,8 +87,8 @@ internal sealed class RateLimiter(
 
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var holdUntilMs = (request.Route?.Deadline ?? time.GetUtcNow() + settings.SlotHold).ToUnixTimeMilliseconds() + Minute;
-        var charge = shared && nowMs >= Volatile.Read(ref storeDownUntilMs)
-            ? await TrySharedAsync(counters, request.RequestId, nowMs, holdUntilMs, cancellationToken)
+        var charge = shared
+            ? (await guard.TryAsync(token => store.ChargeAsync(counters, request.RequestId, nowMs, holdUntilMs, token), cancellationToken)).Value
             : null;
         var isLocal = charge is null;
         if (isLocal)
@@ -104,7 +100,7 @@ internal sealed class RateLimiter(
                     return refused;
                 }
 
-                counters = [.. counters.Select((c, i) => (c, i)).Where(x => rules[x.i].OnStoreDown == StoreDownChoice.Local).Select(x => x.c with { Limit = Share(x.c.Limit) })];
+                counters = [.. counters.Select((c, i) => (c, i)).Where(x => rules[x.i].OnStoreDown == StoreDownChoice.Local).Select(x => x.c with { Limit = SharedStoreGuard.ShareOf(x.c.Limit, settings.Replicas) })];
                 rules = [.. rules.Where(r => r.OnStoreDown == StoreDownChoice.Local)];
             }
 
@@ -134,30 +130,6 @@ internal sealed class RateLimiter(
         return target.SettleAsync(settle.Settlement.Slots, settle.Settlement.TokenWindows, delta, settle.RequestId, cancellationToken);
     }
 
-    private async Task<LimitCharge?> TrySharedAsync(List<LimitCounter> counters, Guid requestId, long nowMs, long holdUntilMs, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.StoreTimeout);
-        try
-        {
-            var charged = await store.ChargeAsync(counters, requestId, nowMs, holdUntilMs, timeout.Token);
-            Volatile.Write(ref consecutiveFailures, 0);
-            return charged;
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // One slow answer falls back for this decision only; a store that keeps failing is left alone for a while,
-            // so a dead Redis costs a timeout per interval, not per request.
-            if (Interlocked.Increment(ref consecutiveFailures) >= FailuresBeforeResting)
-            {
-                Volatile.Write(ref storeDownUntilMs, nowMs + (long)settings.StoreRetryAfter.TotalMilliseconds);
-                PolicyLog.LimitStoreDown(logger, ex.GetType().Name, settings.StoreRetryAfter);
-            }
-
-            return null;
-        }
-    }
-
     /// <summary>The shared store is out of reach: a rule that fails closed refuses; the others are counted as fallbacks.</summary>
     private LimitDecision? Fallback(List<LimitCounter> counters, List<LimitRule> rules)
     {
@@ -170,8 +142,6 @@ internal sealed class RateLimiter(
             ? new LimitDecision(false, null, null, 503, "rate_limiter_unavailable", "Rate limits cannot be checked right now; retry shortly.", 1)
             : null;
     }
-
-    private long Share(long limit) => (limit + settings.Replicas - 1) / settings.Replicas;
 
     private static void Add(List<LimitCounter> counters, List<LimitRule> rules, LimitRule rule, int? limit, string key, long amount, long windowMs, LimitKind kind)
     {

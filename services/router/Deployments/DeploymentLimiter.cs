@@ -17,7 +17,8 @@ namespace AiMesh.Router.Deployments;
 /// <para>
 /// With Redis (<see cref="RouterLimitOptions.Store"/>) every router replica counts in the same counters. A Redis that
 /// fails or is slower than <see cref="RouterLimitOptions.StoreTimeout"/> makes the call take
-/// <see cref="RouterLimitOptions.OnStoreDown"/>; after three failures in a row, for <see cref="RouterLimitOptions.StoreRetryAfter"/>.
+/// <see cref="RouterLimitOptions.OnStoreDown"/>; after three failures in a row, for <see cref="RouterLimitOptions.StoreRetryAfter"/>
+/// (<see cref="SharedStoreGuard"/>).
 /// Each such decision is counted (<c>aimesh.router.deployment_limit.store_fallbacks</c>).
 /// </para>
 /// </summary>
@@ -30,11 +31,10 @@ internal sealed class DeploymentLimiter(
 {
     private const long Second = 1000;
     private const long Minute = 60 * Second;
-    private const int FailuresBeforeResting = 3;
 
     private readonly RouterLimitOptions settings = options.Value.Limits;
-    private long storeDownUntilMs;
-    private int consecutiveFailures;
+    private readonly SharedStoreGuard guard = new(options.Value.Limits.StoreTimeout, options.Value.Limits.StoreRetryAfter, time,
+        (failure, rest) => logger.DeploymentLimitStoreDown(failure, rest));
 
     public async Task<DeploymentCharge> ChargeAsync(RouteCompletion request, Deployment deployment, JsonObject body, CancellationToken cancellationToken)
     {
@@ -58,11 +58,8 @@ internal sealed class DeploymentLimiter(
         LimitCharge? charge = null;
         if (stores.Shared is { } shared)
         {
-            if (nowMs >= Volatile.Read(ref storeDownUntilMs))
-            {
-                charge = await TrySharedAsync(shared, counters, request.RequestId, nowMs, holdUntilMs, cancellationToken);
-                store = shared;
-            }
+            charge = (await guard.TryAsync(token => shared.ChargeAsync(counters, request.RequestId, nowMs, holdUntilMs, token), cancellationToken)).Value;
+            store = shared;
 
             if (charge is null)
             {
@@ -79,7 +76,7 @@ internal sealed class DeploymentLimiter(
                 }
 
                 // This replica's share of each limit, counted in its memory.
-                counters = [.. counters.Select(c => c with { Limit = (c.Limit + settings.Replicas - 1) / settings.Replicas })];
+                counters = [.. counters.Select(c => c with { Limit = SharedStoreGuard.ShareOf(c.Limit, settings.Replicas) })];
                 store = stores.Local;
             }
         }
@@ -101,28 +98,6 @@ internal sealed class DeploymentLimiter(
             tokens,
             request.RequestId,
             logger);
-    }
-
-    private async Task<LimitCharge?> TrySharedAsync(ILimitStore shared, List<LimitCounter> counters, Guid requestId, long nowMs, long holdUntilMs, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.StoreTimeout);
-        try
-        {
-            var charged = await shared.ChargeAsync(counters, requestId, nowMs, holdUntilMs, timeout.Token);
-            Volatile.Write(ref consecutiveFailures, 0);
-            return charged;
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            if (Interlocked.Increment(ref consecutiveFailures) >= FailuresBeforeResting)
-            {
-                Volatile.Write(ref storeDownUntilMs, nowMs + (long)settings.StoreRetryAfter.TotalMilliseconds);
-                logger.DeploymentLimitStoreDown(ex.GetType().Name, settings.StoreRetryAfter);
-            }
-
-            return null;
-        }
     }
 
     /// <summary>The output the call may produce: the client's <c>max_completion_tokens</c> or <c>max_tokens</c>; null when it set neither.</summary>

@@ -148,7 +148,8 @@ public sealed class RedisLimitTests : IAsyncLifetime
         metrics = new LimitMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         // No rule set per entity: the entity rules are never loaded, so they need no store.
         var entities = new EntityRules(null!, Options.Create(options));
-        return new RateLimiter(Options.Create(options), new RedisLimitStore(connection), new MemoryLimitStore(), entities, metrics, TimeProvider.System, NullLogger<RateLimiter>.Instance);
+        var guard = new SharedStoreGuard(options.StoreTimeout, options.StoreRetryAfter, TimeProvider.System, (_, _) => { });
+        return new RateLimiter(Options.Create(options), new RedisLimitStore(connection), new MemoryLimitStore(), guard, entities, metrics, TimeProvider.System, NullLogger<RateLimiter>.Instance);
     }
 
     private static AuthorizeRequest Chat(Guid? id = null) => new(id ?? Guid.NewGuid(), "", "chat.completions", "gpt-4o-mini", "127.0.0.1");
