@@ -23,4 +23,10 @@ internal sealed class HealthOptions
     public TimeSpan BreakTime { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan MaxBreakTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often each replica tells the others what it sees of its deployments (<see cref="Health.HealthReporter"/>);
+    /// a circuit that opens or closes is told at once. A peer's report counts for three intervals. Zero: not shared.
+    /// </summary>
+    public TimeSpan ShareInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -57,6 +57,14 @@ internal sealed partial class RouterOptionsValidator(
         {
             errors.Add($"{RouterOptions.Section}:Retries: MaxAttempts must be from 1 to 10, BaseDelay ≤ MaxDelay ≤ one minute, MaxRetryAfter, BudgetRatio (0–10) and BudgetMinPerSecond not negative.");
         }
+
+        var health = options.Health;
+        if (health.ConsecutiveFailures < 0 || health.ErrorRate is < 0 or > 1 || health.MinimumCalls < 1 || health.Window <= TimeSpan.Zero
+            || health.BreakTime <= TimeSpan.Zero || health.MaxBreakTime < health.BreakTime || health.ShareInterval < TimeSpan.Zero || health.ShareInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{RouterOptions.Section}:Health: ConsecutiveFailures not negative, ErrorRate from 0 to 1, MinimumCalls at least 1, Window and BreakTime positive, MaxBreakTime ≥ BreakTime, ShareInterval from 0 to one minute.");
+        }
+
         foreach (var (model, group) in options.Models)
         {
             if (group.Parsed is null)

@@ -107,4 +107,16 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.CircuitClosed, Level = LogLevel.Information,
         Message = "Deployment {Deployment} answered its probe: its circuit is closed")]
     public static partial void CircuitClosed(this ILogger logger, string deployment);
+
+    [LoggerMessage(EventId = EventIds.CircuitOpenedByPeer, Level = LogLevel.Information,
+        Message = "Deployment {Deployment}'s circuit was opened by another router replica: no calls for {BreakTime}")]
+    public static partial void CircuitOpenedByPeer(this ILogger logger, string deployment, TimeSpan breakTime);
+
+    [LoggerMessage(EventId = EventIds.HealthReportFailed, Level = LogLevel.Debug,
+        Message = "The deployment health report could not be published ({Failure}); the next is due within the interval")]
+    public static partial void HealthReportFailed(this ILogger logger, string failure);
+
+    [LoggerMessage(EventId = EventIds.DeploymentHealthListed, Level = LogLevel.Debug,
+        Message = "Listed {Count} deployments' health for {RequestId}, merged over {Replicas} router replicas")]
+    public static partial void DeploymentHealthListed(this ILogger logger, Guid requestId, int count, int replicas);
 }
