@@ -119,4 +119,8 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.DeploymentHealthListed, Level = LogLevel.Debug,
         Message = "Listed {Count} deployments' health for {RequestId}, merged over {Replicas} router replicas")]
     public static partial void DeploymentHealthListed(this ILogger logger, Guid requestId, int count, int replicas);
+
+    [LoggerMessage(EventId = EventIds.RouteRedelivered, Level = LogLevel.Warning,
+        Message = "Route {RequestId} was delivered again after the replica serving it died: answered route_interrupted, not called again")]
+    public static partial void RouteRedelivered(this ILogger logger, Guid requestId);
 }
