@@ -69,7 +69,7 @@ internal sealed partial class RouterOptionsValidator(
         {
             if (group.Parsed is null)
             {
-                errors.Add($"{RouterOptions.Section}:Models:{model}:Strategy must be ordered, weighted, least-in-flight, lowest-latency or lowest-cost.");
+                errors.Add($"{RouterOptions.Section}:Models:{model}:Strategy must be ordered, weighted, least-in-flight, lowest-latency, lowest-cost or capacity-aware.");
             }
 
             if (!options.Deployments.Any(d => string.Equals(d.Model, model, StringComparison.Ordinal)))

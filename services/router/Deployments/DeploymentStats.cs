@@ -15,6 +15,10 @@ namespace AiMesh.Router.Deployments;
 /// averages of the replicas that have one. <see cref="LocalInFlight"/> and <see cref="LocalLatencyMs"/> are this
 /// replica's alone, for its own report.
 /// </para>
+/// <para>
+/// For the capacity-aware strategy it also counts the calls started and the tokens used in the last minute (six
+/// buckets of ten seconds), this replica's plus what its peers last reported (<see cref="LastMinute"/>).
+/// </para>
 /// </summary>
 internal sealed class DeploymentStats(Health.PeerHealth peers, TimeProvider time)
 {
@@ -67,9 +71,18 @@ internal sealed class DeploymentStats(Health.PeerHealth peers, TimeProvider time
         }
     }
 
-    public void Started(Deployment deployment) => Interlocked.Increment(ref EntryOf(deployment).InFlight);
+    public void Started(Deployment deployment)
+    {
+        var entry = EntryOf(deployment);
+        Interlocked.Increment(ref entry.InFlight);
+        lock (entry)
+        {
+            entry.Minute.Add(time.GetUtcNow().ToUnixTimeMilliseconds(), requests: 1, tokens: 0);
+        }
+    }
 
-    public void Ended(Deployment deployment, double latencyMs)
+    /// <param name="tokens">The tokens the call used, as the provider reported them (0 when it reported none).</param>
+    public void Ended(Deployment deployment, double latencyMs, long tokens = 0)
     {
         var entry = EntryOf(deployment);
         Interlocked.Decrement(ref entry.InFlight);
@@ -78,7 +91,34 @@ internal sealed class DeploymentStats(Health.PeerHealth peers, TimeProvider time
         {
             entry.LatencyMs = decayed == 0 ? latencyMs : decayed + (Smoothing * (latencyMs - decayed));
             entry.LastSample = time.GetTimestamp();
+            entry.Minute.Add(time.GetUtcNow().ToUnixTimeMilliseconds(), requests: 0, tokens);
         }
+    }
+
+    /// <summary>This replica's calls started and tokens used in the last minute.</summary>
+    public (long Requests, long Tokens) LocalLastMinute(Deployment deployment)
+    {
+        var entry = EntryOf(deployment);
+        lock (entry)
+        {
+            return entry.Minute.Sum(time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+    }
+
+    /// <summary>Calls started and tokens used in the last minute, on this replica and (as last reported) on the others.</summary>
+    public (long Requests, long Tokens) LastMinute(Deployment deployment)
+    {
+        var (requests, tokens) = LocalLastMinute(deployment);
+        if (peers.Any)
+        {
+            foreach (var (snapshot, _) in peers.Of(deployment.Name))
+            {
+                requests += snapshot.RequestsLastMinute;
+                tokens += snapshot.TokensLastMinute;
+            }
+        }
+
+        return (requests, tokens);
     }
 
     private Entry EntryOf(Deployment deployment) => entries.GetOrAdd(deployment.Name, static _ => new Entry());
@@ -88,5 +128,45 @@ internal sealed class DeploymentStats(Health.PeerHealth peers, TimeProvider time
         public int InFlight;
         public double LatencyMs;
         public long LastSample;
+        public readonly MinuteWindow Minute = new();
+    }
+
+    /// <summary>Counts over the last minute in six buckets of ten seconds (a bucket is cleared when its slot comes round again).</summary>
+    private sealed class MinuteWindow
+    {
+        private const long BucketMs = 10_000;
+        private const int Buckets = 6;
+        private readonly long[] slots = new long[Buckets];
+        private readonly long[] requests = new long[Buckets];
+        private readonly long[] tokens = new long[Buckets];
+
+        public void Add(long nowMs, long requests, long tokens)
+        {
+            var slot = nowMs / BucketMs;
+            var index = (int)(slot % Buckets);
+            if (slots[index] != slot)
+            {
+                (slots[index], this.requests[index], this.tokens[index]) = (slot, 0, 0);
+            }
+
+            this.requests[index] += requests;
+            this.tokens[index] += tokens;
+        }
+
+        public (long Requests, long Tokens) Sum(long nowMs)
+        {
+            var slot = nowMs / BucketMs;
+            var (sumRequests, sumTokens) = (0L, 0L);
+            for (var i = 0; i < Buckets; i++)
+            {
+                if (slots[i] > slot - Buckets)
+                {
+                    sumRequests += requests[i];
+                    sumTokens += tokens[i];
+                }
+            }
+
+            return (sumRequests, sumTokens);
+        }
     }
 }

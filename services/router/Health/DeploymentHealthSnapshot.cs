@@ -10,6 +10,8 @@ namespace AiMesh.Router.Health;
 /// <param name="OpenForMs">How long the open circuit stays open from the report's sending; 0 when it is not open.</param>
 /// <param name="OpensInARow">Opens without a successful probe between them: the next break time doubles with each.</param>
 /// <param name="LastError">The latest failure: the failure kind and, for an error status, the status (<c>UpstreamStatus 503</c>); never a provider's text.</param>
+/// <param name="RequestsLastMinute">Calls this replica started at the deployment in the last minute (the capacity-aware strategy).</param>
+/// <param name="TokensLastMinute">Tokens those calls used, as the provider reported them.</param>
 public sealed record DeploymentHealthSnapshot(
     string Name,
     int InFlight,
@@ -20,4 +22,6 @@ public sealed record DeploymentHealthSnapshot(
     long OpenForMs,
     int OpensInARow,
     string? LastError,
-    DateTimeOffset? LastErrorAt);
+    DateTimeOffset? LastErrorAt,
+    long RequestsLastMinute = 0,
+    long TokensLastMinute = 0);

@@ -34,9 +34,10 @@ internal sealed class HealthReporter(
         foreach (var deployment in catalog.Deployments)
         {
             var circuit = breakers.Snapshot(deployment);
+            var (requests, tokens) = stats.LocalLastMinute(deployment);
             deployments.Add(new DeploymentHealthSnapshot(
                 deployment.Name, stats.LocalInFlight(deployment), Math.Round(stats.LocalLatencyMs(deployment), 1), circuit.Calls, circuit.Failures,
-                CircuitName(circuit.State), (long)circuit.OpenFor.TotalMilliseconds, circuit.OpensInARow, circuit.LastError, circuit.LastErrorAt));
+                CircuitName(circuit.State), (long)circuit.OpenFor.TotalMilliseconds, circuit.OpensInARow, circuit.LastError, circuit.LastErrorAt, requests, tokens));
         }
 
         return new DeploymentHealthReport(peers.Self, time.GetUtcNow(), interval, deployments);
