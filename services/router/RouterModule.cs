@@ -84,6 +84,8 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<Health.PeerHealth>();
         services.AddSingleton<DeploymentStats>();
         services.AddSingleton<CircuitBreakers>();
+        services.AddSingleton<Health.ActiveHealthChecks>();
+        services.AddHostedService(provider => provider.GetRequiredService<Health.ActiveHealthChecks>());
         services.AddSingleton<IDeploymentSelector, ModelGroupSelector>();
         services.AddSingleton<InFlightCalls>();
         services.AddTransient<CompletionRouter>();

@@ -60,9 +60,10 @@ internal sealed partial class RouterOptionsValidator(
 
         var health = options.Health;
         if (health.ConsecutiveFailures < 0 || health.ErrorRate is < 0 or > 1 || health.MinimumCalls < 1 || health.Window <= TimeSpan.Zero
-            || health.BreakTime <= TimeSpan.Zero || health.MaxBreakTime < health.BreakTime || health.ShareInterval < TimeSpan.Zero || health.ShareInterval > TimeSpan.FromMinutes(1))
+            || health.BreakTime <= TimeSpan.Zero || health.MaxBreakTime < health.BreakTime || health.ShareInterval < TimeSpan.Zero || health.ShareInterval > TimeSpan.FromMinutes(1)
+            || (health.ActiveCheckInterval != TimeSpan.Zero && health.ActiveCheckInterval < TimeSpan.FromSeconds(1)) || health.ActiveCheckTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"{RouterOptions.Section}:Health: ConsecutiveFailures not negative, ErrorRate from 0 to 1, MinimumCalls at least 1, Window and BreakTime positive, MaxBreakTime ≥ BreakTime, ShareInterval from 0 to one minute.");
+            errors.Add($"{RouterOptions.Section}:Health: ConsecutiveFailures not negative, ErrorRate from 0 to 1, MinimumCalls at least 1, Window and BreakTime positive, MaxBreakTime ≥ BreakTime, ShareInterval from 0 to one minute, ActiveCheckInterval 0 (off) or at least a second, ActiveCheckTimeout positive.");
         }
 
         foreach (var (model, group) in options.Models)

@@ -52,6 +52,9 @@ internal static class EventIds
     // A route the broker delivered again after its replica died: answered without a call.
     public const int RouteRedelivered = 3095;
 
+    // Active health checks (Health/ActiveHealthChecks.cs).
+    public const int HealthChecked = 3096;
+
     // OAuth token exchanges of the adapters (Vertex AI, Azure OpenAI with Entra ID): 3030–3039. Vertex's before
     // the exchange was shared, so the ids kept their numbers.
     public const int TokenExchangeFailed = 3030;

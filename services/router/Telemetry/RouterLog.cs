@@ -123,4 +123,8 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.RouteRedelivered, Level = LogLevel.Warning,
         Message = "Route {RequestId} was delivered again after the replica serving it died: answered route_interrupted, not called again")]
     public static partial void RouteRedelivered(this ILogger logger, Guid requestId);
+
+    [LoggerMessage(EventId = EventIds.HealthChecked, Level = LogLevel.Debug,
+        Message = "Active health check of {Deployment}: healthy {Healthy} (failure {Failure}, status {UpstreamStatus})")]
+    public static partial void HealthChecked(this ILogger logger, string deployment, bool healthy, string? failure, int? upstreamStatus);
 }
