@@ -29,6 +29,9 @@ internal sealed class CallAttempts(
     /// <summary>Provider calls made so far.</summary>
     public int Made { get; private set; }
 
+    /// <summary>Calls this group may make: what the request's fallback bound (<see cref="FallbackChain"/>) leaves it.</summary>
+    public int CallLimit { get; init; } = int.MaxValue;
+
     /// <summary>The latest attempt that reached a provider (or at least was sent to one).</summary>
     public AttemptResult? LastCalled { get; private set; }
 
@@ -81,7 +84,7 @@ internal sealed class CallAttempts(
     public bool ShouldRetry(AttemptResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (result.Outcome is not { } outcome || !Retryable.Is(outcome) || lastIndex < 0)
+        if (result.Outcome is not { } outcome || !Retryable.Is(outcome) || lastIndex < 0 || Made >= CallLimit)
         {
             return false;
         }
