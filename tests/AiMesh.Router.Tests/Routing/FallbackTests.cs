@@ -217,6 +217,34 @@ public sealed class FallbackTests
         Assert.Equal((3, 1, 0), (Calls(mesh, "mock-gpt"), Calls(mesh, "up-model-b"), Calls(mesh, "up-model-c")));
     }
 
+    [Fact]
+    public async Task A_fallback_after_a_provider_call_takes_a_retry_from_the_budget_and_one_after_refusals_only_does_not()
+    {
+        static void Unfunded(Dictionary<string, string?> s)
+        {
+            Fallbacks(s, ("model-b", null));
+            s["Router:Retries:BudgetRatio"] = "0";
+            s["Router:Retries:BudgetMinPerSecond"] = "0";
+        }
+
+        await using var called = await RouterMesh.StartAsync("status=503", Unfunded);
+        await using var refused = await RouterMesh.StartAsync(configure: s =>
+        {
+            Unfunded(s);
+            s["Router:Deployments:0:Limits:RequestsPerMinute"] = "1";
+        });
+
+        var (_, failed) = await called.Router.RouteAsync(Chat());
+        Assert.NotNull((await refused.Router.RouteAsync(Chat())).Routed);
+        var (routed, refusedFailed) = await refused.Router.RouteAsync(Chat());
+
+        Assert.Equal((503, "mock-chat", 1), (failed!.Status, failed.Deployment, failed.Attempts));
+        Assert.Equal(0, Calls(called, "up-model-b"));
+        Assert.Contains(called.Router.Logs.Lines, l => l.Contains("[3051]", StringComparison.Ordinal) && l.Contains("retry_budget", StringComparison.Ordinal));
+        Assert.True(routed is not null, refusedFailed?.Message);
+        Assert.Equal(("deploy-model-b", 1), (routed.Deployment, routed.Attempts));
+    }
+
     /// <summary>
     /// Adds a deployment per model (index 2 on), each at its own scenario (null: a plain answer), and names them, in
     /// order, the requested model's <c>Fallbacks</c>. Retries are quick.
