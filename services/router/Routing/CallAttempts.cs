@@ -78,8 +78,9 @@ internal sealed class CallAttempts(
     }
 
     /// <summary>
-    /// Whether <paramref name="result"/> is tried again: a retryable failure (<see cref="Retryable"/>), the next attempt's
-    /// wait within the request's deadline, and a retry left in the replica's budget. Points the next attempt.
+    /// Whether <paramref name="result"/> is tried again: a retryable failure (<see cref="Retryable"/>), a call left under
+    /// <see cref="CallLimit"/>, the next attempt's wait within the request's deadline, and a retry left in the replica's
+    /// budget. Points the next attempt.
     /// </summary>
     public bool ShouldRetry(AttemptResult result)
     {

@@ -76,8 +76,10 @@ internal sealed class CompletionRouter(
         budget.Requested();
         await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
         {
-            run = await fallbacks.RunAsync(request, body, candidates, model => selector.Candidates(model, request.Api), chunks, new CallAttemptServices(
-                credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger), abandoned);
+            var services = new CallAttemptServices(
+                credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger);
+            run = await fallbacks.RunAsync(
+                request, body, request.Model, candidates, model => selector.Candidates(model, request.Api), chunks, services, abandoned);
         }
 
         // No deployment could take a retry or a fallback: the answer is the last real failure, when there was one.

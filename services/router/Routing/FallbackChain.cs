@@ -38,19 +38,20 @@ internal sealed class FallbackChain(
     RouterMetrics metrics,
     ILogger<FallbackChain> logger)
 {
-    /// <param name="candidates">The requested model's deployments, in the order to try them.</param>
+    /// <param name="model">The model group the request goes to first: the requested model (or the group a routing rule chose for it).</param>
+    /// <param name="candidates">That group's deployments, in the order to try them.</param>
     /// <param name="groupOf">A fallback model's deployments for this request's API, in the order to try them; none when it serves not this API.</param>
     public async Task<FallbackRun> RunAsync(
-        RouteCompletion request, JsonObject body, IReadOnlyList<Deployment> candidates, Func<string, IReadOnlyList<Deployment>> groupOf,
+        RouteCompletion request, JsonObject body, string model, IReadOnlyList<Deployment> candidates, Func<string, IReadOnlyList<Deployment>> groupOf,
         IChunkSink chunks, CallAttemptServices services, CancellationToken abandoned)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(groupOf);
         var settings = options.Value;
         var bounds = settings.Fallbacks;
-        var visited = new HashSet<string>(StringComparer.Ordinal) { request.Model };
+        var visited = new HashSet<string>(StringComparer.Ordinal) { model };
         var pending = new Stack<Frame>();
-        var (model, depth, made) = (request.Model, 0, 0);
+        var (depth, made) = (0, 0);
         AttemptResult? lastCalled = null;
         while (true)
         {
