@@ -93,6 +93,7 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<DeploymentLimiter>();
         services.AddSingleton<Resilience.RetryBudget>();
         services.AddSingleton<Resilience.RetryPipeline>();
+        services.AddSingleton<FallbackChain>();
         services.AddHostedService<DeploymentLimitWarmup>();
         services.AddSingleton<RouterMetrics>();
         services.TryAddSingleton<StreamChannelKey>();

@@ -44,6 +44,26 @@ public sealed class ScenarioTests : MockProviderTest
     }
 
     [Fact]
+    public async Task ErrorCode_answers_the_error_that_code_names_as_a_400_unless_a_status_says_otherwise()
+    {
+        var (tooLong, tooLongJson) = await PostJsonAsync("s/errorCode=context_length_exceeded/v1/chat/completions", ChatBody("hi"));
+        var (filtered, filteredJson) = await PostJsonAsync("v1/chat/completions", ChatBody("hi"), scenarioHeader: "errorCode=content_filter");
+        var (limited, limitedJson) = await PostJsonAsync("v1/chat/completions", ChatBody("hi"), scenarioHeader: "status=429;errorCode=insufficient_quota");
+        var (bad, badJson) = await PostJsonAsync("v1/chat/completions", ChatBody("hi"), scenarioHeader: "errorCode=no spaces");
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        var error = tooLongJson.GetProperty("error");
+        Assert.Equal(("context_length_exceeded", "messages", "invalid_request_error"),
+            (error.GetProperty("code").GetString(), error.GetProperty("param").GetString(), error.GetProperty("type").GetString()));
+        Assert.Contains("maximum context length", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, filtered.StatusCode);
+        Assert.Equal("content_filter", filteredJson.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("insufficient_quota", limitedJson.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal((HttpStatusCode.BadRequest, "x-mock-scenario"), (bad.StatusCode, badJson.GetProperty("error").GetProperty("param").GetString()));
+    }
+
+    [Fact]
     public async Task StatusCount_fails_only_the_first_requests_with_that_spec()
     {
         var statuses = new List<HttpStatusCode>();

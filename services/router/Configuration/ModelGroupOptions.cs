@@ -1,12 +1,25 @@
 namespace AiMesh.Router.Configuration;
 
-/// <summary>How the deployments of one public model share its calls (<c>Router:Models:{model}</c>).</summary>
+/// <summary>
+/// How the deployments of one public model share its calls, and where its calls go when all of them failed
+/// (<c>Router:Models:{model}</c>). The fallback lists name other public models, tried in order by
+/// <see cref="Routing.FallbackChain"/>, each one a model group of its own (its strategy, retries and circuits).
+/// </summary>
 internal sealed class ModelGroupOptions
 {
     /// <summary><c>ordered</c> (the default), <c>weighted</c>, <c>least-in-flight</c>, <c>lowest-latency</c>, <c>lowest-cost</c> or <c>capacity-aware</c>.</summary>
     public string? Strategy { get; set; }
 
     public Deployments.RoutingStrategy? Parsed => Parse(Strategy);
+
+    /// <summary>Tried when the group ended rate limited or unavailable: 408, 429, 5xx, no connection, no first byte, or every deployment refused the call.</summary>
+    public IList<string> Fallbacks { get; } = [];
+
+    /// <summary>Tried when the prompt did not fit (<c>context_length_exceeded</c>): models with a larger context.</summary>
+    public IList<string> ContextFallbacks { get; } = [];
+
+    /// <summary>Tried when the provider's safety system refused (<c>content_filter</c>). Empty by default: the client gets the refusal.</summary>
+    public IList<string> ContentFilterFallbacks { get; } = [];
 
     /// <summary>The strategy a name means (any case, with or without dashes); null for a name that means none.</summary>
     public static Deployments.RoutingStrategy? Parse(string? name) =>

@@ -43,6 +43,9 @@ internal sealed class RouterOptions
     /// <summary>When a failed provider call is tried again (<see cref="RetryOptions"/>).</summary>
     public RetryOptions Retries { get; set; } = new();
 
+    /// <summary>The bounds on walking to other models' groups when a model's group failed (<see cref="FallbackOptions"/>).</summary>
+    public FallbackOptions Fallbacks { get; set; } = new();
+
     /// <summary>Each deployment's circuit breaker (<see cref="HealthOptions"/>).</summary>
     public HealthOptions Health { get; set; } = new();
 }

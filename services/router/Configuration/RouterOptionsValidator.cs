@@ -79,6 +79,8 @@ internal sealed partial class RouterOptionsValidator(
             }
         }
 
+        FallbackValidation.Check(errors, options);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -29,6 +29,9 @@ internal sealed class CallAttempts(
     /// <summary>Provider calls made so far.</summary>
     public int Made { get; private set; }
 
+    /// <summary>Calls this group may make: what the request's fallback bound (<see cref="FallbackChain"/>) leaves it.</summary>
+    public int CallLimit { get; init; } = int.MaxValue;
+
     /// <summary>The latest attempt that reached a provider (or at least was sent to one).</summary>
     public AttemptResult? LastCalled { get; private set; }
 
@@ -75,13 +78,14 @@ internal sealed class CallAttempts(
     }
 
     /// <summary>
-    /// Whether <paramref name="result"/> is tried again: a retryable failure (<see cref="Retryable"/>), the next attempt's
-    /// wait within the request's deadline, and a retry left in the replica's budget. Points the next attempt.
+    /// Whether <paramref name="result"/> is tried again: a retryable failure (<see cref="Retryable"/>), a call left under
+    /// <see cref="CallLimit"/>, the next attempt's wait within the request's deadline, and a retry left in the replica's
+    /// budget. Points the next attempt.
     /// </summary>
     public bool ShouldRetry(AttemptResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (result.Outcome is not { } outcome || !Retryable.Is(outcome) || lastIndex < 0)
+        if (result.Outcome is not { } outcome || !Retryable.Is(outcome) || lastIndex < 0 || Made >= CallLimit)
         {
             return false;
         }

@@ -13,7 +13,8 @@ namespace AiMesh.Router.Routing;
 /// <summary>
 /// Serves one <see cref="RouteCompletion"/>: checks the request, takes the first of the model's deployments (in the
 /// selector's order) that can take the call, hands the call to the
-/// transport with the deployment's adapter, and shapes the answer with what the call cost (<see cref="CallCost"/>:
+/// transport with the deployment's adapter (and, when the model's group failed, to its fallback groups:
+/// <see cref="FallbackChain"/>), and shapes the answer with what the call cost (<see cref="CallCost"/>:
 /// here, where the deployment is known). The only place that decides what a route request becomes; the consumer
 /// around it only registers the call and responds.
 /// </summary>
@@ -27,7 +28,7 @@ internal sealed class CompletionRouter(
     DeploymentLimiter limiter,
     DeploymentStats stats,
     CircuitBreakers breakers,
-    Resilience.RetryPipeline retries,
+    FallbackChain fallbacks,
     Resilience.RetryBudget budget,
     Microsoft.Extensions.Options.IOptions<Configuration.RouterOptions> options,
     TimeProvider time,
@@ -68,22 +69,24 @@ internal sealed class CompletionRouter(
         }
 
         // Nothing has been sent yet: the attempts (RetryPipeline, CallAttempts) choose the deployments, in the
-        // selector's order, and retry only what is safe. Disposing the sink waits until the ingress holds every chunk
-        // sent: the answer below must not overtake them.
-        AttemptResult final;
-        CallAttempts attempts;
+        // selector's order, and retry only what is safe; a group that failed hands the request to its fallback groups
+        // (FallbackChain). Disposing the sink waits until the ingress holds every chunk sent: the answer below must not
+        // overtake them.
+        FallbackRun run;
         budget.Requested();
         await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
         {
-            attempts = new CallAttempts(request, body, candidates, chunks, new CallAttemptServices(
-                credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger));
-            final = await retries.ExecuteAsync(attempts, abandoned);
+            var services = new CallAttemptServices(
+                credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger);
+            run = await fallbacks.RunAsync(
+                request, body, request.Model, candidates, model => selector.Candidates(model, request.Api), chunks, services, abandoned);
         }
 
-        // No deployment could take a retry: the answer is the last real failure, when there was one.
+        // No deployment could take a retry or a fallback: the answer is the last real failure, when there was one.
+        var final = run.Final;
         if (final.Refusal is { } refusal)
         {
-            if (attempts.LastCalled is not { } called)
+            if (run.LastCalled is not { } called)
             {
                 return Reject(request, final.Deployment, refusal);
             }
@@ -102,13 +105,13 @@ internal sealed class CompletionRouter(
         {
             var routed = new CompletionRouted(
                 request.RequestId, 200, outcome.Body, outcome.ChunkCount, deployment.Name, deployment.Provider,
-                attempts.Made, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
+                run.Made, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
             activity.Succeeded(routed);
             logger.RouteSucceeded(request.RequestId, deployment.Name, routed.Status, routed.ChunkCount, routed.FirstByteMs, durationMs);
             return new RouteResult(routed, null, Billed(outcome));
         }
 
-        var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost, Attempts = attempts.Made };
+        var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost, Attempts = run.Made };
         activity.Failed(failed, outcome.Failure.UpstreamStatus);
         if (outcome.Failure.Kind == FailureKind.Cancelled)
         {

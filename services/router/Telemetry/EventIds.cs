@@ -29,6 +29,12 @@ internal static class EventIds
     public const int CredentialsUnavailable = 3045;
     public const int CredentialMissing = 3046;
 
+    // Fallbacks (Routing/FallbackChain.cs): 3050–3059 (3047–3049 are theirs too, kept free).
+    public const int FallbackTaken = 3050;
+    public const int FallbackStopped = 3051;
+    public const int FallbackDepthReached = 3052;
+    public const int FallbackSkipped = 3053;
+
     // The stream channel to the ingress: 3060–3069.
     public const int StreamChannelRefused = 3060;
     public const int StreamChannelIncomplete = 3061;

@@ -100,6 +100,22 @@ internal static partial class RouterLog
         Message = "Request {RequestId}: {Deployment} failed ({Kind}, upstream status {UpstreamStatus}) before anything reached the client; trying {Next}")]
     public static partial void Retrying(this ILogger logger, Guid requestId, string deployment, string kind, int? upstreamStatus, string next);
 
+    [LoggerMessage(EventId = EventIds.FallbackTaken, Level = LogLevel.Information,
+        Message = "Request {RequestId}: model group {Model} failed ({Reason}) before anything reached the client; falling back to {Next} (depth {Depth}, {Calls} provider calls so far)")]
+    public static partial void FallbackTaken(this ILogger logger, Guid requestId, string model, string reason, string next, int depth, int calls);
+
+    [LoggerMessage(EventId = EventIds.FallbackStopped, Level = LogLevel.Information,
+        Message = "Request {RequestId}: model group {Model} failed ({Reason}); fallback {Next} not tried: {Limit} reached after {Calls} provider calls")]
+    public static partial void FallbackStopped(this ILogger logger, Guid requestId, string model, string reason, string next, string limit, int calls);
+
+    [LoggerMessage(EventId = EventIds.FallbackDepthReached, Level = LogLevel.Information,
+        Message = "Request {RequestId}: model group {Model} failed ({Reason}) at the fallback depth limit {MaxDepth}; its own fallbacks are not followed")]
+    public static partial void FallbackDepthReached(this ILogger logger, Guid requestId, string model, string reason, int maxDepth);
+
+    [LoggerMessage(EventId = EventIds.FallbackSkipped, Level = LogLevel.Debug,
+        Message = "Request {RequestId}: fallback {Model} has no deployment for this request's API; passed over")]
+    public static partial void FallbackSkipped(this ILogger logger, Guid requestId, string model);
+
     [LoggerMessage(EventId = EventIds.CircuitOpened, Level = LogLevel.Warning,
         Message = "Deployment {Deployment} is failing: its circuit is open, no calls for {BreakTime}")]
     public static partial void CircuitOpened(this ILogger logger, string deployment, TimeSpan breakTime);

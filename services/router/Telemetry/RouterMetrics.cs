@@ -27,6 +27,8 @@ internal sealed class RouterMetrics
     private readonly Counter<long> _circuits;
     private readonly Counter<long> _budgetSpent;
     private readonly Counter<long> _healthChecks;
+    private readonly Counter<long> _fallbacks;
+    private readonly Counter<long> _fallbacksStopped;
 
     public RouterMetrics(IMeterFactory meters)
     {
@@ -37,6 +39,9 @@ internal sealed class RouterMetrics
         _retries = meter.CreateCounter<long>("aimesh.router.retries", "{retry}", "Provider calls tried again after a retryable failure, by the deployment that failed");
         _budgetSpent = meter.CreateCounter<long>("aimesh.router.retry_budget_exhausted", "{retry}", "Retries not made because the replica's retry budget was spent");
         _healthChecks = meter.CreateCounter<long>("aimesh.router.health_checks", "{check}", "Active health checks of deployments, by deployment and whether the deployment answered well");
+        _fallbacks = meter.CreateCounter<long>("aimesh.router.fallbacks", "{fallback}", "Requests sent on to a fallback model group, by the group that failed, the one tried next and the error class");
+        _fallbacksStopped = meter.CreateCounter<long>(
+            "aimesh.router.fallbacks_stopped", "{fallback}", "Fallbacks not taken because a bound was reached, by bound (max_calls, deadline, retry_budget)");
         _limitFallbacks = meter.CreateCounter<long>(
             "aimesh.router.deployment_limit.store_fallbacks", "{decision}", "Deployment-limit decisions made without Redis, by the choice taken (local, open, closed)");
         _rejected = meter.CreateCounter<long>("aimesh.router.rejections", "{request}", "Requests refused before any provider call, by error code");
@@ -76,6 +81,12 @@ internal sealed class RouterMetrics
 
     public void HealthChecked(Deployment deployment, bool healthy) => _healthChecks.Add(
         1, new KeyValuePair<string, object?>("deployment", deployment.Name), new KeyValuePair<string, object?>("outcome", healthy ? "healthy" : "unwell"));
+
+    /// <summary>Both model names are configured public models (the requested one had deployments), never free text.</summary>
+    public void FallbackTaken(string from, string to, string reason) => _fallbacks.Add(
+        1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to), new KeyValuePair<string, object?>("reason", reason));
+
+    public void FallbackStopped(string limit) => _fallbacksStopped.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public void LimitFellBack(AiMesh.Hosting.Limits.StoreDownChoice choice) =>
         _limitFallbacks.Add(1, new KeyValuePair<string, object?>("choice", choice.ToString().ToLowerInvariant()));

@@ -136,7 +136,7 @@ internal sealed class MockDispatcher(MockServerState state, ILogger logger)
                 ? CohereError.SendAsync(exchange, CohereError.ForStatus(scenario.Status!.Value))
                 : path is AnthropicMessagesEndpoint.Path or AnthropicCountTokensEndpoint.Path
                 ? AnthropicError.SendAsync(exchange, AnthropicError.ForStatus(scenario.Status!.Value))
-                : exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value)));
+                : exchange.SendErrorAsync(OpenAiError.ForStatus(scenario.Status!.Value, scenario.ErrorCode)));
             return;
         }
 

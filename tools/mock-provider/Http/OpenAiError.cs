@@ -17,8 +17,22 @@ internal sealed record OpenAiError(int Status, string Message, string Type, stri
     public static OpenAiError InvalidValue(string param, string message) =>
         BadRequest(message, param, "invalid_value");
 
-    /// <summary>The body a real provider sends with <paramref name="status"/>, so clients and gateways classify it as they would in production.</summary>
-    public static OpenAiError ForStatus(int status) => status switch
+    /// <summary>
+    /// The body a real provider sends with <paramref name="status"/>, so clients and gateways classify it as they would in
+    /// production; with a <paramref name="code"/> (the scenario's <c>errorCode</c>), the error that code names.
+    /// </summary>
+    public static OpenAiError ForStatus(int status, string? code = null) => code switch
+    {
+        null => Default(status),
+        "context_length_exceeded" => new(status,
+            "Mock scenario: This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.",
+            InvalidRequest, "messages", code),
+        "content_filter" => new(status,
+            "Mock scenario: The response was filtered due to the prompt triggering the content management policy.", InvalidRequest, "prompt", code),
+        _ => new(status, $"Mock scenario: the request failed ({code}).", status == 429 ? "requests" : status >= 500 ? "server_error" : InvalidRequest, null, code),
+    };
+
+    private static OpenAiError Default(int status) => status switch
     {
         400 => BadRequest("Mock scenario: the request was rejected."),
         401 => new(status, "Mock scenario: incorrect API key provided.", InvalidRequest, null, "invalid_api_key"),

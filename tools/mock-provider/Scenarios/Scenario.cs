@@ -19,6 +19,13 @@ internal sealed record Scenario
 
     public int RetryAfterSeconds { get; init; } = 1;
 
+    /// <summary>
+    /// The <c>code</c> of the OpenAI-shaped error body <see cref="Status"/> answers with (<c>context_length_exceeded</c>,
+    /// <c>content_filter</c>, or any other token), its message and <c>param</c> as OpenAI and Azure word them. Alone, it
+    /// means status 400.
+    /// </summary>
+    public string? ErrorCode { get; init; }
+
     /// <summary>Only the first N requests with the same spec string fail with <see cref="Status"/>.</summary>
     public int? StatusCount { get; init; }
 

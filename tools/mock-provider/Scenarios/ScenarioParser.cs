@@ -23,7 +23,8 @@ internal static class ScenarioParser
             return false;
         }
 
-        scenario = scenario with { CounterKey = pathSpec + "\n" + headerSpec };
+        // An error code is a 400's unless a status says otherwise.
+        scenario = scenario with { CounterKey = pathSpec + "\n" + headerSpec, Status = scenario.Status ?? (scenario.ErrorCode is null ? null : 400) };
         return true;
     }
 
@@ -116,6 +117,9 @@ internal static class ScenarioParser
             case "STAMP" when value is "1" or "true" or "0" or "false":
                 s = s with { Stamp = value is "1" or "true" };
                 return true;
+            case "ERRORCODE" when value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'):
+                s = s with { ErrorCode = value };
+                return true;
             case "STREAMERROR" when value.Length > 0:
                 s = s with { StreamError = value };
                 return true;
@@ -123,7 +127,7 @@ internal static class ScenarioParser
                 // Only makes a spec string distinct, so two tests' statusCount counters do not meet.
                 return true;
             case "LATENCY" or "TTFT" or "PACE" or "TOKENS" or "STATUS" or "RETRYAFTER" or "STATUSCOUNT" or "STATUSEVERY" or "CUTAFTER"
-                or "STALLAFTER" or "STALL" or "ERRORAFTER" or "ERRORSTATUS" or "NOUSAGE" or "FINISH" or "STREAMERROR" or "STAMP":
+                or "STALLAFTER" or "STALL" or "ERRORAFTER" or "ERRORSTATUS" or "NOUSAGE" or "FINISH" or "STREAMERROR" or "STAMP" or "ERRORCODE":
                 error = $"Mock scenario value '{value}' is not valid for '{key}'.";
                 return false;
             default:
