@@ -79,6 +79,9 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<CircuitBreakers>();
         services.AddSingleton<IDeploymentSelector, ModelGroupSelector>();
         services.AddSingleton<InFlightCalls>();
+        services.AddSingleton<RouteRules>();
+        services.AddSingleton<TrafficSplits>();
+        services.AddSingleton<ConditionalRouting>();
         services.AddTransient<CompletionRouter>();
         services.AddSingleton<DeploymentLimitStores>();
         services.AddSingleton<DeploymentLimiter>();

@@ -70,6 +70,8 @@ internal sealed partial class RouterOptionsValidator(
             }
         }
 
+        ConditionalRoutingValidator.Check(errors, options);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
