@@ -12,6 +12,8 @@
 #                       AiMesh's architecture
 #   aimesh-embedded     AiMesh in one process: $AIMESH_EMBEDDED_CMD
 #   aimesh-policies     the same with rate limits and a budget on: $AIMESH_POLICIES_CMD (issue 5's policies-on ratio)
+#   aimesh-3deployments the same with gpt-4o-mini served by three deployments drawn by weight: $AIMESH_GROUP_CMD
+#                       (issue 6's "3 deployments vs 1" ratio, against aimesh-embedded)
 #   aimesh-distributed  AiMesh as one process per service over RabbitMQ: $AIMESH_DISTRIBUTED_CMD
 #
 # Each round runs, per target in a rotating order: $CONNECTIONS connections for $SECONDS_PER_PHASE s (req/s, and CPU
@@ -49,6 +51,8 @@ AIMESH_EMBEDDED_URL=${AIMESH_EMBEDDED_URL:-http://127.0.0.1:8090}
 AIMESH_EMBEDDED_CMD=${AIMESH_EMBEDDED_CMD:-"$ROOT/aimesh run --urls $AIMESH_EMBEDDED_URL"}
 AIMESH_POLICIES_URL=${AIMESH_POLICIES_URL:-http://127.0.0.1:8091}
 AIMESH_POLICIES_CMD=${AIMESH_POLICIES_CMD:-"$ROOT/aimesh run --urls $AIMESH_POLICIES_URL"}
+AIMESH_GROUP_URL=${AIMESH_GROUP_URL:-http://127.0.0.1:8092}
+AIMESH_GROUP_CMD=${AIMESH_GROUP_CMD:-"$ROOT/aimesh run --urls $AIMESH_GROUP_URL"}
 AIMESH_DISTRIBUTED_URL=${AIMESH_DISTRIBUTED_URL:-http://127.0.0.1:8080}
 AIMESH_DISTRIBUTED_CMD=${AIMESH_DISTRIBUTED_CMD:-"env AIMESH_MOCK_PROVIDER=0 $ROOT/aimesh distributed"}
 AIMESH_BENCH_KEY=${AIMESH_BENCH_KEY:-sk-aimesh-bench}
@@ -198,6 +202,24 @@ start_target() {
         bash -c "$AIMESH_POLICIES_CMD"
       wait_ready "$name" "$START_SECONDS"
       ;;
+    aimesh-3deployments)
+      # The embedded mesh with two more deployments of gpt-4o-mini on the same upstream and the weighted strategy:
+      # every call is drawn among three (the model group, its stats, the circuit breakers and the health reports all
+      # at work). Its ratio to aimesh-embedded is issue 6's "routing across 3 deployments vs 1".
+      DESCRIPTION[$name]="AiMesh, one process, in-memory bus, three deployments per model (weighted)"
+      URL[$name]=$AIMESH_GROUP_URL/v1/chat/completions
+      HEADERS[$name]="Authorization: Bearer $AIMESH_BENCH_KEY"
+      start "$name" env \
+        "Policy__Database__ConnectionString=Data Source=data/bench-group-policy.db" \
+        "Metering__Database__ConnectionString=Data Source=data/bench-group-metering.db" \
+        Router__Deployments__1__Name=bench-2 Router__Deployments__1__Model=gpt-4o-mini Router__Deployments__1__Provider=openai \
+        Router__Deployments__1__BaseUrl=$UPSTREAM Router__Deployments__1__Api__0=chat.completions \
+        Router__Deployments__2__Name=bench-3 Router__Deployments__2__Model=gpt-4o-mini Router__Deployments__2__Provider=openai \
+        Router__Deployments__2__BaseUrl=$UPSTREAM Router__Deployments__2__Api__0=chat.completions \
+        Router__Models__gpt-4o-mini__Strategy=weighted \
+        bash -c "$AIMESH_GROUP_CMD"
+      wait_ready "$name" "$START_SECONDS"
+      ;;
     aimesh-distributed)
       DESCRIPTION[$name]="AiMesh, a process per service over RabbitMQ"
       BROKER[$name]=1
@@ -207,7 +229,7 @@ start_target() {
       wait_ready "$name" "$START_SECONDS"
       ;;
     *)
-      die "unknown target $name (known: nginx portkey barebus aimesh-embedded aimesh-policies aimesh-distributed)"
+      die "unknown target $name (known: nginx portkey barebus aimesh-embedded aimesh-policies aimesh-3deployments aimesh-distributed)"
       ;;
   esac
 }

@@ -41,6 +41,12 @@ public sealed class RouterModule : IMeshModule
     // Every replica holds the credentials its deployments name, so every replica needs every change: a queue each.
     private readonly string credentialsEndpointName = CredentialsEndpointPrefix + NewId.NextGuid().ToString("N");
 
+    /// <summary>Prefix of the per-replica queue that receives the other replicas' <see cref="Health.DeploymentHealthReport"/>s.</summary>
+    public const string HealthEndpointPrefix = "aimesh-router-health-";
+
+    // Every replica weighs what every other sees of the deployments: a queue each.
+    private readonly string healthEndpointName = HealthEndpointPrefix + NewId.NextGuid().ToString("N");
+
     public string Name => "router";
 
     public void ConfigureServices(IHostApplicationBuilder builder)
@@ -75,8 +81,11 @@ public sealed class RouterModule : IMeshModule
         services.AddMasterKeyRing(builder.Configuration, RouterSecrets.Section);
         services.AddSingleton<ProviderCredentialStore>();
         services.AddHostedService<ProviderCredentialRefresher>();
+        services.AddSingleton<Health.PeerHealth>();
         services.AddSingleton<DeploymentStats>();
         services.AddSingleton<CircuitBreakers>();
+        services.AddSingleton<Health.ActiveHealthChecks>();
+        services.AddHostedService(provider => provider.GetRequiredService<Health.ActiveHealthChecks>());
         services.AddSingleton<IDeploymentSelector, ModelGroupSelector>();
         services.AddSingleton<InFlightCalls>();
         services.AddSingleton<RouteRules>();
@@ -145,6 +154,16 @@ public sealed class RouterModule : IMeshModule
         bus.AddSingleton<RouteReports>();
         bus.AddHostedService(services => services.GetRequiredService<RouteReports>());
         bus.AddConsumer<ListModelsConsumer, ListModelsConsumerDefinition>();
+        bus.AddConsumer<Health.ListDeploymentHealthConsumer, Health.ListDeploymentHealthConsumerDefinition>();
+
+        // After MassTransit's hosted service too: it publishes on the bus.
+        bus.AddSingleton<Health.HealthReporter>();
+        bus.AddHostedService(services => services.GetRequiredService<Health.HealthReporter>());
+        bus.AddConsumer<Health.DeploymentHealthReportConsumer>().Endpoint(e =>
+        {
+            e.Name = healthEndpointName;
+            e.Temporary = true;
+        });
         bus.AddConsumer<CountTokensConsumer, CountTokensConsumerDefinition>();
         bus.AddConsumer<CompletionAbandonedConsumer>().Endpoint(e =>
         {

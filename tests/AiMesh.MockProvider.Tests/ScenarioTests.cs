@@ -61,6 +61,22 @@ public sealed class ScenarioTests : MockProviderTest
     }
 
     [Fact]
+    public async Task StatusEvery_fails_one_request_in_n_evenly()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            var (response, _) = await PostJsonAsync("s/status=500;statusEvery=2;tag=every/v1/chat/completions", ChatBody("hi"));
+            statuses.Add(response.StatusCode);
+        }
+
+        var (invalid, _) = await PostJsonAsync("s/status=500;statusEvery=0/v1/chat/completions", ChatBody("hi"));
+
+        Assert.Equal([HttpStatusCode.InternalServerError, HttpStatusCode.OK, HttpStatusCode.InternalServerError, HttpStatusCode.OK, HttpStatusCode.InternalServerError, HttpStatusCode.OK], statuses);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+    }
+
+    [Fact]
     public async Task Header_scenario_merges_with_the_path_and_wins()
     {
         var (response, json) = await PostJsonAsync("s/tokens=3;finish=length/v1/chat/completions", ChatBody("hi"), scenarioHeader: "tokens=5");

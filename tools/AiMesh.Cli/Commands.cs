@@ -51,6 +51,7 @@ internal static class Commands
         new("credentials", "get", ["credential-id"], [], a => new(HttpMethod.Get, $"/admin/credentials/{Segment(a, 0)}")),
         new("credentials", "set", ["credential-id"], ["value-file"], a => new(HttpMethod.Put, $"/admin/credentials/{Segment(a, 0)}/value", new { value = a.Secret }), ReadsSecret: true),
         new("credentials", "delete", ["credential-id"], [], a => new(HttpMethod.Delete, $"/admin/credentials/{Segment(a, 0)}")),
+        new("deployments", "list", [], [], _ => new(HttpMethod.Get, "/admin/deployments")),
         new("users", "set-role", ["user-id", "role"], [], a => new(HttpMethod.Put, $"/admin/users/{Segment(a, 0)}/role", new { role = a.Positional[3] })),
 
         // Limits and budgets of a subject: keys, users, teams or organizations and its id.

@@ -47,5 +47,6 @@ internal static class AdminEndpoints
         UsageEndpoints.Map(admin);
         CredentialEndpoints.Map(admin);
         LimitEndpoints.Map(admin);
+        DeploymentEndpoints.Map(admin);
     }
 }

@@ -24,4 +24,7 @@ internal enum AdminOperation
 
     /// <summary>Read, create, replace and delete provider credentials: mesh-wide infrastructure, reads included.</summary>
     ManageCredentials,
+
+    /// <summary>Read the deployments' state (<c>/admin/deployments</c>): mesh-wide infrastructure carrying every tenant's traffic.</summary>
+    ReadDeployments,
 }

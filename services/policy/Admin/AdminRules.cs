@@ -28,6 +28,7 @@ internal static class AdminRules
         [AdminOperation.ReadUsage] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.Own, AdminReach.Organization],
         [AdminOperation.ManageLimits] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.None, AdminReach.None],
         [AdminOperation.ManageCredentials] = [AdminReach.All, AdminReach.None, AdminReach.None, AdminReach.None, AdminReach.None],
+        [AdminOperation.ReadDeployments] = [AdminReach.All, AdminReach.None, AdminReach.None, AdminReach.None, AdminReach.None],
     }.ToFrozenDictionary();
 
     /// <summary>The roles from most to least powerful: a role may give only roles at or below its own rank.</summary>

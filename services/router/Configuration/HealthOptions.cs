@@ -23,4 +23,20 @@ internal sealed class HealthOptions
     public TimeSpan BreakTime { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan MaxBreakTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often each replica tells the others what it sees of its deployments (<see cref="Health.HealthReporter"/>);
+    /// a circuit that opens or closes is told at once. A peer's report counts for three intervals. Zero: not shared.
+    /// </summary>
+    public TimeSpan ShareInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Active health checks (<see cref="Health.ActiveHealthChecks"/>): how often each chat deployment is sent a
+    /// one-token completion by each replica; zero (the default) turns them off. They cost the provider's price of about
+    /// ten tokens each, so they are opt-in.
+    /// </summary>
+    public TimeSpan ActiveCheckInterval { get; set; }
+
+    /// <summary>How long an active check may take before it counts as a failure.</summary>
+    public TimeSpan ActiveCheckTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

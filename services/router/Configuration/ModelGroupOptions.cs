@@ -3,7 +3,7 @@ namespace AiMesh.Router.Configuration;
 /// <summary>How the deployments of one public model share its calls (<c>Router:Models:{model}</c>).</summary>
 internal sealed class ModelGroupOptions
 {
-    /// <summary><c>ordered</c> (the default), <c>weighted</c>, <c>least-in-flight</c>, <c>lowest-latency</c> or <c>lowest-cost</c>.</summary>
+    /// <summary><c>ordered</c> (the default), <c>weighted</c>, <c>least-in-flight</c>, <c>lowest-latency</c>, <c>lowest-cost</c> or <c>capacity-aware</c>.</summary>
     public string? Strategy { get; set; }
 
     public Deployments.RoutingStrategy? Parsed => Parse(Strategy);

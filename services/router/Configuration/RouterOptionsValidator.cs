@@ -57,11 +57,20 @@ internal sealed partial class RouterOptionsValidator(
         {
             errors.Add($"{RouterOptions.Section}:Retries: MaxAttempts must be from 1 to 10, BaseDelay ≤ MaxDelay ≤ one minute, MaxRetryAfter, BudgetRatio (0–10) and BudgetMinPerSecond not negative.");
         }
+
+        var health = options.Health;
+        if (health.ConsecutiveFailures < 0 || health.ErrorRate is < 0 or > 1 || health.MinimumCalls < 1 || health.Window <= TimeSpan.Zero
+            || health.BreakTime <= TimeSpan.Zero || health.MaxBreakTime < health.BreakTime || health.ShareInterval < TimeSpan.Zero || health.ShareInterval > TimeSpan.FromMinutes(1)
+            || (health.ActiveCheckInterval != TimeSpan.Zero && health.ActiveCheckInterval < TimeSpan.FromSeconds(1)) || health.ActiveCheckTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{RouterOptions.Section}:Health: ConsecutiveFailures not negative, ErrorRate from 0 to 1, MinimumCalls at least 1, Window and BreakTime positive, MaxBreakTime ≥ BreakTime, ShareInterval from 0 to one minute, ActiveCheckInterval 0 (off) or at least a second, ActiveCheckTimeout positive.");
+        }
+
         foreach (var (model, group) in options.Models)
         {
             if (group.Parsed is null)
             {
-                errors.Add($"{RouterOptions.Section}:Models:{model}:Strategy must be ordered, weighted, least-in-flight, lowest-latency or lowest-cost.");
+                errors.Add($"{RouterOptions.Section}:Models:{model}:Strategy must be ordered, weighted, least-in-flight, lowest-latency, lowest-cost or capacity-aware.");
             }
 
             if (!options.Deployments.Any(d => string.Equals(d.Model, model, StringComparison.Ordinal)))

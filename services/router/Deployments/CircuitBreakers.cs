@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AiMesh.Router.Configuration;
+using AiMesh.Router.Health;
 using AiMesh.Router.Telemetry;
 using AiMesh.Router.Transport;
 using Microsoft.Extensions.Options;
@@ -12,11 +13,20 @@ namespace AiMesh.Router.Deployments;
 /// (the others pass it by), whose outcome closes or reopens it. Only what says the deployment is unwell counts as a
 /// failure (<see cref="IsUnwell"/>): no connection, no first byte or no further bytes in time, an answer cut or
 /// malformed, a 5xx. A 4xx about the request, a 429 (its capacity, which the deployment limits and retries handle),
-/// a client that left or a passed deadline say nothing about its health. Per replica.
+/// a client that left or a passed deadline say nothing about its health.
+/// <para>
+/// Shared by the router replicas (<see cref="PeerHealth"/>, <see cref="HealthReporter"/>): the error rate counts the
+/// calls every replica made in its window, and a circuit another replica opened is opened here too, for as long
+/// (<see cref="Adopt"/>), so no replica sends traffic to a deployment one of them found failing. Each replica then sends
+/// its own half-open probe. The consecutive-failures rule stays per replica: "in a row" has no order across replicas.
+/// </para>
 /// </summary>
-internal sealed class CircuitBreakers(IOptions<RouterOptions> options, TimeProvider time, RouterMetrics metrics, ILogger<CircuitBreakers> logger)
+internal sealed class CircuitBreakers(IOptions<RouterOptions> options, PeerHealth peers, TimeProvider time, RouterMetrics metrics, ILogger<CircuitBreakers> logger)
 {
     private readonly ConcurrentDictionary<string, Breaker> breakers = new(StringComparer.Ordinal);
+
+    /// <summary>Raised after this replica's own decision opened or closed a circuit (not after <see cref="Adopt"/>): its peers should hear at once.</summary>
+    public event Action? Changed;
 
     /// <summary>
     /// Whether a call may go to the deployment now. <paramref name="probe"/> is set when this call is the half-open
@@ -97,17 +107,25 @@ internal sealed class CircuitBreakers(IOptions<RouterOptions> options, TimeProvi
         var settings = options.Value.Health;
         var breaker = BreakerOf(deployment);
         var now = time.GetTimestamp();
+        var (peerCalls, peerFailures) = failed && peers.Any ? peers.Window(deployment.Name) : (0, 0);
         CircuitState? changed = null;
         lock (breaker)
         {
             breaker.Count(now, failed, settings.Window, time.TimestampFrequency);
+            if (failed)
+            {
+                breaker.LastError = outcome.Failure!.Kind == FailureKind.UpstreamStatus ? $"UpstreamStatus {outcome.Failure.UpstreamStatus}" : outcome.Failure.Kind.ToString();
+                breaker.LastErrorAt = time.GetUtcNow();
+            }
+
+            var (calls, failures) = (breaker.Calls + peerCalls, breaker.Failures + peerFailures);
             if (probe || breaker.State == CircuitState.HalfOpen)
             {
                 changed = failed ? Open(breaker, now, settings) : Close(breaker);
             }
             else if (breaker.State == CircuitState.Closed && failed
                 && ((settings.ConsecutiveFailures > 0 && breaker.Consecutive >= settings.ConsecutiveFailures)
-                    || (settings.ErrorRate > 0 && breaker.Calls >= settings.MinimumCalls && breaker.Failures >= settings.ErrorRate * breaker.Calls)))
+                    || (settings.ErrorRate > 0 && calls >= settings.MinimumCalls && failures >= settings.ErrorRate * calls)))
             {
                 changed = Open(breaker, now, settings);
             }
@@ -124,6 +142,56 @@ internal sealed class CircuitBreakers(IOptions<RouterOptions> options, TimeProvi
             {
                 logger.CircuitClosed(deployment.Name);
             }
+
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// Another replica reports the deployment's circuit open for <paramref name="openFor"/>: a closed circuit here opens
+    /// until then, an open one stays open at least as long; a half-open one (its probe out) is left to its probe.
+    /// </summary>
+    /// <returns>Whether this replica's circuit opened now.</returns>
+    public bool Adopt(Deployment deployment, TimeSpan openFor, int opensInARow)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        var breaker = BreakerOf(deployment);
+        var until = time.GetTimestamp() + (long)(openFor.TotalSeconds * time.TimestampFrequency);
+        bool opened;
+        lock (breaker)
+        {
+            if (breaker.State == CircuitState.HalfOpen || openFor <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            opened = breaker.State == CircuitState.Closed;
+            breaker.State = CircuitState.Open;
+            breaker.OpenUntil = Math.Max(breaker.OpenUntil, until);
+            breaker.OpensInARow = Math.Max(breaker.OpensInARow, opensInARow);
+        }
+
+        if (opened)
+        {
+            metrics.CircuitChanged(deployment, CircuitState.Open);
+            logger.CircuitOpenedByPeer(deployment.Name, openFor);
+        }
+
+        return opened;
+    }
+
+    /// <summary>The deployment's circuit and window as this replica sees them now, for its report to the others and <c>/admin/deployments</c>.</summary>
+    public CircuitSnapshot Snapshot(Deployment deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        var breaker = BreakerOf(deployment);
+        var now = time.GetTimestamp();
+        lock (breaker)
+        {
+            var (calls, failures) = breaker.Window(now, options.Value.Health.Window, time.TimestampFrequency);
+            var state = breaker.State == CircuitState.Open && now >= breaker.OpenUntil ? CircuitState.HalfOpen : breaker.State;
+            var openFor = state == CircuitState.Open ? TimeSpan.FromSeconds((double)(breaker.OpenUntil - now) / time.TimestampFrequency) : TimeSpan.Zero;
+            return new CircuitSnapshot(state, openFor, breaker.OpensInARow, calls, failures, breaker.LastError, breaker.LastErrorAt);
         }
     }
 
@@ -175,10 +243,13 @@ internal sealed class CircuitBreakers(IOptions<RouterOptions> options, TimeProvi
 
         public int Failures { get; private set; }
 
+        public string? LastError { get; set; }
+
+        public DateTimeOffset? LastErrorAt { get; set; }
+
         public void Count(long now, bool failed, TimeSpan window, long frequency)
         {
-            var width = Math.Max(1, (long)(window.TotalSeconds * frequency / Buckets));
-            var slot = now / width;
+            var slot = now / Width(window, frequency);
             var index = (int)(slot % Buckets);
             if (bucketStart[index] != slot)
             {
@@ -188,16 +259,27 @@ internal sealed class CircuitBreakers(IOptions<RouterOptions> options, TimeProvi
             calls[index]++;
             failures[index] += failed ? 1 : 0;
             Consecutive = failed ? Consecutive + 1 : 0;
-            (Calls, Failures) = (0, 0);
+            (Calls, Failures) = Window(now, window, frequency);
+        }
+
+        /// <summary>Calls and failures in the window that ends now.</summary>
+        public (int Calls, int Failures) Window(long now, TimeSpan window, long frequency)
+        {
+            var slot = now / Width(window, frequency);
+            var (sumCalls, sumFailures) = (0, 0);
             for (var i = 0; i < Buckets; i++)
             {
                 if (bucketStart[i] > slot - Buckets)
                 {
-                    Calls += calls[i];
-                    Failures += failures[i];
+                    sumCalls += calls[i];
+                    sumFailures += failures[i];
                 }
             }
+
+            return (sumCalls, sumFailures);
         }
+
+        private static long Width(TimeSpan window, long frequency) => Math.Max(1, (long)(window.TotalSeconds * frequency / Buckets));
 
         public void Reset()
         {

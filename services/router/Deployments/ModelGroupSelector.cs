@@ -73,6 +73,9 @@ internal sealed class ModelGroupSelector : IDeploymentSelector
             case RoutingStrategy.LowestLatency:
                 PowerOfTwo(level, into);
                 break;
+            case RoutingStrategy.CapacityAware:
+                CapacityAware(level, into);
+                break;
             case RoutingStrategy.LowestCost:
                 into.AddRange(level.OrderBy(d => prices.For(d) is { } p ? p.Price.Input + p.Price.Output : decimal.MaxValue));
                 break;
@@ -101,6 +104,59 @@ internal sealed class ModelGroupSelector : IDeploymentSelector
         }
 
         into.AddRange(level.Where(d => d.Weight <= 0));
+    }
+
+    /// <summary>Drawn in proportion to weight × the room left this minute (see <see cref="RoutingStrategy.CapacityAware"/>); none left: last, in order.</summary>
+    private void CapacityAware(Deployment[] level, List<Deployment> into)
+    {
+        var left = new List<(Deployment Deployment, double Share)>(level.Length);
+        foreach (var deployment in level)
+        {
+            var share = Math.Max(0, deployment.Weight) * Room(deployment);
+            if (share > 0)
+            {
+                left.Add((deployment, share));
+            }
+        }
+
+        while (left.Count > 0)
+        {
+            var draw = Random.Shared.NextDouble() * left.Sum(d => d.Share);
+            var index = 0;
+            while (index < left.Count - 1 && draw >= left[index].Share)
+            {
+                draw -= left[index].Share;
+                index++;
+            }
+
+            into.Add(left[index].Deployment);
+            left.RemoveAt(index);
+        }
+
+        into.AddRange(level.Where(d => !into.Contains(d)));
+    }
+
+    /// <summary>The share (0–1) of the deployment's requests and tokens per minute still free, the smaller of the two; 1 without such limits.</summary>
+    private double Room(Deployment deployment)
+    {
+        if (deployment.Limits is not { } limits || (limits.RequestsPerMinute is null && limits.TokensPerMinute is null))
+        {
+            return 1;
+        }
+
+        var (requests, tokens) = stats.LastMinute(deployment);
+        var room = 1.0;
+        if (limits.RequestsPerMinute is > 0 and var rpm)
+        {
+            room = Math.Min(room, 1 - ((double)requests / rpm));
+        }
+
+        if (limits.TokensPerMinute is > 0 and var tpm)
+        {
+            room = Math.Min(room, 1 - ((double)tokens / tpm));
+        }
+
+        return Math.Clamp(room, 0, 1);
     }
 
     /// <summary>Two drawn at random, the faster first (not the fastest of all, which would herd every call onto it); then the rest by latency.</summary>

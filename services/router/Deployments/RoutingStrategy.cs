@@ -13,7 +13,7 @@ internal enum RoutingStrategy
     /// <summary>At random in proportion to <c>Weight</c>.</summary>
     Weighted,
 
-    /// <summary>The fewest calls in flight on this replica first; ties at random.</summary>
+    /// <summary>The fewest calls in flight over the router replicas first; ties at random.</summary>
     LeastInFlight,
 
     /// <summary>Power of two choices on the latency's moving average: of two drawn at random, the faster first.</summary>
@@ -21,4 +21,12 @@ internal enum RoutingStrategy
 
     /// <summary>The cheapest by the price table (input plus output per million tokens) first; unpriced ones last.</summary>
     LowestCost,
+
+    /// <summary>
+    /// At random in proportion to <c>Weight</c> × the capacity left this minute (the least of the requests and tokens
+    /// per minute left under the deployment's <c>Limits</c>, over the router replicas), so each deployment is loaded in
+    /// step with its room and one near its limit gets little; a deployment without such limits counts as all room.
+    /// Those with none left come last. The limits themselves are held by the deployment limiter.
+    /// </summary>
+    CapacityAware,
 }

@@ -21,6 +21,9 @@ internal static class ErrorCodes
     public const string ClientCancelled = "client_cancelled";
     public const string DeadlineExceeded = "deadline_exceeded";
     public const string RouterStopping = "router_stopping";
+
+    /// <summary>A route the broker handed over again after the replica serving it died: never called a second time.</summary>
+    public const string RouteInterrupted = "route_interrupted";
     public const string UpstreamOverloaded = "upstream_overloaded";
     public const string ContextLengthExceeded = "context_length_exceeded";
     public const string ContentFilter = "content_filter";

@@ -60,6 +60,16 @@ internal static partial class FailureMapper
         };
     }
 
+    /// <summary>
+    /// The broker handed this route over again: the replica that had it died (its connection dropped) before answering.
+    /// That replica may have called the provider, which may bill the call, and a streamed answer may have reached the
+    /// client, so calling again is not provably safe: answered as a failure the client may retry, nothing sent.
+    /// </summary>
+    public static FailureDescription Interrupted() => new(
+        503, ErrorTypes.Api, ErrorCodes.RouteInterrupted,
+        "The gateway replica serving this request stopped before it ended. The request was not sent again, since the provider may already have received it; it can be retried.",
+        CompletionOutcomes.Error, null, 1);
+
     public static FailureDescription ModelNotFound(string model, string api) => new(
         404, ErrorTypes.InvalidRequest, ErrorCodes.ModelNotFound,
         $"The model '{Shorten(model)}' does not exist or does not serve {Shorten(api)}.", CompletionOutcomes.Error, "model");

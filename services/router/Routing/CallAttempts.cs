@@ -170,7 +170,8 @@ internal sealed class CallAttempts(
         {
             // Given back however the call ended; corrected by the tokens the provider reported, when it did.
             await capacity.SettleAsync(outcome?.Usage);
-            services.Stats.Ended(deployment, outcome?.FirstByteMs ?? services.Time.GetElapsedTime(started).TotalMilliseconds);
+            services.Stats.Ended(deployment, outcome?.FirstByteMs ?? services.Time.GetElapsedTime(started).TotalMilliseconds,
+                outcome?.Usage is { } used ? used.PromptTokens + used.CompletionTokens : 0);
             if (outcome is null)
             {
                 // The call threw: the probe says nothing, and must not hold the circuit half-open for ever.

@@ -1,6 +1,7 @@
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Errors;
 using AiMesh.Router.Reporting;
+using AiMesh.Router.Telemetry;
 using MassTransit;
 
 namespace AiMesh.Router.Routing;
@@ -10,14 +11,29 @@ namespace AiMesh.Router.Routing;
 /// provider failures are answers, not exceptions, so none of them reaches the bus's fault handling. Every route it
 /// handles, whatever its ending, is also reported to metering once (<see cref="RouteReports"/>), before the answer
 /// leaves: the ingress holding the usage record may die before it records it.
+/// <para>
+/// A route the broker delivers again (<c>Redelivered</c>: the replica that had it died, its connection gone before it
+/// acknowledged) is answered 503 <c>route_interrupted</c> without a call (<see cref="FailureMapper.Interrupted"/>): the
+/// dead replica may have called the provider and streamed part of the answer, so a second call could bill twice and
+/// repeat text. Bus retries are off (<see cref="RouteCompletionConsumerDefinition"/>), so only the broker redelivers.
+/// </para>
 /// </summary>
-internal sealed class RouteCompletionConsumer(CompletionRouter router, InFlightCalls calls, RouteReports reports, TimeProvider time) : IConsumer<RouteCompletion>
+internal sealed class RouteCompletionConsumer(CompletionRouter router, InFlightCalls calls, RouteReports reports, TimeProvider time, ILogger<RouteCompletionConsumer> logger) : IConsumer<RouteCompletion>
 {
     public async Task Consume(ConsumeContext<RouteCompletion> context)
     {
         var route = context.Message;
         var started = time.GetUtcNow();
         RouteResult result;
+        if (context.ReceiveContext.Redelivered)
+        {
+            logger.RouteRedelivered(route.RequestId);
+            result = new RouteResult(null, FailureMapper.Rejected(route, FailureMapper.Interrupted()), 0);
+            reports.Report(route, result, started, time.GetUtcNow());
+            await context.RespondAsync(result.Failed!);
+            return;
+        }
+
         try
         {
             using var lease = calls.Begin(route.RequestId, context.CancellationToken);

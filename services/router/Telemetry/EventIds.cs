@@ -50,6 +50,17 @@ internal static class EventIds
     public const int CircuitOpened = 3090;
     public const int CircuitClosed = 3091;
 
+    // Health shared among the router replicas (Health/): 3092–3099.
+    public const int CircuitOpenedByPeer = 3092;
+    public const int HealthReportFailed = 3093;
+    public const int DeploymentHealthListed = 3094;
+
+    // A route the broker delivered again after its replica died: answered without a call.
+    public const int RouteRedelivered = 3095;
+
+    // Active health checks (Health/ActiveHealthChecks.cs).
+    public const int HealthChecked = 3096;
+
     // OAuth token exchanges of the adapters (Vertex AI, Azure OpenAI with Entra ID): 3030–3039. Vertex's before
     // the exchange was shared, so the ids kept their numbers.
     public const int TokenExchangeFailed = 3030;

@@ -123,4 +123,24 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.RegionNotAllowed, Level = LogLevel.Information,
         Message = "Request {RequestId}: {Model} has no deployment in the caller's allowed regions; nothing sent upstream")]
     public static partial void RegionNotAllowed(this ILogger logger, Guid requestId, string model);
+
+    [LoggerMessage(EventId = EventIds.CircuitOpenedByPeer, Level = LogLevel.Information,
+        Message = "Deployment {Deployment}'s circuit was opened by another router replica: no calls for {BreakTime}")]
+    public static partial void CircuitOpenedByPeer(this ILogger logger, string deployment, TimeSpan breakTime);
+
+    [LoggerMessage(EventId = EventIds.HealthReportFailed, Level = LogLevel.Debug,
+        Message = "The deployment health report could not be published ({Failure}); the next is due within the interval")]
+    public static partial void HealthReportFailed(this ILogger logger, string failure);
+
+    [LoggerMessage(EventId = EventIds.DeploymentHealthListed, Level = LogLevel.Debug,
+        Message = "Listed {Count} deployments' health for {RequestId}, merged over {Replicas} router replicas")]
+    public static partial void DeploymentHealthListed(this ILogger logger, Guid requestId, int count, int replicas);
+
+    [LoggerMessage(EventId = EventIds.RouteRedelivered, Level = LogLevel.Warning,
+        Message = "Route {RequestId} was delivered again after the replica serving it died: answered route_interrupted, not called again")]
+    public static partial void RouteRedelivered(this ILogger logger, Guid requestId);
+
+    [LoggerMessage(EventId = EventIds.HealthChecked, Level = LogLevel.Debug,
+        Message = "Active health check of {Deployment}: healthy {Healthy} (failure {Failure}, status {UpstreamStatus})")]
+    public static partial void HealthChecked(this ILogger logger, string deployment, bool healthy, string? failure, int? upstreamStatus);
 }

@@ -26,6 +26,7 @@ internal sealed class RouterMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _circuits;
     private readonly Counter<long> _budgetSpent;
+    private readonly Counter<long> _healthChecks;
 
     public RouterMetrics(IMeterFactory meters)
     {
@@ -35,6 +36,7 @@ internal sealed class RouterMetrics
         _circuits = meter.CreateCounter<long>("aimesh.router.circuit.transitions", "{transition}", "Deployment circuits opening and closing, by deployment and the state entered");
         _retries = meter.CreateCounter<long>("aimesh.router.retries", "{retry}", "Provider calls tried again after a retryable failure, by the deployment that failed");
         _budgetSpent = meter.CreateCounter<long>("aimesh.router.retry_budget_exhausted", "{retry}", "Retries not made because the replica's retry budget was spent");
+        _healthChecks = meter.CreateCounter<long>("aimesh.router.health_checks", "{check}", "Active health checks of deployments, by deployment and whether the deployment answered well");
         _limitFallbacks = meter.CreateCounter<long>(
             "aimesh.router.deployment_limit.store_fallbacks", "{decision}", "Deployment-limit decisions made without Redis, by the choice taken (local, open, closed)");
         _rejected = meter.CreateCounter<long>("aimesh.router.rejections", "{request}", "Requests refused before any provider call, by error code");
@@ -71,6 +73,9 @@ internal sealed class RouterMetrics
         1, new KeyValuePair<string, object?>("deployment", deployment.Name), new KeyValuePair<string, object?>("state", state == CircuitState.Open ? "open" : "closed"));
 
     public void RetryBudgetSpent() => _budgetSpent.Add(1);
+
+    public void HealthChecked(Deployment deployment, bool healthy) => _healthChecks.Add(
+        1, new KeyValuePair<string, object?>("deployment", deployment.Name), new KeyValuePair<string, object?>("outcome", healthy ? "healthy" : "unwell"));
 
     public void LimitFellBack(AiMesh.Hosting.Limits.StoreDownChoice choice) =>
         _limitFallbacks.Add(1, new KeyValuePair<string, object?>("choice", choice.ToString().ToLowerInvariant()));

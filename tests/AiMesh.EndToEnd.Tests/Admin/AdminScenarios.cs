@@ -229,6 +229,32 @@ public abstract class AdminScenarios<TMesh>(TMesh mesh) : IClassFixture<TMesh>
     }
 
     /// <summary>A new key for the owner: its secret and its id.</summary>
+    [Fact]
+    public async Task Admin_deployments_shows_each_deployment_with_its_circuit_and_the_calls_the_routers_counted()
+    {
+        using var admin = Client(TestEnvironment.AdminKey);
+        await Mesh.Client(TestEnvironment.ClientKey).GetChatClient("gpt-4o-mini").CompleteChatAsync([new OpenAI.Chat.UserChatMessage("echo: counted")]);
+
+        // Any router replica answers, merging its peers' reports (at most Router:Health:ShareInterval old): bounded wait.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        JsonObject listed;
+        JsonObject? served;
+        do
+        {
+            listed = await OkAsync(await admin.GetAsync("/admin/deployments", deadline.Token));
+            served = listed["deployments"]!.AsArray().Select(d => d!.AsObject())
+                .FirstOrDefault(d => d["model"]!.GetValue<string>() == "gpt-4o-mini" && d["calls"]!.GetValue<int>() > 0);
+        }
+        while (served is null && await Task.Delay(200, deadline.Token).ContinueWith(_ => true, TaskScheduler.Default));
+
+        Assert.NotNull(served);
+        Assert.Equal("closed", served["circuit"]!.GetValue<string>());
+        Assert.Equal(0, served["failures"]!.GetValue<int>());
+        Assert.True(listed["replicas"]!.GetValue<int>() >= 1);
+        using var clientKey = await Client(TestEnvironment.ClientKey).GetAsync("/admin/deployments");
+        Assert.Equal(HttpStatusCode.Forbidden, clientKey.StatusCode);
+    }
+
     private static async Task<(string Secret, Guid Id)> KeyAsync(HttpClient admin, object owner)
     {
         var created = await OkAsync(await admin.PostAsJsonAsync("/admin/keys", new { owner, models = new[] { "gpt-4o-mini" } }));

@@ -21,8 +21,8 @@ public sealed class MessageDurabilityTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "ExportUsage", "FindUsageRecord", "GetProviderCredentials",
-             "ListModels", "ModelsListed", "PromptRenderFailed", "PromptRendered", "ProviderCredentialsListed", "QueryUsage", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion",
+            ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "DeploymentHealthListed", "ExportUsage", "FindUsageRecord", "GetProviderCredentials",
+             "ListDeploymentHealth", "ListModels", "ModelsListed", "PromptRenderFailed", "PromptRendered", "ProviderCredentialsListed", "QueryUsage", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion",
              "TokensCounted", "UsageExport", "UsageRecordFound", "UsageReport"],
             transient);
         Assert.False(typeof(RecordUsage).IsDefined(typeof(TransientMessageAttribute), false));

@@ -72,8 +72,8 @@ public class DistributedMesh : MeshFixture
         Policies = policies;
         Routers =
         [
-            await StartHostAsync(MeshHost.Build(With("router"), "aimesh-router", _ => [new RouterModule()])),
-            await StartHostAsync(MeshHost.Build(With("router"), "aimesh-router", _ => [new RouterModule()])),
+            await StartHostAsync(MeshHost.Build([.. With("router"), .. RouterArguments(0)], "aimesh-router", _ => [new RouterModule()])),
+            await StartHostAsync(MeshHost.Build([.. With("router"), .. RouterArguments(1)], "aimesh-router", _ => [new RouterModule()])),
         ];
         var ingress = await StartHostAsync(AiMesh.Ingress.Program.BuildApp(
             [.. args, "--Mesh:Embedded=false", $"--Ingress:AdminUpstream={AddressOf(Policies[0])}", .. IngressArguments()]));
@@ -89,6 +89,9 @@ public class DistributedMesh : MeshFixture
 
     /// <summary>Arguments only the metering host gets (they win over the common ones); a subclass can add some.</summary>
     protected virtual IEnumerable<string> MeteringArguments() => [];
+
+    /// <summary>Arguments only router replica <paramref name="replica"/> (0 or 1) gets; a subclass can add some.</summary>
+    protected virtual IEnumerable<string> RouterArguments(int replica) => [];
 
     /// <summary>Arguments only the ingress host gets; a subclass can add some.</summary>
     protected virtual IEnumerable<string> IngressArguments() => [];

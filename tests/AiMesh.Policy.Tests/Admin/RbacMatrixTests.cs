@@ -100,6 +100,9 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["replace credential value"] = ([200, 403, 403, 403, 403], async (w, _) => await Put($"/admin/credentials/{await w.FreshCredentialAsync()}/value", new { value = "sk-rbac-matrix-other-0123456789" })),
         ["delete credential"] = ([204, 403, 403, 403, 403], async (w, _) => await Delete($"/admin/credentials/{await w.FreshCredentialAsync()}")),
 
+        // Deployments' state: mesh-wide infrastructure carrying every tenant's traffic, admins only.
+        ["read deployments"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/deployments")),
+
         // Limits and budgets per subject: read with the subject; below admin never one's own organization's, user's or
         // keys'; a team_admin only its teams' keys; an org_admin its organization's teams, users and keys.
         ["read limits of another user's key"] = ([200, 200, 200, 200, 200], async (w, _) => await Get($"/admin/keys/{await w.FreshKeyAsync(userId: w.OtherUser)}/limits")),

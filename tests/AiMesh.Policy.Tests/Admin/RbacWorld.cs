@@ -54,7 +54,7 @@ public sealed class RbacWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = await AdminHost.StartAsync(null, Metering);
+        host = await AdminHost.StartAsync(null, Metering, new RouterHealthStub());
         Root = host.Client();
         OrgA = (await Root.PostOkAsync("/admin/organizations", new { name = "org-a" })).Id();
         OrgB = (await Root.PostOkAsync("/admin/organizations", new { name = "org-b" })).Id();

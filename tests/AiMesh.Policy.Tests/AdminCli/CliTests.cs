@@ -154,6 +154,23 @@ public sealed class CliTests
         return (exit, output.ToString(), errors.ToString());
     }
 
+    [Fact]
+    public async Task An_operator_reads_the_deployments_state_and_below_admin_is_refused()
+    {
+        await using var host = await AdminHost.StartAsync(null, new RouterHealthStub());
+
+        var listed = await OkAsync(host, "deployments", "list");
+        using var root = host.Client();
+        var org = (await root.PostOkAsync("/admin/organizations", new { name = "cli-deployments" })).Id();
+        var (userId, secret, _) = await root.UserWithKeyAsync(org, "org_admin");
+        var refused = await RunAsync(host, secret, "deployments", "list");
+
+        Assert.Equal(RouterHealthStub.Deployment.Name, listed["deployments"]![0]!["name"]!.GetValue<string>());
+        Assert.NotEqual(Guid.Empty, userId);
+        Assert.NotEqual(0, refused.Exit);
+        Assert.Contains("403", refused.Errors, StringComparison.Ordinal);
+    }
+
     private static async Task<JsonObject> OkAsync(AdminHost host, params string[] args)
     {
         var (exit, output, errors) = await RunAsync(host, AdminHost.BootstrapKey, args);

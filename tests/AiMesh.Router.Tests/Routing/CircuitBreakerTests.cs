@@ -133,7 +133,7 @@ public sealed class CircuitBreakerTests
     }
 
     private static CircuitBreakers Breakers(TimeProvider time, HealthOptions health) => new(
-        Options.Create(new RouterOptions { Health = health }), time, new RouterMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<CircuitBreakers>.Instance);
+        Options.Create(new RouterOptions { Health = health }), new Health.PeerHealth(time), time, new RouterMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<CircuitBreakers>.Instance);
 
     private static Deployment Deployment(string name) => new(
         name, "gpt-4o-mini", "openai", new Uri("http://127.0.0.1:9/v1/"), "mock-gpt", null, new Dictionary<string, string>(), ["chat.completions"], "aimesh", 0);

@@ -118,6 +118,45 @@ public sealed class ModelGroupTests
     }
 
     [Fact]
+    public async Task Capacity_aware_shares_follow_the_room_left_and_a_full_deployment_comes_last()
+    {
+        await using var mesh = await StartAsync(s =>
+        {
+            s["Router:Models:gpt-4o-mini:Strategy"] = "capacity-aware";
+            s["Router:Deployments:0:Limits:RequestsPerMinute"] = "100";
+            s["Router:Deployments:2:Limits:TokensPerMinute"] = "10000";
+        });
+        var selector = mesh.Router.Services.GetRequiredService<IDeploymentSelector>();
+
+        // Another replica started 90 of mock-chat's 100 calls this minute: 0.1 of its room is left, mock-chat-b has all.
+        await mesh.Router.Harness.Bus.Publish(new Health.DeploymentHealthReport(Guid.NewGuid(), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1),
+            [new Health.DeploymentHealthSnapshot("mock-chat", 0, 0, 0, 0, "closed", 0, 0, null, null, RequestsLastMinute: 90)]));
+        var stats = mesh.Router.Services.GetRequiredService<DeploymentStats>();
+        var chat = mesh.Router.Services.GetRequiredService<DeploymentCatalog>().Deployments.Single(d => d.Name == "mock-chat");
+        await UntilAsync(() => stats.LastMinute(chat).Requests == 90, "the peer's calls of the last minute were not counted");
+
+        const int Draws = 10_000;
+        var first = Enumerable.Range(0, Draws).Count(_ => selector.Candidates("gpt-4o-mini", "chat.completions")[0].Name == "mock-chat");
+
+        // Binomial: p = 0.1 / 1.1, 909 expected, standard deviation √(10,000 × p × (1 − p)) ≈ 29.
+        Assert.InRange(first, 909 - 4 * 29, 909 + 4 * 29);
+
+        // mock-chat-b's tokens this minute (its own calls, through the bus) fill it: then it comes last every time.
+        await mesh.Router.Harness.Bus.Publish(new Health.DeploymentHealthReport(Guid.NewGuid(), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1),
+            [new Health.DeploymentHealthSnapshot("mock-chat-b", 0, 0, 0, 0, "closed", 0, 0, null, null, TokensLastMinute: 10_000)]));
+        var b = mesh.Router.Services.GetRequiredService<DeploymentCatalog>().Deployments.Single(d => d.Name == "mock-chat-b");
+        await UntilAsync(() => stats.LastMinute(b).Tokens >= 10_000, "the peer's tokens of the last minute were not counted");
+        Assert.All(Enumerable.Range(0, 200), _ => Assert.Equal(["mock-chat", "mock-chat-b"], selector.Candidates("gpt-4o-mini", "chat.completions").Select(d => d.Name)));
+
+        // A call counts toward its deployment's minute: requests at the start, the provider's tokens at the end.
+        var before = stats.LocalLastMinute(chat);
+        var routed = (await mesh.Router.RouteAsync(Chat())).Routed!;
+        var after = stats.LocalLastMinute(chat);
+        Assert.Equal("mock-chat", routed.Deployment);
+        Assert.Equal((before.Requests + 1, before.Tokens + routed.Usage!.PromptTokens + routed.Usage.CompletionTokens), after);
+    }
+
+    [Fact]
     public async Task A_strategy_the_router_does_not_know_or_a_group_of_no_model_stops_the_start()
     {
         var settings = RouterHost.Settings(new Uri("http://127.0.0.1:9/v1"));

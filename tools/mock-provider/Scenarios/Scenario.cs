@@ -22,6 +22,9 @@ internal sealed record Scenario
     /// <summary>Only the first N requests with the same spec string fail with <see cref="Status"/>.</summary>
     public int? StatusCount { get; init; }
 
+    /// <summary>Of the requests with the same spec string, the 1st, the (N+1)th, the (2N+1)th… fail with <see cref="Status"/>: a share of 1/N, spread evenly.</summary>
+    public int? StatusEvery { get; init; }
+
     public int? CutAfter { get; init; }
 
     public int? StallAfter { get; init; }
@@ -49,7 +52,7 @@ internal sealed record Scenario
     /// </summary>
     public bool Stamp { get; init; }
 
-    /// <summary>The raw spec strings (path, then header) that <see cref="StatusCount"/> counts by.</summary>
+    /// <summary>The raw spec strings (path, then header) that <see cref="StatusCount"/> and <see cref="StatusEvery"/> count by.</summary>
     public string? CounterKey { get; init; }
 
     public static Scenario FromOptions(MockProviderOptions options) => new()

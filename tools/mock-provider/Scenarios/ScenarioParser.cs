@@ -89,6 +89,9 @@ internal static class ScenarioParser
             case "STATUSCOUNT" when TryInt(value, out n):
                 s = s with { StatusCount = n };
                 return true;
+            case "STATUSEVERY" when TryInt(value, out n) && n >= 1:
+                s = s with { StatusEvery = n };
+                return true;
             case "CUTAFTER" when TryInt(value, out n):
                 s = s with { CutAfter = n };
                 return true;
@@ -119,7 +122,7 @@ internal static class ScenarioParser
             case "TAG":
                 // Only makes a spec string distinct, so two tests' statusCount counters do not meet.
                 return true;
-            case "LATENCY" or "TTFT" or "PACE" or "TOKENS" or "STATUS" or "RETRYAFTER" or "STATUSCOUNT" or "CUTAFTER"
+            case "LATENCY" or "TTFT" or "PACE" or "TOKENS" or "STATUS" or "RETRYAFTER" or "STATUSCOUNT" or "STATUSEVERY" or "CUTAFTER"
                 or "STALLAFTER" or "STALL" or "ERRORAFTER" or "ERRORSTATUS" or "NOUSAGE" or "FINISH" or "STREAMERROR" or "STAMP":
                 error = $"Mock scenario value '{value}' is not valid for '{key}'.";
                 return false;

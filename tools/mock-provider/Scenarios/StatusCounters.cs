@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace AiMesh.MockProvider.Scenarios;
 
-/// <summary>Counts requests per spec string for <c>statusCount</c>: the first N fail, later ones succeed.</summary>
+/// <summary>Counts requests per spec string for <c>statusCount</c> (the first N fail, later ones succeed) and <c>statusEvery</c> (one in N fails).</summary>
 internal sealed class StatusCounters
 {
     private readonly ConcurrentDictionary<string, StrongBox<int>> _counts = new(StringComparer.Ordinal);
@@ -16,13 +16,14 @@ internal sealed class StatusCounters
             return false;
         }
 
-        if (scenario.StatusCount is not { } limit)
+        if (scenario.StatusCount is null && scenario.StatusEvery is null)
         {
             return true;
         }
 
         var box = _counts.GetOrAdd(scenario.CounterKey ?? "", static _ => new StrongBox<int>());
-        return Interlocked.Increment(ref box.Value) <= limit;
+        var number = Interlocked.Increment(ref box.Value);
+        return scenario.StatusEvery is { } every ? (number - 1) % every == 0 : number <= scenario.StatusCount;
     }
 
     public void Reset() => _counts.Clear();
