@@ -13,6 +13,11 @@ namespace AiMesh.Contracts.Policy;
 /// <param name="LogBodies">Added after v1. The key, or its team, has body logging switched on: the ingress keeps the
 /// request and the answer, redacted, with the usage record (<see cref="Metering.RecordUsage.Bodies"/>). False (the
 /// default, and what a policy from before sends) keeps none.</param>
+/// <param name="KeyTags">Added after v1. The key's tags, passed on in <c>RouteCompletion.KeyTags</c> for the router's
+/// rules; null when none (configured keys and verified principals have none).</param>
+/// <param name="TeamTags">Added after v1. The key's team's tags, passed on in <c>RouteCompletion.TeamTags</c>; null when none.</param>
+/// <param name="Regions">Added after v1. Data residency: the regions the request may be served in (the key's allowed
+/// regions ∩ its team's), passed on in <c>RouteCompletion.Regions</c>; null: no restriction.</param>
 [TransientMessage]
 public sealed record RequestAuthorized(
     Guid RequestId,
@@ -24,4 +29,7 @@ public sealed record RequestAuthorized(
     RateLimitState? Limits = null,
     LimitSettlement? Settlement = null,
     string? OrganizationId = null,
-    bool LogBodies = false);
+    bool LogBodies = false,
+    IReadOnlyDictionary<string, string>? KeyTags = null,
+    IReadOnlyDictionary<string, string>? TeamTags = null,
+    IReadOnlyList<string>? Regions = null);

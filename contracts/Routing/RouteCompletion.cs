@@ -20,6 +20,13 @@ namespace AiMesh.Contracts.Routing;
 /// the admitted route (policy, or the saga after admission) so the router's report names who is metered; null when unknown.</param>
 /// <param name="TeamId">Added after v1. The admitted team (<c>RequestAuthorized.TeamId</c>); null when none or unknown.</param>
 /// <param name="OrganizationId">Added after v1. The admitted organization (<c>RequestAuthorized.OrganizationId</c>); null when none or unknown.</param>
+/// <param name="KeyTags">Added after v1. The admitted key's tags (<c>RequestAuthorized.KeyTags</c>), for the router's rules
+/// (<c>Router:Rules</c>); null when the key has none or the sender is older.</param>
+/// <param name="TeamTags">Added after v1. The admitted key's team's tags (<c>RequestAuthorized.TeamTags</c>), for the
+/// router's rules; null when none.</param>
+/// <param name="Regions">Added after v1. The regions the request may be served in (data residency): the key's allowed
+/// regions intersected with its team's when both are set. The router only ever calls deployments tagged with one of
+/// them. Null: no restriction (and what an older sender means); empty: no region allowed, so nothing is called.</param>
 [TransientMessage]
 public sealed record RouteCompletion(
     Guid RequestId,
@@ -34,4 +41,7 @@ public sealed record RouteCompletion(
     IReadOnlyDictionary<string, string>? ClientHeaders = null,
     string? KeyId = null,
     string? TeamId = null,
-    string? OrganizationId = null);
+    string? OrganizationId = null,
+    IReadOnlyDictionary<string, string>? KeyTags = null,
+    IReadOnlyDictionary<string, string>? TeamTags = null,
+    IReadOnlyList<string>? Regions = null);

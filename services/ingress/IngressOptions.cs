@@ -4,7 +4,7 @@ using AiMesh.Hosting.Security;
 namespace AiMesh.Ingress;
 
 /// <summary>The "Ingress" section: request limits and the saga's step timeouts.</summary>
-public sealed class IngressOptions
+public sealed class IngressOptions : IValidatableObject
 {
     public const string Section = "Ingress";
 
@@ -104,4 +104,23 @@ public sealed class IngressOptions
     /// Absent: the first address Kestrel listens on. Used only when the channel key (<c>AIMESH_CHANNEL_KEY</c>) is set.
     /// </summary>
     public Uri? StreamChannelUrl { get; set; }
+
+    /// <summary>
+    /// Request headers passed on to the router for its rules (<c>Router:Rules:N:Headers</c>), e.g. <c>x-aimesh-route</c>.
+    /// Only these; never to a provider. A credential header (Authorization, Cookie, x-api-key, anything naming a token or
+    /// secret) stops the start.
+    /// </summary>
+    public IList<string> RoutingHeaders { get; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var name in RoutingHeaders)
+        {
+            if (string.IsNullOrWhiteSpace(name) || Http.RoutingHeaders.IsCredential(name))
+            {
+                yield return new ValidationResult(
+                    $"{Section}:RoutingHeaders must name non-empty headers that carry no credentials ('{name}' is refused).", [nameof(RoutingHeaders)]);
+            }
+        }
+    }
 }

@@ -88,6 +88,9 @@ public sealed class RouterModule : IMeshModule
         services.AddHostedService(provider => provider.GetRequiredService<Health.ActiveHealthChecks>());
         services.AddSingleton<IDeploymentSelector, ModelGroupSelector>();
         services.AddSingleton<InFlightCalls>();
+        services.AddSingleton<RouteRules>();
+        services.AddSingleton<TrafficSplits>();
+        services.AddSingleton<ConditionalRouting>();
         services.AddTransient<CompletionRouter>();
         services.AddSingleton<DeploymentLimitStores>();
         services.AddSingleton<DeploymentLimiter>();

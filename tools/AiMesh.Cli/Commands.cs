@@ -5,7 +5,7 @@ internal static class Commands
 {
     public static IReadOnlyList<CliCommand> All { get; } =
     [
-        new("keys", "create", [], ["user", "team", "service-account", "model", "group", "expires", "ip", "tag"], a => new(HttpMethod.Post, "/admin/keys", new
+        new("keys", "create", [], ["user", "team", "service-account", "model", "group", "expires", "ip", "tag", "regions"], a => new(HttpMethod.Post, "/admin/keys", new
         {
             owner = new { userId = a.One("user"), teamId = a.One("team"), serviceAccountId = a.One("service-account") },
             models = a.All("model"),
@@ -13,7 +13,9 @@ internal static class Commands
             expiresAt = a.One("expires"),
             ipAllowlist = a.All("ip"),
             tags = Tags(a.All("tag")),
+            regions = Regions(a.All("regions")),
         })),
+        new("keys", "set-regions", ["key-id"], ["regions"], a => new(HttpMethod.Patch, $"/admin/keys/{Segment(a, 0)}", new { regions = Regions(a.All("regions")) ?? [] })),
         new("keys", "list", [], ["user", "team", "service-account", "owner-team", "organization", "status", "tag", "limit", "cursor"], a => new(HttpMethod.Get, "/admin/keys" + Query(
             ("ownerUserId", a.One("user")), ("teamId", a.One("team")), ("ownerServiceAccountId", a.One("service-account")), ("ownerTeamId", a.One("owner-team")),
             ("organizationId", a.One("organization")), ("status", a.One("status")), ("tag", a.One("tag")), ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
@@ -28,6 +30,12 @@ internal static class Commands
         new("teams", "list", [], ["organization", "limit", "cursor"], a => new(HttpMethod.Get, "/admin/teams" + Query(
             ("organizationId", a.One("organization")), ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
         new("teams", "create", [], ["name", "organization"], a => new(HttpMethod.Post, "/admin/teams", new { name = a.One("name"), organizationId = a.One("organization") })),
+        new("teams", "update", ["team-id"], ["tag", "regions", "log-bodies"], a => new(HttpMethod.Patch, $"/admin/teams/{Segment(a, 0)}", new
+        {
+            tags = Tags(a.All("tag")),
+            regions = Regions(a.All("regions")),
+            logBodies = a.One("log-bodies") is { } log ? (object)(bool.TryParse(log, out var on) ? on : log) : null,
+        })),
         new("teams", "members", ["team-id"], ["limit", "cursor"], a => new(HttpMethod.Get, $"/admin/teams/{Segment(a, 0)}/members" + Query(("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
         new("teams", "add-member", ["team-id", "user-id"], [], a => new(HttpMethod.Put, $"/admin/teams/{Segment(a, 0)}/members/{Segment(a, 1)}")),
         new("teams", "remove-member", ["team-id", "user-id"], [], a => new(HttpMethod.Delete, $"/admin/teams/{Segment(a, 0)}/members/{Segment(a, 1)}")),
@@ -75,6 +83,10 @@ internal static class Commands
         var given = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
         return given.Count == 0 ? "" : "?" + string.Join('&', given);
     }
+
+    /// <summary><c>--regions eu,us</c> or <c>--regions eu --regions us</c>; <c>--regions ""</c> is the empty list (no restriction).</summary>
+    private static List<string>? Regions(IReadOnlyList<string>? regions) =>
+        regions?.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
     private static Dictionary<string, string>? Tags(IReadOnlyList<string>? tags) =>
         tags?.Select(t => t.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);

@@ -106,7 +106,7 @@ internal sealed class CompletionExchange(
             return;
         }
 
-        request = request with { Tags = tags };
+        request = request with { Tags = tags, ClientHeaders = RoutingHeaders.Merge(request.ClientHeaders, http.Request.Headers, settings.RoutingHeaders) };
 
         if (instance.Address is null)
         {

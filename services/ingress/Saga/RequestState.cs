@@ -47,6 +47,15 @@ public sealed class RequestState : SagaStateMachineInstance
     /// <summary>The organization policy admitted the request for (a stored key's), metered with it.</summary>
     public string? OrganizationId { get; set; }
 
+    /// <summary>The key's tags as policy admitted them, for the router's rules (<c>RouteCompletion.KeyTags</c>).</summary>
+    public IReadOnlyDictionary<string, string>? KeyTags { get; set; }
+
+    /// <summary>The key's team's tags, for the router's rules (<c>RouteCompletion.TeamTags</c>).</summary>
+    public IReadOnlyDictionary<string, string>? TeamTags { get; set; }
+
+    /// <summary>Data residency: the regions the request may be served in (<c>RouteCompletion.Regions</c>); null: any.</summary>
+    public IReadOnlyList<string>? Regions { get; set; }
+
     public string? PromptId { get; set; }
 
     public string? PromptVersion { get; set; }

@@ -264,6 +264,9 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.KeyId = admitted.KeyId;
         saga.TeamId = admitted.TeamId;
         saga.OrganizationId = admitted.OrganizationId;
+        saga.KeyTags = admitted.KeyTags;
+        saga.TeamTags = admitted.TeamTags;
+        saga.Regions = admitted.Regions;
         saga.Settlement = admitted.Settlement;
 
         // Straight to the exchange, not after the transition: it is only for headers, and the first chunk may be close.
@@ -295,7 +298,8 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
     private static RouteCompletion RouteOf(RequestState saga, StreamChannelAddress channel) => new(
         saga.CorrelationId, saga.Api, saga.Model, saga.Body, saga.Stream,
         saga.Stream ? saga.ReplyAddress : null, saga.Deadline, saga.PrincipalId ?? "",
-        saga.Stream ? channel.For(saga.CorrelationId) : null, saga.ClientHeaders, saga.KeyId, saga.TeamId, saga.OrganizationId);
+        saga.Stream ? channel.For(saga.CorrelationId) : null, saga.ClientHeaders, saga.KeyId, saga.TeamId, saga.OrganizationId,
+        saga.KeyTags, saga.TeamTags, saga.Regions);
 
     private static string TypeFor(int status) => status switch
     {

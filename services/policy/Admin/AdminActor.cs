@@ -6,6 +6,8 @@ namespace AiMesh.Policy.Admin;
 /// <summary>
 /// Who is calling the admin API: the user owning the key the request carried, with the user's role, organization
 /// and teams as stored now, and the models that key may use (null: every model), the ceiling of what it may grant.
+/// Likewise <see cref="Regions"/>: the regions the actor's own key may be served in (null: any), the ceiling of the
+/// regions it may give a key or team.
 /// </summary>
 internal sealed record AdminActor(
     Guid UserId,
@@ -13,7 +15,8 @@ internal sealed record AdminActor(
     string Role,
     FrozenSet<Guid> Teams,
     FrozenSet<string>? Models,
-    string? ClientAddress)
+    string? ClientAddress,
+    IReadOnlyList<string>? Regions = null)
 {
     private const string ItemKey = "aimesh.admin.actor";
 

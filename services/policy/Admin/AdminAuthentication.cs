@@ -80,6 +80,6 @@ internal sealed class AdminAuthentication(
         }
 
         var teams = await db.TeamMemberships.Where(m => m.UserId == userId).Select(m => m.TeamId).ToListAsync(http.RequestAborted);
-        return new(new AdminActor(user.Id, user.OrganizationId, user.Role, teams.ToFrozenSet(), grant.Models, address), null);
+        return new(new AdminActor(user.Id, user.OrganizationId, user.Role, teams.ToFrozenSet(), grant.Models, address, grant.Regions), null);
     }
 }

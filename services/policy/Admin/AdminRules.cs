@@ -129,6 +129,18 @@ internal static class AdminRules
     /// Whether a key with these models (access groups already resolved to theirs) is within what the actor's own key
     /// may use. <c>*</c> is within only a key that may use every model.
     /// </summary>
+    /// <summary>
+    /// Whether an actor limited to regions may give these: only a non-empty set within its own (an empty set means any
+    /// region, wider than its own). An actor without regions may give any. The same rule as models ⊆ the creator's.
+    /// </summary>
+    public static bool RegionsWithin(AdminActor actor, IReadOnlyList<string> regions)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(regions);
+        return actor.Regions is not { } own
+            || (regions.Count > 0 && regions.All(r => own.Contains(r.Trim(), StringComparer.OrdinalIgnoreCase)));
+    }
+
     public static bool GrantsWithin(AdminActor actor, IEnumerable<string> models)
     {
         ArgumentNullException.ThrowIfNull(actor);

@@ -76,7 +76,7 @@ internal sealed class AdminTokenAuthentication(
         }
 
         var teams = await db.TeamMemberships.Where(m => m.UserId == user.Id).Select(m => m.TeamId).ToListAsync(cancellationToken);
-        return new(new AdminActor(user.Id, user.OrganizationId, role, teams.ToFrozenSet(), grant.Models, address), null);
+        return new(new AdminActor(user.Id, user.OrganizationId, role, teams.ToFrozenSet(), grant.Models, address, grant.Regions), null);
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1862", Justification = "A query: EF Core translates ToLower to the database's lower(); string.Equals with a comparison is not translated.")]

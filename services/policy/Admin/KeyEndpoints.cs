@@ -10,6 +10,8 @@ namespace AiMesh.Policy.Admin;
 /// </summary>
 internal static class KeyEndpoints
 {
+    internal const string RegionsRefused = "A key or team may not be served in regions beyond those your own key may use (and, when yours is limited, must name some).";
+
     public static void Map(RouteGroupBuilder admin)
     {
         var group = admin.MapGroup("/keys").WithTags("keys");
@@ -120,6 +122,11 @@ internal static class KeyEndpoints
             return AdminProblems.Forbidden("A key may not use models beyond those your own key may use.");
         }
 
+        if (verdict == AdminVerdict.Allowed && !AdminRules.RegionsWithin(actor, request.Regions ?? []))
+        {
+            return AdminProblems.Forbidden(RegionsRefused);
+        }
+
         if (verdict == AdminVerdict.NotFound)
         {
             // Exactly the answer for an owner that does not exist (every other field still checked), by asking for
@@ -154,6 +161,11 @@ internal static class KeyEndpoints
         if (!await GrantsWithinAsync(db, actor, key.OrganizationId, update.Models, update.AccessGroups, http.RequestAborted))
         {
             return AdminProblems.Forbidden("A key may not use models beyond those your own key may use.");
+        }
+
+        if (update.Regions is { } regions && !AdminRules.RegionsWithin(actor, regions))
+        {
+            return AdminProblems.Forbidden(RegionsRefused);
         }
 
         return AdminProblems.Result(await keys.UpdateAsync(key.Id, update, actor.Audit, http.RequestAborted));

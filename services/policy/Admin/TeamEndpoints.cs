@@ -71,8 +71,9 @@ internal static class TeamEndpoints
     }
 
     /// <summary>
-    /// Changes a team's settings (today its body logging, which applies to every key of the team), by whoever may
-    /// manage the team; audited as <c>team.update</c>, then applied to every replica's keys like a key change.
+    /// Changes a team's settings (body logging, tags and data-residency regions, which apply to every key of the team),
+    /// by whoever may manage the team; regions only within the actor's own (<see cref="AdminRules.RegionsWithin"/>).
+    /// Audited as <c>team.update</c>, then applied to every replica's keys like a key change.
     /// </summary>
     private static async Task<IResult> UpdateAsync(
         HttpContext http, AdminBody body, IDbContextFactory<PolicyDbContext> databases, StoredKeys keys, IPublishEndpoint publish, TimeProvider time, ILoggerFactory loggers, string id)
@@ -90,13 +91,29 @@ internal static class TeamEndpoints
             return problem!;
         }
 
+        var validation = new KeyValidation();
+        validation.Tags("tags", update.Tags);
+        validation.Names("regions", update.Regions);
+        if (!validation.IsValid)
+        {
+            return AdminProblems.Invalid(validation.Errors);
+        }
+
+        if (update.Regions is { } asked && !AdminRules.RegionsWithin(AdminActor.Of(http), asked))
+        {
+            return AdminProblems.Forbidden(KeyEndpoints.RegionsRefused);
+        }
+
         // Read again inside the audit's write transaction, so the entry's "before" is exactly the state it changed.
         await using var transaction = await AuditTrail.BeginAsync(db, http.RequestAborted);
         var team = await db.Teams.AsTracking().FirstAsync(t => t.Id == found.Id, http.RequestAborted);
         var before = TeamView.Of(team);
-        if (update.LogBodies is { } logBodies && logBodies != team.LogBodies)
+        team.LogBodies = update.LogBodies ?? team.LogBodies;
+        team.Tags = update.Tags is null ? team.Tags : new Dictionary<string, string>(update.Tags, StringComparer.Ordinal);
+        team.Regions = KeyAdministration.Regions(update.Regions) ?? team.Regions;
+        if (TeamView.Of(team) is var after && (after.LogBodies != before.LogBodies || !after.Tags.OrderBy(t => t.Key).SequenceEqual(before.Tags.OrderBy(t => t.Key))
+            || !after.Regions.SequenceEqual(before.Regions)))
         {
-            team.LogBodies = logBodies;
             if (await AdminStore.SaveAsync(
                     db, AdminActor.Of(http), new AuditChange("team.update", "team", team.Id.ToString(), team.OrganizationId, before, TeamView.Of(team)), time.GetUtcNow(), "A team with this name in the organization", http.RequestAborted) is { } failure)
             {

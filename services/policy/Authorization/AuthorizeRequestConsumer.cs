@@ -147,11 +147,23 @@ internal sealed class AuthorizeRequestConsumer(
         var request = context.Message;
         metrics.Admitted();
         var models = grant.Models?.Order(StringComparer.Ordinal).ToArray();
+        // The key's and team's tags and the allowed regions go with the route: the router's rules match the tags, and it
+        // only ever calls deployments in those regions.
         return request.Route is { } route
-            ? AdmitAndRouteAsync(context, route with { PrincipalId = grant.Principal, KeyId = grant.KeyId, TeamId = grant.Team, OrganizationId = grant.Organization }, new RequestAuthorized(
-                request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Routed: true, limits.State, limits.Settlement, grant.Organization, grant.LogBodies))
+            ? AdmitAndRouteAsync(context, route with
+            {
+                PrincipalId = grant.Principal,
+                KeyId = grant.KeyId,
+                TeamId = grant.Team,
+                OrganizationId = grant.Organization,
+                KeyTags = grant.KeyTags,
+                TeamTags = grant.TeamTags,
+                Regions = grant.Regions,
+            }, new RequestAuthorized(
+                request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Routed: true, limits.State, limits.Settlement, grant.Organization, grant.LogBodies,
+                grant.KeyTags, grant.TeamTags, grant.Regions))
             : context.RespondAsync(new RequestAuthorized(request.RequestId, grant.Principal, grant.KeyId, models, grant.Team, Limits: limits.State, Settlement: limits.Settlement,
-                OrganizationId: grant.Organization, LogBodies: grant.LogBodies));
+                OrganizationId: grant.Organization, LogBodies: grant.LogBodies, KeyTags: grant.KeyTags, TeamTags: grant.TeamTags, Regions: grant.Regions));
     }
 
     /// <summary>

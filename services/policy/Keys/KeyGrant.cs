@@ -10,6 +10,10 @@ namespace AiMesh.Policy.Keys;
 /// <param name="Organization">The organization owning a stored key (null for configured keys and verified principals),
 /// for per-organization limits and budgets, and metered with the request (<c>RequestAuthorized.OrganizationId</c>).</param>
 /// <param name="LogBodies">The key or its team has body logging on (<c>RequestAuthorized.LogBodies</c>).</param>
+/// <param name="KeyTags">The key's tags, for the router's rules; null when none.</param>
+/// <param name="TeamTags">The key's team's tags, for the router's rules; null when none.</param>
+/// <param name="Regions">Data residency: the regions the key's requests may be served in (the key's ∩ its team's when
+/// both set any); null: no restriction.</param>
 internal sealed record KeyGrant(
     string KeyId,
     string Principal,
@@ -18,9 +22,25 @@ internal sealed record KeyGrant(
     DateTimeOffset? ExpiresAt = null,
     IReadOnlyList<IPNetwork>? Networks = null,
     string? Organization = null,
-    bool LogBodies = false)
+    bool LogBodies = false,
+    IReadOnlyDictionary<string, string>? KeyTags = null,
+    IReadOnlyDictionary<string, string>? TeamTags = null,
+    IReadOnlyList<string>? Regions = null)
 {
     public bool Allows(string model) => Models is null || Models.Contains(model);
+
+    /// <summary>
+    /// The regions a key may be served in, from its own list and its team's (each empty: no restriction): one set, that
+    /// one; both, the regions both allow (possibly none, and then no deployment serves the key). Lower case, each once.
+    /// </summary>
+    public static IReadOnlyList<string>? EffectiveRegions(IReadOnlyList<string>? key, IReadOnlyList<string>? team)
+    {
+        static string[]? Set(IReadOnlyList<string>? regions) =>
+            regions is { Count: > 0 } ? [.. regions.Select(r => r.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] : null;
+
+        var (own, teams) = (Set(key), Set(team));
+        return own is null ? teams : teams is null ? own : [.. own.Intersect(teams, StringComparer.Ordinal)];
+    }
 
     /// <summary>Whether the key may be used now from this address. A missing or unreadable address admits only a key without an allowlist.</summary>
     public bool Admits(DateTimeOffset now, string? clientAddress)

@@ -12,7 +12,7 @@ namespace AiMesh.Policy.Keys;
 /// <see cref="KeyChanged"/> or <see cref="AccessGroupChanged"/> event arrives (every replica gets it on its own
 /// queue), and reloaded whole every <see cref="PolicyOptions.KeyReloadInterval"/> in case an event was lost.
 /// <b>Bound:</b> a revocation is seen by every replica within the bus latency, at worst the reload interval. The same
-/// holds for a team's body-logging flag, which every key of the team carries (<see cref="TeamChanged"/>, <see cref="ReloadTeamAsync"/>).
+/// holds for a team's body-logging flag, tags and regions, which every key of the team carries (<see cref="TeamChanged"/>, <see cref="ReloadTeamAsync"/>).
 /// <para>
 /// Only enabled, unexpired keys are held; expiry (which is also the end of a rotation's grace) is checked again on
 /// every decision. A key refreshed while a whole reload runs is refreshed again after the reload swapped its copy
@@ -65,7 +65,7 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
                 (await db.ModelAccessGroups.ToListAsync(cancellationToken))
                     .Select(g => KeyValuePair.Create((g.OrganizationId, g.Name), (IReadOnlyList<string>)g.Models)));
             var accountTeams = await db.ServiceAccounts.ToDictionaryAsync(a => a.Id, a => a.TeamId, cancellationToken);
-            var loggedTeams = (await db.Teams.Where(t => t.LogBodies).Select(t => t.Id).ToListAsync(cancellationToken)).ToHashSet();
+            var teams = (await db.Teams.ToListAsync(cancellationToken)).ToDictionary(t => t.Id, TeamFacts.Of);
             var keys = await db.VirtualKeys
                 .Where(k => k.Status == KeyStatus.Enabled && (k.ExpiresAt == null || k.ExpiresAt > now))
                 .ToListAsync(cancellationToken);
@@ -75,7 +75,7 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
             foreach (var key in keys)
             {
                 var accountTeam = accountTeams.GetValueOrDefault(key.OwnerServiceAccountId ?? Guid.Empty);
-                if (Build(key, accountTeam, groups, loggedTeams.Contains(key.OwnerTeamId ?? accountTeam)) is { } entry)
+                if (Build(key, accountTeam, groups, teams.GetValueOrDefault(key.OwnerTeamId ?? accountTeam)) is { } entry)
                 {
                     byHash[entry.Hash] = entry.Grant;
                     byId[entry.Id] = entry;
@@ -140,7 +140,7 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
             ? await db.ServiceAccounts.Where(a => a.Id == account).Select(a => (Guid?)a.TeamId).FirstOrDefaultAsync(cancellationToken)
             : null;
         var team = key?.OwnerTeamId ?? accountTeam;
-        var teamLogs = team is { } teamId && await db.Teams.Where(t => t.Id == teamId).Select(t => t.LogBodies).FirstOrDefaultAsync(cancellationToken);
+        var teamFacts = team is { } teamId && await db.Teams.FirstOrDefaultAsync(t => t.Id == teamId, cancellationToken) is { } found ? TeamFacts.Of(found) : null;
         lock (_gate)
         {
             if (_byId.TryRemove(keyId, out var old))
@@ -149,7 +149,7 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
             }
 
             if (key is not null && key.Status == KeyStatus.Enabled && (key.ExpiresAt is null || key.ExpiresAt > time.GetUtcNow()) &&
-                Build(key, accountTeam ?? Guid.Empty, _groups, teamLogs) is { } entry)
+                Build(key, accountTeam ?? Guid.Empty, _groups, teamFacts) is { } entry)
             {
                 _byId[entry.Id] = entry;
                 _byHash[entry.Hash] = entry.Grant;
@@ -162,15 +162,24 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
         }
     }, cancellationToken);
 
-    /// <summary>Reads one team's body-logging flag again and re-folds it into every served key of the team.</summary>
+    /// <summary>Reads one team's settings (body logging, tags, regions) again and re-folds them into every served key of the team.</summary>
     public Task ReloadTeamAsync(Guid teamId, CancellationToken cancellationToken) => RefreshAsync(async db =>
     {
-        var logs = await db.Teams.Where(t => t.Id == teamId).Select(t => t.LogBodies).FirstOrDefaultAsync(cancellationToken);
+        var found = await db.Teams.FirstOrDefaultAsync(t => t.Id == teamId, cancellationToken);
+        var facts = found is null ? null : TeamFacts.Of(found);
         lock (_gate)
         {
             foreach (var entry in _byId.Values.Where(e => e.TeamId == teamId))
             {
-                var updated = entry with { Grant = entry.Grant with { LogBodies = entry.KeyLogBodies || logs } };
+                var updated = entry with
+                {
+                    Grant = entry.Grant with
+                    {
+                        LogBodies = entry.KeyLogBodies || (facts?.LogBodies ?? false),
+                        TeamTags = facts?.Tags,
+                        Regions = KeyGrant.EffectiveRegions(entry.KeyRegions, facts?.Regions),
+                    },
+                };
                 _byId[entry.Id] = updated;
                 _byHash[entry.Hash] = updated.Grant;
             }
@@ -225,7 +234,7 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
         }
     }
 
-    private Entry? Build(VirtualKey key, Guid accountTeam, ConcurrentDictionary<(Guid, string), IReadOnlyList<string>> groups, bool teamLogs)
+    private Entry? Build(VirtualKey key, Guid accountTeam, ConcurrentDictionary<(Guid, string), IReadOnlyList<string>> groups, TeamFacts? teamFacts)
     {
         var networks = new List<IPNetwork>(key.IpAllowlist.Count);
         foreach (var entry in key.IpAllowlist)
@@ -257,9 +266,12 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
             key.ExpiresAt,
             networks,
             key.OrganizationId.ToString(),
-            key.LogBodies || teamLogs);
+            key.LogBodies || (teamFacts?.LogBodies ?? false),
+            key.Tags.Count > 0 ? key.Tags.ToFrozenDictionary(StringComparer.Ordinal) : null,
+            teamFacts?.Tags,
+            KeyGrant.EffectiveRegions(key.Regions, teamFacts?.Regions));
         var teamId = key.OwnerTeamId ?? (accountTeam == Guid.Empty ? null : accountTeam);
-        return new Entry(key.Id, key.OrganizationId, key.KeyHash, key.Models, key.AccessGroups, grant, teamId, key.LogBodies);
+        return new Entry(key.Id, key.OrganizationId, key.KeyHash, key.Models, key.AccessGroups, grant, teamId, key.LogBodies, key.Regions);
     }
 
     /// <summary>The key's own models and those of its access groups; null (every model) when any of them is <c>*</c>.</summary>
@@ -280,6 +292,15 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
 
     /// <param name="TeamId">The key's team (its own, or its service account's), whose body-logging flag it carries.</param>
     /// <param name="KeyLogBodies">The key's own flag, kept apart from the team's so a team change can be folded in again.</param>
+    /// <param name="KeyRegions">The key's own regions, kept apart from the team's for the same reason.</param>
     private sealed record Entry(
-        Guid Id, Guid OrganizationId, string Hash, IReadOnlyList<string> Models, IReadOnlyList<string> Groups, KeyGrant Grant, Guid? TeamId, bool KeyLogBodies);
+        Guid Id, Guid OrganizationId, string Hash, IReadOnlyList<string> Models, IReadOnlyList<string> Groups, KeyGrant Grant, Guid? TeamId, bool KeyLogBodies,
+        IReadOnlyList<string> KeyRegions);
+
+    /// <summary>What every key of a team carries from it: body logging, tags (null when none) and regions.</summary>
+    private sealed record TeamFacts(bool LogBodies, IReadOnlyDictionary<string, string>? Tags, IReadOnlyList<string> Regions)
+    {
+        public static TeamFacts Of(Team team) =>
+            new(team.LogBodies, team.Tags.Count > 0 ? team.Tags.ToFrozenDictionary(StringComparer.Ordinal) : null, team.Regions);
+    }
 }

@@ -89,6 +89,8 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
             e.Property(t => t.Name).HasColumnName("name");
             e.Property(t => t.CreatedAt).HasColumnName("created_at");
             e.Property(t => t.LogBodies).HasColumnName("log_bodies");
+            e.Property(t => t.Tags).HasColumnName("tags").HasConversion(MapAsJson, MapComparer);
+            Json(e.Property(t => t.Regions).HasColumnName("regions"));
             e.HasOne<Organization>().WithMany().HasForeignKey(t => t.OrganizationId);
         });
         modelBuilder.Entity<User>(e =>
@@ -150,6 +152,7 @@ internal sealed class PolicyDbContext(DbContextOptions<PolicyDbContext> options)
             e.Property(k => k.UpdatedAt).HasColumnName("updated_at");
             e.Property(k => k.RotatedFrom).HasColumnName("rotated_from");
             e.Property(k => k.LogBodies).HasColumnName("log_bodies");
+            Json(e.Property(k => k.Regions).HasColumnName("regions"));
 
             // The foreign keys, so EF orders the inserts of one save (an old key before the key rotated from it).
             e.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId);

@@ -31,7 +31,14 @@ internal sealed class VirtualKey
     /// <summary>CIDR blocks (IPv4 or IPv6) the key may be used from; empty admits any address.</summary>
     public List<string> IpAllowlist { get; set; } = [];
 
+    /// <summary>Labels for filtering keys and for the router's rules (<c>Router:Rules:N:KeyTags</c>).</summary>
     public Dictionary<string, string> Tags { get; set; } = [];
+
+    /// <summary>
+    /// Data residency: the regions this key's requests may be served in (deployment region tags); empty: any. With a
+    /// team that has regions too, only the regions both allow.
+    /// </summary>
+    public List<string> Regions { get; set; } = [];
 
     public DateTimeOffset? ExpiresAt { get; set; }
 

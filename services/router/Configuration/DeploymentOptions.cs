@@ -142,4 +142,11 @@ internal sealed class DeploymentOptions
 
     /// <summary>The share of calls under the <c>weighted</c> strategy, relative to the model's other deployments. Default 1; 0: only as a fallback.</summary>
     public int Weight { get; set; } = 1;
+
+    /// <summary>
+    /// The data-residency regions this deployment serves in (e.g. <c>eu</c>, <c>us</c>, any names the operator
+    /// chooses), matched in any case against a key's or team's allowed regions. Empty: the cloud <see cref="Region"/>
+    /// when one is set (<c>bedrock</c>, <c>vertex</c>), else none, and then no region-restricted request reaches it.
+    /// </summary>
+    public IList<string> Regions { get; } = [];
 }

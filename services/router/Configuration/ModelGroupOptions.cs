@@ -21,6 +21,15 @@ internal sealed class ModelGroupOptions
     /// <summary>Tried when the provider's safety system refused (<c>content_filter</c>). Empty by default: the client gets the refusal.</summary>
     public IList<string> ContentFilterFallbacks { get; } = [];
 
+    /// <summary>A/B and canary shares of the model's callers served by other models (<see cref="TrafficSplitOptions"/>); empty: none.</summary>
+    public IList<TrafficSplitOptions> Splits { get; } = [];
+
+    /// <summary>
+    /// Whose calls always land on the same side of <see cref="Splits"/>: <c>key</c> (the default: the admitted key) or
+    /// <c>user</c> (the body's <c>user</c> field, OpenAI's end-user id; the key when a request has none).
+    /// </summary>
+    public string? StickyBy { get; set; }
+
     /// <summary>The strategy a name means (any case, with or without dashes); null for a name that means none.</summary>
     public static Deployments.RoutingStrategy? Parse(string? name) =>
         name is null ? Deployments.RoutingStrategy.Ordered

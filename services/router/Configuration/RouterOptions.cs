@@ -40,6 +40,9 @@ internal sealed class RouterOptions
     /// <summary>Per public model: how its deployments share the calls (<see cref="ModelGroupOptions"/>).</summary>
     public Dictionary<string, ModelGroupOptions> Models { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Conditional routes, in order: the first that matches a request chooses its model (<see cref="RouteRuleOptions"/>).</summary>
+    public IList<RouteRuleOptions> Rules { get; } = [];
+
     /// <summary>When a failed provider call is tried again (<see cref="RetryOptions"/>).</summary>
     public RetryOptions Retries { get; set; } = new();
 

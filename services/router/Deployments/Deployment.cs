@@ -20,6 +20,7 @@ namespace AiMesh.Router.Deployments;
 /// <param name="Priority">Lower is tried first among the model's deployments.</param>
 /// <param name="Weight">Its share of the model's calls under the weighted strategy.</param>
 /// <param name="Limits">The deployment's capacity (<see cref="DeploymentLimiter"/>); null: unlimited.</param>
+/// <param name="Regions">The data-residency regions it serves in (<c>Regions</c>, or the cloud <c>Region</c>); empty: none.</param>
 internal sealed record Deployment(
     string Name,
     string Model,
@@ -44,4 +45,5 @@ internal sealed record Deployment(
     string? CredentialName = null,
     Configuration.DeploymentLimitOptions? Limits = null,
     int Priority = 0,
-    int Weight = 1);
+    int Weight = 1,
+    IReadOnlyList<string>? Regions = null);

@@ -71,7 +71,8 @@ internal sealed class DeploymentCatalog
             string.IsNullOrWhiteSpace(source.ApiKeyCredential) ? null : source.ApiKeyCredential.Trim(),
             source.Limits is { RequestsPerSecond: null, RequestsPerMinute: null, TokensPerMinute: null, Concurrent: null } ? null : source.Limits,
             source.Priority,
-            source.Weight);
+            source.Weight,
+            RegionFilter.Tags(source));
     }
 
     /// <summary>Null unless the deployment names AWS key variables (a Bedrock deployment's defaults are filled in before).</summary>

@@ -30,4 +30,5 @@ internal static class ErrorCodes
     public const string UnsupportedParameter = "unsupported_parameter";
     public const string StreamRelayBroken = "stream_relay_broken";
     public const string ProviderCredentialUnavailable = "provider_credential_unavailable";
+    public const string RegionNotAllowed = "region_not_allowed";
 }

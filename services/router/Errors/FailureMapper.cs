@@ -74,6 +74,14 @@ internal static partial class FailureMapper
         404, ErrorTypes.InvalidRequest, ErrorCodes.ModelNotFound,
         $"The model '{Shorten(model)}' does not exist or does not serve {Shorten(api)}.", CompletionOutcomes.Error, "model");
 
+    /// <summary>
+    /// Data residency: the model has deployments, but none in the regions the caller's key (and team) may use. 403, as
+    /// OpenAI answers a request from a region it does not serve; retrying cannot help, so no Retry-After.
+    /// </summary>
+    public static FailureDescription RegionNotAllowed(string model) => new(
+        403, ErrorTypes.InvalidRequest, ErrorCodes.RegionNotAllowed,
+        $"The model '{Shorten(model)}' has no deployment in the regions your key may use; nothing was sent to a provider.", CompletionOutcomes.Error, "model");
+
     /// <summary>The deployment's stored credential is not held here (not yet loaded, deleted, or sealed under a key this router lacks).</summary>
     public static FailureDescription CredentialUnavailable(Deployment deployment)
     {

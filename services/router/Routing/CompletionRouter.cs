@@ -20,6 +20,7 @@ namespace AiMesh.Router.Routing;
 /// </summary>
 internal sealed class CompletionRouter(
     IDeploymentSelector selector,
+    ConditionalRouting conditional,
     ProviderAdapters adapters,
     ProviderTransport transport,
     ChunkSinks sinks,
@@ -39,9 +40,19 @@ internal sealed class CompletionRouter(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(sendEndpoints);
-        var candidates = selector.Candidates(request.Model, request.Api);
+        // The rules, splits and allowed regions (ConditionalRouting) choose whose deployments are candidates.
+        var body = ClientRequest.TryParse(request.Body);
+        var plan = conditional.Plan(request, body);
+        var candidates = selector.Candidates(plan.Model, request.Api, plan.Constraints);
         if (candidates.Count == 0)
         {
+            if (plan.Constraints.RestrictsRegions && selector.Candidates(plan.Model, request.Api).Count > 0)
+            {
+                logger.RegionNotAllowed(request.RequestId, plan.Model);
+                metrics.Rejected(ErrorCodes.RegionNotAllowed);
+                return FailureMapper.Rejected(request, FailureMapper.RegionNotAllowed(request.Model));
+            }
+
             logger.ModelNotFound(request.RequestId, request.Api);
             metrics.Rejected(ErrorCodes.ModelNotFound);
             return FailureMapper.Rejected(request, FailureMapper.ModelNotFound(request.Model, request.Api));
@@ -49,7 +60,6 @@ internal sealed class CompletionRouter(
 
         // What is wrong with the request itself is wrong whichever deployment would serve it: answered once, in the
         // name of the first.
-        var body = ClientRequest.TryParse(request.Body);
         if (body is null)
         {
             return Reject(request, candidates[0], new(400, ErrorTypes.InvalidRequest, ErrorCodes.InvalidJson,
@@ -79,7 +89,7 @@ internal sealed class CompletionRouter(
             var services = new CallAttemptServices(
                 credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger);
             run = await fallbacks.RunAsync(
-                request, body, request.Model, candidates, model => selector.Candidates(model, request.Api), chunks, services, abandoned);
+                request, body, plan.Model, candidates, model => selector.Candidates(model, request.Api, plan.Constraints), chunks, services, abandoned);
         }
 
         // No deployment could take a retry or a fallback: the answer is the last real failure, when there was one.

@@ -39,6 +39,12 @@ internal static class EventIds
     public const int StreamChannelRefused = 3060;
     public const int StreamChannelIncomplete = 3061;
 
+    // Conditional routing (Routing/ConditionalRouting.cs, RouteRules.cs, TrafficSplits.cs) and data residency: 3062–3069.
+    public const int RouteRuleMatched = 3062;
+    public const int RouteSplit = 3063;
+    public const int SplitOutsideRegions = 3064;
+    public const int RegionNotAllowed = 3065;
+
     // Deployment limits (Deployments/DeploymentLimiter.cs): 3070–3079.
     public const int DeploymentLimitStoreDown = 3070;
     public const int DeploymentLimitSettleFailed = 3071;

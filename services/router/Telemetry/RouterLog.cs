@@ -124,6 +124,22 @@ internal static partial class RouterLog
         Message = "Deployment {Deployment} answered its probe: its circuit is closed")]
     public static partial void CircuitClosed(this ILogger logger, string deployment);
 
+    [LoggerMessage(EventId = EventIds.RouteRuleMatched, Level = LogLevel.Debug,
+        Message = "Request {RequestId}: rule {Rule} routes it to {Target}")]
+    public static partial void RouteRuleMatched(this ILogger logger, Guid requestId, string rule, string target);
+
+    [LoggerMessage(EventId = EventIds.RouteSplit, Level = LogLevel.Debug,
+        Message = "Request {RequestId}: the caller's side of {Model}'s split is {Target}")]
+    public static partial void RouteSplit(this ILogger logger, Guid requestId, string model, string target);
+
+    [LoggerMessage(EventId = EventIds.SplitOutsideRegions, Level = LogLevel.Debug,
+        Message = "Request {RequestId}: the caller's side of {Model}'s split is {Target}, which has no deployment in its allowed regions; it stays on {Model}")]
+    public static partial void SplitOutsideRegions(this ILogger logger, Guid requestId, string model, string target);
+
+    [LoggerMessage(EventId = EventIds.RegionNotAllowed, Level = LogLevel.Information,
+        Message = "Request {RequestId}: {Model} has no deployment in the caller's allowed regions; nothing sent upstream")]
+    public static partial void RegionNotAllowed(this ILogger logger, Guid requestId, string model);
+
     [LoggerMessage(EventId = EventIds.CircuitOpenedByPeer, Level = LogLevel.Information,
         Message = "Deployment {Deployment}'s circuit was opened by another router replica: no calls for {BreakTime}")]
     public static partial void CircuitOpenedByPeer(this ILogger logger, string deployment, TimeSpan breakTime);

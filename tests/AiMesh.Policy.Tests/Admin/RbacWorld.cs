@@ -76,6 +76,9 @@ public sealed class RbacWorld : IAsyncLifetime
         UserB = await FreshUserAsync(OrgB, "member");
     }
 
+    /// <summary>An admin API client presenting this key.</summary>
+    public HttpClient ClientFor(string secret) => host.Client(secret);
+
     public async Task<Guid> FreshUserAsync(Guid organization, string role = "member", Guid? team = null)
     {
         var user = await Root.PostOkAsync("/admin/users", new { organizationId = organization, email = $"{role}-{Guid.NewGuid():N}@example.com", role });

@@ -35,6 +35,27 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task An_operator_limits_a_key_and_a_team_to_regions_and_tags_a_team_from_the_command_line()
+    {
+        await using var host = await AdminHost.StartAsync();
+        var user = await OkAsync(host, "users", "create", "--email", "cli-regions@example.com", "--role", "member");
+        var team = (await OkAsync(host, "teams", "create", "--name", "cli-regions")).Text("id");
+
+        var created = await OkAsync(host, "keys", "create", "--user", user.Text("id"), "--model", "gpt-4o", "--regions", "eu,US", "--regions", "ap");
+        var keyId = created["key"]!.Text("id");
+        var narrowed = await OkAsync(host, "keys", "set-regions", keyId, "--regions", "eu");
+        var lifted = await OkAsync(host, "keys", "set-regions", keyId, "--regions", "");
+        var updated = await OkAsync(host, "teams", "update", team, "--tag", "dept=research", "--regions", "eu");
+
+        Assert.Equal(["ap", "eu", "us"], created["key"]!["regions"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal(["eu"], narrowed["regions"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Empty(lifted["regions"]!.AsArray());
+        Assert.Equal("research", updated["tags"]!.Text("dept"));
+        Assert.Equal(["eu"], updated["regions"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.False(updated["logBodies"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task An_operator_sets_and_clears_a_teams_limits_and_budget_from_the_command_line()
     {
         await using var host = await AdminHost.StartAsync();

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using AiMesh.Contracts.Policy;
+using AiMesh.Contracts.Routing;
 using AiMesh.Policy.Keys;
 using AiMesh.Policy.Keys.Administration;
 using AiMesh.Policy.Store;
@@ -449,6 +450,46 @@ public abstract class StoredKeySpecs(ITestStore store, ITestOutputHelper output)
 
     /// <summary>The id of the bulk test's key number <paramref name="i"/>: usage and limits name a stored key by its id.</summary>
     private static Guid BulkId(int i) => new(i, 0, 0, [0, 0, 0, 0, 0, 0, 0, 1]);
+
+    [Fact]
+    public async Task Regions_and_tags_of_a_key_and_its_team_are_stored_folded_into_the_grant_and_sent_with_the_route()
+    {
+        var (policy, _) = await StartAsync();
+        await using var __ = policy;
+        var tenant = await Tenant.CreateAsync(policy.Services);
+        var factory = policy.Services.GetRequiredService<IDbContextFactory<PolicyDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var row = await db.Teams.AsTracking().FirstAsync(t => t.Id == tenant.TeamId);
+            row.Tags = new Dictionary<string, string> { ["dept"] = "research" };
+            row.Regions = ["eu", "us"];
+            await db.SaveChangesAsync();
+        }
+
+        var teamKey = await policy.CreateKeyAsync(new CreateKey(
+            new KeyOwner(TeamId: tenant.TeamId), Models: ["*"], Tags: new Dictionary<string, string> { ["tier"] = "premium" }, Regions: ["EU", "ap"]));
+        var accountKey = await policy.CreateKeyAsync(new CreateKey(new KeyOwner(ServiceAccountId: tenant.ServiceAccountId), Models: ["*"]));
+        var userKey = await policy.CreateKeyAsync(new CreateKey(new KeyOwner(UserId: tenant.UserId), Models: ["*"]));
+        var stored = await policy.AdministerAsync(a => a.GetAsync(teamKey.Key.Id, CancellationToken.None));
+        Assert.Equal(["ap", "eu"], stored.Value!.Regions);
+
+        var route = new RouteCompletion(Guid.NewGuid(), "chat.completions", "gpt-4o", "{}", false, null, DateTimeOffset.UtcNow.AddMinutes(1), "");
+        var (team, _) = await policy.AuthorizeAsync(new AuthorizeRequest(Guid.NewGuid(), KeyRing.HashOf(teamKey.Secret), "chat.completions", "gpt-4o", "10.0.0.1", Route: route));
+        var (account, _) = await policy.AskAsync(accountKey.Secret);
+        var (user, _) = await policy.AskAsync(userKey.Secret);
+
+        // The key's regions ∩ its team's; a key with none takes its team's; a key of no team and no regions has no restriction.
+        Assert.Equal(["eu"], team!.Regions);
+        Assert.Equal(("premium", "research"), (team.KeyTags!["tier"], team.TeamTags!["dept"]));
+        Assert.Equal(["eu", "us"], account!.Regions);
+        Assert.Equal("research", account.TeamTags!["dept"]);
+        Assert.Null(user!.Regions);
+        Assert.Null(user.KeyTags);
+        var sent = Assert.Single(policy.Harness.Sent.Select<RouteCompletion>()).Context.Message;
+        Assert.Equal(["eu"], sent.Regions);
+        Assert.Equal("premium", sent.KeyTags!["tier"]);
+        Assert.Equal("research", sent.TeamTags!["dept"]);
+    }
 
     private async Task<(PolicyHost Host, string ConnectionString)> StartAsync(TimeProvider? time = null)
     {

@@ -33,6 +33,7 @@ internal sealed class KeyAdministration(
         validation.Names("accessGroups", request.AccessGroups);
         validation.Networks("ipAllowlist", request.IpAllowlist);
         validation.Tags("tags", request.Tags);
+        validation.Names("regions", request.Regions);
         validation.Future("expiresAt", request.ExpiresAt, now);
         if (!validation.IsValid)
         {
@@ -73,6 +74,7 @@ internal sealed class KeyAdministration(
             CreatedBy = actor.Name,
             UpdatedAt = now,
             LogBodies = request.LogBodies,
+            Regions = Regions(request.Regions) ?? [],
         };
         db.VirtualKeys.Add(key);
         await AuditTrail.SaveAsync(db, actor, Change("key.create", key, null), now, cancellationToken);
@@ -298,6 +300,7 @@ internal sealed class KeyAdministration(
             UpdatedAt = now,
             RotatedFrom = old.Id,
             LogBodies = old.LogBodies,
+            Regions = [.. old.Regions],
         };
         var before = KeyView.Of(old);
         old.ExpiresAt = old.ExpiresAt is { } expiry && expiry < graceEnds ? expiry : graceEnds;
@@ -325,6 +328,7 @@ internal sealed class KeyAdministration(
         validation.Names("accessGroups", update.AccessGroups);
         validation.Networks("ipAllowlist", update.IpAllowlist);
         validation.Tags("tags", update.Tags);
+        validation.Names("regions", update.Regions);
         validation.Future("expiresAt", update.ExpiresAt, now);
         if (update.RemoveExpiry && update.ExpiresAt is not null)
         {
@@ -357,11 +361,16 @@ internal sealed class KeyAdministration(
         key.Tags = update.Tags is null ? key.Tags : new Dictionary<string, string>(update.Tags, StringComparer.Ordinal);
         key.ExpiresAt = update.RemoveExpiry ? null : update.ExpiresAt?.ToUniversalTime() ?? key.ExpiresAt;
         key.LogBodies = update.LogBodies ?? key.LogBodies;
+        key.Regions = Regions(update.Regions) ?? key.Regions;
         key.UpdatedAt = now;
         await AuditTrail.SaveAsync(db, actor, Change("key.update", key, before), now, cancellationToken);
         await AnnounceAsync([key.Id], cancellationToken);
         return new(KeyView.Of(key), null);
     }
+
+    /// <summary>Region names as stored: trimmed, lower case (the router matches them in any case), each once, sorted.</summary>
+    public static List<string>? Regions(IReadOnlyList<string>? regions) =>
+        regions is null ? null : [.. regions.Select(r => r.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     /// <summary>Defines an access group of an organization, or replaces its models.</summary>
     public async Task<AdminResult<AccessGroupView>> DefineAccessGroupAsync(

@@ -18,7 +18,8 @@ internal sealed record KeyView(
     DateTimeOffset CreatedAt,
     string CreatedBy,
     Guid? RotatedFrom,
-    bool LogBodies)
+    bool LogBodies,
+    IReadOnlyList<string> Regions)
 {
     public static KeyView Of(VirtualKey key) => new(
         key.Id,
@@ -35,5 +36,6 @@ internal sealed record KeyView(
         key.CreatedAt,
         key.CreatedBy,
         key.RotatedFrom,
-        key.LogBodies);
+        key.LogBodies,
+        key.Regions);
 }
