@@ -8,7 +8,10 @@ namespace AiMesh.Router.Deployments;
 /// weighs <see cref="Smoothing"/> in the average, so a deployment that slows down loses traffic within a few calls.
 /// The average also halves for every <see cref="HalfLife"/> without a call, so a deployment that lost its traffic for
 /// being slow is tried again before long and wins it back if it recovered (otherwise it is measured slow again). A
-/// deployment never called has no average and counts as fast, so it is tried.
+/// deployment never called has no average and counts as fast, so it is tried. A deployment's first call on this
+/// replica is not measured either: it pays for what no later call does (the connection's TCP and TLS handshakes, and in
+/// a fresh process the code's first compilation), and one such outlier as the whole average would keep a fast
+/// deployment out of the draw until the half-life wore it down. The average starts at the second call.
 /// <para>
 /// Shared by the router replicas (<see cref="Health.PeerHealth"/>): the calls in flight are this replica's plus what
 /// each peer last reported (at most <c>Router:Health:ShareInterval</c> old), and the latency is the mean of the
@@ -89,7 +92,11 @@ internal sealed class DeploymentStats(Health.PeerHealth peers, TimeProvider time
         var decayed = LocalLatencyMs(deployment);
         lock (entry)
         {
-            entry.LatencyMs = decayed == 0 ? latencyMs : decayed + (Smoothing * (latencyMs - decayed));
+            if (entry.Calls++ > 0)
+            {
+                entry.LatencyMs = decayed == 0 ? latencyMs : decayed + (Smoothing * (latencyMs - decayed));
+            }
+
             entry.LastSample = time.GetTimestamp();
             entry.Minute.Add(time.GetUtcNow().ToUnixTimeMilliseconds(), requests: 0, tokens);
         }
@@ -127,6 +134,7 @@ internal sealed class DeploymentStats(Health.PeerHealth peers, TimeProvider time
     {
         public int InFlight;
         public double LatencyMs;
+        public long Calls;
         public long LastSample;
         public readonly MinuteWindow Minute = new();
     }
