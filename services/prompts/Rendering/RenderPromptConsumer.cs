@@ -60,17 +60,12 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
             return (null, new PromptRenderFailed(requestId, 404, "prompt_version_not_found", $"Prompt '{id}' has no version '{version}'.", "prompt.version"));
         }
 
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         if (prompt["variables"] is JsonObject given)
         {
             foreach (var (key, value) in given)
             {
-                variables[key] = value switch
-                {
-                    JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-                    null => "",
-                    _ => value.ToJsonString(),
-                };
+                variables[key] = value?.DeepClone();
             }
         }
         else if (prompt["variables"] is not null)
@@ -89,7 +84,15 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
         var messages = new JsonArray();
         foreach (var m in template.Messages)
         {
-            messages.Add(new JsonObject { ["role"] = m.Role, ["content"] = TemplateRenderer.Render(m.Content, variables) });
+            var rendering = TemplateRenderer.Render(m.Content, variables, template.Variables);
+            if (rendering.Text is not { } text)
+            {
+                // The template's own fault, or its variables' (a loop over a huge array): the words say which, and name
+                // nothing of the server.
+                return (null, Fail("prompt_render_failed", $"Prompt '{id}' could not be rendered: {rendering.Error}", "prompt.variables"));
+            }
+
+            messages.Add(new JsonObject { ["role"] = m.Role, ["content"] = text });
         }
 
         if (request["messages"] is JsonArray own)

@@ -1,11 +1,11 @@
-using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
 using AiMesh.Prompts.Rendering;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Prompts.Templates;
 
-/// <summary>Every template error at once, at start: unknown roles and placeholders that are not declared.</summary>
-internal sealed partial class PromptsOptionsValidator : IValidateOptions<PromptsOptions>
+/// <summary>Every template error at once, at start: unknown roles, Liquid syntax errors, and variables read that are not declared.</summary>
+internal sealed class PromptsOptionsValidator : IValidateOptions<PromptsOptions>
 {
     private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant"];
 
@@ -26,12 +26,19 @@ internal sealed partial class PromptsOptionsValidator : IValidateOptions<Prompts
                     errors.Add($"Prompts:Templates:{id}: role '{message.Role}' is not one of {string.Join(", ", Roles)}.");
                 }
 
-                foreach (Match m in TemplateRenderer.Placeholder().Matches(message.Content))
+                // Parsed, and rendered once with every declared variable nil: what the template reads that is not
+                // declared is reported (in a branch that a nil variable does not take, it is found at render: empty).
+                if (!TemplateRenderer.TryParse(message.Content, out _, out var syntax))
                 {
-                    if (!template.Variables.Contains(m.Groups[1].Value))
-                    {
-                        errors.Add($"Prompts:Templates:{id}: placeholder '{m.Groups[1].Value}' is not declared in Variables.");
-                    }
+                    errors.Add($"Prompts:Templates:{id}: {syntax}");
+                    continue;
+                }
+
+                var dry = TemplateRenderer.Render(message.Content, new Dictionary<string, JsonNode?>(), template.Variables);
+                errors.AddRange(dry.Undefined.Select(name => $"Prompts:Templates:{id}: placeholder '{name}' is not declared in Variables."));
+                if (dry.Error is { } failed)
+                {
+                    errors.Add($"Prompts:Templates:{id}: {failed}");
                 }
             }
         }

@@ -25,6 +25,22 @@ public sealed class RenderTests
                 ],
             },
             ["plain"] = new PromptTemplate { Messages = [new TemplateMessage { Content = "No variables here." }] },
+            ["order"] = new PromptTemplate
+            {
+                Variables = ["vip", "items"],
+                Messages =
+                [
+                    new TemplateMessage
+                    {
+                        Content = "{% if vip %}VIP: {% endif %}{% for item in items %}{{ item.name | upcase }} x{{ item.qty }}{% unless forloop.last %}, {% endunless %}{% endfor %} ({{ items.size }} lines)",
+                    },
+                ],
+            },
+            ["loop"] = new PromptTemplate
+            {
+                Variables = ["n"],
+                Messages = [new TemplateMessage { Content = "{% for i in (1..n) %}x{% endfor %}" }],
+            },
             ["echo"] = new PromptTemplate
             {
                 Variables = ["a", "b"],
@@ -124,6 +140,33 @@ public sealed class RenderTests
         var rendered = Render("""{"model":"m","prompt":{"id":"echo","variables":{"a":""" + value + ""","b":"s"}}}""");
 
         Assert.Equal($"a=[{expected}] b=[s]", ContentOf(rendered, 0));
+    }
+
+    [Theory]
+    [InlineData("true", "VIP: TEA x2, CAKE x1 (2 lines)")]
+    [InlineData("false", "TEA x2, CAKE x1 (2 lines)")]
+    public void Conditionals_loops_members_and_filters_render(string vip, string expected)
+    {
+        var rendered = Render("""{"model":"m","prompt":{"id":"order","variables":{"vip":""" + vip + ""","items":[{"name":"tea","qty":2},{"name":"cake","qty":1}]}}}""");
+
+        Assert.Equal(expected, ContentOf(rendered, 0));
+    }
+
+    [Fact]
+    public void A_render_that_runs_too_long_is_400_and_names_no_internals()
+    {
+        var failed = Fail("""{"model":"m","prompt":{"id":"loop","variables":{"n":10000000}}}""");
+
+        Assert.Equal((400, "prompt_render_failed", "prompt.variables"), (failed.Status, failed.Code, failed.Param));
+        Assert.Equal($"Prompt 'loop' could not be rendered: The template ran more than {TemplateRenderer.MaxSteps} steps or nested too deeply.", failed.Message);
+    }
+
+    [Fact]
+    public void A_render_within_the_steps_is_served()
+    {
+        var rendered = Render("""{"model":"m","prompt":{"id":"loop","variables":{"n":3}}}""");
+
+        Assert.Equal("xxx", ContentOf(rendered, 0));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class PromptsOptionsValidatorTests
         var result = Validate(new()
         {
             ["ok"] = Template(["name"], ("system", "Hi {{name}} and {{ name }}."), ("developer", "d"), ("user", "u"), ("assistant", "a")),
-            ["no-placeholders"] = Template([], ("system", "Plain text with { braces } and {{ not a placeholder }}.")),
+            ["no-placeholders"] = Template([], ("system", "Plain text with { braces } and {% raw %}{{ not a placeholder }}{% endraw %}.")),
         });
 
         Assert.True(result.Succeeded, result.FailureMessage);
@@ -26,6 +26,35 @@ public sealed class PromptsOptionsValidatorTests
         var result = Validate(new() { ["t"] = Template(["name"], ("system", "Hi {{name}}, from {{sender}}.")) });
 
         Assert.Equal(["Prompts:Templates:t: placeholder 'sender' is not declared in Variables."], result.Failures);
+    }
+
+    [Fact]
+    public void Loop_variables_and_liquid_s_own_names_are_not_undeclared_placeholders()
+    {
+        var result = Validate(new()
+        {
+            ["loop"] = Template(["items", "vip"], ("system", "{% if vip %}VIP{% endif %}{% for i in items %}{{ i.name }}{{ forloop.index }}{% endfor %}{% assign n = items.size %}{{ n }}")),
+        });
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void A_liquid_syntax_error_is_reported_with_where_it_is()
+    {
+        var result = Validate(new() { ["t"] = Template(["a"], ("system", "Hi {% if a %}yes")) });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Prompts:Templates:t: ", failure, StringComparison.Ordinal);
+        Assert.Matches(@"\(\d+:\d+\)", failure);
+    }
+
+    [Fact]
+    public void A_template_that_includes_a_file_is_reported()
+    {
+        var result = Validate(new() { ["t"] = Template([], ("system", "{% include 'secrets' %}")) });
+
+        Assert.Equal(["Prompts:Templates:t: The template includes another template; prompts cannot include files."], result.Failures);
     }
 
     [Theory]
