@@ -23,30 +23,43 @@ namespace AiMesh.Router.Admission;
 /// </summary>
 internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics metrics, TimeProvider time, ILogger<AdmissionGate> logger)
 {
-    /// <summary>The line of <paramref name="candidates"/>; null when waiting is off.</summary>
-    public AdmissionLine? LineFor(string model, IReadOnlyList<Deployment> candidates) => queues.LineFor(model, candidates);
+    /// <summary>Whether requests may wait at all (<see cref="AdmissionOptions.Enabled"/>, and room for waiters on the replica).</summary>
+    public bool Enabled => queues.Enabled;
 
     /// <summary>Capacity of <paramref name="deployment"/> was given back on this replica.</summary>
     public void Released(Deployment deployment) => queues.Released(deployment);
 
+    /// <param name="model">The model group (a configured public model): names the line in logs and metrics.</param>
+    /// <param name="candidates">The group's deployments for this request: their set is the line.</param>
+    /// <param name="first">The deployment a refusal names when the request never tried any.</param>
     /// <param name="admitBy">The end of the request's waiting (<see cref="AdmissionOptions.MaxWait"/> after the router took it).</param>
     /// <param name="tryOnce">One try at the deployments; charges the capacity of the one that takes the call.</param>
     public async ValueTask<CapacityTry> AdmitAsync(
-        AdmissionLine line, RouteCompletion request, Deployment first, DateTimeOffset admitBy, Func<CancellationToken, ValueTask<CapacityTry>> tryOnce, CancellationToken abandoned)
+        string model, IReadOnlyList<Deployment> candidates, RouteCompletion request, Deployment first, DateTimeOffset admitBy,
+        Func<CancellationToken, ValueTask<CapacityTry>> tryOnce, CancellationToken abandoned)
     {
-        ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(tryOnce);
         var settings = queues.Settings;
         var until = Min(admitBy, request.Deadline - settings.MinTimeForCall);
-        var priority = queues.PriorityOf(request);
+
+        // The line and the priority are looked up only when someone waits or this request must: most requests find
+        // capacity and pay nothing for admission.
+        AdmissionLine? line = null;
+        var priority = 0;
         AdmissionTicket? ticket = null;
         CapacityTry? last = null;
         var retryAt = DateTimeOffset.MinValue;
         try
         {
             // While anyone of this priority or higher waits, a newcomer joins behind them instead of trying first.
-            if (until > time.GetUtcNow() && line.HasWaitersAtOrAbove(priority))
+            if (queues.Waiting > 0 && until > time.GetUtcNow())
+            {
+                line = queues.LineFor(model, candidates);
+                priority = queues.PriorityOf(request);
+            }
+
+            if (line is not null && line.HasWaitersAtOrAbove(priority))
             {
                 ticket = Join(line, request, priority);
                 if (ticket is null)
@@ -65,7 +78,7 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
                         if (ticket is not null)
                         {
                             var waited = Waited(ticket);
-                            metrics.Ended(line.Name, AdmissionOutcomes.Admitted, waited);
+                            metrics.Ended(model, AdmissionOutcomes.Admitted, waited);
                             logger.AdmissionAdmitted(request.RequestId, last.Deployment.Name, waited.TotalMilliseconds);
                         }
 
@@ -77,7 +90,7 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
                         // Circuits open, a credential missing: failures, not capacity; answered at once as ever.
                         if (ticket is not null)
                         {
-                            metrics.Ended(line.Name, AdmissionOutcomes.Refused, Waited(ticket));
+                            metrics.Ended(model, AdmissionOutcomes.Refused, Waited(ticket));
                         }
 
                         return last;
@@ -89,6 +102,12 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
                         if (until <= time.GetUtcNow())
                         {
                             return last;
+                        }
+
+                        if (line is null)
+                        {
+                            line = queues.LineFor(model, candidates);
+                            priority = queues.PriorityOf(request);
                         }
 
                         ticket = Join(line, request, priority);
@@ -104,8 +123,8 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
                 if (remaining <= TimeSpan.Zero)
                 {
                     var waited = Waited(ticket);
-                    metrics.Ended(line.Name, AdmissionOutcomes.TimedOut, waited);
-                    logger.AdmissionTimedOut(request.RequestId, line.Name, waited.TotalMilliseconds);
+                    metrics.Ended(model, AdmissionOutcomes.TimedOut, waited);
+                    logger.AdmissionTimedOut(request.RequestId, model, waited.TotalMilliseconds);
                     return TimedOut(request, first, last, waited);
                 }
 
@@ -126,8 +145,8 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
         catch (OperationCanceledException) when (ticket is not null && abandoned.IsCancellationRequested)
         {
             var waited = Waited(ticket);
-            metrics.Ended(line.Name, AdmissionOutcomes.Abandoned, waited);
-            logger.AdmissionAbandoned(request.RequestId, line.Name, waited.TotalMilliseconds);
+            metrics.Ended(model, AdmissionOutcomes.Abandoned, waited);
+            logger.AdmissionAbandoned(request.RequestId, model, waited.TotalMilliseconds);
             throw;
         }
         finally

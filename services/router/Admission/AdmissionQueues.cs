@@ -33,15 +33,13 @@ internal sealed class AdmissionQueues(IOptions<RouterOptions> options)
     /// <summary>Requests waiting on this replica, in all lines.</summary>
     public int Waiting => Volatile.Read(ref waiting);
 
-    /// <summary>The line for <paramref name="candidates"/> of <paramref name="model"/>; null when waiting is off.</summary>
-    public AdmissionLine? LineFor(string model, IReadOnlyList<Deployment> candidates)
+    /// <summary>Whether requests may wait: on, and the replica's bound leaves room for at least one.</summary>
+    public bool Enabled => settings.Enabled && totalBound >= 1;
+
+    /// <summary>The line for <paramref name="candidates"/> of <paramref name="model"/>.</summary>
+    public AdmissionLine LineFor(string model, IReadOnlyList<Deployment> candidates)
     {
         ArgumentNullException.ThrowIfNull(candidates);
-        if (!settings.Enabled || totalBound < 1)
-        {
-            return null;
-        }
-
         var names = candidates.Select(c => c.Name).Order(StringComparer.Ordinal).ToArray();
         var key = string.Join('\n', names);
         return lines.GetOrAdd(key, static (_, state) =>

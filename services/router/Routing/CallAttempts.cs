@@ -53,10 +53,9 @@ internal sealed class CallAttempts(
         Last?.Activity?.Dispose();
 
         // When every deployment is at capacity the request may wait for one (Admission/), out of the line before the call.
-        var line = services.Admission.LineFor(Group, candidates);
-        var taken = line is null
-            ? await TryOnceAsync(abandoned)
-            : await services.Admission.AdmitAsync(line, request, candidates[next % candidates.Count], AdmitBy, TryOnceAsync, abandoned);
+        var taken = services.Admission.Enabled
+            ? await services.Admission.AdmitAsync(Group, candidates, request, candidates[next % candidates.Count], AdmitBy, TryOnceAsync, abandoned)
+            : await TryOnceAsync(abandoned);
         if (taken.Refusal is { } refusal)
         {
             return Last = new AttemptResult { Deployment = taken.Deployment, Refusal = refusal };
