@@ -152,6 +152,22 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public async Task A_request_too_close_to_its_deadline_for_a_call_after_waiting_is_refused_at_once()
+    {
+        await using var mesh = await RouterMesh.StartAsync(HoldingScenario, OneAtOnce);
+        var holder = await HoldAsync(mesh);
+
+        // Less than MinTimeForCall (5 s) left: admitted later, its call would be cut by the deadline.
+        var hurried = Chat("echo: hurried") with { Deadline = DateTimeOffset.UtcNow.AddSeconds(3) };
+        var (_, refused) = await mesh.Router.RouteAsync(hurried);
+        await ReleaseAsync(mesh, holder);
+
+        Assert.Equal((429, "rate_limit_exceeded", 0), (refused!.Status, refused.Code, refused.Attempts));
+        Assert.DoesNotContain(mesh.Router.Logs.Lines, l => l.Contains("[3081]", StringComparison.Ordinal));
+        Assert.Equal(["holder"], Order(mesh));
+    }
+
+    [Fact]
     public async Task A_group_whose_circuits_are_open_is_answered_503_at_once_not_queued()
     {
         await using var mesh = await RouterMesh.StartAsync($"status=500;tag={Guid.NewGuid():N}", s =>
