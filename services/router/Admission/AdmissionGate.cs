@@ -48,6 +48,7 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
         AdmissionLine? line = null;
         var priority = 0;
         AdmissionTicket? ticket = null;
+        System.Diagnostics.Activity? span = null;
         CapacityTry? last = null;
         var retryAt = DateTimeOffset.MinValue;
         try
@@ -66,6 +67,8 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
                 {
                     return QueueFull(line, request, first, null);
                 }
+
+                span = AdmissionActivity.Start(model, request, priority);
             }
 
             while (true)
@@ -79,6 +82,7 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
                         {
                             var waited = Waited(ticket);
                             metrics.Ended(model, AdmissionOutcomes.Admitted, waited);
+                            span.Ended(AdmissionOutcomes.Admitted);
                             logger.AdmissionAdmitted(request.RequestId, last.Deployment.Name, waited.TotalMilliseconds);
                         }
 
@@ -91,6 +95,7 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
                         if (ticket is not null)
                         {
                             metrics.Ended(model, AdmissionOutcomes.Refused, Waited(ticket));
+                            span.Ended(AdmissionOutcomes.Refused);
                         }
 
                         return last;
@@ -115,6 +120,8 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
                         {
                             return QueueFull(line, request, first, last);
                         }
+
+                        span = AdmissionActivity.Start(model, request, priority);
                     }
                 }
 
@@ -124,6 +131,7 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
                 {
                     var waited = Waited(ticket);
                     metrics.Ended(model, AdmissionOutcomes.TimedOut, waited);
+                    span.Ended(AdmissionOutcomes.TimedOut);
                     logger.AdmissionTimedOut(request.RequestId, model, waited.TotalMilliseconds);
                     return TimedOut(request, first, last, waited);
                 }
@@ -146,6 +154,7 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
         {
             var waited = Waited(ticket);
             metrics.Ended(model, AdmissionOutcomes.Abandoned, waited);
+            span.Ended(AdmissionOutcomes.Abandoned);
             logger.AdmissionAbandoned(request.RequestId, model, waited.TotalMilliseconds);
             throw;
         }
@@ -153,6 +162,7 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
         {
             // Leaving wakes the next head, whatever the reason.
             ticket?.Dispose();
+            span?.Dispose();
         }
     }
 

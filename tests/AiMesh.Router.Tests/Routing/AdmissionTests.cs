@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Admission;
 using AiMesh.Router.Tests.Support;
@@ -22,10 +23,26 @@ public sealed class AdmissionTests
     {
         await using var mesh = await RouterMesh.StartAsync(HoldingScenario, OneAtOnce);
         var holder = await HoldAsync(mesh);
+        var (secondRequest, thirdRequest) = (Chat("echo: second"), Chat("echo: third"));
+        var waits = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == AiMesh.Hosting.MeshTelemetry.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName == "router capacity wait" && a.GetTagItem("aimesh.request_id") is Guid id
+                    && (id == secondRequest.RequestId || id == thirdRequest.RequestId))
+                {
+                    waits.Enqueue(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
 
-        var second = mesh.Router.RouteAsync(Chat("echo: second"));
+        var second = mesh.Router.RouteAsync(secondRequest);
         await WaitingAsync(mesh, 1);
-        var third = mesh.Router.RouteAsync(Chat("echo: third"));
+        var third = mesh.Router.RouteAsync(thirdRequest);
         await WaitingAsync(mesh, 2);
         var reachedWhileHeld = mesh.Mock.Recorder.Snapshot().Count;
         await ReleaseAsync(mesh, holder);
@@ -39,6 +56,9 @@ public sealed class AdmissionTests
         Assert.Equal(0, Queues(mesh).Waiting);
         Assert.Equal(2, mesh.Router.Logs.Lines.Count(l => l.Contains("[3081]", StringComparison.Ordinal)));
         Assert.Equal(2, mesh.Router.Logs.Lines.Count(l => l.Contains("[3082]", StringComparison.Ordinal)));
+
+        // Each wait is a span of the request's trace, ended admitted.
+        Assert.Equal(["admitted", "admitted"], waits.Select(a => a.GetTagItem("aimesh.admission.outcome")));
     }
 
     [Fact]
