@@ -97,6 +97,9 @@ public sealed class RouterModule : IMeshModule
         services.AddSingleton<Resilience.RetryBudget>();
         services.AddSingleton<Resilience.RetryPipeline>();
         services.AddSingleton<FallbackChain>();
+        services.AddSingleton<Admission.AdmissionQueues>();
+        services.AddSingleton<Admission.AdmissionMetrics>();
+        services.AddSingleton<Admission.AdmissionGate>();
         services.AddHostedService<DeploymentLimitWarmup>();
         services.AddSingleton<RouterMetrics>();
         services.TryAddSingleton<StreamChannelKey>();

@@ -37,6 +37,9 @@ internal sealed class RouterOptions
     /// <summary>Where deployment limits are counted (<see cref="RouterLimitOptions"/>).</summary>
     public RouterLimitOptions Limits { get; set; } = new();
 
+    /// <summary>What a request does when every deployment of its model is at capacity: wait in line (<see cref="Admission.AdmissionOptions"/>).</summary>
+    public Admission.AdmissionOptions Admission { get; set; } = new();
+
     /// <summary>Per public model: how its deployments share the calls (<see cref="ModelGroupOptions"/>).</summary>
     public Dictionary<string, ModelGroupOptions> Models { get; } = new(StringComparer.Ordinal);
 

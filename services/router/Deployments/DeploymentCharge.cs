@@ -35,7 +35,16 @@ internal sealed class DeploymentCharge
     /// <summary>Set when the deployment has no room for the call: answered with it, nothing sent upstream.</summary>
     public FailureDescription? Refusal { get; }
 
+    /// <summary>
+    /// The refusal is for capacity in use that will come back (a slot, a window's count): the call would fit later, so it
+    /// may wait for it (<see cref="Admission.AdmissionQueues"/>). Not set for a call larger than the limit itself, or a
+    /// limiter that cannot count.
+    /// </summary>
+    public bool IsFull { get; private init; }
+
     public static DeploymentCharge Refused(FailureDescription refusal) => new(refusal, null, [], [], 0, Guid.Empty, null);
+
+    public static DeploymentCharge Full(FailureDescription refusal) => new(refusal, null, [], [], 0, Guid.Empty, null) { IsFull = true };
 
     public static DeploymentCharge Held(ILimitStore store, string[] slots, string[] tokenWindows, long chargedTokens, Guid requestId, ILogger logger) =>
         slots.Length == 0 && tokenWindows.Length == 0 ? None : new(null, store, slots, tokenWindows, chargedTokens, requestId, logger);

@@ -13,7 +13,8 @@ namespace AiMesh.Router.Deployments;
 /// ends: requests per second and minute, tokens per minute (estimated before, corrected after) and calls in flight.
 /// Counted with policy's limiter stores (<c>services/hosting/Limits</c>): fixed windows aligned to the epoch, all or
 /// nothing. A call that finds no room is answered 429 <c>rate_limit_exceeded</c> with <c>Retry-After</c> and never
-/// sent (issue 6 will try another deployment of the model first). Nothing is counted for a deployment without limits.
+/// sent (unless it waits for capacity: <see cref="Admission.AdmissionQueues"/>; another deployment of the model is tried
+/// first). Nothing is counted for a deployment without limits.
 /// <para>
 /// With Redis (<see cref="RouterLimitOptions.Store"/>) every router replica counts in the same counters. A Redis that
 /// fails or is slower than <see cref="RouterLimitOptions.StoreTimeout"/> makes the call take
@@ -86,9 +87,12 @@ internal sealed class DeploymentLimiter(
         {
             var over = counters[charge.Refused];
             var retryAfter = over.IsConcurrency ? 1 : (int)Math.Max(1, Math.Ceiling((over.WindowStart(nowMs) + over.WindowMs - nowMs) / 1000.0));
-            return DeploymentCharge.Refused(new FailureDescription(429, ErrorTypes.RateLimit, ErrorCodes.RateLimitExceeded,
+            var refusal = new FailureDescription(429, ErrorTypes.RateLimit, ErrorCodes.RateLimitExceeded,
                 $"The deployment serving {request.Model} is at its capacity ({Explain(over)}). Retry after the time in the Retry-After header.",
-                CompletionOutcomes.Error, null, retryAfter));
+                CompletionOutcomes.Error, null, retryAfter);
+
+            // A call that alone is more than the limit (its tokens) will never fit: no use waiting for it.
+            return over.Amount <= over.Limit ? DeploymentCharge.Full(refusal) : DeploymentCharge.Refused(refusal);
         }
 
         return DeploymentCharge.Held(

@@ -31,4 +31,10 @@ internal static class ErrorCodes
     public const string StreamRelayBroken = "stream_relay_broken";
     public const string ProviderCredentialUnavailable = "provider_credential_unavailable";
     public const string RegionNotAllowed = "region_not_allowed";
+
+    /// <summary>Every deployment of the model was at capacity for as long as the request could wait (<c>Router:Admission</c>).</summary>
+    public const string CapacityWaitTimeout = "capacity_wait_timeout";
+
+    /// <summary>Every deployment of the model was at capacity and too many requests already waited for it.</summary>
+    public const string CapacityQueueFull = "capacity_queue_full";
 }

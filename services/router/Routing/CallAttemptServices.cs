@@ -20,4 +20,5 @@ internal sealed record CallAttemptServices(
     RetryBudget Budget,
     RetryOptions Settings,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    Admission.AdmissionGate Admission);

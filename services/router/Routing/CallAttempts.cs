@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AiMesh.Contracts.Routing;
+using AiMesh.Router.Admission;
 using AiMesh.Router.Deployments;
 using AiMesh.Router.Errors;
 using AiMesh.Router.Providers;
@@ -12,7 +13,8 @@ namespace AiMesh.Router.Routing;
 /// <summary>
 /// The attempts of one request, run by <see cref="RetryPipeline"/>. Each attempt takes the first deployment, from where
 /// the last retry decision pointed, that can take the call (its credential held, its capacity with room), calls it, and
-/// gives the capacity back. <see cref="ShouldRetry"/> decides whether a failure is tried again and where: the next
+/// gives the capacity back; when every deployment is at capacity it may first wait for some (<see cref="AdmissionGate"/>).
+/// <see cref="ShouldRetry"/> decides whether a failure is tried again and where: the next
 /// deployment of the model when there is another (at once), else the same one (after its <c>Retry-After</c>, or the
 /// pipeline's backoff).
 /// </summary>
@@ -40,17 +42,44 @@ internal sealed class CallAttempts(
     /// <summary>What the pipeline waits before the next attempt: null for its own backoff.</summary>
     public TimeSpan? WaitBeforeNext { get; private set; }
 
+    /// <summary>The model group the candidates are (a configured public model): names the group's waiting line.</summary>
+    public string Group { get; init; } = request.Model;
+
+    /// <summary>The end of the request's waiting for capacity (<see cref="Admission.AdmissionOptions.MaxWait"/> after the router took it).</summary>
+    public DateTimeOffset AdmitBy { get; init; } = DateTimeOffset.MinValue;
+
     public async ValueTask<AttemptResult> NextAsync(CancellationToken abandoned)
     {
         Last?.Activity?.Dispose();
-        (Deployment Deployment, FailureDescription Reason)? refused = null;
+
+        // When every deployment is at capacity the request may wait for one (Admission/), out of the line before the call.
+        var taken = services.Admission.Enabled
+            ? await services.Admission.AdmitAsync(Group, candidates, request, candidates[next % candidates.Count], AdmitBy, TryOnceAsync, abandoned)
+            : await TryOnceAsync(abandoned);
+        if (taken.Refusal is { } refusal)
+        {
+            return Last = new AttemptResult { Deployment = taken.Deployment, Refusal = refusal };
+        }
+
+        lastIndex = taken.Index;
+        return Last = LastCalled = await CallAsync(taken.Deployment, taken.Capacity!, taken.Probe, abandoned);
+    }
+
+    /// <summary>
+    /// One try at the deployments, from where the last retry decision pointed: the first that can take the call (its
+    /// circuit lets it, its credential held, its capacity charged), or the last refusal when none can.
+    /// </summary>
+    private async ValueTask<CapacityTry> TryOnceAsync(CancellationToken abandoned)
+    {
+        CapacityTry? refused = null;
+        var full = false;
         for (var k = 0; k < candidates.Count; k++)
         {
             var index = (next + k) % candidates.Count;
             var candidate = candidates[index];
             if (!services.Breakers.TryEnter(candidate, out var probe))
             {
-                refused = (candidate, Unavailable(candidate));
+                refused = new CapacityTry(candidate, Unavailable(candidate));
                 continue;
             }
 
@@ -58,23 +87,24 @@ internal sealed class CallAttempts(
             {
                 Release(candidate, probe);
                 services.Logger.CredentialMissing(request.RequestId, candidate.Name, candidate.CredentialName!);
-                refused = (candidate, FailureMapper.CredentialUnavailable(candidate));
+                refused = new CapacityTry(candidate, FailureMapper.CredentialUnavailable(candidate));
                 continue;
             }
 
             var capacity = await services.Limiter.ChargeAsync(request, deployment, body, abandoned);
-            if (capacity.Refusal is { } full)
+            if (capacity.Refusal is { } refusal)
             {
                 Release(candidate, probe);
-                refused = (deployment, full);
+                full |= capacity.IsFull;
+                refused = new CapacityTry(deployment, refusal);
                 continue;
             }
 
-            lastIndex = index;
-            return Last = LastCalled = await CallAsync(deployment, capacity, probe, abandoned);
+            return new CapacityTry(deployment, null, Capacity: capacity, Probe: probe, Index: index);
         }
 
-        return Last = new AttemptResult { Deployment = refused!.Value.Deployment, Refusal = refused.Value.Reason };
+        // One deployment full is worth waiting for even when the others are failing: it is the one that can serve.
+        return refused! with { Full = full };
     }
 
     /// <summary>
@@ -172,8 +202,10 @@ internal sealed class CallAttempts(
         }
         finally
         {
-            // Given back however the call ended; corrected by the tokens the provider reported, when it did.
+            // Given back however the call ended; corrected by the tokens the provider reported, when it did. Whoever
+            // waits for this deployment's capacity tries now.
             await capacity.SettleAsync(outcome?.Usage);
+            services.Admission.Released(deployment);
             services.Stats.Ended(deployment, outcome?.FirstByteMs ?? services.Time.GetElapsedTime(started).TotalMilliseconds,
                 outcome?.Usage is { } used ? used.PromptTokens + used.CompletionTokens : 0);
             if (outcome is null)

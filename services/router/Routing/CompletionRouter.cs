@@ -30,6 +30,7 @@ internal sealed class CompletionRouter(
     DeploymentStats stats,
     CircuitBreakers breakers,
     FallbackChain fallbacks,
+    Admission.AdmissionGate admission,
     Resilience.RetryBudget budget,
     Microsoft.Extensions.Options.IOptions<Configuration.RouterOptions> options,
     TimeProvider time,
@@ -87,7 +88,7 @@ internal sealed class CompletionRouter(
         await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
         {
             var services = new CallAttemptServices(
-                credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger);
+                credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger, admission);
             run = await fallbacks.RunAsync(
                 request, body, plan.Model, candidates, model => selector.Candidates(model, request.Api, plan.Constraints), chunks, services, abandoned);
         }

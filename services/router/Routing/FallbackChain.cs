@@ -52,10 +52,13 @@ internal sealed class FallbackChain(
         var visited = new HashSet<string>(StringComparer.Ordinal) { model };
         var pending = new Stack<Frame>();
         var (depth, made) = (0, 0);
+
+        // The request waits for capacity at most this long in all, whichever groups it waits in.
+        var admitBy = time.GetUtcNow() + settings.Admission.MaxWait;
         AttemptResult? lastCalled = null;
         while (true)
         {
-            var attempts = new CallAttempts(request, body, candidates, chunks, services) { CallLimit = bounds.MaxCalls - made };
+            var attempts = new CallAttempts(request, body, candidates, chunks, services) { CallLimit = bounds.MaxCalls - made, Group = model, AdmitBy = admitBy };
             var final = await retries.ExecuteAsync(attempts, abandoned);
             made += attempts.Made;
             if (attempts.LastCalled is { } called && !ReferenceEquals(called, lastCalled))

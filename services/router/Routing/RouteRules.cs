@@ -74,7 +74,7 @@ internal sealed class RouteRules(IOptions<RouterOptions> options)
     }
 
     /// <summary>Every wanted entry present with exactly that value (a condition not set holds for everyone).</summary>
-    private static bool Holds(IDictionary<string, string> wanted, IReadOnlyDictionary<string, string>? actual)
+    internal static bool Holds(IDictionary<string, string> wanted, IReadOnlyDictionary<string, string>? actual)
     {
         if (wanted.Count == 0)
         {

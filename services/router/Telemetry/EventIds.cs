@@ -49,8 +49,15 @@ internal static class EventIds
     public const int DeploymentLimitStoreDown = 3070;
     public const int DeploymentLimitSettleFailed = 3071;
 
-    // Retries (Resilience/, Routing/CallAttempts.cs): 3080–3089.
+    // Retries (Resilience/, Routing/CallAttempts.cs): 3080.
     public const int Retrying = 3080;
+
+    // Waiting for capacity (Admission/, Routing/CallAttempts.cs): 3081–3089.
+    public const int AdmissionWaiting = 3081;
+    public const int AdmissionAdmitted = 3082;
+    public const int AdmissionTimedOut = 3083;
+    public const int AdmissionFull = 3084;
+    public const int AdmissionAbandoned = 3085;
 
     // Circuit breakers (Deployments/CircuitBreakers.cs): 3090–3099.
     public const int CircuitOpened = 3090;

@@ -6,7 +6,8 @@ namespace AiMesh.Router.Tests.Routing;
 /// <summary>
 /// A deployment's capacity (<c>Router:Deployments:N:Limits</c>, services/router/Deployments/DeploymentLimiter.cs):
 /// charged before the call, given back after it, shared by router replicas through Redis. A call without room is
-/// answered 429 and the provider never sees it. Concurrency is used where a count must be exact (slots are held until
+/// answered 429 and the provider never sees it (with waiting for capacity off, <c>Router:Admission:Enabled</c> false; a
+/// call larger than a limit is refused at once either way, since it would never fit). Concurrency is used where a count must be exact (slots are held until
 /// the call ends, so no window boundary can change the count).
 /// </summary>
 public sealed class DeploymentLimitTests
@@ -16,7 +17,13 @@ public sealed class DeploymentLimitTests
     [Fact]
     public async Task A_call_beyond_the_deployments_concurrency_is_refused_without_reaching_the_provider_and_the_slot_comes_back()
     {
-        await using var mesh = await RouterMesh.StartAsync(SlowScenario, s => s["Router:Deployments:0:Limits:Concurrent"] = "1");
+        await using var mesh = await RouterMesh.StartAsync(SlowScenario, s =>
+        {
+            s["Router:Deployments:0:Limits:Concurrent"] = "1";
+
+            // The limiter's own refusal; waiting for the slot instead is AdmissionTests' subject.
+            s["Router:Admission:Enabled"] = "false";
+        });
 
         var first = mesh.Router.RouteAsync(Chat("first"));
         await UntilAsync(() => mesh.Mock.Recorder.Snapshot().Count == 1, "the first call never reached the provider");
@@ -70,6 +77,9 @@ public sealed class DeploymentLimitTests
 
             // About sharing, not falling back: a loaded machine can pass the 250 ms default.
             s["Router:Limits:StoreTimeout"] = "00:00:05";
+
+            // The shared count refuses replica two at once; waiting for it through Redis is AdmissionTests'.
+            s["Router:Admission:Enabled"] = "false";
         }
 
         await using var mesh = await RouterMesh.StartAsync(SlowScenario, Shared);

@@ -247,12 +247,16 @@ public sealed class FallbackTests
 
     /// <summary>
     /// Adds a deployment per model (index 2 on), each at its own scenario (null: a plain answer), and names them, in
-    /// order, the requested model's <c>Fallbacks</c>. Retries are quick.
+    /// order, the requested model's <c>Fallbacks</c>. Retries are quick; no waiting for capacity.
     /// </summary>
     private static void Fallbacks(Dictionary<string, string?> settings, params (string Model, string? Spec)[] models)
     {
         settings["Router:Retries:BaseDelay"] = "00:00:00.050";
         settings["Router:Retries:MaxDelay"] = "00:00:00.200";
+
+        // A full deployment here is a refusal at once (as with waiting off); waiting first and falling back after the
+        // wait is AdmissionTests'. A minute's window could otherwise turn while a request waits.
+        settings["Router:Admission:Enabled"] = "false";
         for (var i = 0; i < models.Length; i++)
         {
             Model(settings, 2 + i, models[i].Model, models[i].Spec);
