@@ -121,6 +121,32 @@ public sealed partial class ShadowTrafficTests
     }
 
     [Fact]
+    public async Task Shadow_failures_count_in_the_candidate_s_circuit_and_an_open_circuit_is_recorded_as_refused_without_a_call()
+    {
+        await using var mesh = await StartAsync("status=503", s =>
+        {
+            s["Router:Health:ConsecutiveFailures"] = "1";
+            s["Router:Health:BreakTime"] = "00:05:00";
+            s["Router:Health:MaxBreakTime"] = "00:05:00";
+        });
+        using var skipped = new SkipCounter(mesh.Router.Services.GetRequiredService<IMeterFactory>());
+        var first = Chat(Hello);
+        var second = Chat(Hello);
+
+        await mesh.Router.RouteAsync(first);
+        var failed = await SingleResultAsync(mesh, first.RequestId);
+        var (routed, _) = await mesh.Router.RouteAsync(second);
+        var refused = await SingleResultAsync(mesh, second.RequestId);
+
+        Assert.Equal(200, routed!.Status);
+        Assert.Equal(("candidate", 503), (failed.ShadowDeployment, failed.ShadowStatus));
+        Assert.Equal(((string?)null, 503, "deployment_unavailable", 0d), (refused.ShadowDeployment, refused.ShadowStatus, refused.ShadowErrorCode, refused.ShadowDurationMs));
+        Assert.Equal(0m, refused.ShadowCost!.Amount);
+        Assert.Single(Calls(mesh, CandidateUpstream));
+        Assert.Equal(1, skipped.Of("refused"));
+    }
+
+    [Fact]
     public async Task A_held_shadow_delays_no_answer_and_is_cancelled_at_stop_without_a_record()
     {
         await using var plain = await StartAsync("latency=600000", percent: null);
