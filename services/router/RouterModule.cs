@@ -157,6 +157,13 @@ public sealed class RouterModule : IMeshModule
         // Registered with the bus, after MassTransit's own hosted service: stopped before the bus, it drains its reports.
         bus.AddSingleton<RouteReports>();
         bus.AddHostedService(services => services.GetRequiredService<RouteReports>());
+
+        // Shadow traffic, after the bus too; the results' sender before the calls, so at stop the calls are cancelled
+        // first and the sender drains what they recorded.
+        bus.AddSingleton<Shadowing.ShadowResults>();
+        bus.AddHostedService(services => services.GetRequiredService<Shadowing.ShadowResults>());
+        bus.AddSingleton<Shadowing.ShadowTraffic>();
+        bus.AddHostedService(services => services.GetRequiredService<Shadowing.ShadowTraffic>());
         bus.AddConsumer<ListModelsConsumer, ListModelsConsumerDefinition>();
         bus.AddConsumer<Health.ListDeploymentHealthConsumer, Health.ListDeploymentHealthConsumerDefinition>();
 

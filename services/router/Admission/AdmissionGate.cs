@@ -26,6 +26,9 @@ internal sealed class AdmissionGate(AdmissionQueues queues, AdmissionMetrics met
     /// <summary>Whether requests may wait at all (<see cref="AdmissionOptions.Enabled"/>, and room for waiters on the replica).</summary>
     public bool Enabled => queues.Enabled;
 
+    /// <summary>Requests wait for capacity on this replica now: a shadow call (<see cref="Shadowing.ShadowTraffic"/>) must not take what they wait for.</summary>
+    public bool AnyWaiting => queues.Waiting > 0;
+
     /// <summary>Capacity of <paramref name="deployment"/> was given back on this replica.</summary>
     public void Released(Deployment deployment) => queues.Released(deployment);
 

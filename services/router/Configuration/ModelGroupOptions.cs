@@ -30,6 +30,9 @@ internal sealed class ModelGroupOptions
     /// </summary>
     public string? StickyBy { get; set; }
 
+    /// <summary>A candidate model group also sent a share of this group's requests, for comparison only (<see cref="ShadowTargetOptions"/>); null: none.</summary>
+    public ShadowTargetOptions? Shadow { get; set; }
+
     /// <summary>The strategy a name means (any case, with or without dashes); null for a name that means none.</summary>
     public static Deployments.RoutingStrategy? Parse(string? name) =>
         name is null ? Deployments.RoutingStrategy.Ordered

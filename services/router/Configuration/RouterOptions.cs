@@ -54,4 +54,7 @@ internal sealed class RouterOptions
 
     /// <summary>Each deployment's circuit breaker (<see cref="HealthOptions"/>).</summary>
     public HealthOptions Health { get; set; } = new();
+
+    /// <summary>The bounds of shadow calls (<see cref="ShadowOptions"/>); which groups are shadowed is each model's <c>Shadow</c>.</summary>
+    public ShadowOptions Shadow { get; set; } = new();
 }

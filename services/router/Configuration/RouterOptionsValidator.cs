@@ -82,6 +82,7 @@ internal sealed partial class RouterOptionsValidator(
         FallbackValidation.Check(errors, options);
         ConditionalRoutingValidator.Check(errors, options);
         Admission.AdmissionValidation.Check(errors, options);
+        ShadowValidation.Check(errors, options);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -32,6 +32,7 @@ internal sealed class CompletionRouter(
     FallbackChain fallbacks,
     Admission.AdmissionGate admission,
     Resilience.RetryBudget budget,
+    Shadowing.ShadowTraffic shadows,
     Microsoft.Extensions.Options.IOptions<Configuration.RouterOptions> options,
     TimeProvider time,
     RouterMetrics metrics,
@@ -41,6 +42,8 @@ internal sealed class CompletionRouter(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(sendEndpoints);
+        var startedAt = time.GetUtcNow();
+
         // The rules, splits and allowed regions (ConditionalRouting) choose whose deployments are candidates.
         var body = ClientRequest.TryParse(request.Body);
         var plan = conditional.Plan(request, body);
@@ -85,10 +88,10 @@ internal sealed class CompletionRouter(
         // overtake them.
         FallbackRun run;
         budget.Requested();
+        var services = new CallAttemptServices(
+            credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger, admission);
         await using (var chunks = await sinks.OpenAsync(request, sendEndpoints))
         {
-            var services = new CallAttemptServices(
-                credentials, limiter, stats, breakers, adapters, transport, metrics, budget, options.Value.Retries, time, logger, admission);
             run = await fallbacks.RunAsync(
                 request, body, plan.Model, candidates, model => selector.Candidates(model, request.Api, plan.Constraints), chunks, services, abandoned);
         }
@@ -119,7 +122,7 @@ internal sealed class CompletionRouter(
                 run.Made, outcome.Usage, outcome.FirstByteMs, ProviderTransport.Dropped(call), cost);
             activity.Succeeded(routed);
             logger.RouteSucceeded(request.RequestId, deployment.Name, routed.Status, routed.ChunkCount, routed.FirstByteMs, durationMs);
-            return new RouteResult(routed, null, Billed(outcome));
+            return new RouteResult(routed, null, Billed(outcome)) { Shadow = Shadow(request, final, routed.Status, cost, services, startedAt) };
         }
 
         var failed = FailureMapper.ToCompletionFailed(request, deployment, outcome) with { Cost = cost, Attempts = run.Made };
@@ -135,7 +138,38 @@ internal sealed class CompletionRouter(
                 outcome.Failure.UpstreamStatus, failed.ChunkCount, durationMs);
         }
 
-        return new RouteResult(null, failed, Billed(outcome));
+        return new RouteResult(null, failed, Billed(outcome)) { Shadow = Shadow(request, final, failed.Status, cost, services, startedAt) };
+    }
+
+    /// <summary>
+    /// The primary's half of the shadow comparison, when the group that answered (<paramref name="final"/>'s) shadows
+    /// this request (<see cref="Shadowing.ShadowTraffic.Sample"/>); null otherwise, and for a call its client left (its
+    /// answer is not one to compare). Only what the answer already holds: nothing here changes it.
+    /// </summary>
+    private Shadowing.PrimaryCall? Shadow(
+        RouteCompletion request, AttemptResult final, int status, AiMesh.Contracts.Routing.Cost? cost, CallAttemptServices services, DateTimeOffset startedAt)
+    {
+        var outcome = final.Outcome!;
+        if (outcome.Failure is { Kind: FailureKind.Cancelled } || shadows.Sample(final.Deployment.Model) is not { } target)
+        {
+            return null;
+        }
+
+        return new Shadowing.PrimaryCall
+        {
+            Route = request,
+            Model = final.Deployment.Model,
+            ShadowModel = target,
+            Deployment = final.Deployment.Name,
+            Status = status,
+            DurationMs = final.Elapsed.TotalMilliseconds,
+            Usage = outcome.Usage,
+            Cost = cost,
+            Body = outcome.Failure is null && !request.Stream ? outcome.Body : null,
+            Relayed = request.Stream ? outcome.Relayed : null,
+            StartedAt = startedAt,
+            Services = services,
+        };
     }
 
     /// <summary>

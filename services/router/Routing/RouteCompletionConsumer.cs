@@ -1,6 +1,7 @@
 using AiMesh.Contracts.Routing;
 using AiMesh.Router.Errors;
 using AiMesh.Router.Reporting;
+using AiMesh.Router.Shadowing;
 using AiMesh.Router.Telemetry;
 using MassTransit;
 
@@ -10,7 +11,8 @@ namespace AiMesh.Router.Routing;
 /// Answers every <see cref="RouteCompletion"/> with <see cref="CompletionRouted"/> or <see cref="CompletionFailed"/>:
 /// provider failures are answers, not exceptions, so none of them reaches the bus's fault handling. Every route it
 /// handles, whatever its ending, is also reported to metering once (<see cref="RouteReports"/>), before the answer
-/// leaves: the ingress holding the usage record may die before it records it.
+/// leaves: the ingress holding the usage record may die before it records it. A request sampled for shadow traffic is
+/// handed to <see cref="ShadowTraffic"/> after the answer left.
 /// <para>
 /// A route the broker delivers again (<c>Redelivered</c>: the replica that had it died, its connection gone before it
 /// acknowledged) is answered 503 <c>route_interrupted</c> without a call (<see cref="FailureMapper.Interrupted"/>): the
@@ -18,7 +20,9 @@ namespace AiMesh.Router.Routing;
 /// repeat text. Bus retries are off (<see cref="RouteCompletionConsumerDefinition"/>), so only the broker redelivers.
 /// </para>
 /// </summary>
-internal sealed class RouteCompletionConsumer(CompletionRouter router, InFlightCalls calls, RouteReports reports, TimeProvider time, ILogger<RouteCompletionConsumer> logger) : IConsumer<RouteCompletion>
+internal sealed class RouteCompletionConsumer(
+    CompletionRouter router, InFlightCalls calls, RouteReports reports, ShadowTraffic shadows, TimeProvider time, ILogger<RouteCompletionConsumer> logger)
+    : IConsumer<RouteCompletion>
 {
     public async Task Consume(ConsumeContext<RouteCompletion> context)
     {
@@ -63,6 +67,12 @@ internal sealed class RouteCompletionConsumer(CompletionRouter router, InFlightC
         else
         {
             await context.RespondAsync(result.Failed!);
+        }
+
+        // Only once the answer has left: the shadow runs in the background and the client never waits for it.
+        if (result.Shadow is { } shadow)
+        {
+            shadows.Start(shadow);
         }
     }
 }

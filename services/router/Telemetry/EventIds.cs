@@ -20,6 +20,13 @@ internal static class EventIds
     // Pricing (Pricing/): a model without a price, once per deployment and model.
     public const int ModelUnpriced = 3010;
 
+    // Shadow traffic (Shadowing/ShadowTraffic.cs): 3011–3019.
+    public const int ShadowAnswered = 3011;
+    public const int ShadowFailed = 3012;
+    public const int ShadowSkipped = 3013;
+    public const int ShadowCancelled = 3014;
+    public const int ShadowFaulted = 3015;
+
     // Stored provider credentials (Secrets/): 3040–3049. Names, versions and key ids only.
     public const int CredentialsLoaded = 3040;
     public const int CredentialUpdated = 3041;

@@ -24,6 +24,16 @@ internal static class RouterActivity
         return activity;
     }
 
+    /// <summary>The span around a shadow call (its provider call's span is its child), in the request's trace.</summary>
+    public static Activity? StartShadow(RouteCompletion request, string shadowModel)
+    {
+        var activity = Source.StartActivity("router shadow call", ActivityKind.Internal);
+        activity?.SetTag("aimesh.request_id", request.RequestId);
+        activity?.SetTag("aimesh.api", request.Api);
+        activity?.SetTag("aimesh.shadow_model", shadowModel);
+        return activity;
+    }
+
     public static void Succeeded(this Activity? activity, CompletionRouted routed)
     {
         activity?.SetTag("aimesh.status", routed.Status);

@@ -159,4 +159,24 @@ internal static partial class RouterLog
     [LoggerMessage(EventId = EventIds.HealthChecked, Level = LogLevel.Debug,
         Message = "Active health check of {Deployment}: healthy {Healthy} (failure {Failure}, status {UpstreamStatus})")]
     public static partial void HealthChecked(this ILogger logger, string deployment, bool healthy, string? failure, int? upstreamStatus);
+
+    [LoggerMessage(EventId = EventIds.ShadowAnswered, Level = LogLevel.Debug,
+        Message = "Request {RequestId}: shadow {ShadowModel} on {Deployment} answered in {DurationMs:F0} ms (primary {PrimaryDurationMs:F0} ms), similarity {Similarity:F2}")]
+    public static partial void ShadowAnswered(this ILogger logger, Guid requestId, string shadowModel, string deployment, double durationMs, double primaryDurationMs, double? similarity);
+
+    [LoggerMessage(EventId = EventIds.ShadowFailed, Level = LogLevel.Information,
+        Message = "Request {RequestId}: shadow {ShadowModel} on {Deployment} failed: {Status} {Code} after {DurationMs:F0} ms; the client was not concerned")]
+    public static partial void ShadowFailed(this ILogger logger, Guid requestId, string shadowModel, string deployment, int status, string code, double durationMs);
+
+    [LoggerMessage(EventId = EventIds.ShadowSkipped, Level = LogLevel.Debug,
+        Message = "Request {RequestId}: not shadowed to {ShadowModel}: {Reason}")]
+    public static partial void ShadowSkipped(this ILogger logger, Guid requestId, string shadowModel, string reason);
+
+    [LoggerMessage(EventId = EventIds.ShadowCancelled, Level = LogLevel.Debug,
+        Message = "Request {RequestId}: shadow call to {ShadowModel} cancelled, the router is stopping; nothing recorded")]
+    public static partial void ShadowCancelled(this ILogger logger, Guid requestId, string shadowModel);
+
+    [LoggerMessage(EventId = EventIds.ShadowFaulted, Level = LogLevel.Error,
+        Message = "Request {RequestId}: the shadow call to {ShadowModel} threw; nothing recorded, the client was not concerned")]
+    public static partial void ShadowFaulted(this ILogger logger, Guid requestId, string shadowModel, Exception exception);
 }
