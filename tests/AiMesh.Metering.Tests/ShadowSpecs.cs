@@ -167,6 +167,31 @@ public abstract class ShadowSpecs(ITestDatabase database)
     }
 
     [Fact]
+    public async Task With_the_database_down_a_batch_waits_instead_of_faulting_and_is_kept_once_it_is_up()
+    {
+        await using var down = await database.CreateSwitchableAsync(up: false);
+        await using var host = await MeteringTestHost.StartAsync(database.Provider, down.ConnectionString);
+        var result = Result(Model(), "cand", Guid.NewGuid(), 1);
+
+        // Down for longer than short retries would last: the shared endpoint's outage retry holds the batch.
+        await host.SendShadowResultsAsync(result);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Empty(host.Published.ShadowFaultsFor(result.RequestId));
+
+        await down.ComeUpAsync();
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+        {
+            while (!host.SchemaReady)
+            {
+                await Task.Delay(50, limit.Token);
+            }
+        }
+
+        await KeptAsync(host, (result.RequestId, 1));
+        Assert.Empty(host.Published.ShadowFaultsFor(result.RequestId));
+    }
+
+    [Fact]
     public async Task The_sweep_deletes_the_results_that_ended_before_the_retention_and_keeps_the_rest()
     {
         await using var host = await MeteringTestHost.StartReadyAsync(database);
