@@ -45,6 +45,18 @@ internal static partial class MeteringLog
     [LoggerMessage(4051, LogLevel.Warning, "The sweep of logged bodies past retention failed; it runs again at the next interval")]
     public static partial void BodySweepFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(4060, LogLevel.Debug, "{Count} shadow results kept ({Inserted} new)")]
+    public static partial void ShadowResultsKept(ILogger logger, int count, int inserted);
+
+    [LoggerMessage(4061, LogLevel.Information, "Deleted {Count} shadow results that ended more than {Retention} ago")]
+    public static partial void ShadowResultsSwept(ILogger logger, int count, TimeSpan retention);
+
+    [LoggerMessage(4062, LogLevel.Warning, "The sweep of shadow results past retention failed; it runs again at the next interval")]
+    public static partial void ShadowSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4063, LogLevel.Error, "Shadow results message {MessageId} ({ResultCount} results, the first for request {RequestId}) was moved to the error queue: {ExceptionType}. Its results wait there; move them back once the cause is fixed")]
+    public static partial void ShadowResultsFaulted(ILogger logger, Guid? messageId, int resultCount, Guid? requestId, string exceptionType);
+
     [LoggerMessage(4030, LogLevel.Error, "Usage message {MessageId} ({RecordCount} records, the first for request {RequestId}) was moved to aimesh-metering_error: {ExceptionType}. Its records wait there; move them back once the cause is fixed")]
     public static partial void UsageFaulted(ILogger logger, Guid? messageId, int recordCount, Guid? requestId, string exceptionType);
 }

@@ -27,6 +27,7 @@ internal sealed class MeteringMetrics
     private readonly Counter<long> _reportsKept;
     private readonly Counter<long> _recovered;
     private readonly Counter<long> _late;
+    private readonly Counter<long> _shadowKept;
 
     public MeteringMetrics(IMeterFactory meters)
     {
@@ -41,6 +42,7 @@ internal sealed class MeteringMetrics
         _reportsKept = meter.CreateCounter<long>("aimesh.metering.router_reports.kept", "{report}", "Router reports kept until their request's usage event exists");
         _recovered = meter.CreateCounter<long>("aimesh.metering.usage.recovered", "{event}", "Usage events written from a router's report because the ingress's record never came");
         _late = meter.CreateCounter<long>("aimesh.metering.usage.late", "{record}", "Ingress usage records that arrived after their event was written from the router's report (ignored)");
+        _shadowKept = meter.CreateCounter<long>("aimesh.metering.shadow_results.kept", "{result}", "Shadow results kept for comparison (duplicates not counted)");
     }
 
     public void Stored(DateTimeOffset finishedAt, DateTimeOffset now)
@@ -60,4 +62,6 @@ internal sealed class MeteringMetrics
     public void Recovered() => _recovered.Add(1);
 
     public void Late() => _late.Add(1);
+
+    public void ShadowResultsKept(int results) => _shadowKept.Add(results);
 }

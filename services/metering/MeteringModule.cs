@@ -15,7 +15,9 @@ namespace AiMesh.Metering;
 /// RecordUsage (queue aimesh-metering) → one row in usage_events and its hourly rollups → UsageMetered published;
 /// RecordRouterReports (queue aimesh-metering-reports) → router_reports, reconciled with the events (UsageReconciler);
 /// QueryUsage and ExportUsage (queue aimesh-metering-queries) → UsageReport and UsageExport; FindUsageRecord → one
-/// request's event and its logged bodies (usage_bodies, swept after Metering:Bodies:Retention).
+/// request's event and its logged bodies (usage_bodies, swept after Metering:Bodies:Retention);
+/// RecordShadowResults (queue aimesh-metering-reports) → shadow_results, apart from usage (swept after
+/// Metering:Shadow:Retention), compared by QueryShadowComparison and listed by QueryShadowResults.
 /// </summary>
 public sealed class MeteringModule : IMeshModule
 {
@@ -38,6 +40,7 @@ public sealed class MeteringModule : IMeshModule
         services.AddScoped<UsageQueries>();
         services.AddScoped<UsageRollupReader>();
         services.AddScoped<UsageReports>();
+        services.AddScoped<ShadowReports>();
         services.AddSingleton<IUsageLog, UsageLog>();
 
         // Registered here, before the host adds the bus, so it starts (and on a healthy start, finishes) first.
@@ -45,6 +48,8 @@ public sealed class MeteringModule : IMeshModule
         services.AddHostedService<SchemaInitializer>();
         services.AddSingleton<BodyRetention>();
         services.AddHostedService(provider => provider.GetRequiredService<BodyRetention>());
+        services.AddSingleton<ShadowResultRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<ShadowResultRetention>());
 
         // The routers' reports against the usage events: recovers the usage of requests whose ingress died.
         services.AddSingleton<UsageReconciler>();
@@ -60,6 +65,7 @@ public sealed class MeteringModule : IMeshModule
     {
         bus.AddConsumer<RecordUsageConsumer, RecordUsageConsumerDefinition>();
         bus.AddConsumer<RecordRouterReportsConsumer, RecordRouterReportsConsumerDefinition>();
+        bus.AddConsumer<RecordShadowResultsConsumer, RecordShadowResultsConsumerDefinition>();
         bus.AddConsumer<UsageFaultConsumer, UsageFaultConsumerDefinition>();
         bus.AddConsumer<UsageQueriesConsumer, UsageQueriesConsumerDefinition>();
     }

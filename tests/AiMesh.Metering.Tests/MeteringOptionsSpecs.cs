@@ -17,6 +17,17 @@ public sealed class MeteringOptionsSpecs
         Assert.Equal("Sqlite", options.Database.Provider);
         Assert.Equal("Data Source=data/aimesh-metering.db", options.Database.ConnectionString);
         Assert.Equal((TimeSpan.FromDays(30), TimeSpan.FromHours(1)), (options.Bodies.Retention, options.Bodies.SweepInterval));
+        Assert.Equal((TimeSpan.FromDays(90), TimeSpan.FromHours(1)), (options.Shadow.Retention, options.Shadow.SweepInterval));
+    }
+
+    [Fact]
+    public void A_shadow_retention_of_no_time_and_a_sweep_of_no_interval_are_refused_together_with_their_section_named()
+    {
+        var result = new MeteringOptionsValidator().Validate(null, new MeteringOptions { Shadow = { Retention = TimeSpan.Zero, SweepInterval = TimeSpan.Zero } });
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Failures!, f => f.StartsWith("Metering:Shadow:", StringComparison.Ordinal) && f.Contains("Retention", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Metering:Shadow:", StringComparison.Ordinal) && f.Contains("SweepInterval", StringComparison.Ordinal));
     }
 
     [Fact]

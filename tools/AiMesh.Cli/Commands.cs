@@ -1,6 +1,6 @@
 namespace AiMesh.Cli;
 
-/// <summary>Every command, as a table: <c>aimesh keys|teams|users|credentials|limits|budgets &lt;verb&gt;</c>, each one admin API call.</summary>
+/// <summary>Every command, as a table: <c>aimesh keys|teams|users|credentials|deployments|limits|budgets|usage &lt;verb&gt;</c>, each one admin API call.</summary>
 internal static class Commands
 {
     public static IReadOnlyList<CliCommand> All { get; } =
@@ -53,6 +53,13 @@ internal static class Commands
         new("credentials", "delete", ["credential-id"], [], a => new(HttpMethod.Delete, $"/admin/credentials/{Segment(a, 0)}")),
         new("deployments", "list", [], [], _ => new(HttpMethod.Get, "/admin/deployments")),
         new("users", "set-role", ["user-id", "role"], [], a => new(HttpMethod.Put, $"/admin/users/{Segment(a, 0)}/role", new { role = a.Positional[3] })),
+
+        // Shadow traffic compared (primary beside candidate), and one comparison's results.
+        new("usage", "shadow", [], ["model", "from", "to", "limit", "cursor"], a => new(HttpMethod.Get, "/admin/usage/shadow" + Query(
+            ("model", a.One("model")), ("from", a.One("from")), ("to", a.One("to")), ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
+        new("usage", "shadow-results", [], ["model", "primary", "shadow", "from", "to", "limit", "cursor"], a => new(HttpMethod.Get, "/admin/usage/shadow/results" + Query(
+            ("model", a.One("model")), ("primary", a.One("primary")), ("shadow", a.One("shadow")), ("from", a.One("from")), ("to", a.One("to")),
+            ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
 
         // Limits and budgets of a subject: keys, users, teams or organizations and its id.
         new("limits", "get", ["keys|users|teams|organizations", "id"], [], a => new(HttpMethod.Get, $"/admin/{Segment(a, 0)}/{Segment(a, 1)}/limits")),

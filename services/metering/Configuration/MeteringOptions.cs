@@ -17,4 +17,8 @@ internal sealed class MeteringOptions
     /// <summary>Reconciling the routers' reports with the usage events (<see cref="MeteringReconcileOptions"/>).</summary>
     [Required]
     public MeteringReconcileOptions Reconcile { get; set; } = new();
+
+    /// <summary>Retention of the shadow traffic's results (<c>Metering:Shadow</c>).</summary>
+    [Required]
+    public ShadowResultOptions Shadow { get; set; } = new();
 }

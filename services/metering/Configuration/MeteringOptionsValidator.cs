@@ -30,6 +30,12 @@ internal sealed class MeteringOptionsValidator : IValidateOptions<MeteringOption
             failures.AddRange(results.Select(r => $"{MeteringOptions.Section}:Reconcile: {r.ErrorMessage}"));
         }
 
+        results.Clear();
+        if (!Validator.TryValidateObject(options.Shadow, new ValidationContext(options.Shadow), results, validateAllProperties: true))
+        {
+            failures.AddRange(results.Select(r => $"{MeteringOptions.Section}:Shadow: {r.ErrorMessage}"));
+        }
+
         if (!string.IsNullOrWhiteSpace(options.Database.Provider) && !DatabaseProviders.IsKnown(options.Database.Provider))
         {
             failures.Add($"{MeteringOptions.Section}:Database:Provider '{options.Database.Provider}' is not known; use " +

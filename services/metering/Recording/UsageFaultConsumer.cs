@@ -9,10 +9,12 @@ namespace AiMesh.Metering.Recording;
 /// (<c>aimesh.metering.usage.faulted</c>), so an operator is told instead of finding the error queue grown. The records
 /// themselves wait in the error queue, whole, to be moved back once the cause is fixed (the append is idempotent). The
 /// fault queue is durable and shared by metering's replicas, so each fault is alerted once. A batch of the routers'
-/// reports (<see cref="RecordRouterReports"/>) that faulted is alerted the same way, its reports counted as records.
+/// reports (<see cref="RecordRouterReports"/>) that faulted is alerted the same way, its reports counted as records. A
+/// batch of shadow results (<see cref="RecordShadowResults"/>) that faulted is logged apart (4063), not counted: it
+/// holds no usage.
 /// </summary>
 internal sealed class UsageFaultConsumer(MeteringMetrics metrics, ILogger<UsageFaultConsumer> logger)
-    : IConsumer<Fault<RecordUsage>>, IConsumer<Fault<RecordUsageBatch>>, IConsumer<Fault<RecordRouterReports>>
+    : IConsumer<Fault<RecordUsage>>, IConsumer<Fault<RecordUsageBatch>>, IConsumer<Fault<RecordRouterReports>>, IConsumer<Fault<RecordShadowResults>>
 {
     public const string EndpointName = "aimesh-metering-faults";
 
@@ -36,6 +38,15 @@ internal sealed class UsageFaultConsumer(MeteringMetrics metrics, ILogger<UsageF
         var fault = context.Message;
         var reports = fault.Message?.Reports ?? [];
         Alert(fault.FaultedMessageId, reports.Count, reports.Count > 0 ? reports[0]?.RequestId : null, fault.Exceptions);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<Fault<RecordShadowResults>> context)
+    {
+        var fault = context.Message;
+        var results = fault.Message?.Results ?? [];
+        var cause = fault.Exceptions is { Length: > 0 } ? fault.Exceptions[0].ExceptionType : "unknown";
+        MeteringLog.ShadowResultsFaulted(logger, fault.FaultedMessageId, results.Count, results.Count > 0 ? results[0]?.RequestId : null, cause);
         return Task.CompletedTask;
     }
 

@@ -62,6 +62,9 @@ internal sealed class SchemaInitializer(
             // The routers' reports, kept until their request's usage event exists (see UsageReconciler).
             await RouterReportTable.EnsureAsync(db, cancellationToken);
 
+            // Step 5: the shadow traffic's results, apart from the usage log (see ShadowResultTable).
+            await ShadowResultTable.EnsureAsync(db, cancellationToken);
+
             if (db.Database.IsSqlite())
             {
                 // WAL lets the readiness probe and readers run beside the writer. EF sets it on files it creates;

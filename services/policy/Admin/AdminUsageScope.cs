@@ -54,6 +54,32 @@ internal static class AdminUsageScope
         return (true, requested is null ? [.. allowed.Order(StringComparer.Ordinal)] : [.. requested.Where(allowed.Contains)]);
     }
 
+    /// <summary>
+    /// Which shadow results an actor may compare (<c>/admin/usage/shadow</c>): a result names its organization, team and
+    /// key, so the scope is those of the actor's usage reach. An admin: every result (nulls: no filter). Organization
+    /// reach (org_admin, viewer): its organization's. Teams reach (team_admin): its organization's results of its teams or
+    /// of the keys it reads usage of (its teams', their service accounts', its own). Own reach (member): its own keys'.
+    /// </summary>
+    public static async Task<(string? OrganizationId, IReadOnlyList<string>? TeamIds, IReadOnlyList<string>? KeyIds)> ShadowAsync(
+        AdminActor actor, PolicyDbContext db, CancellationToken cancellationToken)
+    {
+        var reach = AdminRules.ReachOf(actor.Role, AdminOperation.ReadUsage);
+        if (reach == AdminReach.All)
+        {
+            return (null, null, null);
+        }
+
+        var organization = Org(actor.OrganizationId);
+        if (reach == AdminReach.Organization)
+        {
+            return (organization, null, null);
+        }
+
+        var (_, keys) = await ValuesAsync(actor, "key", null, db, cancellationToken);
+        IReadOnlyList<string> teams = reach == AdminReach.Teams ? [.. actor.Teams.Select(Team).Order(StringComparer.Ordinal)] : [];
+        return (organization, teams, keys ?? []);
+    }
+
     /// <summary>Usage's team value: the team id as policy admits it (<c>RequestAuthorized.TeamId</c>).</summary>
     public static string Team(Guid team) => team.ToString();
 

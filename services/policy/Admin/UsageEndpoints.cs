@@ -31,6 +31,7 @@ internal static class UsageEndpoints
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         UsageRequestEndpoints.Map(group);
+        ShadowUsageEndpoints.Map(group);
     }
 
     /// <summary>
@@ -77,12 +78,7 @@ internal static class UsageEndpoints
             errors["limit"] = [$"must be a whole number from 1 to {MaxLimit}."];
         }
 
-        var offset = 0;
-        if (cursor is not null && !(cursor.Length == 6 && Base64Url.IsValid(cursor) && Base64Url.DecodeFromChars(cursor) is { Length: 4 } bytes &&
-            (offset = BinaryPrimitives.ReadInt32BigEndian(bytes)) > 0))
-        {
-            errors["cursor"] = ["is not a cursor this API returned."];
-        }
+        var offset = Offset(cursor, errors);
 
         if (value is { Length: > 1_000 } || value?.Any(v => v.Length > 200 || v.Any(char.IsControl)) == true)
         {
@@ -240,10 +236,12 @@ internal static class UsageEndpoints
         ? TypedResults.Ok(export.Lines)
         : TypedResults.Text(UsageCsv.Write(team, export.Lines), "text/csv; charset=utf-8");
 
-    private static IResult MeteringUnavailable => TypedResults.Problem(
+    /// <summary>Metering did not answer within <see cref="AskTimeout"/>.</summary>
+    internal static IResult MeteringUnavailable => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable", detail: "Usage is not available: metering did not answer; retry shortly.");
 
-    private static (DateTimeOffset From, DateTimeOffset To) Period(string? from, string? to, TimeProvider time, Dictionary<string, string[]> errors)
+    /// <summary><c>from</c> and <c>to</c> as the usage routes read them: ISO 8601, default the last 24 hours, at most 400 days.</summary>
+    internal static (DateTimeOffset From, DateTimeOffset To) Period(string? from, string? to, TimeProvider time, Dictionary<string, string[]> errors)
     {
         var now = time.GetUtcNow();
         var end = now;
@@ -270,7 +268,21 @@ internal static class UsageEndpoints
         return (start, end);
     }
 
-    private static string Cursor(int offset)
+    /// <summary>The position a usage page's cursor stands for (0 without one); a cursor this API did not return is an error.</summary>
+    internal static int Offset(string? cursor, Dictionary<string, string[]> errors)
+    {
+        var offset = 0;
+        if (cursor is not null && !(cursor.Length == 6 && Base64Url.IsValid(cursor) && Base64Url.DecodeFromChars(cursor) is { Length: 4 } bytes &&
+            (offset = BinaryPrimitives.ReadInt32BigEndian(bytes)) > 0))
+        {
+            errors["cursor"] = ["is not a cursor this API returned."];
+        }
+
+        return offset;
+    }
+
+    /// <summary>The cursor of the page that starts at <paramref name="offset"/>.</summary>
+    internal static string Cursor(int offset)
     {
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(bytes, offset);

@@ -22,8 +22,8 @@ public sealed class MessageDurabilityTests
 
         Assert.Equal(
             ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "DeploymentHealthListed", "ExportUsage", "FindUsageRecord", "GetProviderCredentials",
-             "ListDeploymentHealth", "ListModels", "ModelsListed", "PromptRenderFailed", "PromptRendered", "ProviderCredentialsListed", "QueryUsage", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion",
-             "TokensCounted", "UsageExport", "UsageRecordFound", "UsageReport"],
+             "ListDeploymentHealth", "ListModels", "ModelsListed", "PromptRenderFailed", "PromptRendered", "ProviderCredentialsListed", "QueryShadowComparison", "QueryShadowResults", "QueryUsage", "RenderPrompt", "RequestAuthorized",
+             "RequestDenied", "RouteCompletion", "ShadowComparison", "ShadowResultsPage", "TokensCounted", "UsageExport", "UsageRecordFound", "UsageReport"],
             transient);
         Assert.False(typeof(RecordUsage).IsDefined(typeof(TransientMessageAttribute), false));
         Assert.False(typeof(UsageMetered).IsDefined(typeof(TransientMessageAttribute), false));

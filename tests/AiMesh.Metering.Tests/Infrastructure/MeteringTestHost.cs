@@ -130,6 +130,12 @@ internal sealed class MeteringTestHost : IAsyncDisposable
         await endpoint.Send(new RecordRouterReports(reports));
     }
 
+    public async Task SendShadowResultsAsync(params ShadowResult[] results)
+    {
+        var endpoint = await Harness.Bus.GetSendEndpoint(Endpoints.MeteringReportsAddress);
+        await endpoint.Send(new RecordShadowResults(results));
+    }
+
     public async Task SendBatchAsync(IReadOnlyList<RecordUsage> records, Guid? messageId = null)
     {
         var endpoint = await Harness.Bus.GetSendEndpoint(Endpoints.MeteringAddress);

@@ -6,7 +6,7 @@ using MassTransit;
 namespace AiMesh.Metering.Tests.Infrastructure;
 
 /// <summary>
-/// Every UsageMetered, Fault&lt;RecordUsage&gt; and Fault&lt;RecordUsageBatch&gt; the bus publishes, each publish counted. The harness's own
+/// Every UsageMetered, Fault&lt;RecordUsage&gt;, Fault&lt;RecordUsageBatch&gt; and Fault&lt;RecordShadowResults&gt; the bus publishes, each publish counted. The harness's own
 /// Published list keys messages by MessageId, so it shows an idempotent republish only once; this does not.
 /// </summary>
 internal sealed class PublishRecorder : IPublishObserver
@@ -16,6 +16,7 @@ internal sealed class PublishRecorder : IPublishObserver
     private readonly ConcurrentQueue<PublishedUsage> _metered = new();
     private readonly ConcurrentQueue<Fault<RecordUsage>> _faults = new();
     private readonly ConcurrentQueue<Fault<RecordUsageBatch>> _batchFaults = new();
+    private readonly ConcurrentQueue<Fault<RecordShadowResults>> _shadowFaults = new();
 
     public Task PrePublish<T>(PublishContext<T> context)
         where T : class => Task.CompletedTask;
@@ -34,6 +35,9 @@ internal sealed class PublishRecorder : IPublishObserver
             case Fault<RecordUsageBatch> fault:
                 _batchFaults.Enqueue(fault);
                 break;
+            case Fault<RecordShadowResults> fault:
+                _shadowFaults.Enqueue(fault);
+                break;
         }
 
         return Task.CompletedTask;
@@ -50,6 +54,9 @@ internal sealed class PublishRecorder : IPublishObserver
 
     public IReadOnlyList<Fault<RecordUsageBatch>> BatchFaultsFor(Guid requestId) =>
         [.. _batchFaults.Where(f => f.Message.Records.Any(r => r.RequestId == requestId))];
+
+    public IReadOnlyList<Fault<RecordShadowResults>> ShadowFaultsFor(Guid requestId) =>
+        [.. _shadowFaults.Where(f => f.Message.Results.Any(r => r.RequestId == requestId))];
 
     public Task<IReadOnlyList<Fault<RecordUsageBatch>>> WaitForBatchFaultAsync(Guid requestId) =>
         WaitAsync(() => BatchFaultsFor(requestId), 1, $"a Fault<RecordUsageBatch> holding request {requestId}");

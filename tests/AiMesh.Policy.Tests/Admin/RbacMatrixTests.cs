@@ -77,6 +77,10 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["export A's usage"] = ([200, 200, 403, 403, 200], (w, _) => Get($"/admin/usage/export?org={w.OrgA}")),
         ["export B's usage"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/usage/export?org={w.OrgB}&format=json")),
 
+        // Shadow traffic compared: everyone who reads usage, each asked for its own scope (ShadowUsageEndpointTests).
+        ["compare shadow traffic"] = ([200, 200, 200, 200, 200], (_, _) => Get("/admin/usage/shadow?model=gpt-4o")),
+        ["list one shadow comparison's results"] = ([200, 200, 200, 200, 200], (_, _) => Get("/admin/usage/shadow/results?model=gpt-4o&primary=gpt-4o&shadow=cand-a")),
+
         // One request's usage and bodies: as usage by key (a request is visible when its key, team or user is); what is
         // not visible reads as a request metering does not hold.
         ["read request of own key"] = ([200, 200, 200, 200, 200], async (w, self) => await Get($"/admin/usage/requests/{await w.FreshUsageAsync(userId: self)}")),

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AiMesh.Cli;
+using AiMesh.Contracts.Metering;
 using AiMesh.Policy.Tests.Support;
 
 namespace AiMesh.Policy.Tests.AdminCli;
@@ -169,6 +170,27 @@ public sealed class CliTests
         Assert.NotEqual(Guid.Empty, userId);
         Assert.NotEqual(0, refused.Exit);
         Assert.Contains("403", refused.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_operator_compares_shadow_traffic_and_lists_one_comparisons_results_from_the_command_line()
+    {
+        var metering = new MeteringStub();
+        await using var host = await AdminHost.StartAsync(null, metering);
+
+        var compared = await OkAsync(host, "usage", "shadow", "--model", "gpt-4o", "--from", "2026-11-01", "--to", "2026-11-02T00:00:00Z");
+        var asked = Assert.IsType<QueryShadowComparison>(metering.Asked.Last());
+        var listed = await OkAsync(host, "usage", "shadow-results", "--model", "gpt-4o", "--primary", "gpt-4o", "--shadow", "cand-b", "--limit", "1");
+        var listAsked = Assert.IsType<QueryShadowResults>(metering.Asked.Last());
+        var invalid = await RunAsync(host, AdminHost.BootstrapKey, "usage", "shadow", "--limit", "0");
+
+        Assert.Equal(["cand-a", "cand-b", "cand-c"], compared["items"]!.AsArray().Select(r => r!.Text("shadowModel")));
+        Assert.Equal(("gpt-4o", new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero)), (asked.Model, asked.From, asked.To));
+        Assert.Equal(("cand-b", 1), (listAsked.ShadowModel, listAsked.Limit));
+        Assert.Equal("cand-b", listed["items"]![0]!.Text("shadowModel"));
+        Assert.NotNull(listed["nextCursor"]);
+        Assert.NotEqual(0, invalid.Exit);
+        Assert.Contains("limit", invalid.Errors, StringComparison.Ordinal);
     }
 
     private static async Task<JsonObject> OkAsync(AdminHost host, params string[] args)

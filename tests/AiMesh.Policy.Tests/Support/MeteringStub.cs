@@ -14,10 +14,16 @@ namespace AiMesh.Policy.Tests.Support;
 /// <see cref="ExportUsage"/> policy sends and answers a query with one row per value asked (value <c>*</c> when the
 /// query named none), and an export with two lines whose text a spreadsheet would misread (for an organization's
 /// export the first names its team <c>team-from-metering</c>, the second none). A <see cref="FindUsageRecord"/> is
-/// answered from <see cref="Records"/> (none: metering holds no event for it).
+/// answered from <see cref="Records"/> (none: metering holds no event for it). A <see cref="QueryShadowComparison"/> is
+/// answered with three rows (shadow models <c>cand-a</c> … <c>cand-c</c>), or with an error when its model is
+/// <see cref="BrokenModel"/>; a <see cref="QueryShadowResults"/> with one result of the comparison it names, more
+/// following only its first page.
 /// </summary>
 internal sealed class MeteringStub : IMeshModule
 {
+    /// <summary>A model whose comparison metering refuses to answer (its error goes back to the caller as a 400).</summary>
+    public const string BrokenModel = "model-metering-refuses";
+
     public ConcurrentQueue<object> Asked { get; } = new();
 
     /// <summary>The usage events metering "holds", by request id, for <see cref="FindUsageRecord"/>.</summary>
@@ -34,8 +40,34 @@ internal sealed class MeteringStub : IMeshModule
     {
     }
 
-    private sealed class Answers(MeteringStub stub) : IConsumer<QueryUsage>, IConsumer<ExportUsage>, IConsumer<FindUsageRecord>
+    private sealed class Answers(MeteringStub stub)
+        : IConsumer<QueryUsage>, IConsumer<ExportUsage>, IConsumer<FindUsageRecord>, IConsumer<QueryShadowComparison>, IConsumer<QueryShadowResults>
     {
+        public Task Consume(ConsumeContext<QueryShadowComparison> context)
+        {
+            stub.Asked.Enqueue(context.Message);
+            if (context.Message.Model == BrokenModel)
+            {
+                return context.RespondAsync(new ShadowComparison(context.Message.RequestId, [], "metering cannot answer this."));
+            }
+
+            var rows = new[] { "cand-a", "cand-b", "cand-c" }
+                .Select(shadow => new ShadowComparisonRow("gpt-4o", "gpt-4o", shadow, "USD", 4, 0, 1, 200, 210.5, 250, 260, 60, 30, 35, 24, 0.006m, 0.0016m, 3, 3, 2, 0.7))
+                .ToList();
+            return context.RespondAsync(new ShadowComparison(context.Message.RequestId, rows));
+        }
+
+        public Task Consume(ConsumeContext<QueryShadowResults> context)
+        {
+            var ask = context.Message;
+            stub.Asked.Enqueue(ask);
+            var at = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+            var result = new ShadowResult(
+                Guid.NewGuid(), "key-from-metering", null, ask.OrganizationId, "chat.completions", ask.ModelRequested, ask.PrimaryModel, "d1", 200, 120, null, null,
+                ask.ShadowModel, "d2", 200, null, 180, null, null, 0.5, at.AddSeconds(-1), at);
+            return context.RespondAsync(new ShadowResultsPage(ask.RequestId, [result], ask.Offset == 0));
+        }
+
         public Task Consume(ConsumeContext<FindUsageRecord> context)
         {
             stub.Asked.Enqueue(context.Message);
