@@ -255,6 +255,43 @@ public sealed partial class ShadowTrafficTests
     }
 
     [Fact]
+    public async Task A_shadow_never_takes_capacity_that_clients_requests_wait_for()
+    {
+        await using var mesh = await StartAsync("tokens=1000;pace=50", s =>
+        {
+            Patient(s);
+            s["Router:Deployments:2:Limits:Concurrent"] = "1";
+        });
+        using var skipped = new SkipCounter(mesh.Router.Services.GetRequiredService<IMeterFactory>());
+        var queues = mesh.Router.Services.GetRequiredService<AiMesh.Router.Admission.AdmissionQueues>();
+
+        // A client's stream holds the candidate's one slot, and another client's request waits for it.
+        var holder = RouterHost.Chat("""{"model":"gpt-candidate","stream":true,"messages":[{"role":"user","content":"holder"}]}""", stream: true, model: "gpt-candidate");
+        var held = mesh.Router.RouteAsync(holder);
+        await mesh.Router.Chunks.WaitForAsync(holder.RequestId, 1);
+        var waiter = mesh.Router.RouteAsync(RouterHost.Chat("""{"model":"gpt-candidate","messages":[{"role":"user","content":"echo: waiter"}]}""", stream: false, model: "gpt-candidate"));
+        await UntilAsync(() => queues.WaitingFor("gpt-candidate") == 1 || waiter.IsCompleted, "the client's request never waited");
+        if (waiter.IsCompleted)
+        {
+            var (_, refused) = await waiter;
+            Assert.Fail($"the waiter was answered at once: {refused?.Status} {refused?.Code} {refused?.Message} {queues.Waiting}");
+        }
+
+        var (routed, _) = await mesh.Router.RouteAsync(Chat(Hello));
+        await UntilAsync(() => skipped.Of("waiters") == 1, "the shadow was not skipped for the waiter");
+        var candidateCallsWhileWaiting = Calls(mesh, CandidateUpstream).Count;
+        await mesh.Router.Harness.Bus.Publish(new CompletionAbandoned(holder.RequestId, "client_disconnected"));
+        await held;
+        var (served, failed) = await waiter;
+
+        Assert.Equal(200, routed!.Status);
+        Assert.Equal(1, candidateCallsWhileWaiting);
+        Assert.True(served is not null, failed?.Message);
+        Assert.Equal(2, Calls(mesh, CandidateUpstream).Count);
+        Assert.DoesNotContain(Results(mesh), r => r.RequestId != holder.RequestId && r.ShadowModel == "gpt-candidate" && r.ShadowStatus == 200);
+    }
+
+    [Fact]
     public async Task The_request_s_regions_hold_for_the_shadow_a_candidate_outside_them_is_recorded_as_refused_and_not_called()
     {
         await using var mesh = await StartAsync(null, s =>
@@ -331,6 +368,16 @@ public sealed partial class ShadowTrafficTests
     }
 
     private static RouteCompletion Chat(string body, bool stream = false) => RouterHost.Chat(body, stream);
+
+    private static async Task UntilAsync(Func<bool> condition, string failure)
+    {
+        var giveUp = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < giveUp, failure);
+            await Task.Delay(20);
+        }
+    }
 
     private static ShadowTraffic Traffic(RouterMesh mesh) => mesh.Router.Services.GetRequiredService<ShadowTraffic>();
 
