@@ -31,6 +31,7 @@ internal sealed class BudgetGuard(
 {
     private const char Separator = '|';
     private readonly BudgetOptions settings = options.Value;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> loading = new(StringComparer.Ordinal);
 
     private static readonly BudgetScope[] Scopes = [BudgetScope.Key, BudgetScope.User, BudgetScope.Team, BudgetScope.Org];
 
@@ -61,8 +62,7 @@ internal sealed class BudgetGuard(
         {
             if (!reservations.IsLoaded(key))
             {
-                var (budget, period) = Split(key);
-                reservations.Load(key, await store.SpentAsync(budget, period, cancellationToken));
+                await LoadOnceAsync(key, cancellationToken);
             }
         }
 
@@ -83,6 +83,35 @@ internal sealed class BudgetGuard(
         }
 
         return new BudgetDecision(true, [.. budgets.Select(b => b.Key)], cost);
+    }
+
+    /// <summary>
+    /// Reads a budget period's spend once however many requests need it at the same moment: a burst's first requests on a
+    /// replica (a new period, a new budget, a fresh replica) share one read instead of each making the same query, which
+    /// on a loaded database held them all. A failed read is not kept: the next request tries again.
+    /// </summary>
+    private async Task LoadOnceAsync(string key, CancellationToken cancellationToken)
+    {
+        var load = loading.GetOrAdd(key, k => new Lazy<Task>(() => LoadAsync(k), LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            await load.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (load.Value.IsCompleted)
+            {
+                loading.TryRemove(KeyValuePair.Create(key, load));
+            }
+        }
+    }
+
+    private async Task LoadAsync(string key)
+    {
+        var (budget, period) = Split(key);
+
+        // Shared by every waiting request: not cancelled when the first of them gives up.
+        reservations.Load(key, await store.SpentAsync(budget, period, CancellationToken.None));
     }
 
     /// <summary>The request was admitted by its budgets but refused by something after them: its reservations go, uncharged.</summary>
