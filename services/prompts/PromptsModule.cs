@@ -1,27 +1,61 @@
 using AiMesh.Hosting;
+using AiMesh.Prompts.Registry;
 using AiMesh.Prompts.Rendering;
+using AiMesh.Prompts.Store;
 using AiMesh.Prompts.Templates;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AiMesh.Prompts;
 
-/// <summary>The prompts service as a module: hosted alone when distributed, beside the others when embedded.</summary>
+/// <summary>
+/// The prompts service as a module: hosted alone when distributed, beside the others when embedded.
+/// RenderPrompt (queue aimesh-prompts) → PromptRendered or PromptRenderFailed, from this replica's catalog of the
+/// stored registry (prompts, immutable versions, labels) or, for names the store does not have, from configured
+/// templates. PromptChanged (published, one temporary queue per replica) → that prompt read again into the catalog.
+/// </summary>
 public sealed class PromptsModule : IMeshModule
 {
+    private const string ChangesEndpointPrefix = "aimesh-prompts-changes-";
+
+    // Every replica needs every change event, so each has a queue of its own bound to the event's exchange.
+    // Temporary: it goes with the process; an event lost meanwhile is covered by the periodic reload.
+    private readonly string changesEndpointName = ChangesEndpointPrefix + NewId.NextGuid().ToString("N");
+
     public string Name => "prompts";
 
     public void ConfigureServices(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PromptsOptions>()
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<PromptsOptions>()
             .Bind(builder.Configuration.GetSection(PromptsOptions.Section))
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PromptsOptions>, PromptsOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PromptsOptions>, PromptsOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddDbContextPool<PromptsDbContext>((provider, db) =>
+            PromptsDatabase.Configure(db, provider.GetRequiredService<IOptions<PromptsOptions>>().Value.Database));
+        services.AddScoped<PromptStore>();
+        services.AddSingleton<PromptCatalog>();
+
+        // Registered before the bus, so on a healthy start the tables exist before the first message is consumed.
+        services.AddSingleton<StoreState>();
+        services.AddHostedService<SchemaInitializer>();
+        services.AddSingleton<PromptCatalogRefresher>();
+        services.AddHostedService(provider => provider.GetRequiredService<PromptCatalogRefresher>());
     }
 
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<RenderPromptConsumer, RenderPromptConsumerDefinition>();
+        bus.AddConsumer<PromptChangedConsumer, PromptChangedConsumerDefinition>().Endpoint(e =>
+        {
+            e.Name = changesEndpointName;
+            e.Temporary = true;
+        });
     }
 
     public void MapEndpoints(WebApplication app)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiMesh.Contracts.Prompts;
+using AiMesh.Prompts.Registry;
+using AiMesh.Prompts.Store;
 using AiMesh.Prompts.Templates;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -8,21 +10,30 @@ using Microsoft.Extensions.Options;
 namespace AiMesh.Prompts.Rendering;
 
 /// <summary>
-/// Renders the prompt a request names (<c>"prompt": {"id", "version"?, "variables"}</c>): the template's messages
-/// go before the client's own and the <c>prompt</c> member is removed, so the router sees a plain request.
+/// Renders the prompt a request names (<c>"prompt": {"id", "version"?, "label"?, "variables"}</c>): the template's
+/// messages go before the client's own, the version's preferred model and parameters fill what the request left out,
+/// and the <c>prompt</c> member is removed, so the router sees a plain request.
+/// <para>
+/// Precedence: a name the stored registry has is served from it (this replica's <see cref="PromptCatalog"/>, never the
+/// database); a configured template (<c>Prompts:Templates</c>) serves only names the store does not have. Of a stored
+/// prompt, a version number wins, else a label, else the label <c>production</c> when it exists, else the latest
+/// version.
+/// </para>
 /// </summary>
-internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> options) : IConsumer<RenderPrompt>
+internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> options, PromptCatalog catalog) : IConsumer<RenderPrompt>
 {
+    public const string DefaultLabel = "production";
+
     public Task Consume(ConsumeContext<RenderPrompt> context)
     {
         var message = context.Message;
-        var outcome = Render(message.RequestId, message.Body, options.CurrentValue);
+        var outcome = Render(message.RequestId, message.Body, options.CurrentValue, catalog);
         return outcome.Rendered is { } rendered
             ? context.RespondAsync(rendered)
             : context.RespondAsync(outcome.Failed!);
     }
 
-    internal static (PromptRendered? Rendered, PromptRenderFailed? Failed) Render(Guid requestId, string body, PromptsOptions options)
+    internal static (PromptRendered? Rendered, PromptRenderFailed? Failed) Render(Guid requestId, string body, PromptsOptions options, PromptCatalog? catalog = null)
     {
         PromptRenderFailed Fail(string code, string text, string? param) => new(requestId, 400, code, text, param);
 
@@ -34,11 +45,6 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
         if (prompt["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id))
         {
             return (null, Fail("invalid_prompt", "'prompt.id' must be a string.", "prompt.id"));
-        }
-
-        if (!options.Templates.TryGetValue(id, out var template))
-        {
-            return (null, new PromptRenderFailed(requestId, 404, "prompt_not_found", $"No prompt named '{id}'.", "prompt.id"));
         }
 
         // A version is named by a string or a number (compared by its JSON text); anything else is an error, never
@@ -55,9 +61,26 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
             return (null, Fail("invalid_prompt", "'prompt.version' must be a string or a number.", "prompt.version"));
         }
 
-        if (version is not null && version != template.Version)
+        string? label = null;
+        if (prompt["label"] is { } labelNode)
         {
-            return (null, new PromptRenderFailed(requestId, 404, "prompt_version_not_found", $"Prompt '{id}' has no version '{version}'.", "prompt.version"));
+            if (labelNode is not JsonValue lv || !lv.TryGetValue(out label) || label.Length == 0)
+            {
+                return (null, Fail("invalid_prompt", "'prompt.label' must be a non-empty string.", "prompt.label"));
+            }
+
+            if (version is not null)
+            {
+                return (null, Fail("invalid_prompt", "Name a prompt's version or its label, not both.", "prompt.label"));
+            }
+        }
+
+        var (template, notFound) = catalog is not null && catalog.TryGet(id, out var stored)
+            ? Resolve(requestId, id, stored, version, label)
+            : ResolveConfigured(requestId, id, options, version, label);
+        if (template is null)
+        {
+            return (null, notFound);
         }
 
         var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -106,6 +129,93 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
 
         request["messages"] = messages;
         request.Remove("prompt");
+        Prefer(request, template);
         return (new PromptRendered(requestId, request.ToJsonString(), id, template.Version), null);
+    }
+
+    /// <summary>The stored version a request names: by number, by label, else <c>production</c>, else the latest.</summary>
+    private static (ResolvedTemplate? Template, PromptRenderFailed? NotFound) Resolve(Guid requestId, string id, StoredPrompt stored, string? version, string? label)
+    {
+        StoredVersion? chosen;
+        if (version is not null)
+        {
+            chosen = int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                ? stored.Version(number)
+                : null;
+            if (chosen is null)
+            {
+                return (null, new PromptRenderFailed(requestId, 404, "prompt_version_not_found", $"Prompt '{id}' has no version '{version}'.", "prompt.version"));
+            }
+        }
+        else if (label is not null)
+        {
+            chosen = stored.Labels.TryGetValue(label, out var pointed) ? stored.Version(pointed.Version) : null;
+            if (chosen is null)
+            {
+                return (null, new PromptRenderFailed(requestId, 404, "prompt_label_not_found", $"Prompt '{id}' has no label '{label}'.", "prompt.label"));
+            }
+        }
+        else
+        {
+            chosen = stored.Labels.TryGetValue(DefaultLabel, out var production) ? stored.Version(production.Version) : stored.Latest;
+            if (chosen is null)
+            {
+                return (null, new PromptRenderFailed(requestId, 404, "prompt_version_not_found", $"Prompt '{id}' has no published version.", "prompt.id"));
+            }
+        }
+
+        return (new ResolvedTemplate(
+            chosen.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            chosen.Messages,
+            chosen.Variables,
+            chosen.Model,
+            chosen.Parameters), null);
+    }
+
+    /// <summary>A configured template: one version, no labels.</summary>
+    private static (ResolvedTemplate? Template, PromptRenderFailed? NotFound) ResolveConfigured(
+        Guid requestId, string id, PromptsOptions options, string? version, string? label)
+    {
+        if (!options.Templates.TryGetValue(id, out var template))
+        {
+            return (null, new PromptRenderFailed(requestId, 404, "prompt_not_found", $"No prompt named '{id}'.", "prompt.id"));
+        }
+
+        if (version is not null && version != template.Version)
+        {
+            return (null, new PromptRenderFailed(requestId, 404, "prompt_version_not_found", $"Prompt '{id}' has no version '{version}'.", "prompt.version"));
+        }
+
+        if (label is not null)
+        {
+            return (null, new PromptRenderFailed(requestId, 404, "prompt_label_not_found", $"Prompt '{id}' has no label '{label}'.", "prompt.label"));
+        }
+
+        return (new ResolvedTemplate(
+            template.Version,
+            template.Messages.Select(m => new PromptMessage(m.Role, m.Content)).ToList(),
+            template.Variables,
+            null,
+            null), null);
+    }
+
+    /// <summary>The version's preferred model and parameters, where the request gave none of its own.</summary>
+    private static void Prefer(JsonObject request, ResolvedTemplate template)
+    {
+        if (template.Model is { } model && request["model"] is null)
+        {
+            request["model"] = model;
+        }
+
+        if (template.Parameters is { } parameters && JsonNode.Parse(parameters) is JsonObject preferred)
+        {
+            foreach (var (key, value) in preferred)
+            {
+                if (!request.ContainsKey(key) && key is not ("messages" or "prompt"))
+                {
+                    request[key] = value?.DeepClone();
+                }
+            }
+        }
     }
 }

@@ -1,14 +1,24 @@
+using AiMesh.Prompts.Store;
+
 namespace AiMesh.Prompts.Templates;
 
 /// <summary>
-/// The "Prompts" section. Issue 2: named templates from configuration. Versioned storage, labels and a full
-/// template language come with issue 7.
+/// The "Prompts" section: named templates from configuration (issue 2), and the versioned registry's store and the
+/// bound on how long a replica may serve a label after it moved (issue 7).
 /// </summary>
 internal sealed class PromptsOptions
 {
     public const string Section = "Prompts";
 
     public Dictionary<string, PromptTemplate> Templates { get; set; } = new(StringComparer.Ordinal);
+
+    public PromptsDatabaseOptions Database { get; set; } = new();
+
+    /// <summary>
+    /// How often every replica reads the whole registry again: the bound on serving a stale label or version when a
+    /// <c>PromptChanged</c> event was lost (normally a change is seen as soon as its event arrives).
+    /// </summary>
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 internal sealed class PromptTemplate

@@ -56,6 +56,8 @@ public class DistributedMesh : MeshFixture
         // Both policy replicas share one store, as deployed (compose.yaml): this test's PostgreSQL database.
         args.Add("--Policy:Database:Provider=Postgres");
         args.Add($"--Policy:Database:ConnectionString={new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _name }}");
+        args.Add("--Prompts:Database:Provider=Postgres");
+        args.Add($"--Prompts:Database:ConnectionString={new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _name }}");
 
         string[] With(string service) => [.. args, $"--Mesh:Service={service}"];
         _meteringArgs = [.. With("metering"), .. MeteringArguments()];

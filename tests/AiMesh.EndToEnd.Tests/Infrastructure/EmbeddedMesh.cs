@@ -17,6 +17,7 @@ public sealed class EmbeddedMesh : MeshFixture
         args.Add("--Mesh:Embedded=true");
         args.Add("--Metering:Database:Provider=Sqlite");
         args.Add($"--Metering:Database:ConnectionString=Data Source={Path.Combine(_directory, "metering.db")}");
+        args.Add($"--Prompts:Database:ConnectionString=Data Source={Path.Combine(_directory, "prompts.db")}");
         _app = await StartHostAsync(AiMesh.Ingress.Program.BuildApp([.. args]));
         return AddressOf(_app);
     }

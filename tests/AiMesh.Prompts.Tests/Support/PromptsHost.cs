@@ -1,28 +1,45 @@
 using AiMesh.Contracts;
 using AiMesh.Contracts.Prompts;
+using AiMesh.Prompts.Registry;
+using AiMesh.Prompts.Store;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace AiMesh.Prompts.Tests.Support;
 
-/// <summary>The prompts module in a host of its own on MassTransit's in-memory test harness, templates from configuration.</summary>
+/// <summary>
+/// The prompts module in a host of its own on MassTransit's in-memory test harness, templates from configuration. The
+/// registry is stored in a SQLite file of the host's own unless the settings name a database.
+/// </summary>
 internal sealed class PromptsHost : IAsyncDisposable
 {
     private readonly IHost host;
+    private readonly string? folder;
 
-    private PromptsHost(IHost host)
+    private PromptsHost(IHost host, string? folder)
     {
         this.host = host;
+        this.folder = folder;
         Harness = host.Services.GetRequiredService<ITestHarness>();
     }
 
     public ITestHarness Harness { get; }
 
+    public IServiceProvider Services => host.Services;
+
     public static async Task<PromptsHost> StartAsync(Dictionary<string, string?> settings)
     {
+        string? folder = null;
+        if (!settings.ContainsKey("Prompts:Database:ConnectionString"))
+        {
+            folder = Directory.CreateTempSubdirectory("aimesh-prompts-").FullName;
+            settings = new(settings) { ["Prompts:Database:ConnectionString"] = $"Data Source={Path.Combine(folder, "prompts.db")}" };
+        }
+
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         var module = new PromptsModule();
@@ -48,7 +65,22 @@ internal sealed class PromptsHost : IAsyncDisposable
             }
         }
 
-        return new PromptsHost(host);
+        return new PromptsHost(host, folder);
+    }
+
+    /// <summary>Starts a host and waits until it has loaded the registry once.</summary>
+    public static async Task<PromptsHost> StartLoadedAsync(Dictionary<string, string?> settings)
+    {
+        var prompts = await StartAsync(settings);
+        await prompts.Services.GetRequiredService<PromptCatalogRefresher>().FirstLoad.WaitAsync(TimeSpan.FromSeconds(30));
+        return prompts;
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a store of its own scope, as one admin request would.</summary>
+    public async Task<T> StoreAsync<T>(Func<PromptStore, Task<T>> work)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<PromptStore>());
     }
 
     /// <summary>Asks prompts on its queue, as the saga does, and returns whichever answer came.</summary>
@@ -70,5 +102,10 @@ internal sealed class PromptsHost : IAsyncDisposable
     {
         await host.StopAsync();
         host.Dispose();
+        if (folder is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

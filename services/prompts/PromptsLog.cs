@@ -1,0 +1,32 @@
+namespace AiMesh.Prompts;
+
+/// <summary>
+/// Prompts log messages. Event ids 6000–6019. Names, ids and numbers only: never a template's text nor a variable's
+/// value, which may carry whatever a client sent.
+/// </summary>
+internal static partial class PromptsLog
+{
+    [LoggerMessage(6000, LogLevel.Information, "Prompts schema ready on {Provider} (created: {Created})")]
+    public static partial void SchemaReady(ILogger logger, string provider, bool created);
+
+    [LoggerMessage(6001, LogLevel.Warning, "Prompts database on {Provider} not available (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void SchemaUnavailable(ILogger logger, Exception exception, string provider, int attempt, TimeSpan delay);
+
+    [LoggerMessage(6002, LogLevel.Debug, "Prompts catalog reloaded: {Count} prompts")]
+    public static partial void CatalogReloaded(ILogger logger, int count);
+
+    [LoggerMessage(6003, LogLevel.Warning, "Reloading the prompts catalog failed; the cached prompts stay served, trying again in {Interval}")]
+    public static partial void CatalogReloadFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(6004, LogLevel.Debug, "Prompt {Name} reloaded after a change")]
+    public static partial void PromptReloaded(ILogger logger, string name);
+
+    [LoggerMessage(6005, LogLevel.Information, "Prompt {Name}: version {Version} published by {Author}")]
+    public static partial void VersionPublished(ILogger logger, string name, int version, string author);
+
+    [LoggerMessage(6006, LogLevel.Information, "Prompt {Name}: label {Label} moved from version {From} to {To} by {MovedBy} (rollback: {Rollback})")]
+    public static partial void LabelMoved(ILogger logger, string name, string label, int? from, int to, string movedBy, bool rollback);
+
+    [LoggerMessage(6007, LogLevel.Information, "Prompt {Name} created")]
+    public static partial void PromptCreated(ILogger logger, string name);
+}

@@ -1,0 +1,3 @@
+namespace AiMesh.Prompts.Store;
+
+internal sealed record PromptMessage(string Role, string Content);

@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace AiMesh.Prompts.Store;
+
+/// <summary>
+/// The prompt registry: prompts, their immutable versions, the labels pointing at versions and every label move.
+/// Saving a changed or deleted version is refused here, not just avoided by the store's code.
+/// </summary>
+internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> options) : DbContext(options)
+{
+    public const string PromptsTable = "prompts";
+
+    public DbSet<PromptRecord> Prompts => Set<PromptRecord>();
+
+    public DbSet<PromptVersionRecord> Versions => Set<PromptVersionRecord>();
+
+    public DbSet<PromptLabelRecord> Labels => Set<PromptLabelRecord>();
+
+    public DbSet<LabelMoveRecord> LabelMoves => Set<LabelMoveRecord>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseVersionRewrites();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseVersionRewrites();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<PromptRecord>(e =>
+        {
+            e.ToTable(PromptsTable);
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Id).HasColumnName("id");
+            e.Property(p => p.Name).HasColumnName("name").HasMaxLength(200).IsRequired();
+            e.Property(p => p.OrganizationId).HasColumnName("organization_id").HasMaxLength(200);
+            e.Property(p => p.Created).HasColumnName("created");
+            e.HasIndex(p => p.Name).IsUnique().HasDatabaseName("ux_prompts_name");
+        });
+
+        modelBuilder.Entity<PromptVersionRecord>(e =>
+        {
+            e.ToTable("prompt_versions");
+            e.HasKey(v => new { v.PromptId, v.Number });
+            e.Property(v => v.PromptId).HasColumnName("prompt_id");
+            e.Property(v => v.Number).HasColumnName("number");
+            e.Property(v => v.Messages).HasColumnName("messages").IsRequired();
+            e.Property(v => v.Variables).HasColumnName("variables").IsRequired();
+            e.Property(v => v.VariablesSchema).HasColumnName("variables_schema");
+            e.Property(v => v.Model).HasColumnName("model").HasMaxLength(200);
+            e.Property(v => v.Parameters).HasColumnName("parameters");
+            e.Property(v => v.Author).HasColumnName("author").HasMaxLength(200).IsRequired();
+            e.Property(v => v.Message).HasColumnName("message").IsRequired();
+            e.Property(v => v.Created).HasColumnName("created");
+            e.HasOne<PromptRecord>().WithMany().HasForeignKey(v => v.PromptId);
+        });
+
+        modelBuilder.Entity<PromptLabelRecord>(e =>
+        {
+            e.ToTable("prompt_labels");
+            e.HasKey(l => new { l.PromptId, l.Name });
+            e.Property(l => l.PromptId).HasColumnName("prompt_id");
+            e.Property(l => l.Name).HasColumnName("name").HasMaxLength(100);
+            e.Property(l => l.Version).HasColumnName("version");
+            e.Property(l => l.MovedAt).HasColumnName("moved_at");
+            e.Property(l => l.MovedBy).HasColumnName("moved_by").HasMaxLength(200).IsRequired();
+            e.HasOne<PromptRecord>().WithMany().HasForeignKey(l => l.PromptId);
+            e.HasOne<PromptVersionRecord>().WithMany().HasForeignKey(l => new { l.PromptId, l.Version });
+        });
+
+        modelBuilder.Entity<LabelMoveRecord>(e =>
+        {
+            e.ToTable("prompt_label_moves");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(m => m.PromptId).HasColumnName("prompt_id");
+            e.Property(m => m.Label).HasColumnName("label").HasMaxLength(100).IsRequired();
+            e.Property(m => m.FromVersion).HasColumnName("from_version");
+            e.Property(m => m.ToVersion).HasColumnName("to_version");
+            e.Property(m => m.Rollback).HasColumnName("rollback");
+            e.Property(m => m.MovedAt).HasColumnName("moved_at");
+            e.Property(m => m.MovedBy).HasColumnName("moved_by").HasMaxLength(200).IsRequired();
+            e.HasIndex(m => new { m.PromptId, m.Label }).HasDatabaseName("ix_prompt_label_moves_label");
+            e.HasOne<PromptRecord>().WithMany().HasForeignKey(m => m.PromptId);
+        });
+    }
+
+    private void RefuseVersionRewrites()
+    {
+        if (ChangeTracker.Entries<PromptVersionRecord>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("prompt_versions is immutable: a published version is never updated nor deleted.");
+        }
+    }
+}
