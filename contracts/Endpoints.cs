@@ -20,8 +20,15 @@ public static class Endpoints
     /// </summary>
     public const string MeteringReports = "aimesh-metering-reports";
 
+    /// <summary>
+    /// The prompt registry's admin side (create, publish, label, diff, preview; asked by policy's admin API): apart
+    /// from rendering, so an admin's database work never delays a request's prompt.
+    /// </summary>
+    public const string PromptsAdmin = "aimesh-prompts-admin";
+
     public static readonly Uri PolicyAddress = new($"queue:{Policy}");
     public static readonly Uri PromptsAddress = new($"queue:{Prompts}");
+    public static readonly Uri PromptsAdminAddress = new($"queue:{PromptsAdmin}");
     public static readonly Uri RouterAddress = new($"queue:{Router}");
     public static readonly Uri MeteringAddress = new($"queue:{Metering}");
     public static readonly Uri MeteringQueriesAddress = new($"queue:{MeteringQueries}");

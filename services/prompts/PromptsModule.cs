@@ -13,7 +13,8 @@ namespace AiMesh.Prompts;
 /// The prompts service as a module: hosted alone when distributed, beside the others when embedded.
 /// RenderPrompt (queue aimesh-prompts) → PromptRendered or PromptRenderFailed, from this replica's catalog of the
 /// stored registry (prompts, immutable versions, labels) or, for names the store does not have, from configured
-/// templates. PromptChanged (published, one temporary queue per replica) → that prompt read again into the catalog.
+/// templates. ListPrompts, GetPrompt, CreatePrompt, PublishPromptVersion, MovePromptLabel, DiffPromptVersions and
+/// PreviewPrompt (queue aimesh-prompts-admin, asked by policy's admin API) → the store. PromptChanged (published, one temporary queue per replica) → that prompt read again into the catalog.
 /// </summary>
 public sealed class PromptsModule : IMeshModule
 {
@@ -51,6 +52,7 @@ public sealed class PromptsModule : IMeshModule
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<RenderPromptConsumer, RenderPromptConsumerDefinition>();
+        bus.AddConsumer<PromptAdminConsumer, PromptAdminConsumerDefinition>();
         bus.AddConsumer<PromptChangedConsumer, PromptChangedConsumerDefinition>().Endpoint(e =>
         {
             e.Name = changesEndpointName;

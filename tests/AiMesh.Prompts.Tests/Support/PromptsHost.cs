@@ -98,6 +98,18 @@ internal sealed class PromptsHost : IAsyncDisposable
             : throw new InvalidOperationException("Unexpected response type.");
     }
 
+    /// <summary>Asks the admin queue, as policy's admin API does; the answer, or the failure.</summary>
+    public async Task<(TAnswer? Answer, PromptRequestFailed? Failed)> AdminAsync<TRequest, TAnswer>(TRequest request)
+        where TRequest : class
+        where TAnswer : class
+    {
+        var client = Harness.Bus.CreateRequestClient<TRequest>(Endpoints.PromptsAdminAddress, RequestTimeout.After(s: 30));
+        var response = await client.GetResponse<TAnswer, PromptRequestFailed>(request);
+        return response.Is(out Response<TAnswer>? answer)
+            ? (answer.Message, null)
+            : response.Is(out Response<PromptRequestFailed>? failed) ? (null, failed.Message) : throw new InvalidOperationException("Unexpected response type.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();
