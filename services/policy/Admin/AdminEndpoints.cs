@@ -48,5 +48,6 @@ internal static class AdminEndpoints
         CredentialEndpoints.Map(admin);
         LimitEndpoints.Map(admin);
         DeploymentEndpoints.Map(admin);
+        PromptEndpoints.Map(admin);
     }
 }

@@ -27,4 +27,13 @@ internal enum AdminOperation
 
     /// <summary>Read the deployments' state (<c>/admin/deployments</c>): mesh-wide infrastructure carrying every tenant's traffic.</summary>
     ReadDeployments,
+
+    /// <summary>Read stored prompts, their versions, labels and diffs (<c>/admin/prompts</c>), of one's organization.</summary>
+    ReadPrompts,
+
+    /// <summary>Render a prompt's preview (<c>/admin/prompts/{name}/render</c>): a read that runs its template, nothing routed.</summary>
+    PreviewPrompts,
+
+    /// <summary>Create prompts, publish versions, move and roll back labels.</summary>
+    ManagePrompts,
 }

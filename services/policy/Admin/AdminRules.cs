@@ -29,6 +29,9 @@ internal static class AdminRules
         [AdminOperation.ManageLimits] = [AdminReach.All, AdminReach.Organization, AdminReach.Teams, AdminReach.None, AdminReach.None],
         [AdminOperation.ManageCredentials] = [AdminReach.All, AdminReach.None, AdminReach.None, AdminReach.None, AdminReach.None],
         [AdminOperation.ReadDeployments] = [AdminReach.All, AdminReach.None, AdminReach.None, AdminReach.None, AdminReach.None],
+        [AdminOperation.ReadPrompts] = [AdminReach.All, AdminReach.Organization, AdminReach.Organization, AdminReach.Organization, AdminReach.Organization],
+        [AdminOperation.PreviewPrompts] = [AdminReach.All, AdminReach.Organization, AdminReach.Organization, AdminReach.Organization, AdminReach.None],
+        [AdminOperation.ManagePrompts] = [AdminReach.All, AdminReach.Organization, AdminReach.None, AdminReach.None, AdminReach.None],
     }.ToFrozenDictionary();
 
     /// <summary>The roles from most to least powerful: a role may give only roles at or below its own rank.</summary>

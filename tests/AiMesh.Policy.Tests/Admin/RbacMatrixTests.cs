@@ -107,6 +107,21 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         // Deployments' state: mesh-wide infrastructure carrying every tenant's traffic, admins only.
         ["read deployments"] = ([200, 403, 403, 403, 403], (_, _) => Get("/admin/deployments")),
 
+        // Prompts: read by everyone in the organization, previewed (a template run) by all but viewers, managed by
+        // org_admins for their organization; another tenant's prompt is 404 as any object.
+        ["list prompts"] = ([200, 200, 200, 200, 200], (_, _) => Get("/admin/prompts")),
+        ["read prompt of A"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/prompts/{w.PromptA}")),
+        ["read a version of A's prompt"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/prompts/{w.PromptA}/versions/1")),
+        ["diff A's prompt"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/prompts/{w.PromptA}/diff?from=1&to=2")),
+        ["preview A's prompt"] = ([200, 200, 200, 200, 403], (w, _) => Post($"/admin/prompts/{w.PromptA}/render", new { variables = new { topic = "tea" } })),
+        ["create prompt in A"] = ([201, 201, 403, 403, 403], (w, _) => Post("/admin/prompts", new { name = Unique("p"), organizationId = w.OrgA })),
+        ["publish a version of A's prompt"] = ([201, 201, 403, 403, 403], async (w, _) => await Post($"/admin/prompts/{await w.FreshPromptAsync(w.OrgA)}/versions", new { messages = new[] { new { role = "system", content = "hi" } } })),
+        ["label A's prompt"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshPromptAsync(w.OrgA)}/labels/production", new { version = 1 })),
+        ["read prompt of B"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/prompts/{w.PromptB}")),
+        ["preview prompt of B"] = ([200, 404, 404, 404, 403], (w, _) => Post($"/admin/prompts/{w.PromptB}/render", new { variables = new { topic = "tea" } })),
+        ["create prompt in B"] = ([201, 404, 403, 403, 403], (w, _) => Post("/admin/prompts", new { name = Unique("p"), organizationId = w.OrgB })),
+        ["label prompt of B"] = ([200, 404, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshPromptAsync(w.OrgB)}/labels/production", new { version = 1 })),
+
         // Limits and budgets per subject: read with the subject; below admin never one's own organization's, user's or
         // keys'; a team_admin only its teams' keys; an org_admin its organization's teams, users and keys.
         ["read limits of another user's key"] = ([200, 200, 200, 200, 200], async (w, _) => await Get($"/admin/keys/{await w.FreshKeyAsync(userId: w.OtherUser)}/limits")),

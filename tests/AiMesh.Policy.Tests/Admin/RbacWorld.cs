@@ -54,7 +54,7 @@ public sealed class RbacWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = await AdminHost.StartAsync(null, Metering, new RouterHealthStub());
+        host = await AdminHost.StartAsync(null, Metering, new RouterHealthStub(), new AiMesh.Prompts.PromptsModule());
         Root = host.Client();
         OrgA = (await Root.PostOkAsync("/admin/organizations", new { name = "org-a" })).Id();
         OrgB = (await Root.PostOkAsync("/admin/organizations", new { name = "org-b" })).Id();
@@ -74,6 +74,27 @@ public sealed class RbacWorld : IAsyncLifetime
         OtherUser = await FreshUserAsync(OrgA, "member", T2);
         SecondAdmin = await FreshUserAsync(OrgA, "admin");
         UserB = await FreshUserAsync(OrgB, "member");
+        PromptA = await FreshPromptAsync(OrgA, versions: 2);
+        PromptB = await FreshPromptAsync(OrgB, versions: 1);
+    }
+
+    /// <summary>A prompt of organization A with two versions (the prompts service hosted beside policy).</summary>
+    public string PromptA { get; private set; } = "";
+
+    /// <summary>A prompt of organization B with one version.</summary>
+    public string PromptB { get; private set; } = "";
+
+    /// <summary>A new prompt of <paramref name="organization"/> with <paramref name="versions"/> versions, made by the bootstrap admin.</summary>
+    public async Task<string> FreshPromptAsync(Guid organization, int versions = 1)
+    {
+        var name = $"prompt-{Guid.NewGuid():N}";
+        await Root.PostOkAsync("/admin/prompts", new { name, organizationId = organization });
+        for (var i = 0; i < versions; i++)
+        {
+            await Root.PostOkAsync($"/admin/prompts/{name}/versions", new { messages = new[] { new { role = "system", content = $"v{i + 1} about {{{{ topic }}}}" } }, variables = new[] { "topic" } });
+        }
+
+        return name;
     }
 
     /// <summary>An admin API client presenting this key.</summary>

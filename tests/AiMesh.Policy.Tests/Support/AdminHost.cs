@@ -46,6 +46,13 @@ internal sealed class AdminHost : IAsyncDisposable
             settings["Policy:Database:ConnectionString"] = $"Data Source={Path.Combine(folder, "policy.db")}";
         }
 
+        // The prompts service, when a test hosts it beside policy: its registry in a file of this host's too.
+        if (!settings.ContainsKey("Prompts:Database:ConnectionString"))
+        {
+            folder ??= Directory.CreateTempSubdirectory("aimesh-admin-host-").FullName;
+            settings["Prompts:Database:ConnectionString"] = $"Data Source={Path.Combine(folder, "prompts.db")}";
+        }
+
         settings.TryAdd("Policy:Admin:BootstrapKey", BootstrapKey);
         settings.TryAdd("AIMESH_MASTER_KEY", MasterKey);
 

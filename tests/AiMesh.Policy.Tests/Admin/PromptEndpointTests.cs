@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using AiMesh.Policy.Tests.Support;
+using AiMesh.Prompts;
+
+namespace AiMesh.Policy.Tests.Admin;
+
+/// <summary>
+/// <c>/admin/prompts</c> (services/policy/Admin/PromptEndpoints.cs) with the prompts service hosted beside policy on the
+/// in-memory bus, as embedded: the whole life of a prompt over HTTP, faults as ProblemDetails that name the variable or
+/// the conflict, and 503 when no prompts service answers. Who may do what is in <see cref="RbacMatrixTests"/>.
+/// </summary>
+public sealed class PromptEndpointTests
+{
+    [Fact]
+    public async Task A_prompt_is_created_published_labelled_previewed_diffed_and_rolled_back_over_http()
+    {
+        await using var host = await AdminHost.StartAsync(null, new PromptsModule());
+        using var admin = host.Client();
+
+        using var created = await admin.PostAsJsonAsync("/admin/prompts", new { name = "support" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("/admin/prompts/support", created.Headers.Location?.OriginalString);
+        await AdminApi.ProblemAsync(await admin.PostAsJsonAsync("/admin/prompts", new { name = "support" }), HttpStatusCode.Conflict);
+
+        var one = await admin.PostOkAsync("/admin/prompts/support/versions", new
+        {
+            messages = new[] { new { role = "system", content = "Help with {{ product }}." } },
+            variables = new[] { "product" },
+            model = "gpt-4o-mini",
+            parameters = new { temperature = 0.2 },
+            message = "first",
+        });
+        var two = await admin.PostOkAsync("/admin/prompts/support/versions", new
+        {
+            messages = new[] { new { role = "system", content = "Help with {{ product }}.\nBe brief." } },
+            variables = new[] { "product" },
+            message = "brief",
+        });
+        Assert.Equal((1, 2), (one["number"]!.GetValue<int>(), two["number"]!.GetValue<int>()));
+        Assert.StartsWith("user:", one.Text("author"), StringComparison.Ordinal);
+
+        var label = await AdminApi.OkAsync(await admin.PutAsJsonAsync("/admin/prompts/support/labels/production", new { version = 1 }));
+        Assert.Equal(1, label["version"]!.GetValue<int>());
+        await AdminApi.OkAsync(await admin.PutAsJsonAsync("/admin/prompts/support/labels/production", new { version = 2, expectedVersion = 1 }));
+        var stale = await AdminApi.ProblemAsync(await admin.PutAsJsonAsync("/admin/prompts/support/labels/production", new { version = 1, expectedVersion = 1 }), HttpStatusCode.Conflict);
+        Assert.Equal("label_moved", stale.Text("code"));
+
+        var preview = await admin.PostOkAsync("/admin/prompts/support/render", new { variables = new { product = "tea" } });
+        Assert.Equal(("2", "Help with tea.\nBe brief."), (preview.Text("version"), preview["messages"]![0]!.Text("content")));
+        var missing = await AdminApi.ProblemAsync(await admin.PostAsJsonAsync("/admin/prompts/support/render", new { variables = new { } }), HttpStatusCode.BadRequest);
+        Assert.Contains("'product'", missing.Text("detail"), StringComparison.Ordinal);
+
+        var diff = await admin.GetOkAsync("/admin/prompts/support/diff?from=1&to=2");
+        Assert.Contains("+Be brief.", diff.Text("diff"), StringComparison.Ordinal);
+        Assert.Contains("-model: gpt-4o-mini", diff.Text("diff"), StringComparison.Ordinal);
+
+        var back = await admin.PostOkAsync("/admin/prompts/support/labels/production/rollback", new { });
+        Assert.Equal(1, back["version"]!.GetValue<int>());
+
+        var prompt = await admin.GetOkAsync("/admin/prompts/support");
+        Assert.Equal(2, prompt["versions"]!.AsArray().Count);
+        Assert.Equal(1, prompt["labels"]![0]!["version"]!.GetValue<int>());
+        Assert.Equal("first", (await admin.GetOkAsync("/admin/prompts/support/versions/1")).Text("message"));
+        var listed = await admin.GetOkAsync("/admin/prompts?limit=1");
+        Assert.Equal("support", listed["items"]![0]!.Text("name"));
+        await AdminApi.ProblemAsync(await admin.GetAsync("/admin/prompts/support/versions/9"), HttpStatusCode.NotFound);
+        await AdminApi.ProblemAsync(await admin.GetAsync("/admin/prompts/nothing"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_version_whose_template_fails_is_400_naming_the_fault_and_nothing_of_the_server()
+    {
+        await using var host = await AdminHost.StartAsync(null, new PromptsModule());
+        using var admin = host.Client();
+        await admin.PostOkAsync("/admin/prompts", new { name = "broken" });
+
+        var undeclared = await AdminApi.ProblemAsync(
+            await admin.PostAsJsonAsync("/admin/prompts/broken/versions", new { messages = new[] { new { role = "system", content = "Hi {{ customer }}" } } }),
+            HttpStatusCode.BadRequest);
+        var syntax = await AdminApi.ProblemAsync(
+            await admin.PostAsJsonAsync("/admin/prompts/broken/versions", new { messages = new[] { new { role = "system", content = "{% for x in %}" } } }),
+            HttpStatusCode.BadRequest);
+
+        Assert.Contains("'customer'", undeclared.Text("detail"), StringComparison.Ordinal);
+        Assert.Equal("invalid_prompt", syntax.Text("code"));
+        Assert.DoesNotContain("Exception", syntax.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty((await admin.GetOkAsync("/admin/prompts/broken"))["versions"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task No_prompts_service_answering_is_a_503_problem()
+    {
+        await using var host = await AdminHost.StartAsync();
+        using var admin = host.Client();
+
+        var problem = await AdminApi.ProblemAsync(await admin.GetAsync("/admin/prompts/support"), HttpStatusCode.ServiceUnavailable);
+
+        Assert.Contains("prompts service did not answer", problem.Text("detail"), StringComparison.Ordinal);
+    }
+}
