@@ -1,6 +1,6 @@
 namespace AiMesh.Cli;
 
-/// <summary>Every command, as a table: <c>aimesh keys|teams|users|credentials|deployments|limits|budgets|usage &lt;verb&gt;</c>, each one admin API call.</summary>
+/// <summary>Every command, as a table: <c>aimesh keys|teams|users|credentials|deployments|limits|budgets|usage|prompts &lt;verb&gt;</c>, each one admin API call.</summary>
 internal static class Commands
 {
     public static IReadOnlyList<CliCommand> All { get; } =
@@ -74,7 +74,51 @@ internal static class Commands
             amount = Number(a.One("amount")), softThresholds = a.All("threshold")?.Select(Number).ToList(), hard = a.One("hard") is { } hard ? (object)(bool.TryParse(hard, out var b) ? b : hard) : null,
         })),
         new("budgets", "clear", ["keys|users|teams|organizations", "id", "day|week|month|total"], [], a => new(HttpMethod.Delete, $"/admin/{Segment(a, 0)}/{Segment(a, 1)}/budgets/{Segment(a, 2)}")),
+
+        // The prompt registry: a version's messages as --msg role=text in order (text @path: the file's content), its
+        // variables, preferred model and parameters (--param name=value, the value JSON when it reads as JSON).
+        new("prompts", "list", [], ["organization", "limit", "cursor"], a => new(HttpMethod.Get, "/admin/prompts" + Query(
+            ("organizationId", a.One("organization")), ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
+        new("prompts", "show", ["name"], ["version"], a => new(HttpMethod.Get, $"/admin/prompts/{Segment(a, 0)}" + (a.One("version") is { } v ? $"/versions/{Uri.EscapeDataString(v)}" : ""))),
+        new("prompts", "create", ["name"], ["organization"], a => new(HttpMethod.Post, "/admin/prompts", new { name = a.Positional[2], organizationId = a.One("organization") })),
+        new("prompts", "publish", ["name"], ["msg", "variable", "model", "param", "schema", "message"], a => new(HttpMethod.Post, $"/admin/prompts/{Segment(a, 0)}/versions", new
+        {
+            messages = a.All("msg")?.Select(m => m.Split('=', 2)).Select(p => new { role = p[0], content = p.Length > 1 ? Text(p[1]) : "" }).ToList(),
+            variables = a.All("variable"),
+            model = a.One("model"),
+            parameters = a.All("param")?.Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Json(p.Length > 1 ? p[1] : ""), StringComparer.Ordinal),
+            variablesSchema = a.One("schema") is { } schema ? Json(Text(schema)) : null,
+            message = a.One("message"),
+        })),
+        new("prompts", "label", ["name", "label", "version"], ["expected"], a => new(HttpMethod.Put, $"/admin/prompts/{Segment(a, 0)}/labels/{Segment(a, 1)}", new
+        {
+            version = Number(a.Positional[4]), expectedVersion = Number(a.One("expected")),
+        })),
+        new("prompts", "rollback", ["name", "label"], [], a => new(HttpMethod.Post, $"/admin/prompts/{Segment(a, 0)}/labels/{Segment(a, 1)}/rollback", new { })),
+        new("prompts", "diff", ["name", "from", "to"], [], a => new(HttpMethod.Get, $"/admin/prompts/{Segment(a, 0)}/diff" + Query(("from", a.Positional[3]), ("to", a.Positional[4])))),
+        new("prompts", "render", ["name"], ["version", "label", "var"], a => new(HttpMethod.Post, $"/admin/prompts/{Segment(a, 0)}/render", new
+        {
+            version = Number(a.One("version")),
+            label = a.One("label"),
+            variables = (a.All("var") ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Json(p.Length > 1 ? p[1] : ""), StringComparer.Ordinal),
+        })),
     ];
+
+    /// <summary><c>@path</c>: the file's text (a template is often many lines); anything else as given.</summary>
+    private static string Text(string value) => value.StartsWith('@') ? File.ReadAllText(value[1..]) : value;
+
+    /// <summary>A value as JSON when it parses as JSON (<c>3</c>, <c>true</c>, <c>{"a":1}</c>); otherwise the text as a string.</summary>
+    private static System.Text.Json.Nodes.JsonNode? Json(string value)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(value);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return System.Text.Json.Nodes.JsonValue.Create(value);
+        }
+    }
 
     /// <summary>A number as JSON when it reads as one; otherwise the text as given, so the API's answer names the field.</summary>
     private static object? Number(string? value) =>

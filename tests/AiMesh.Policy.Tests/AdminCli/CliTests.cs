@@ -193,6 +193,46 @@ public sealed class CliTests
         Assert.Contains("limit", invalid.Errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_operator_creates_publishes_labels_diffs_renders_and_rolls_back_a_prompt_from_the_command_line()
+    {
+        await using var host = await AdminHost.StartAsync(null, new AiMesh.Prompts.PromptsModule());
+        var template = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(template, "Answer about {{ topic }}.\nBe brief.");
+            var created = await OkAsync(host, "prompts", "create", "cli-prompt");
+            var one = await OkAsync(host, "prompts", "publish", "cli-prompt", "--msg", "system=Answer about {{ topic }}.", "--variable", "topic", "--model", "gpt-4o-mini", "--param", "temperature=0.2", "--message", "first");
+            var two = await OkAsync(host, "prompts", "publish", "cli-prompt", "--msg", $"system=@{template}", "--msg", "developer=Stay polite.", "--variable", "topic", "--message", "brief");
+            await OkAsync(host, "prompts", "label", "cli-prompt", "production", "1", "--expected", "0");
+            var labelled = await OkAsync(host, "prompts", "label", "cli-prompt", "production", "2", "--expected", "1");
+            var stale = await RunAsync(host, AdminHost.BootstrapKey, "prompts", "label", "cli-prompt", "production", "1", "--expected", "1");
+            var rendered = await OkAsync(host, "prompts", "render", "cli-prompt", "--var", "topic=tea");
+            var diff = await OkAsync(host, "prompts", "diff", "cli-prompt", "1", "2");
+            var back = await OkAsync(host, "prompts", "rollback", "cli-prompt", "production");
+            var shown = await OkAsync(host, "prompts", "show", "cli-prompt");
+            var version = await OkAsync(host, "prompts", "show", "cli-prompt", "--version", "1");
+            var listed = await OkAsync(host, "prompts", "list");
+
+            Assert.Equal("cli-prompt", created.Text("name"));
+            Assert.Equal((1, 2), (one["number"]!.GetValue<int>(), two["number"]!.GetValue<int>()));
+            Assert.Equal(0.2, one["parameters"] is { } p ? JsonNode.Parse(p.GetValue<string>())!["temperature"]!.GetValue<double>() : 0);
+            Assert.Equal(2, labelled["version"]!.GetValue<int>());
+            Assert.Equal(1, stale.Exit);
+            Assert.Contains("409", stale.Errors, StringComparison.Ordinal);
+            Assert.Equal(("2", "Answer about tea.\nBe brief.", "Stay polite."), (rendered.Text("version"), rendered["messages"]![0]!.Text("content"), rendered["messages"]![1]!.Text("content")));
+            Assert.Contains("+Be brief.", diff.Text("diff"), StringComparison.Ordinal);
+            Assert.Equal(1, back["version"]!.GetValue<int>());
+            Assert.Equal(2, shown["versions"]!.AsArray().Count);
+            Assert.Equal("first", version.Text("message"));
+            Assert.Contains(listed["items"]!.AsArray(), i => i!.Text("name") == "cli-prompt");
+        }
+        finally
+        {
+            File.Delete(template);
+        }
+    }
+
     private static async Task<JsonObject> OkAsync(AdminHost host, params string[] args)
     {
         var (exit, output, errors) = await RunAsync(host, AdminHost.BootstrapKey, args);
