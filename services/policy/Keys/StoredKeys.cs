@@ -143,16 +143,29 @@ internal sealed class StoredKeys(IDbContextFactory<PolicyDbContext> databases, T
         var teamFacts = team is { } teamId && await db.Teams.FirstOrDefaultAsync(t => t.Id == teamId, cancellationToken) is { } found ? TeamFacts.Of(found) : null;
         lock (_gate)
         {
-            if (_byId.TryRemove(keyId, out var old))
+            // Readers do not take the lock: a key that stays usable is overwritten in place, never removed and added
+            // back, or a decision between the two would find no key and answer 401 (seen: ResidencyAdminTests, a key
+            // read while its own change event refreshed it).
+            var entry = key is not null && key.Status == KeyStatus.Enabled && (key.ExpiresAt is null || key.ExpiresAt > time.GetUtcNow())
+                ? Build(key, accountTeam ?? Guid.Empty, _groups, teamFacts)
+                : null;
+            if (entry is not null)
+            {
+                _byHash[entry.Hash] = entry.Grant;
+            }
+
+            if (_byId.TryGetValue(keyId, out var old) && old.Hash != entry?.Hash)
             {
                 _byHash.TryRemove(old.Hash, out _);
             }
 
-            if (key is not null && key.Status == KeyStatus.Enabled && (key.ExpiresAt is null || key.ExpiresAt > time.GetUtcNow()) &&
-                Build(key, accountTeam ?? Guid.Empty, _groups, teamFacts) is { } entry)
+            if (entry is not null)
             {
                 _byId[entry.Id] = entry;
-                _byHash[entry.Hash] = entry.Grant;
+            }
+            else
+            {
+                _byId.TryRemove(keyId, out _);
             }
 
             if (_loading)

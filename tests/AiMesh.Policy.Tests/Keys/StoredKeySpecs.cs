@@ -114,6 +114,45 @@ public abstract class StoredKeySpecs(ITestStore store, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_key_refreshed_again_and_again_is_never_missing_for_a_decision_made_meanwhile()
+    {
+        var (policy, _) = await StartAsync();
+        await using var __ = policy;
+        var tenant = await Tenant.CreateAsync(policy.Services);
+        var created = await policy.CreateKeyAsync(new CreateKey(new KeyOwner(UserId: tenant.UserId), Models: ["*"]));
+        var keys = policy.Services.GetRequiredService<StoredKeys>();
+        var hash = KeyRing.HashOf(created.Secret);
+        Assert.NotNull(keys.Find(hash));
+
+        // Readers take no lock: a refresh must replace the key in place, never remove it and add it back.
+        using var refreshing = new CancellationTokenSource();
+        var refresher = Task.Run(async () =>
+        {
+            while (!refreshing.IsCancellationRequested)
+            {
+                await keys.ReloadKeyAsync(created.Key.Id, CancellationToken.None);
+            }
+        });
+        var missing = 0;
+        var reads = 0;
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (DateTime.UtcNow < until)
+        {
+            for (var i = 0; i < 1_000; i++, reads++)
+            {
+                missing += keys.Find(hash) is null ? 1 : 0;
+            }
+
+            await Task.Yield();
+        }
+
+        await refreshing.CancelAsync();
+        await refresher;
+        Assert.Equal(0, missing);
+        Assert.True(reads > 10_000, $"only {reads} reads");
+    }
+
+    [Fact]
     public async Task A_key_with_no_models_and_no_groups_may_use_no_model()
     {
         var (policy, _) = await StartAsync();

@@ -118,7 +118,8 @@ public sealed class RedisLimitTests : IAsyncLifetime
     public async Task With_redis_unreachable_a_local_rule_counts_this_replicas_share()
     {
         var rule = new LimitRule { Scope = LimitScope.Key, RequestsPerMinute = 9, OnStoreDown = StoreDownChoice.Local };
-        var limiter = await ReplicaAsync(ClosedPort(), rule, replicas: 3);
+        // The minute is held still: with the wall clock it can turn anywhere among the ten calls (3 to 6 admitted).
+        var limiter = await ReplicaAsync(ClosedPort(), rule, replicas: 3, clock: new StillClock(new DateTimeOffset(2026, 11, 23, 12, 0, 30, TimeSpan.Zero)));
 
         var admitted = 0;
         for (var i = 0; i < 10; i++)
@@ -126,11 +127,11 @@ public sealed class RedisLimitTests : IAsyncLifetime
             admitted += (await limiter.DecideAsync(Chat(), Grant(key), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10))).Admitted ? 1 : 0;
         }
 
-        // 9 ÷ 3 replicas: 3 here (or 6 if the minute turned in between).
-        Assert.True(admitted is 3 or 6, $"admitted {admitted}");
+        // 9 ÷ 3 replicas: 3 here.
+        Assert.Equal(3, admitted);
     }
 
-    private async Task<RateLimiter> ReplicaAsync(string redis, LimitRule rule, int replicas = 1, TimeSpan? storeTimeout = null)
+    private async Task<RateLimiter> ReplicaAsync(string redis, LimitRule rule, int replicas = 1, TimeSpan? storeTimeout = null, TimeProvider? clock = null)
     {
         var options = new LimitOptions
         {
@@ -149,7 +150,7 @@ public sealed class RedisLimitTests : IAsyncLifetime
         // No rule set per entity: the entity rules are never loaded, so they need no store.
         var entities = new EntityRules(null!, Options.Create(options));
         var guard = new SharedStoreGuard(options.StoreTimeout, options.StoreRetryAfter, TimeProvider.System, (_, _) => { });
-        return new RateLimiter(Options.Create(options), new RedisLimitStore(connection), new MemoryLimitStore(), guard, entities, metrics, TimeProvider.System, NullLogger<RateLimiter>.Instance);
+        return new RateLimiter(Options.Create(options), new RedisLimitStore(connection), new MemoryLimitStore(), guard, entities, metrics, clock ?? TimeProvider.System, NullLogger<RateLimiter>.Instance);
     }
 
     private static AuthorizeRequest Chat(Guid? id = null) => new(id ?? Guid.NewGuid(), "", "chat.completions", "gpt-4o-mini", "127.0.0.1");
@@ -161,5 +162,10 @@ public sealed class RedisLimitTests : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+    }
+
+    private sealed class StillClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }
