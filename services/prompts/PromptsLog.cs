@@ -29,4 +29,7 @@ internal static partial class PromptsLog
 
     [LoggerMessage(6007, LogLevel.Information, "Prompt {Name} created")]
     public static partial void PromptCreated(ILogger logger, string name);
+
+    [LoggerMessage(6008, LogLevel.Warning, "A stored prompt version's variable schema cannot be read; its requests are rendered without it: {Error}")]
+    public static partial void SchemaUnreadable(ILogger logger, string error);
 }

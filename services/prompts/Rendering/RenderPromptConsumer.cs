@@ -104,6 +104,12 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
             }
         }
 
+        // The version's schema, checked before anything renders: the first violation, naming the variable.
+        if (template.Schema?.Check(new JsonObject(variables.Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone())))) is { } violation)
+        {
+            return (null, Fail("invalid_prompt_variables", $"Prompt '{id}': {violation.Message}", violation.Param));
+        }
+
         var messages = new JsonArray();
         foreach (var m in template.Messages)
         {
@@ -168,6 +174,7 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
             chosen.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
             chosen.Messages,
             chosen.Variables,
+            chosen.Schema,
             chosen.Model,
             chosen.Parameters), null);
     }
@@ -195,6 +202,7 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
             template.Version,
             template.Messages.Select(m => new PromptMessage(m.Role, m.Content)).ToList(),
             template.Variables,
+            null,
             null,
             null), null);
     }

@@ -7,5 +7,6 @@ internal sealed record ResolvedTemplate(
     string Version,
     IReadOnlyList<PromptMessage> Messages,
     IReadOnlyList<string> Variables,
+    VariableSchema? Schema,
     string? Model,
     string? Parameters);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AiMesh.Prompts.Rendering;
 using AiMesh.Prompts.Templates;
 using Microsoft.EntityFrameworkCore;
 
@@ -44,7 +45,7 @@ internal sealed partial class PromptStore(PromptsDbContext db, TimeProvider time
     /// <summary>Publishes the next version (1 for the first). Its messages must pass <see cref="TemplateChecks"/>; a failing version is never stored.</summary>
     public async Task<(StoredVersion? Version, StoreFailure? Failure)> PublishAsync(string name, VersionDraft draft, CancellationToken cancellationToken)
     {
-        if (Check(draft) is { } invalid)
+        if (await CheckAsync(draft) is { } invalid)
         {
             return (null, invalid);
         }
@@ -76,7 +77,7 @@ internal sealed partial class PromptStore(PromptsDbContext db, TimeProvider time
             {
                 await db.SaveChangesAsync(cancellationToken);
                 PromptsLog.VersionPublished(logger, name, record.Number, draft.Author);
-                return (ToVersion(record), null);
+                return (ToVersion(record, await SchemasAsync([record])), null);
             }
             catch (DbUpdateException e) when (PromptsDatabase.IsUniqueViolation(e) && attempt < Attempts)
             {
@@ -267,24 +268,49 @@ internal sealed partial class PromptStore(PromptsDbContext db, TimeProvider time
         // every version a label read here points at is among the versions read after it, without a transaction.
         var labels = (await db.Labels.AsNoTracking().Where(l => ids.Contains(l.PromptId)).ToListAsync(cancellationToken))
             .ToLookup(l => l.PromptId);
-        var versions = (await db.Versions.AsNoTracking().Where(v => ids.Contains(v.PromptId)).ToListAsync(cancellationToken))
-            .ToLookup(v => v.PromptId);
+        var read = await db.Versions.AsNoTracking().Where(v => ids.Contains(v.PromptId)).ToListAsync(cancellationToken);
+        var schemas = await SchemasAsync(read);
+        var versions = read.ToLookup(v => v.PromptId);
         return prompts
             .Select(p => new StoredPrompt(
                 p.Id,
                 p.Name,
                 p.OrganizationId,
                 p.Created,
-                versions[p.Id].OrderBy(v => v.Number).Select(ToVersion).ToList(),
+                versions[p.Id].OrderBy(v => v.Number).Select(v => ToVersion(v, schemas)).ToList(),
                 labels[p.Id].ToDictionary(l => l.Name, l => new StoredLabel(l.Name, l.Version, l.MovedAt, l.MovedBy), StringComparer.Ordinal)))
             .ToList();
     }
 
-    private static StoredVersion ToVersion(PromptVersionRecord v) => new(
+    /// <summary>
+    /// Each distinct schema text parsed once. A publish refuses a schema that does not parse, so every stored one does;
+    /// should one not (a stored row written by hand), it is left out and the version renders unchecked, logged.
+    /// </summary>
+    private async Task<Dictionary<string, VariableSchema>> SchemasAsync(IEnumerable<PromptVersionRecord> versions)
+    {
+        var schemas = new Dictionary<string, VariableSchema>(StringComparer.Ordinal);
+        foreach (var text in versions.Select(v => v.VariablesSchema).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var (schema, error) = await VariableSchema.ParseAsync(text);
+            if (schema is not null)
+            {
+                schemas[text] = schema;
+            }
+            else
+            {
+                PromptsLog.SchemaUnreadable(logger, error ?? "");
+            }
+        }
+
+        return schemas;
+    }
+
+    private static StoredVersion ToVersion(PromptVersionRecord v, Dictionary<string, VariableSchema> schemas) => new(
         v.Number,
         JsonSerializer.Deserialize<List<PromptMessage>>(v.Messages, StoreJson.Options) ?? [],
         JsonSerializer.Deserialize<List<string>>(v.Variables, StoreJson.Options) ?? [],
         v.VariablesSchema,
+        v.VariablesSchema is { } text && schemas.TryGetValue(text, out var schema) ? schema : null,
         v.Model,
         v.Parameters,
         v.Author,
@@ -292,7 +318,7 @@ internal sealed partial class PromptStore(PromptsDbContext db, TimeProvider time
         v.Created);
 
     /// <summary>Every fault of a draft at once, as one 400.</summary>
-    private static StoreFailure? Check(VersionDraft draft)
+    private static async Task<StoreFailure?> CheckAsync(VersionDraft draft)
     {
         var errors = new List<string>();
         if (draft.Messages.Count == 0)
@@ -311,9 +337,9 @@ internal sealed partial class PromptStore(PromptsDbContext db, TimeProvider time
             errors.Add("Parameters must be a JSON object.");
         }
 
-        if (draft.VariablesSchema is { } schema && !IsJsonObject(schema))
+        if (draft.VariablesSchema is { } schema && (await VariableSchema.ParseAsync(schema)).Error is { } schemaError)
         {
-            errors.Add("The variables schema must be a JSON object (a JSON Schema).");
+            errors.Add(schemaError);
         }
 
         if (string.IsNullOrWhiteSpace(draft.Author))

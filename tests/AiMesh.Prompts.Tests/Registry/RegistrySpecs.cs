@@ -181,6 +181,38 @@ public abstract class RegistrySpecs(ITestDatabase database)
     }
 
     [Fact]
+    public async Task A_versions_variable_schema_is_checked_before_rendering_and_a_violation_names_the_variable()
+    {
+        await using var host = await StartAsync();
+        var name = Name();
+        await CreateAsync(host, name);
+        const string Schema = """
+            {"type":"object","properties":{"topic":{"type":"string","maxLength":20},"depth":{"$ref":"#/$defs/level"}},
+             "required":["topic"],"additionalProperties":false,"$defs":{"level":{"type":"integer","minimum":1,"maximum":3}}}
+            """;
+        var (_, external) = await host.StoreAsync(s => s.PublishAsync(name, Draft with { VariablesSchema = """{"$ref":"http://example.com/s.json"}""" }, default));
+        Assert.Equal((400, "invalid_prompt"), (external!.Status, external.Code));
+        Assert.Contains("refers outside itself", external.Message, StringComparison.Ordinal);
+
+        await PublishAsync(host, name, Draft with { VariablesSchema = Schema });
+        await ChangedAsync(host, name);
+
+        Assert.Equal("Answer questions about tea.", (await RenderedAsync(host, Body("""{"model":"m","prompt":{"id":"NAME","variables":{"topic":"tea","depth":2}}}""", name))).Content);
+        foreach (var (variables, param) in new[]
+        {
+            ("""{"topic":7}""", "prompt.variables.topic"),
+            ("""{"topic":"tea","depth":9}""", "prompt.variables.depth"),
+            ("""{"topic":"tea","colour":"red"}""", "prompt.variables.colour"),
+            ("""{"topic":"a topic far longer than twenty characters"}""", "prompt.variables.topic"),
+        })
+        {
+            var (_, failed) = await host.RenderAsync(Body($$$"""{"model":"m","prompt":{"id":"NAME","variables":{{{variables}}}}}""", name));
+            Assert.Equal((400, "invalid_prompt_variables", param), (failed!.Status, failed.Code, failed.Param));
+            Assert.DoesNotContain("NJsonSchema", failed.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Readers_never_see_a_label_missing_or_half_moved_while_it_moves()
     {
         await using var host = await StartAsync();

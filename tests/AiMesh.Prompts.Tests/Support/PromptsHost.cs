@@ -50,6 +50,10 @@ internal sealed class PromptsHost : IAsyncDisposable
             module.ConfigureBus(bus);
         });
 
+        // A cold process's first read of a prompt (EF Core's model, the first PostgreSQL connection) can outlast the
+        // harness's default inactivity of about a second, and Consumed.Any would answer false before it is consumed.
+        builder.Services.Configure<TestHarnessOptions>(o => o.TestInactivityTimeout = TimeSpan.FromSeconds(10));
+
         var host = builder.Build();
         var started = false;
         try
