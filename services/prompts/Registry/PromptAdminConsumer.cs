@@ -136,7 +136,7 @@ internal sealed class PromptAdminConsumer(
     public async Task Consume(ConsumeContext<PreviewPrompt> context)
     {
         var m = context.Message;
-        catalog.Set(m.Name, await store.FindAsync(m.Name, context.CancellationToken));
+        await catalog.ReloadAsync(m.Name, store, context.CancellationToken);
         JsonNode? variables;
         try
         {
@@ -185,7 +185,7 @@ internal sealed class PromptAdminConsumer(
     private async Task ChangedAsync<T>(ConsumeContext<T> context, string name)
         where T : class
     {
-        catalog.Set(name, await store.FindAsync(name, context.CancellationToken));
+        await catalog.ReloadAsync(name, store, context.CancellationToken);
         await context.Publish(new PromptChanged(name));
     }
 

@@ -26,8 +26,9 @@ internal sealed class PromptCatalogRefresher(
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        var ticket = catalog.BeginRead();
         var prompts = await scope.ServiceProvider.GetRequiredService<PromptStore>().LoadAllAsync(cancellationToken);
-        catalog.ReplaceAll(prompts);
+        catalog.ReplaceAll(prompts, ticket);
         _firstLoad.TrySetResult();
         PromptsLog.CatalogReloaded(logger, prompts.Count);
     }

@@ -9,7 +9,7 @@ internal sealed class PromptChangedConsumer(PromptStore store, PromptCatalog cat
     public async Task Consume(ConsumeContext<PromptChanged> context)
     {
         var name = context.Message.Name;
-        catalog.Set(name, await store.FindAsync(name, context.CancellationToken));
+        await catalog.ReloadAsync(name, store, context.CancellationToken);
         PromptsLog.PromptReloaded(logger, name);
     }
 }
