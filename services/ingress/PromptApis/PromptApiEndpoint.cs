@@ -19,11 +19,9 @@ namespace AiMesh.Ingress.PromptApis;
 /// usage event of its own); if that fails too the answer is 502 <c>output_invalid</c>, never an output made up here.
 /// </para>
 /// </summary>
-internal sealed class PromptApiEndpoint(CompletionExchange exchange, PromptApiCatalog catalog, IConfiguration configuration)
+internal sealed class PromptApiEndpoint(CompletionExchange exchange, PromptApiCatalog catalog)
 {
     public const string Api = "prompts.run";
-
-    private readonly int maxDepth = configuration.GetValue("Ingress:MaxJsonDepth", 64);
 
     public Task RunByNameAsync(HttpContext http, string name) => RunAsync(http, catalog.ByName(name), name);
 

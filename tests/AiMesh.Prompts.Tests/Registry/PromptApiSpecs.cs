@@ -58,7 +58,12 @@ public abstract class PromptApiSpecs(ITestDatabase database)
 
         var (_, invalid) = await SetAsync(host, Set(name) with
         {
-            Output = "xml", OutputSchema = "{}", Path = "/v1/chat/completions", Label = "production", Version = 1, RequestsPerMinute = 0,
+            Output = "xml",
+            OutputSchema = "{}",
+            Path = "/v1/chat/completions",
+            Label = "production",
+            Version = 1,
+            RequestsPerMinute = 0,
         });
         Assert.Equal(400, invalid!.Status);
         foreach (var fault in new[] { "output must be", "outputSchema applies", "is not an API path", "not both", "requestsPerMinute" })
