@@ -61,7 +61,9 @@ internal sealed class PromptApiCatalogRefresher(
         {
             return false;
         }
-        catch (Exception e) when (e is RequestTimeoutException or RequestFaultException or MassTransitException or InvalidOperationException)
+#pragma warning disable CA1031 // Whatever failed (the bus not started yet, prompts not answering, a fault), the last list stays and the next round tries again: a background loop that threw would stop the host.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             IngressLog.PromptApisNotLoaded(logger, e.GetType().Name);
             return false;
