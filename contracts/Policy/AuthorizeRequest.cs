@@ -18,6 +18,9 @@ namespace AiMesh.Contracts.Policy;
 /// <param name="InputTokens">Added after v1. The ingress's estimate of the request's input tokens (a quarter of its
 /// body's characters, JSON syntax included, so it errs high), for token-rate limits charged before the call.</param>
 /// <param name="MaxOutputTokens">Added after v1. The request's <c>max_tokens</c> / <c>max_completion_tokens</c>, if set.</param>
+/// <param name="ApiRequestsPerMinute">Added after v1. Set when the request calls a published prompt API with a rate limit
+/// (<paramref name="Model"/> is then <c>prompt:{name}</c>): policy counts it in one window per API, shared by every caller
+/// and, with Redis, every replica. The ingress read the limit from the prompts service's list of APIs.</param>
 [TransientMessage]
 public sealed record AuthorizeRequest(
     Guid RequestId,
@@ -28,4 +31,5 @@ public sealed record AuthorizeRequest(
     RouteCompletion? Route = null,
     VerifiedPrincipal? Principal = null,
     long? InputTokens = null,
-    long? MaxOutputTokens = null);
+    long? MaxOutputTokens = null,
+    int? ApiRequestsPerMinute = null);

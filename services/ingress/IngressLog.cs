@@ -53,4 +53,13 @@ internal static partial class IngressLog
 
     [LoggerMessage(1072, LogLevel.Error, "Request {RequestId}: its logged bodies could not be prepared ({ExceptionType}); its usage is recorded without them")]
     public static partial void BodiesNotLogged(ILogger logger, Guid requestId, string exceptionType);
+
+    [LoggerMessage(1090, LogLevel.Debug, "Prompt APIs loaded: {Count}")]
+    public static partial void PromptApisLoaded(ILogger logger, int count);
+
+    [LoggerMessage(1091, LogLevel.Warning, "The published prompt APIs could not be listed ({Error}); the last list stays served")]
+    public static partial void PromptApisNotLoaded(ILogger logger, string error);
+
+    [LoggerMessage(1092, LogLevel.Warning, "Prompt API {Name}: its output schema cannot be read; its output is checked as JSON only ({Error})")]
+    public static partial void PromptApiSchemaUnreadable(ILogger logger, string name, string error);
 }

@@ -1,5 +1,6 @@
 using AiMesh.Contracts;
 using AiMesh.Contracts.Policy;
+using AiMesh.Contracts.Prompts;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
 using AiMesh.Hosting.Jwt;
@@ -9,6 +10,7 @@ using AiMesh.Ingress.Anthropic;
 using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
+using AiMesh.Ingress.PromptApis;
 using AiMesh.Ingress.Relay;
 using AiMesh.Ingress.Saga;
 using AiMesh.Ingress.Scheduling;
@@ -49,6 +51,11 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddScoped<ModelsEndpoint>();
         builder.Services.AddSingleton<MessagesEndpoint>();
         builder.Services.AddScoped<CountTokensEndpoint>();
+        builder.Services.AddSingleton<PromptApiCatalog>();
+        builder.Services.AddSingleton<PromptApiEndpoint>();
+        builder.Services.AddSingleton<PromptApiOpenApi>();
+        builder.Services.AddSingleton<PromptApiCatalogRefresher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PromptApiCatalogRefresher>());
         builder.Services.AddHealthChecks().AddCheck<InstanceReadyCheck>("ingress-instance", tags: ["ready"]);
         AddAdminForwarding(builder);
 
@@ -87,6 +94,15 @@ public sealed class IngressModule : IMeshModule
         bus.AddConsumer<CompletionChunkConsumer, InstanceConsumerDefinition<CompletionChunkConsumer>>();
         bus.AddRequestClient<AuthorizeRequest>(Endpoints.PolicyAddress, RequestTimeout.After(s: 3));
         bus.AddRequestClient<ListModels>(Endpoints.RouterAddress, RequestTimeout.After(s: 3));
+        bus.AddRequestClient<ListPromptApis>(Endpoints.PromptsAdminAddress, RequestTimeout.After(s: 10));
+
+        // Every replica hears every change of the published prompt APIs, on a temporary queue of its own; an event
+        // lost meanwhile is covered by the periodic reload (Ingress:PromptApiReloadInterval).
+        bus.AddConsumer<PromptApisChangedConsumer>().Endpoint(e =>
+        {
+            e.Name = "aimesh-ingress-prompt-apis-" + NewId.NextGuid().ToString("N");
+            e.Temporary = true;
+        });
 
         // A count may ask the provider (at most 10 s, then the router estimates): the wait covers that.
         bus.AddRequestClient<CountTokens>(Endpoints.RouterAddress, RequestTimeout.After(s: 15));
@@ -113,6 +129,12 @@ public sealed class IngressModule : IMeshModule
         app.MapPost("/v1/messages/count_tokens", (HttpContext http, CountTokensEndpoint counter) => counter.CountAsync(http));
         app.MapGet("/v1/models", (HttpContext http, ModelsEndpoint models) => models.ListAsync(http));
         app.MapGet("/v1/models/{id}", (HttpContext http, string id, ModelsEndpoint models) => models.GetAsync(http, id));
+        var promptApis = app.Services.GetRequiredService<PromptApiEndpoint>();
+        var openApi = app.Services.GetRequiredService<PromptApiOpenApi>();
+        app.MapPost("/v1/prompts/{name}/run", promptApis.RunByNameAsync);
+        app.MapPost("/apis/{**path}", promptApis.RunByPathAsync);
+        app.MapGet("/v1/prompts/openapi.json", openApi.AllAsync);
+        app.MapGet("/v1/prompts/{name}/openapi.json", openApi.OneAsync);
 
         // Embedded, the modules in this process serve /admin themselves; apart, the ingress forwards it.
         if (!app.Configuration.GetValue("Mesh:Embedded", true))

@@ -36,6 +36,13 @@ public sealed class IngressOptions : IValidatableObject
     public TimeSpan PolicyTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
+    /// How often the ingress asks the prompts service for the published prompt APIs even without a change event (one
+    /// lost on the way is served within this).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan PromptApiReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Send the request's cost in an <c>x-aimesh-cost</c> header (<c>0.0000125 USD</c>) on whole (non-streamed) answers
     /// whose cost is known. A stream's headers leave before its cost exists, so streams never carry it.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace AiMesh.Prompts;
 
 /// <summary>
-/// Prompts log messages. Event ids 6000–6019. Names, ids and numbers only: never a template's text nor a variable's
+/// Prompts log messages. Event ids 6000–6019, and 6020–6029 for prompt APIs. Names, ids and numbers only: never a template's text nor a variable's
 /// value, which may carry whatever a client sent.
 /// </summary>
 internal static partial class PromptsLog
@@ -32,4 +32,10 @@ internal static partial class PromptsLog
 
     [LoggerMessage(6008, LogLevel.Warning, "A stored prompt version's variable schema cannot be read; its requests are rendered without it: {Error}")]
     public static partial void SchemaUnreadable(ILogger logger, string error);
+
+    [LoggerMessage(6020, LogLevel.Information, "Prompt {Name}: API published (enabled: {Enabled}) by {UpdatedBy}")]
+    public static partial void ApiSet(ILogger logger, string name, bool enabled, string updatedBy);
+
+    [LoggerMessage(6021, LogLevel.Information, "Prompt {Name}: API withdrawn by {DeletedBy}")]
+    public static partial void ApiDeleted(ILogger logger, string name, string deletedBy);
 }

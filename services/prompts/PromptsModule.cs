@@ -14,7 +14,9 @@ namespace AiMesh.Prompts;
 /// RenderPrompt (queue aimesh-prompts) → PromptRendered or PromptRenderFailed, from this replica's catalog of the
 /// stored registry (prompts, immutable versions, labels) or, for names the store does not have, from configured
 /// templates. ListPrompts, GetPrompt, CreatePrompt, PublishPromptVersion, MovePromptLabel, DiffPromptVersions and
-/// PreviewPrompt (queue aimesh-prompts-admin, asked by policy's admin API) → the store. PromptChanged (published, one temporary queue per replica) → that prompt read again into the catalog.
+/// PreviewPrompt (queue aimesh-prompts-admin, asked by policy's admin API) → the store; SetPromptApi, GetPromptApi,
+/// DeletePromptApi (policy's admin API) and ListPromptApis (the ingress) on the same queue → prompt_apis, with
+/// PromptApisChanged published on every change. PromptChanged (published, one temporary queue per replica) → that prompt read again into the catalog.
 /// </summary>
 public sealed class PromptsModule : IMeshModule
 {
@@ -39,6 +41,7 @@ public sealed class PromptsModule : IMeshModule
         services.AddDbContextPool<PromptsDbContext>((provider, db) =>
             PromptsDatabase.Configure(db, provider.GetRequiredService<IOptions<PromptsOptions>>().Value.Database));
         services.AddScoped<PromptStore>();
+        services.AddScoped<PromptApiStore>();
         services.AddSingleton<PromptCatalog>();
 
         // Registered before the bus, so on a healthy start the tables exist before the first message is consumed.
@@ -53,6 +56,7 @@ public sealed class PromptsModule : IMeshModule
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<RenderPromptConsumer, RenderPromptConsumerDefinition>();
         bus.AddConsumer<PromptAdminConsumer, PromptAdminConsumerDefinition>();
+        bus.AddConsumer<PromptApiConsumer, PromptApiConsumerDefinition>();
         bus.AddConsumer<PromptChangedConsumer, PromptChangedConsumerDefinition>().Endpoint(e =>
         {
             e.Name = changesEndpointName;

@@ -102,6 +102,25 @@ internal static class Commands
             label = a.One("label"),
             variables = (a.All("var") ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Json(p.Length > 1 ? p[1] : ""), StringComparer.Ordinal),
         })),
+
+        // A prompt published as an API: set (PUT, the whole setting), delete, and anything else shows it (a mistyped verb
+        // only reads). --output-schema takes JSON or @path; --enabled false publishes it switched off.
+        new("prompts", "api", ["set|show|delete", "name"], ["path", "label", "version", "model", "output", "output-schema", "rpm", "enabled"], a => a.Positional[2] switch
+        {
+            "set" => new(HttpMethod.Put, $"/admin/prompts/{Segment(a, 1)}/api", new
+            {
+                path = a.One("path"),
+                label = a.One("label"),
+                version = Number(a.One("version")),
+                model = a.One("model"),
+                output = a.One("output"),
+                outputSchema = a.One("output-schema") is { } schema ? Json(Text(schema)) : null,
+                requestsPerMinute = Number(a.One("rpm")),
+                enabled = a.One("enabled") is not "false",
+            }),
+            "delete" => new(HttpMethod.Delete, $"/admin/prompts/{Segment(a, 1)}/api"),
+            _ => new(HttpMethod.Get, $"/admin/prompts/{Segment(a, 1)}/api"),
+        }),
     ];
 
     /// <summary><c>@path</c>: the file's text (a template is often many lines); anything else as given.</summary>

@@ -38,6 +38,9 @@ internal sealed class CompletionExchange(
     /// <summary>Response header with a whole answer's cost; see <see cref="ShowCost"/>.</summary>
     public const string CostHeader = "x-aimesh-cost";
 
+    /// <summary>Response header with the version of the prompt a whole answer was rendered from (a request naming a prompt).</summary>
+    public const string PromptVersionHeader = "x-aimesh-prompt-version";
+
     /// <summary>How long an answer that overtook policy's waits for it, for the rate-limit headers (see <see cref="ResponseRelay.LimitsAsync"/>).</summary>
     private static readonly TimeSpan AdmissionPatience = TimeSpan.FromMilliseconds(100);
 
@@ -58,13 +61,15 @@ internal sealed class CompletionExchange(
     /// canonical (OpenAI) request; <paramref name="writer"/> renders every answer, error and chunk in the surface's format.
     /// <paramref name="api"/> names the surface in metrics. Every request is measured once, whichever way it ends.
     /// </summary>
-    public async Task HandleAsync(HttpContext http, string api, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer)
+    /// <param name="given">The body to serve instead of the request's own (a prompt API's second call, after its body was read).</param>
+    public async Task HandleAsync(
+        HttpContext http, string api, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer, byte[]? given = null)
     {
         var started = DateTimeOffset.UtcNow;
         var measure = new RequestMeasure(api, metrics.Models);
         try
         {
-            await ServeAsync(http, measure, started, validate, writer);
+            await ServeAsync(http, measure, started, validate, writer, given);
         }
         finally
         {
@@ -73,7 +78,8 @@ internal sealed class CompletionExchange(
     }
 
     private async Task ServeAsync(
-        HttpContext http, RequestMeasure measure, DateTimeOffset started, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer)
+        HttpContext http, RequestMeasure measure, DateTimeOffset started, Func<byte[], int, (ValidatedRequest?, ApiError?)> validate, IAnswerWriter writer,
+        byte[]? given)
     {
         var settings = options.Value;
         var (requestId, clientRequestId) = RequestIds.Assign(http);
@@ -92,7 +98,7 @@ internal sealed class CompletionExchange(
             return;
         }
 
-        var (body, readError) = await RequestBody.ReadAsync(http, settings.MaxBodyBytes);
+        var (body, readError) = given is not null ? (given, null) : await RequestBody.ReadAsync(http, settings.MaxBodyBytes);
         if (readError is not null)
         {
             await Refuse(readError);
@@ -142,7 +148,8 @@ internal sealed class CompletionExchange(
             var refused = await SubmitAsync(new SubmitCompletion(
                 requestId, request.Api, request.Model, request.Body, request.Stream, request.HasPrompt, caller.CredentialHash,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
-                started + settings.SubmitTimeout, request.ClientHeaders, caller.Principal, request.Body.Length / 4, request.MaxOutputTokens));
+                started + settings.SubmitTimeout, request.ClientHeaders, caller.Principal, request.Body.Length / 4, request.MaxOutputTokens,
+                request.AuthorizeAs, request.ApiRequestsPerMinute));
             if (refused is not null)
             {
                 await Refuse(refused);
@@ -344,6 +351,11 @@ internal sealed class CompletionExchange(
 
         if (!streaming)
         {
+            if (answer.PromptVersion is { } promptVersion && !http.Response.HasStarted)
+            {
+                http.Response.Headers[PromptVersionHeader] = promptVersion;
+            }
+
             if (error is not null)
             {
                 ShowCost(http, answer.Cost);

@@ -6,7 +6,8 @@ namespace AiMesh.Ingress.Saga;
 /// The saga's answer for the HTTP exchange holding the client. Private to the ingress. When <see cref="Error"/> is
 /// set the request failed; <see cref="ChunkCount"/> chunks were streamed before it ended either way.
 /// <see cref="DroppedParameters"/> are request fields the deployment sent without (the client is told in a header);
-/// <see cref="Cost"/> is the router's cost of the request (the <c>x-aimesh-cost</c> header of a whole answer).
+/// <see cref="Cost"/> is the router's cost of the request (the <c>x-aimesh-cost</c> header of a whole answer);
+/// <see cref="PromptVersion"/> the version of the prompt the request was rendered from (the <c>x-aimesh-prompt-version</c> header).
 /// </summary>
 public sealed record CompletionAnswered(
     Guid RequestId,
@@ -17,4 +18,5 @@ public sealed record CompletionAnswered(
     string? Deployment,
     TokenUsage? Usage,
     IReadOnlyList<string>? DroppedParameters = null,
-    Cost? Cost = null);
+    Cost? Cost = null,
+    string? PromptVersion = null);

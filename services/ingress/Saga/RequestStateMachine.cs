@@ -71,8 +71,9 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
             When(Submitted, c => c.Message.AcceptBefore >= DateTimeOffset.UtcNow)
                 .Then(c => Accept(c.Saga, c.Message, c.ReceiveContext.InputAddress, timeouts.RouteThroughPolicy))
                 .Request(Authorization, c => new AuthorizeRequest(
-                    c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Saga.Model, c.Saga.ClientAddress,
-                    c.Saga.RouteAttached ? RouteOf(c.Saga, channel) : null, c.Message.Principal, c.Message.InputTokens, c.Message.MaxOutputTokens))
+                    c.Saga.CorrelationId, c.Message.CredentialHash, c.Saga.Api, c.Message.AuthorizeAs ?? c.Saga.Model, c.Saga.ClientAddress,
+                    c.Saga.RouteAttached ? RouteOf(c.Saga, channel) : null, c.Message.Principal, c.Message.InputTokens, c.Message.MaxOutputTokens,
+                    c.Message.ApiRequestsPerMinute))
                 .ArmTimeout(timeouts.PolicyTimeout, c => AuthorizationOf(c.Saga))
                 .TransitionTo(Authorization.Pending));
 
@@ -286,11 +287,13 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         new(saga.CorrelationId, "", saga.Api, saga.Model, saga.ClientAddress);
 
     private static CompletionAnswered Routed(RequestState saga, CompletionRouted routed) => new(
-        saga.CorrelationId, routed.Status, routed.Body, routed.ChunkCount, null, routed.Deployment, routed.Usage, routed.DroppedParameters, routed.Cost);
+        saga.CorrelationId, routed.Status, routed.Body, routed.ChunkCount, null, routed.Deployment, routed.Usage, routed.DroppedParameters, routed.Cost,
+        saga.PromptVersion);
 
     private static CompletionAnswered Failed(RequestState saga, CompletionFailed failed) => new(
         saga.CorrelationId, failed.Status, null, failed.ChunkCount,
-        new AnswerError(failed.Type, failed.Code, failed.Message, failed.Param, failed.RetryAfterSeconds), failed.Deployment, failed.Usage, Cost: failed.Cost);
+        new AnswerError(failed.Type, failed.Code, failed.Message, failed.Param, failed.RetryAfterSeconds), failed.Deployment, failed.Usage, Cost: failed.Cost,
+        PromptVersion: saga.PromptVersion);
 
     private static CompletionAnswered RouterFailed(RequestState saga) =>
         Fail(saga, 502, new AnswerError("api_error", "router_failed", "The router failed to serve the request.", null, null));

@@ -15,6 +15,9 @@ namespace AiMesh.Ingress.Saga;
 /// <param name="ClientHeaders">Allow-listed client headers for the provider, passed on in <c>RouteCompletion</c>.</param>
 /// <param name="InputTokens">A quarter of the body's characters: the input estimate token-rate limits charge before the call.</param>
 /// <param name="MaxOutputTokens">The request's <c>max_tokens</c> / <c>max_completion_tokens</c>, if set.</param>
+/// <param name="AuthorizeAs">What policy authorizes in place of <paramref name="Model"/>: <c>prompt:{name}</c> for a
+/// published prompt API, so a key may be allowed an API without the model behind it (and the other way round).</param>
+/// <param name="ApiRequestsPerMinute">The called prompt API's own rate limit (<c>AuthorizeRequest.ApiRequestsPerMinute</c>).</param>
 public sealed record SubmitCompletion(
     Guid RequestId,
     string Api,
@@ -32,4 +35,6 @@ public sealed record SubmitCompletion(
     IReadOnlyDictionary<string, string>? ClientHeaders = null,
     VerifiedPrincipal? Principal = null,
     long? InputTokens = null,
-    long? MaxOutputTokens = null);
+    long? MaxOutputTokens = null,
+    string? AuthorizeAs = null,
+    int? ApiRequestsPerMinute = null);

@@ -33,6 +33,61 @@ internal static class PromptEndpoints
         group.MapPost("/{name}/labels/{label}/rollback", RollbackAsync).Produces<PromptLabelDetail>().ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{name}/diff", DiffAsync).Produces<PromptVersionsDiffed>();
         group.MapPost("/{name}/render", PreviewAsync).Produces<PromptPreviewed>().ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPut("/{name}/api", SetApiAsync).Produces<PromptApiDetail>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{name}/api", GetApiAsync).Produces<PromptApiDetail>();
+        group.MapDelete("/{name}/api", DeleteApiAsync).Produces(StatusCodes.Status204NoContent);
+    }
+
+    /// <summary>Publishes the prompt as an API (issue 7): the ingress serves it at <c>/v1/prompts/{name}/run</c> and at its own path, if any.</summary>
+    private static async Task<IResult> SetApiAsync(HttpContext http, IBus bus, AdminBody body, string name)
+    {
+        var (request, invalid) = await body.ReadForAsync<SetPromptApiRequest>(http, AdminOperation.ManagePrompts);
+        if (request is null)
+        {
+            return invalid!;
+        }
+
+        if (request.OutputSchema is { } schema && schema.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return AdminProblems.Invalid("outputSchema", "must be a JSON Schema object.");
+        }
+
+        var (prompt, problem) = await FindAsync(http, bus, name, AdminOperation.ManagePrompts);
+        if (prompt is null)
+        {
+            return problem!;
+        }
+
+        var set = new SetPromptApi(
+            NewId.NextGuid(), prompt.Name, request.Path, request.Label, request.Version, request.Model, request.Output ?? "text",
+            request.OutputSchema?.GetRawText(), request.RequestsPerMinute, request.Enabled ?? true, AdminActor.Of(http).Name);
+        var (found, failed) = await AskAsync<SetPromptApi, PromptApiFound>(bus, set, http.RequestAborted);
+        return found is null ? failed! : TypedResults.Ok(found.Api);
+    }
+
+    private static async Task<IResult> GetApiAsync(HttpContext http, IBus bus, string name)
+    {
+        var (prompt, problem) = await FindAsync(http, bus, name, AdminOperation.ReadPrompts);
+        if (prompt is null)
+        {
+            return problem!;
+        }
+
+        var (found, failed) = await AskAsync<GetPromptApi, PromptApiFound>(bus, new GetPromptApi(NewId.NextGuid(), prompt.Name), http.RequestAborted);
+        return found is null ? failed! : TypedResults.Ok(found.Api);
+    }
+
+    private static async Task<IResult> DeleteApiAsync(HttpContext http, IBus bus, string name)
+    {
+        var (prompt, problem) = await FindAsync(http, bus, name, AdminOperation.ManagePrompts);
+        if (prompt is null)
+        {
+            return problem!;
+        }
+
+        var (found, failed) = await AskAsync<DeletePromptApi, PromptApiFound>(
+            bus, new DeletePromptApi(NewId.NextGuid(), prompt.Name, AdminActor.Of(http).Name), http.RequestAborted);
+        return found is null ? failed! : TypedResults.NoContent();
     }
 
     /// <summary><c>limit</c> (1–200, default 50) and <c>cursor</c>; <c>organizationId</c> for an admin (others see their own organization's).</summary>

@@ -80,7 +80,7 @@ internal sealed class AuthorizeRequestConsumer(
                 request.RequestId, 404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it."));
         }
 
-        return limits.HasRules || budgets.HasRules ? AdmitWithinLimitsAsync(context, grant) : AdmitAsync(context, grant, LimitDecision.None);
+        return limits.Applies(request) || budgets.HasRules ? AdmitWithinLimitsAsync(context, grant) : AdmitAsync(context, grant, LimitDecision.None);
     }
 
     /// <summary>

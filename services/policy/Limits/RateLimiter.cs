@@ -35,11 +35,20 @@ internal sealed class RateLimiter(
     /// <summary>The scopes a limit can be set for through the admin API (<see cref="EntityRules"/>).</summary>
     private static readonly LimitScope[] EntityScopes = [LimitScope.Key, LimitScope.User, LimitScope.Team, LimitScope.Org];
 
+    /// <summary>
+    /// A published prompt API's own limit (<see cref="AuthorizeRequest.ApiRequestsPerMinute"/>): one window per API
+    /// (<c>prompt:{name}</c>), whoever calls. It counts like a configured rule of model scope, in the same store.
+    /// </summary>
+    private static readonly LimitRule PromptApiRule = new() { Scope = LimitScope.Model, OnStoreDown = StoreDownChoice.Local };
+
     public bool HasRules => settings.Rules.Count > 0 || entities.HasLimits;
+
+    /// <summary>Whether this request has any limit to decide: configured or set rules, or a prompt API's own.</summary>
+    public bool Applies(AuthorizeRequest request) => HasRules || request?.ApiRequestsPerMinute is not null;
 
     public async Task<LimitDecision> DecideAsync(AuthorizeRequest request, KeyGrant grant, CancellationToken cancellationToken)
     {
-        if (!HasRules || request.Operation is not ("chat.completions" or "embeddings"))
+        if (!Applies(request) || request.Operation is not ("chat.completions" or "embeddings"))
         {
             return LimitDecision.None;
         }
@@ -78,6 +87,11 @@ internal sealed class RateLimiter(
                     Add(counters, rules, rule, rule.Concurrent, $"cc:{name}", 1, 0, LimitKind.Concurrent);
                 }
             }
+        }
+
+        if (request.ApiRequestsPerMinute is { } apiLimit && request.Model is { } api)
+        {
+            Add(counters, rules, PromptApiRule, apiLimit, $"rpm:api:{api}", 1, Minute, LimitKind.Requests);
         }
 
         if (counters.Count == 0)

@@ -187,6 +187,9 @@ internal sealed class PromptAdminConsumer(
     {
         await catalog.ReloadAsync(name, store, context.CancellationToken);
         await context.Publish(new PromptChanged(name));
+
+        // A moved label or a new version may change what a published API runs (and its input schema): the ingress lists again.
+        await context.Publish(new PromptApisChanged(name));
     }
 
     private static Task Fail<T>(ConsumeContext<T> context, Guid requestId, StoreFailure failure)

@@ -10,6 +10,8 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
 {
     public const string PromptsTable = "prompts";
 
+    public const string ApisTable = "prompt_apis";
+
     public DbSet<PromptRecord> Prompts => Set<PromptRecord>();
 
     public DbSet<PromptVersionRecord> Versions => Set<PromptVersionRecord>();
@@ -17,6 +19,8 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
     public DbSet<PromptLabelRecord> Labels => Set<PromptLabelRecord>();
 
     public DbSet<LabelMoveRecord> LabelMoves => Set<LabelMoveRecord>();
+
+    public DbSet<PromptApiRecord> Apis => Set<PromptApiRecord>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -87,6 +91,26 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
             e.Property(m => m.MovedBy).HasColumnName("moved_by").HasMaxLength(200).IsRequired();
             e.HasIndex(m => new { m.PromptId, m.Label }).HasDatabaseName("ix_prompt_label_moves_label");
             e.HasOne<PromptRecord>().WithMany().HasForeignKey(m => m.PromptId);
+        });
+
+        // Keep in step with PromptsDatabase.CreateApisTableSql, which adds the table to a registry created before it.
+        modelBuilder.Entity<PromptApiRecord>(e =>
+        {
+            e.ToTable(ApisTable);
+            e.HasKey(a => a.PromptId);
+            e.Property(a => a.PromptId).HasColumnName("prompt_id");
+            e.Property(a => a.Path).HasColumnName("path").HasMaxLength(200);
+            e.Property(a => a.Label).HasColumnName("label").HasMaxLength(100);
+            e.Property(a => a.Version).HasColumnName("version");
+            e.Property(a => a.Model).HasColumnName("model").HasMaxLength(200);
+            e.Property(a => a.Output).HasColumnName("output").HasMaxLength(10).IsRequired();
+            e.Property(a => a.OutputSchema).HasColumnName("output_schema");
+            e.Property(a => a.RequestsPerMinute).HasColumnName("requests_per_minute");
+            e.Property(a => a.Enabled).HasColumnName("enabled");
+            e.Property(a => a.Updated).HasColumnName("updated");
+            e.Property(a => a.UpdatedBy).HasColumnName("updated_by").HasMaxLength(200).IsRequired();
+            e.HasIndex(a => a.Path).IsUnique().HasDatabaseName("ux_prompt_apis_path");
+            e.HasOne<PromptRecord>().WithMany().HasForeignKey(a => a.PromptId);
         });
     }
 

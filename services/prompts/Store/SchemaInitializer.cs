@@ -40,6 +40,10 @@ internal sealed class SchemaInitializer(
                 await creator.CreateTablesAsync(cancellationToken);
                 created = true;
             }
+            else
+            {
+                await PromptsDatabase.EnsureApisTableAsync(db, cancellationToken);
+            }
 
             if (db.Database.IsSqlite())
             {

@@ -121,6 +121,10 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["preview prompt of B"] = ([200, 404, 404, 404, 403], (w, _) => Post($"/admin/prompts/{w.PromptB}/render", new { variables = new { topic = "tea" } })),
         ["create prompt in B"] = ([201, 404, 403, 403, 403], (w, _) => Post("/admin/prompts", new { name = Unique("p"), organizationId = w.OrgB })),
         ["label prompt of B"] = ([200, 404, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshPromptAsync(w.OrgB)}/labels/production", new { version = 1 })),
+        ["publish A's prompt as an API"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshPromptAsync(w.OrgA)}/api", new { version = 1, model = "gpt-4o-mini" })),
+        ["read the API of A's prompt"] = ([200, 200, 200, 200, 200], async (w, _) => await Get($"/admin/prompts/{await w.FreshPromptApiAsync(w.OrgA)}/api")),
+        ["withdraw the API of A's prompt"] = ([204, 204, 403, 403, 403], async (w, _) => await Delete($"/admin/prompts/{await w.FreshPromptApiAsync(w.OrgA)}/api")),
+        ["publish B's prompt as an API"] = ([200, 404, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshPromptAsync(w.OrgB)}/api", new { version = 1, model = "gpt-4o-mini" })),
 
         // Limits and budgets per subject: read with the subject; below admin never one's own organization's, user's or
         // keys'; a team_admin only its teams' keys; an org_admin its organization's teams, users and keys.

@@ -97,6 +97,14 @@ public sealed class RbacWorld : IAsyncLifetime
         return name;
     }
 
+    /// <summary>A new prompt of <paramref name="organization"/> published as an API (version 1), made by the bootstrap admin.</summary>
+    public async Task<string> FreshPromptApiAsync(Guid organization)
+    {
+        var name = await FreshPromptAsync(organization);
+        await AdminApi.OkAsync(await Root.PutAsJsonAsync($"/admin/prompts/{name}/api", new { version = 1, model = "gpt-4o-mini" }));
+        return name;
+    }
+
     /// <summary>An admin API client presenting this key.</summary>
     public HttpClient ClientFor(string secret) => host.Client(secret);
 

@@ -233,6 +233,26 @@ public sealed class CliTests
         }
     }
 
+    [Fact]
+    public async Task An_operator_publishes_shows_and_withdraws_a_prompt_API_from_the_command_line()
+    {
+        await using var host = await AdminHost.StartAsync(null, new AiMesh.Prompts.PromptsModule());
+        await OkAsync(host, "prompts", "create", "cli-api");
+        await OkAsync(host, "prompts", "publish", "cli-api", "--msg", "user=Rate {{ text }}.", "--variable", "text", "--model", "gpt-4o-mini");
+        await OkAsync(host, "prompts", "label", "cli-api", "production", "1");
+
+        var set = await OkAsync(host, "prompts", "api", "set", "cli-api", "--path", "/apis/rate", "--output", "json", "--output-schema", """{"type":"object"}""", "--rpm", "5");
+        var shown = await OkAsync(host, "prompts", "api", "show", "cli-api");
+        var deleted = await RunAsync(host, AdminHost.BootstrapKey, "prompts", "api", "delete", "cli-api");
+        var gone = await RunAsync(host, AdminHost.BootstrapKey, "prompts", "api", "show", "cli-api");
+
+        Assert.Equal(("/apis/rate", "json", 5, 1), (set.Text("path"), set.Text("output"), set["requestsPerMinute"]!.GetValue<int>(), set["currentVersion"]!.GetValue<int>()));
+        Assert.Equal(("production", "gpt-4o-mini", true), (shown.Text("label"), shown.Text("currentModel"), shown["enabled"]!.GetValue<bool>()));
+        Assert.Equal(0, deleted.Exit);
+        Assert.Equal(1, gone.Exit);
+        Assert.Contains("404", gone.Errors, StringComparison.Ordinal);
+    }
+
     private static async Task<JsonObject> OkAsync(AdminHost host, params string[] args)
     {
         var (exit, output, errors) = await RunAsync(host, AdminHost.BootstrapKey, args);

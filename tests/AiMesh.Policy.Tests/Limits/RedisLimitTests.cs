@@ -57,6 +57,26 @@ public sealed class RedisLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_prompt_APIs_own_limit_counts_every_caller_on_every_replica_with_no_rule_configured()
+    {
+        var clock = new StillClock(DateTimeOffset.UtcNow);
+        var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ReplicaAsync(Redis, null, storeTimeout: TimeSpan.FromSeconds(5), clock: clock)));
+        var api = "prompt:" + key;
+        AuthorizeRequest Call() => new(Guid.NewGuid(), "", "chat.completions", api, "127.0.0.1", ApiRequestsPerMinute: 10);
+
+        // Thirty calls by three keys through three replicas: the API's ten, shared.
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            Task.Run(() => replicas[i % 3].DecideAsync(Call(), Grant(key + (i % 3)), CancellationToken.None))));
+
+        Assert.Equal(10, decisions.Count(d => d.Admitted));
+        Assert.All(decisions.Where(d => !d.Admitted), d => Assert.Equal((429, "rate_limit_exceeded"), (d.Status, d.Code)));
+
+        // Another API, and a call naming no API limit, are not counted in it.
+        Assert.True((await replicas[0].DecideAsync(Call() with { Model = api + "-other" }, Grant(key), CancellationToken.None)).Admitted);
+        Assert.True((await replicas[0].DecideAsync(Call() with { ApiRequestsPerMinute = null }, Grant(key), CancellationToken.None)).Admitted);
+    }
+
+    [Fact]
     public async Task A_concurrency_slot_is_shared_by_replicas_and_comes_back_when_settled()
     {
         var rule = new LimitRule { Scope = LimitScope.Key, Concurrent = 2 };
@@ -131,13 +151,13 @@ public sealed class RedisLimitTests : IAsyncLifetime
         Assert.Equal(3, admitted);
     }
 
-    private async Task<RateLimiter> ReplicaAsync(string redis, LimitRule rule, int replicas = 1, TimeSpan? storeTimeout = null, TimeProvider? clock = null)
+    private async Task<RateLimiter> ReplicaAsync(string redis, LimitRule? rule, int replicas = 1, TimeSpan? storeTimeout = null, TimeProvider? clock = null)
     {
         var options = new LimitOptions
         {
             Store = LimitStoreKind.Redis,
             Redis = redis,
-            Rules = [rule],
+            Rules = rule is null ? [] : [rule],
             Replicas = replicas,
             StoreTimeout = storeTimeout ?? TimeSpan.FromMilliseconds(500),
         };
