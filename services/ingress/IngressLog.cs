@@ -53,4 +53,10 @@ internal static partial class IngressLog
 
     [LoggerMessage(1072, LogLevel.Error, "Request {RequestId}: its logged bodies could not be prepared ({ExceptionType}); its usage is recorded without them")]
     public static partial void BodiesNotLogged(ILogger logger, Guid requestId, string exceptionType);
+
+    [LoggerMessage(1110, LogLevel.Debug, "Feedback {FeedbackId} on request {RequestId} kept (replaced an earlier score: {Replaced})")]
+    public static partial void FeedbackPosted(ILogger logger, Guid feedbackId, Guid requestId, bool replaced);
+
+    [LoggerMessage(1111, LogLevel.Warning, "Feedback {FeedbackId}: policy or metering did not answer in time")]
+    public static partial void FeedbackUnanswered(ILogger logger, Guid feedbackId);
 }

@@ -1,4 +1,5 @@
 using AiMesh.Contracts;
+using AiMesh.Contracts.Metering;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Routing;
 using AiMesh.Hosting;
@@ -7,6 +8,7 @@ using AiMesh.Hosting.Streams;
 using AiMesh.Ingress.Admin;
 using AiMesh.Ingress.Anthropic;
 using AiMesh.Ingress.Authentication;
+using AiMesh.Ingress.Feedback;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
 using AiMesh.Ingress.Relay;
@@ -49,6 +51,7 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddScoped<ModelsEndpoint>();
         builder.Services.AddSingleton<MessagesEndpoint>();
         builder.Services.AddScoped<CountTokensEndpoint>();
+        builder.Services.AddScoped<FeedbackEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<InstanceReadyCheck>("ingress-instance", tags: ["ready"]);
         AddAdminForwarding(builder);
 
@@ -87,6 +90,7 @@ public sealed class IngressModule : IMeshModule
         bus.AddConsumer<CompletionChunkConsumer, InstanceConsumerDefinition<CompletionChunkConsumer>>();
         bus.AddRequestClient<AuthorizeRequest>(Endpoints.PolicyAddress, RequestTimeout.After(s: 3));
         bus.AddRequestClient<ListModels>(Endpoints.RouterAddress, RequestTimeout.After(s: 3));
+        bus.AddRequestClient<RecordFeedback>(Endpoints.MeteringQueriesAddress, RequestTimeout.After(s: 5));
 
         // A count may ask the provider (at most 10 s, then the router estimates): the wait covers that.
         bus.AddRequestClient<CountTokens>(Endpoints.RouterAddress, RequestTimeout.After(s: 15));
@@ -112,6 +116,7 @@ public sealed class IngressModule : IMeshModule
         app.MapPost("/v1/messages", app.Services.GetRequiredService<MessagesEndpoint>().CreateAsync);
         app.MapPost("/v1/messages/count_tokens", (HttpContext http, CountTokensEndpoint counter) => counter.CountAsync(http));
         app.MapGet("/v1/models", (HttpContext http, ModelsEndpoint models) => models.ListAsync(http));
+        app.MapPost("/v1/feedback", (HttpContext http, FeedbackEndpoint feedback) => feedback.PostAsync(http));
         app.MapGet("/v1/models/{id}", (HttpContext http, string id, ModelsEndpoint models) => models.GetAsync(http, id));
 
         // Embedded, the modules in this process serve /admin themselves; apart, the ingress forwards it.

@@ -1,7 +1,7 @@
 namespace AiMesh.Prompts;
 
 /// <summary>
-/// Prompts log messages. Event ids 6000–6019. Names, ids and numbers only: never a template's text nor a variable's
+/// Prompts log messages. Event ids 6000–6019, 6030–6039 (experiments). Names, ids and numbers only: never a template's text nor a variable's
 /// value, which may carry whatever a client sent.
 /// </summary>
 internal static partial class PromptsLog
@@ -32,4 +32,10 @@ internal static partial class PromptsLog
 
     [LoggerMessage(6008, LogLevel.Warning, "A stored prompt version's variable schema cannot be read; its requests are rendered without it: {Error}")]
     public static partial void SchemaUnreadable(ILogger logger, string error);
+
+    [LoggerMessage(6030, LogLevel.Information, "Prompt {Name}: label {Label} split between {Shares} by {ChangedBy}")]
+    public static partial void SplitSet(ILogger logger, string name, string label, string shares, string changedBy);
+
+    [LoggerMessage(6031, LogLevel.Information, "Prompt {Name}: the split on label {Label} ended by {EndedBy}")]
+    public static partial void SplitEnded(ILogger logger, string name, string label, string endedBy);
 }

@@ -33,6 +33,7 @@ internal static class PromptEndpoints
         group.MapPost("/{name}/labels/{label}/rollback", RollbackAsync).Produces<PromptLabelDetail>().ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{name}/diff", DiffAsync).Produces<PromptVersionsDiffed>();
         group.MapPost("/{name}/render", PreviewAsync).Produces<PromptPreviewed>().ProducesProblem(StatusCodes.Status400BadRequest);
+        PromptExperimentEndpoints.Map(group);
     }
 
     /// <summary><c>limit</c> (1–200, default 50) and <c>cursor</c>; <c>organizationId</c> for an admin (others see their own organization's).</summary>
@@ -247,7 +248,7 @@ internal static class PromptEndpoints
     }
 
     /// <summary>The prompt, when the actor may do <paramref name="operation"/> to it; else the answer to give (403, 404, 503).</summary>
-    private static async Task<(PromptDetail? Prompt, IResult? Problem)> FindAsync(HttpContext http, IBus bus, string name, AdminOperation operation)
+    internal static async Task<(PromptDetail? Prompt, IResult? Problem)> FindAsync(HttpContext http, IBus bus, string name, AdminOperation operation)
     {
         var actor = AdminActor.Of(http);
         if (!AdminRules.MayEver(actor, operation))
@@ -268,7 +269,7 @@ internal static class PromptEndpoints
     }
 
     /// <summary>Asks the prompts service; its refusal as a problem (a missing prompt as the one fixed 404), silence as 503.</summary>
-    private static async Task<(TAnswer? Answer, IResult? Problem)> AskAsync<TRequest, TAnswer>(IBus bus, TRequest request, CancellationToken cancellationToken)
+    internal static async Task<(TAnswer? Answer, IResult? Problem)> AskAsync<TRequest, TAnswer>(IBus bus, TRequest request, CancellationToken cancellationToken)
         where TRequest : class
         where TAnswer : class
     {

@@ -41,6 +41,9 @@ internal sealed class SchemaInitializer(
                 created = true;
             }
 
+            // The splits step: a registry made before experiments gets their table (see PromptSplitTable).
+            await PromptSplitTable.EnsureAsync(db, cancellationToken);
+
             if (db.Database.IsSqlite())
             {
                 // WAL: the catalog's reloads read beside a writer.
