@@ -22,10 +22,10 @@ public sealed class MessageDurabilityTests
 
         Assert.Equal(
             ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "CreatePrompt", "DeploymentHealthListed", "DiffPromptVersions", "ExportUsage",
-             "FindUsageRecord", "GetPrompt", "GetProviderCredentials", "ListDeploymentHealth", "ListModels", "ListPrompts", "ModelsListed", "MovePromptLabel", "PreviewPrompt", "PromptFound",
-             "PromptLabelMoved", "PromptPreviewed", "PromptRenderFailed", "PromptRendered", "PromptRequestFailed", "PromptVersionPublished", "PromptVersionsDiffed", "PromptsListed", "ProviderCredentialsListed", "PublishPromptVersion",
-             "QueryShadowComparison", "QueryShadowResults", "QueryUsage", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion", "ShadowComparison", "ShadowResultsPage", "TokensCounted",
-             "UsageExport", "UsageRecordFound", "UsageReport"],
+             "FeedbackRecorded", "FeedbackRefused", "FindUsageRecord", "GetPrompt", "GetProviderCredentials", "ListDeploymentHealth", "ListModels", "ListPrompts", "ModelsListed", "MovePromptLabel",
+             "PreviewPrompt", "PromptFound", "PromptLabelMoved", "PromptPreviewed", "PromptRenderFailed", "PromptRendered", "PromptRequestFailed", "PromptSplitSet", "PromptStatsReport", "PromptVersionPublished",
+             "PromptVersionsDiffed", "PromptsListed", "ProviderCredentialsListed", "PublishPromptVersion", "QueryPromptStats", "QueryShadowComparison", "QueryShadowResults", "QueryUsage", "RecordFeedback", "RenderPrompt",
+             "RequestAuthorized", "RequestDenied", "RouteCompletion", "SetPromptSplit", "ShadowComparison", "ShadowResultsPage", "TokensCounted", "UsageExport", "UsageRecordFound", "UsageReport"],
             transient);
         Assert.False(typeof(RecordUsage).IsDefined(typeof(TransientMessageAttribute), false));
         Assert.False(typeof(UsageMetered).IsDefined(typeof(TransientMessageAttribute), false));
