@@ -62,4 +62,10 @@ internal static partial class IngressLog
 
     [LoggerMessage(1092, LogLevel.Warning, "Prompt API {Name}: its output schema cannot be read; its output is checked as JSON only ({Error})")]
     public static partial void PromptApiSchemaUnreadable(ILogger logger, string name, string error);
+
+    [LoggerMessage(1110, LogLevel.Debug, "Feedback {FeedbackId} on request {RequestId} kept (replaced an earlier score: {Replaced})")]
+    public static partial void FeedbackPosted(ILogger logger, Guid feedbackId, Guid requestId, bool replaced);
+
+    [LoggerMessage(1111, LogLevel.Warning, "Feedback {FeedbackId}: policy or metering did not answer in time")]
+    public static partial void FeedbackUnanswered(ILogger logger, Guid feedbackId);
 }

@@ -1,4 +1,5 @@
 using AiMesh.Contracts;
+using AiMesh.Contracts.Metering;
 using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Prompts;
 using AiMesh.Contracts.Routing;
@@ -8,6 +9,7 @@ using AiMesh.Hosting.Streams;
 using AiMesh.Ingress.Admin;
 using AiMesh.Ingress.Anthropic;
 using AiMesh.Ingress.Authentication;
+using AiMesh.Ingress.Feedback;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
 using AiMesh.Ingress.PromptApis;
@@ -56,6 +58,7 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddSingleton<PromptApiOpenApi>();
         builder.Services.AddSingleton<PromptApiCatalogRefresher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PromptApiCatalogRefresher>());
+        builder.Services.AddScoped<FeedbackEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<InstanceReadyCheck>("ingress-instance", tags: ["ready"]);
         AddAdminForwarding(builder);
 
@@ -103,6 +106,7 @@ public sealed class IngressModule : IMeshModule
             e.Name = "aimesh-ingress-prompt-apis-" + NewId.NextGuid().ToString("N");
             e.Temporary = true;
         });
+        bus.AddRequestClient<RecordFeedback>(Endpoints.MeteringQueriesAddress, RequestTimeout.After(s: 5));
 
         // A count may ask the provider (at most 10 s, then the router estimates): the wait covers that.
         bus.AddRequestClient<CountTokens>(Endpoints.RouterAddress, RequestTimeout.After(s: 15));
@@ -128,6 +132,7 @@ public sealed class IngressModule : IMeshModule
         app.MapPost("/v1/messages", app.Services.GetRequiredService<MessagesEndpoint>().CreateAsync);
         app.MapPost("/v1/messages/count_tokens", (HttpContext http, CountTokensEndpoint counter) => counter.CountAsync(http));
         app.MapGet("/v1/models", (HttpContext http, ModelsEndpoint models) => models.ListAsync(http));
+        app.MapPost("/v1/feedback", (HttpContext http, FeedbackEndpoint feedback) => feedback.PostAsync(http));
         app.MapGet("/v1/models/{id}", (HttpContext http, string id, ModelsEndpoint models) => models.GetAsync(http, id));
         var promptApis = app.Services.GetRequiredService<PromptApiEndpoint>();
         var openApi = app.Services.GetRequiredService<PromptApiOpenApi>();

@@ -59,4 +59,10 @@ internal static partial class MeteringLog
 
     [LoggerMessage(4030, LogLevel.Error, "Usage message {MessageId} ({RecordCount} records, the first for request {RequestId}) was moved to aimesh-metering_error: {ExceptionType}. Its records wait there; move them back once the cause is fixed")]
     public static partial void UsageFaulted(ILogger logger, Guid? messageId, int recordCount, Guid? requestId, string exceptionType);
+
+    [LoggerMessage(4070, LogLevel.Debug, "Feedback on request {RequestId} kept: score {Score} (replaced an earlier one: {Replaced})")]
+    public static partial void FeedbackRecorded(ILogger logger, Guid requestId, double score, bool replaced);
+
+    [LoggerMessage(4071, LogLevel.Debug, "Feedback on request {RequestId} refused (not recorded: {Unknown}; else another caller's)")]
+    public static partial void FeedbackRefused(ILogger logger, Guid requestId, bool unknown);
 }

@@ -1,5 +1,6 @@
 using AiMesh.Hosting;
 using AiMesh.Metering.Configuration;
+using AiMesh.Metering.Feedback;
 using AiMesh.Metering.Projections;
 using AiMesh.Metering.Recording;
 using AiMesh.Metering.Reporting;
@@ -41,6 +42,8 @@ public sealed class MeteringModule : IMeshModule
         services.AddScoped<UsageRollupReader>();
         services.AddScoped<UsageReports>();
         services.AddScoped<ShadowReports>();
+        services.AddScoped<PromptStats>();
+        services.AddScoped<FeedbackRecorder>();
         services.AddSingleton<IUsageLog, UsageLog>();
 
         // Registered here, before the host adds the bus, so it starts (and on a healthy start, finishes) first.

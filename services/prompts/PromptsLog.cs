@@ -1,7 +1,7 @@
 namespace AiMesh.Prompts;
 
 /// <summary>
-/// Prompts log messages. Event ids 6000–6019, and 6020–6029 for prompt APIs. Names, ids and numbers only: never a template's text nor a variable's
+/// Prompts log messages. Event ids 6000–6019, 6020–6029 (prompt APIs), 6030–6039 (experiments). Names, ids and numbers only: never a template's text nor a variable's
 /// value, which may carry whatever a client sent.
 /// </summary>
 internal static partial class PromptsLog
@@ -38,4 +38,10 @@ internal static partial class PromptsLog
 
     [LoggerMessage(6021, LogLevel.Information, "Prompt {Name}: API withdrawn by {DeletedBy}")]
     public static partial void ApiDeleted(ILogger logger, string name, string deletedBy);
+
+    [LoggerMessage(6030, LogLevel.Information, "Prompt {Name}: label {Label} split between {Shares} by {ChangedBy}")]
+    public static partial void SplitSet(ILogger logger, string name, string label, string shares, string changedBy);
+
+    [LoggerMessage(6031, LogLevel.Information, "Prompt {Name}: the split on label {Label} ended by {EndedBy}")]
+    public static partial void SplitEnded(ILogger logger, string name, string label, string endedBy);
 }

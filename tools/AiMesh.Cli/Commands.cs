@@ -121,6 +121,14 @@ internal static class Commands
             "delete" => new(HttpMethod.Delete, $"/admin/prompts/{Segment(a, 1)}/api"),
             _ => new(HttpMethod.Get, $"/admin/prompts/{Segment(a, 1)}/api"),
         }),
+        // Experiments: a label's requests split by --version number=percent (repeated, summing to 100), ended by end-split;
+        // a prompt's figures per version over --from/--to (ISO 8601; default the last 24 hours).
+        new("prompts", "split", ["name", "label"], ["version"], a => new(HttpMethod.Put, $"/admin/prompts/{Segment(a, 0)}/labels/{Segment(a, 1)}/split", new
+        {
+            versions = a.All("version")?.Select(v => v.Split('=', 2)).Select(p => new { version = Number(p[0]), percent = Number(p.Length > 1 ? p[1] : "") }).ToList(),
+        })),
+        new("prompts", "end-split", ["name", "label"], [], a => new(HttpMethod.Delete, $"/admin/prompts/{Segment(a, 0)}/labels/{Segment(a, 1)}/split")),
+        new("prompts", "stats", ["name"], ["from", "to"], a => new(HttpMethod.Get, $"/admin/prompts/{Segment(a, 0)}/stats" + Query(("from", a.One("from")), ("to", a.One("to"))))),
     ];
 
     /// <summary><c>@path</c>: the file's text (a template is often many lines); anything else as given.</summary>

@@ -91,7 +91,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .Then(c => Admit(c.Saga, c.Message, relays, timeouts, logger))
                 .IfElse(c => c.Saga.HasPrompt,
                     render => render
-                        .Request(PromptRendering, c => new RenderPrompt(c.Saga.CorrelationId, c.Saga.Body))
+                        .Request(PromptRendering, c => new RenderPrompt(c.Saga.CorrelationId, c.Saga.Body, StickyKeyOf(c.Saga)))
                         .ArmTimeout(timeouts.PromptsTimeout, c => new RenderPrompt(c.Saga.CorrelationId, ""))
                         .TransitionTo(PromptRendering.Pending),
                     route => route
@@ -282,6 +282,16 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
 
         relay?.Decided(admitted.Limits);
     }
+
+    /// <summary>
+    /// Who a prompt experiment keeps on one version: the request's end user (OpenAI <c>user</c>), else the admitted
+    /// principal when it is a user, else the key. Prefixed so an end user named like a key id is never taken for it.
+    /// </summary>
+    private static string? StickyKeyOf(RequestState saga) =>
+        !string.IsNullOrEmpty(saga.User) ? "end-user:" + saga.User
+        : saga.PrincipalId?.StartsWith("user:", StringComparison.Ordinal) == true ? "principal:" + saga.PrincipalId
+        : saga.KeyId is { Length: > 0 } key ? "key:" + key
+        : null;
 
     private static AuthorizeRequest AuthorizationOf(RequestState saga) =>
         new(saga.CorrelationId, "", saga.Api, saga.Model, saga.ClientAddress);

@@ -1,4 +1,5 @@
 using AiMesh.Contracts.Metering;
+using AiMesh.Metering.Feedback;
 using AiMesh.Metering.Storage;
 using MassTransit;
 
@@ -6,11 +7,20 @@ namespace AiMesh.Metering.Reporting;
 
 /// <summary>
 /// Answers <see cref="QueryUsage"/>, <see cref="ExportUsage"/>, <see cref="FindUsageRecord"/> and the shadow traffic's
-/// <see cref="QueryShadowComparison"/> and <see cref="QueryShadowResults"/> (queue <c>aimesh-metering-queries</c>).
+/// <see cref="QueryShadowComparison"/> and <see cref="QueryShadowResults"/>, and the prompt experiments'
+/// <see cref="QueryPromptStats"/> and <see cref="RecordFeedback"/> (queue <c>aimesh-metering-queries</c>: feedback is a
+/// write, but a small one the caller waits for, like a query, and never behind a backlog of usage records).
 /// </summary>
-internal sealed class UsageQueriesConsumer(UsageReports reports, UsageQueries queries, ShadowReports shadow)
-    : IConsumer<QueryUsage>, IConsumer<ExportUsage>, IConsumer<FindUsageRecord>, IConsumer<QueryShadowComparison>, IConsumer<QueryShadowResults>
+internal sealed class UsageQueriesConsumer(UsageReports reports, UsageQueries queries, ShadowReports shadow, PromptStats prompts, FeedbackRecorder feedback)
+    : IConsumer<QueryUsage>, IConsumer<ExportUsage>, IConsumer<FindUsageRecord>, IConsumer<QueryShadowComparison>, IConsumer<QueryShadowResults>,
+        IConsumer<QueryPromptStats>, IConsumer<RecordFeedback>
 {
+    public async Task Consume(ConsumeContext<QueryPromptStats> context) =>
+        await context.RespondAsync(await prompts.QueryAsync(context.Message, context.CancellationToken));
+
+    public async Task Consume(ConsumeContext<RecordFeedback> context) =>
+        await context.RespondAsync(await feedback.RecordAsync(context.Message, context.CancellationToken));
+
     public async Task Consume(ConsumeContext<FindUsageRecord> context) =>
         await context.RespondAsync(await queries.FindRecordAsync(context.Message, context.CancellationToken));
 

@@ -65,6 +65,9 @@ internal sealed class SchemaInitializer(
             // Step 5: the shadow traffic's results, apart from the usage log (see ShadowResultTable).
             await ShadowResultTable.EnsureAsync(db, cancellationToken);
 
+            // The feedback step: one score per request, joined to its usage event by request id (see FeedbackTable).
+            await Feedback.FeedbackTable.EnsureAsync(db, cancellationToken);
+
             if (db.Database.IsSqlite())
             {
                 // WAL lets the readiness probe and readers run beside the writer. EF sets it on files it creates;

@@ -36,6 +36,7 @@ internal static class PromptEndpoints
         group.MapPut("/{name}/api", SetApiAsync).Produces<PromptApiDetail>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{name}/api", GetApiAsync).Produces<PromptApiDetail>();
         group.MapDelete("/{name}/api", DeleteApiAsync).Produces(StatusCodes.Status204NoContent);
+        PromptExperimentEndpoints.Map(group);
     }
 
     /// <summary>Publishes the prompt as an API (issue 7): the ingress serves it at <c>/v1/prompts/{name}/run</c> and at its own path, if any.</summary>
@@ -302,7 +303,7 @@ internal static class PromptEndpoints
     }
 
     /// <summary>The prompt, when the actor may do <paramref name="operation"/> to it; else the answer to give (403, 404, 503).</summary>
-    private static async Task<(PromptDetail? Prompt, IResult? Problem)> FindAsync(HttpContext http, IBus bus, string name, AdminOperation operation)
+    internal static async Task<(PromptDetail? Prompt, IResult? Problem)> FindAsync(HttpContext http, IBus bus, string name, AdminOperation operation)
     {
         var actor = AdminActor.Of(http);
         if (!AdminRules.MayEver(actor, operation))
@@ -323,7 +324,7 @@ internal static class PromptEndpoints
     }
 
     /// <summary>Asks the prompts service; its refusal as a problem (a missing prompt as the one fixed 404), silence as 503.</summary>
-    private static async Task<(TAnswer? Answer, IResult? Problem)> AskAsync<TRequest, TAnswer>(IBus bus, TRequest request, CancellationToken cancellationToken)
+    internal static async Task<(TAnswer? Answer, IResult? Problem)> AskAsync<TRequest, TAnswer>(IBus bus, TRequest request, CancellationToken cancellationToken)
         where TRequest : class
         where TAnswer : class
     {

@@ -24,7 +24,8 @@ internal sealed class PromptAdminConsumer(
     IConsumer<PublishPromptVersion>,
     IConsumer<MovePromptLabel>,
     IConsumer<DiffPromptVersions>,
-    IConsumer<PreviewPrompt>
+    IConsumer<PreviewPrompt>,
+    IConsumer<SetPromptSplit>
 {
     public const int MaxPageSize = 200;
 
@@ -108,6 +109,35 @@ internal sealed class PromptAdminConsumer(
 
         await ChangedAsync(context, m.Name);
         await context.RespondAsync(new PromptLabelMoved(m.RequestId, m.Name, Detail(label)));
+    }
+
+    /// <summary>Starts, replaces or ends the experiment on a label; every replica serves the change on <see cref="PromptChanged"/>.</summary>
+    public async Task Consume(ConsumeContext<SetPromptSplit> context)
+    {
+        var m = context.Message;
+        if (m.Versions.Count == 0)
+        {
+            if (await store.EndSplitAsync(m.Name, m.Label, m.ChangedBy, context.CancellationToken) is { } failed)
+            {
+                await Fail(context, m.RequestId, failed);
+                return;
+            }
+
+            await ChangedAsync(context, m.Name);
+            await context.RespondAsync(new PromptSplitSet(m.RequestId, m.Name, m.Label, null));
+            return;
+        }
+
+        var (split, failure) = await store.SetSplitAsync(
+            m.Name, m.Label, m.Versions.Select(v => new SplitShare(v.Version, v.Percent)).ToList(), m.ChangedBy, context.CancellationToken);
+        if (split is null)
+        {
+            await Fail(context, m.RequestId, failure!);
+            return;
+        }
+
+        await ChangedAsync(context, m.Name);
+        await context.RespondAsync(new PromptSplitSet(m.RequestId, m.Name, m.Label, Detail(split)));
     }
 
     public async Task Consume(ConsumeContext<DiffPromptVersions> context)
@@ -197,7 +227,11 @@ internal sealed class PromptAdminConsumer(
         context.RespondAsync(new PromptRequestFailed(requestId, failure.Status, failure.Code, failure.Message));
 
     private static PromptDetail Detail(StoredPrompt p) =>
-        new(p.Name, p.OrganizationId, p.Created, p.Versions.Select(Detail).ToList(), Labels(p));
+        new(p.Name, p.OrganizationId, p.Created, p.Versions.Select(Detail).ToList(), Labels(p),
+            p.Splits.Count == 0 ? null : p.Splits.Values.OrderBy(s => s.Label, StringComparer.Ordinal).Select(Detail).ToList());
+
+    private static PromptSplitDetail Detail(StoredSplit s) =>
+        new(s.Label, s.Shares.Select(x => new PromptSplitShare(x.Version, x.Percent)).ToList(), s.ChangedAt, s.ChangedBy);
 
     private static List<PromptLabelDetail> Labels(StoredPrompt p) =>
         p.Labels.Values.OrderBy(l => l.Name, StringComparer.Ordinal).Select(Detail).ToList();

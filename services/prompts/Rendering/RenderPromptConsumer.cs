@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiMesh.Contracts.Prompts;
+using AiMesh.Prompts.Experiments;
 using AiMesh.Prompts.Registry;
 using AiMesh.Prompts.Store;
 using AiMesh.Prompts.Templates;
@@ -17,7 +18,7 @@ namespace AiMesh.Prompts.Rendering;
 /// Precedence: a name the stored registry has is served from it (this replica's <see cref="PromptCatalog"/>, never the
 /// database); a configured template (<c>Prompts:Templates</c>) serves only names the store does not have. Of a stored
 /// prompt, a version number wins, else a label, else the label <c>production</c> when it exists, else the latest
-/// version.
+/// version. A label may carry an experiment (a split between versions, sticky per user: <see cref="SplitChooser"/>).
 /// </para>
 /// </summary>
 internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> options, PromptCatalog catalog) : IConsumer<RenderPrompt>
@@ -27,13 +28,16 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
     public Task Consume(ConsumeContext<RenderPrompt> context)
     {
         var message = context.Message;
-        var outcome = Render(message.RequestId, message.Body, options.CurrentValue, catalog);
+        var outcome = Render(message.RequestId, message.Body, options.CurrentValue, catalog, message.StickyKey);
         return outcome.Rendered is { } rendered
             ? context.RespondAsync(rendered)
             : context.RespondAsync(outcome.Failed!);
     }
 
-    internal static (PromptRendered? Rendered, PromptRenderFailed? Failed) Render(Guid requestId, string body, PromptsOptions options, PromptCatalog? catalog = null)
+    /// <param name="stickyKey">Who the request is for (<see cref="RenderPrompt.StickyKey"/>), which keeps a user on one version of a
+    /// split; without one (a saga from before, a preview) the request id stands in, so each request is drawn apart.</param>
+    internal static (PromptRendered? Rendered, PromptRenderFailed? Failed) Render(
+        Guid requestId, string body, PromptsOptions options, PromptCatalog? catalog = null, string? stickyKey = null)
     {
         PromptRenderFailed Fail(string code, string text, string? param) => new(requestId, 400, code, text, param);
 
@@ -76,7 +80,7 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
         }
 
         var (template, notFound) = catalog is not null && catalog.TryGet(id, out var stored)
-            ? Resolve(requestId, id, stored, version, label)
+            ? Resolve(requestId, id, stored, version, label, stickyKey ?? requestId.ToString("N"))
             : ResolveConfigured(requestId, id, options, version, label);
         if (template is null)
         {
@@ -139,8 +143,13 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
         return (new PromptRendered(requestId, request.ToJsonString(), id, template.Version), null);
     }
 
-    /// <summary>The stored version a request names: by number, by label, else <c>production</c>, else the latest.</summary>
-    private static (ResolvedTemplate? Template, PromptRenderFailed? NotFound) Resolve(Guid requestId, string id, StoredPrompt stored, string? version, string? label)
+    /// <summary>
+    /// The stored version a request names: by number, by label, else <c>production</c>, else the latest. A label with an
+    /// experiment running (named, or <c>production</c> by default) serves the split's version for the request's
+    /// <paramref name="stickyKey"/> instead of its own; a version number named outright bypasses every split.
+    /// </summary>
+    private static (ResolvedTemplate? Template, PromptRenderFailed? NotFound) Resolve(
+        Guid requestId, string id, StoredPrompt stored, string? version, string? label, string stickyKey)
     {
         StoredVersion? chosen;
         if (version is not null)
@@ -155,7 +164,7 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
         }
         else if (label is not null)
         {
-            chosen = stored.Labels.TryGetValue(label, out var pointed) ? stored.Version(pointed.Version) : null;
+            chosen = stored.Labels.TryGetValue(label, out var pointed) ? stored.Version(Split(stored, label, stickyKey) ?? pointed.Version) : null;
             if (chosen is null)
             {
                 return (null, new PromptRenderFailed(requestId, 404, "prompt_label_not_found", $"Prompt '{id}' has no label '{label}'.", "prompt.label"));
@@ -163,7 +172,9 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
         }
         else
         {
-            chosen = stored.Labels.TryGetValue(DefaultLabel, out var production) ? stored.Version(production.Version) : stored.Latest;
+            chosen = stored.Labels.TryGetValue(DefaultLabel, out var production)
+                ? stored.Version(Split(stored, DefaultLabel, stickyKey) ?? production.Version)
+                : stored.Latest;
             if (chosen is null)
             {
                 return (null, new PromptRenderFailed(requestId, 404, "prompt_version_not_found", $"Prompt '{id}' has no published version.", "prompt.id"));
@@ -178,6 +189,12 @@ internal sealed class RenderPromptConsumer(IOptionsMonitor<PromptsOptions> optio
             chosen.Model,
             chosen.Parameters), null);
     }
+
+    /// <summary>The version the experiment on <paramref name="label"/> gives <paramref name="stickyKey"/>; null when none runs there.</summary>
+    private static int? Split(StoredPrompt stored, string label, string stickyKey) =>
+        stored.Splits.TryGetValue(label, out var split) && split.Shares.Count > 0
+            ? SplitChooser.Choose(split.Shares, SplitChooser.Bucket(stored.Name, label, stickyKey))
+            : null;
 
     /// <summary>A configured template: one version, no labels.</summary>
     private static (ResolvedTemplate? Template, PromptRenderFailed? NotFound) ResolveConfigured(

@@ -269,6 +269,7 @@ internal sealed partial class PromptStore(PromptsDbContext db, TimeProvider time
         var labels = (await db.Labels.AsNoTracking().Where(l => ids.Contains(l.PromptId)).ToListAsync(cancellationToken))
             .ToLookup(l => l.PromptId);
         var read = await db.Versions.AsNoTracking().Where(v => ids.Contains(v.PromptId)).ToListAsync(cancellationToken);
+        var splits = await SplitsAsync(ids, cancellationToken);
         var schemas = await SchemasAsync(read);
         var versions = read.ToLookup(v => v.PromptId);
         return prompts
@@ -278,7 +279,10 @@ internal sealed partial class PromptStore(PromptsDbContext db, TimeProvider time
                 p.OrganizationId,
                 p.Created,
                 versions[p.Id].OrderBy(v => v.Number).Select(v => ToVersion(v, schemas)).ToList(),
-                labels[p.Id].ToDictionary(l => l.Name, l => new StoredLabel(l.Name, l.Version, l.MovedAt, l.MovedBy), StringComparer.Ordinal)))
+                labels[p.Id].ToDictionary(l => l.Name, l => new StoredLabel(l.Name, l.Version, l.MovedAt, l.MovedBy), StringComparer.Ordinal))
+            {
+                Splits = ToSplits(splits[p.Id]),
+            })
             .ToList();
     }
 

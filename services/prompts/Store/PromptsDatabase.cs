@@ -50,11 +50,15 @@ internal static class PromptsDatabase
     /// Whether <c>prompts</c> exists. EF's EnsureCreated cannot answer this: it skips creating tables as soon as the
     /// database holds any table, which a PostgreSQL database shared with other services always does.
     /// </summary>
-    public static async Task<bool> TableExistsAsync(PromptsDbContext db, CancellationToken cancellationToken)
+    public static Task<bool> TableExistsAsync(PromptsDbContext db, CancellationToken cancellationToken) =>
+        TableExistsAsync(db, PromptsDbContext.PromptsTable, cancellationToken);
+
+    /// <summary>Whether the table <paramref name="table"/> (a constant name, never a caller's text) exists.</summary>
+    public static async Task<bool> TableExistsAsync(PromptsDbContext db, string table, CancellationToken cancellationToken)
     {
         var sql = db.Database.IsNpgsql()
-            ? $"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{PromptsDbContext.PromptsTable}'"
-            : $"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{PromptsDbContext.PromptsTable}'";
+            ? $"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{table}'"
+            : $"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
         var count = await db.Database.SqlQueryRaw<int>(sql).SingleAsync(cancellationToken);
         return count > 0;
     }

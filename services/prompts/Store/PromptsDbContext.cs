@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace AiMesh.Prompts.Store;
 
 /// <summary>
-/// The prompt registry: prompts, their immutable versions, the labels pointing at versions and every label move.
+/// The prompt registry: prompts, their immutable versions, the labels pointing at versions, every label move and the
+/// experiments (splits) running on labels.
 /// Saving a changed or deleted version is refused here, not just avoided by the store's code.
 /// </summary>
 internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> options) : DbContext(options)
@@ -21,6 +22,7 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
     public DbSet<LabelMoveRecord> LabelMoves => Set<LabelMoveRecord>();
 
     public DbSet<PromptApiRecord> Apis => Set<PromptApiRecord>();
+    public DbSet<PromptSplitRecord> Splits => Set<PromptSplitRecord>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -111,6 +113,19 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
             e.Property(a => a.UpdatedBy).HasColumnName("updated_by").HasMaxLength(200).IsRequired();
             e.HasIndex(a => a.Path).IsUnique().HasDatabaseName("ux_prompt_apis_path");
             e.HasOne<PromptRecord>().WithMany().HasForeignKey(a => a.PromptId);
+        });
+
+        // Added by the splits schema step (PromptSplitTable): a database made before it gets the table at start.
+        modelBuilder.Entity<PromptSplitRecord>(e =>
+        {
+            e.ToTable(PromptSplitTable.Name);
+            e.HasKey(s => new { s.PromptId, s.Label });
+            e.Property(s => s.PromptId).HasColumnName("prompt_id");
+            e.Property(s => s.Label).HasColumnName("label").HasMaxLength(100);
+            e.Property(s => s.Versions).HasColumnName("versions").IsRequired();
+            e.Property(s => s.ChangedAt).HasColumnName("changed_at");
+            e.Property(s => s.ChangedBy).HasColumnName("changed_by").HasMaxLength(200).IsRequired();
+            e.HasOne<PromptRecord>().WithMany().HasForeignKey(s => s.PromptId);
         });
     }
 

@@ -45,6 +45,9 @@ internal sealed class SchemaInitializer(
                 await PromptsDatabase.EnsureApisTableAsync(db, cancellationToken);
             }
 
+            // The splits step: a registry made before experiments gets their table (see PromptSplitTable).
+            await PromptSplitTable.EnsureAsync(db, cancellationToken);
+
             if (db.Database.IsSqlite())
             {
                 // WAL: the catalog's reloads read beside a writer.

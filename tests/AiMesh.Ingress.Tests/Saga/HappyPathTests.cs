@@ -167,6 +167,9 @@ public sealed class HappyPathTests
         Assert.Null(Assert.Single(mesh.Neighbours.Authorizations.Snapshot()).Route);
         var render = await mesh.Neighbours.Renders.WaitForAsync(r => r.RequestId == request.RequestId);
         Assert.Equal(request.Body, render.Body);
+
+        // The request's end user keeps it on one version of a prompt experiment.
+        Assert.Equal("end-user:user-42", render.StickyKey);
         Assert.Empty(mesh.Neighbours.Routes.Snapshot());
         prompts.SetResult();
 
@@ -184,6 +187,20 @@ public sealed class HappyPathTests
         Assert.Equal(("greeting", "3", CompletionOutcomes.Ok), (usage.PromptId, usage.PromptVersion, usage.Outcome));
         await mesh.SettleAsync();
         Assert.Single(mesh.Neighbours.Usage.Snapshot());
+    }
+
+    [Fact]
+    public async Task Without_an_end_user_the_admitted_key_keeps_a_request_on_one_version_of_a_prompt_experiment()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var request = SagaHost.Chat(body: """{"model":"gpt-4o-mini","prompt":{"id":"greeting","variables":{"name":"Ada"}}}""", hasPrompt: true) with { User = null };
+
+        await mesh.SubmitAsync(request);
+
+        // The stub's principal is not a user's, so the key is the stickiness key.
+        var render = await mesh.Neighbours.Renders.WaitForAsync(r => r.RequestId == request.RequestId);
+        Assert.Equal("key:" + Neighbours.KeyId, render.StickyKey);
+        await mesh.AssertFinalizedAsync(request.RequestId);
     }
 
     [Fact]

@@ -11,6 +11,8 @@ namespace AiMesh.Policy.Tests.Admin;
 /// </summary>
 public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
 {
+    private static readonly object Split = new { versions = new[] { new { version = 1, percent = 90 }, new { version = 2, percent = 10 } } };
+
     private static readonly Dictionary<string, (int[] Expected, Func<RbacWorld, Guid, Task<HttpRequestMessage>> Request)> Cells = new()
     {
         // Reads inside A: everyone.
@@ -125,6 +127,13 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["read the API of A's prompt"] = ([200, 200, 200, 200, 200], async (w, _) => await Get($"/admin/prompts/{await w.FreshPromptApiAsync(w.OrgA)}/api")),
         ["withdraw the API of A's prompt"] = ([204, 204, 403, 403, 403], async (w, _) => await Delete($"/admin/prompts/{await w.FreshPromptApiAsync(w.OrgA)}/api")),
         ["publish B's prompt as an API"] = ([200, 404, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshPromptAsync(w.OrgB)}/api", new { version = 1, model = "gpt-4o-mini" })),
+
+        // Prompt experiments: a split is managed as a label, a prompt's stats read as the prompt.
+        ["split A's prompt"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshLabelledPromptAsync(w.OrgA)}/labels/production/split", Split)),
+        ["end the split of A's prompt"] = ([204, 204, 403, 403, 403], async (w, _) => await Delete($"/admin/prompts/{await w.FreshLabelledPromptAsync(w.OrgA, split: true)}/labels/production/split")),
+        ["split prompt of B"] = ([200, 404, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshLabelledPromptAsync(w.OrgB)}/labels/production/split", Split)),
+        ["read stats of A's prompt"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/prompts/{w.PromptA}/stats")),
+        ["read stats of B's prompt"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/prompts/{w.PromptB}/stats")),
 
         // Limits and budgets per subject: read with the subject; below admin never one's own organization's, user's or
         // keys'; a team_admin only its teams' keys; an org_admin its organization's teams, users and keys.

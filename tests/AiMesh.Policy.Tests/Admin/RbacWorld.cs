@@ -105,6 +105,20 @@ public sealed class RbacWorld : IAsyncLifetime
         return name;
     }
 
+    /// <summary>A new prompt of <paramref name="organization"/> with two versions and <c>production</c> on 1; with <paramref name="split"/>, split 50/50 between them.</summary>
+    public async Task<string> FreshLabelledPromptAsync(Guid organization, bool split = false)
+    {
+        var name = await FreshPromptAsync(organization, versions: 2);
+        await AdminApi.OkAsync(await Root.PutAsJsonAsync($"/admin/prompts/{name}/labels/production", new { version = 1 }));
+        if (split)
+        {
+            await AdminApi.OkAsync(await Root.PutAsJsonAsync(
+                $"/admin/prompts/{name}/labels/production/split", new { versions = new[] { new { version = 1, percent = 50 }, new { version = 2, percent = 50 } } }));
+        }
+
+        return name;
+    }
+
     /// <summary>An admin API client presenting this key.</summary>
     public HttpClient ClientFor(string secret) => host.Client(secret);
 

@@ -253,6 +253,31 @@ public sealed class CliTests
         Assert.Contains("404", gone.Errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_operator_splits_a_label_reads_the_stats_and_ends_the_split_from_the_command_line()
+    {
+        var metering = new MeteringStub();
+        await using var host = await AdminHost.StartAsync(null, new AiMesh.Prompts.PromptsModule(), metering);
+        await OkAsync(host, "prompts", "create", "cli-split");
+        await OkAsync(host, "prompts", "publish", "cli-split", "--msg", "system=one");
+        await OkAsync(host, "prompts", "publish", "cli-split", "--msg", "system=two");
+        await OkAsync(host, "prompts", "label", "cli-split", "production", "1");
+
+        var split = await OkAsync(host, "prompts", "split", "cli-split", "production", "--version", "1=90", "--version", "2=10");
+        var badSum = await RunAsync(host, AdminHost.BootstrapKey, "prompts", "split", "cli-split", "production", "--version", "1=90");
+        var stats = await OkAsync(host, "prompts", "stats", "cli-split", "--from", "2026-11-20T00:00:00Z", "--to", "2026-11-21T00:00:00Z");
+        var ended = await RunAsync(host, AdminHost.BootstrapKey, "prompts", "end-split", "cli-split", "production");
+        var shown = await OkAsync(host, "prompts", "show", "cli-split");
+
+        Assert.Equal([(1, 90), (2, 10)], split["versions"]!.AsArray().Select(v => (v!["version"]!.GetValue<int>(), v["percent"]!.GetValue<int>())));
+        Assert.Equal(1, badSum.Exit);
+        Assert.Contains("sum to 100", badSum.Errors, StringComparison.Ordinal);
+        Assert.Equal("1", stats["versions"]![0]!.Text("version"));
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero), metering.Asked.OfType<QueryPromptStats>().Single().From);
+        Assert.Equal(0, ended.Exit);
+        Assert.Null(shown["splits"]);
+    }
+
     private static async Task<JsonObject> OkAsync(AdminHost host, params string[] args)
     {
         var (exit, output, errors) = await RunAsync(host, AdminHost.BootstrapKey, args);

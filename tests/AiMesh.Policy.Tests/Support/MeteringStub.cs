@@ -17,7 +17,7 @@ namespace AiMesh.Policy.Tests.Support;
 /// answered from <see cref="Records"/> (none: metering holds no event for it). A <see cref="QueryShadowComparison"/> is
 /// answered with three rows (shadow models <c>cand-a</c> … <c>cand-c</c>), or with an error when its model is
 /// <see cref="BrokenModel"/>; a <see cref="QueryShadowResults"/> with one result of the comparison it names, more
-/// following only its first page.
+/// following only its first page. A <see cref="QueryPromptStats"/> gets one row, version 1.
 /// </summary>
 internal sealed class MeteringStub : IMeshModule
 {
@@ -41,8 +41,17 @@ internal sealed class MeteringStub : IMeshModule
     }
 
     private sealed class Answers(MeteringStub stub)
-        : IConsumer<QueryUsage>, IConsumer<ExportUsage>, IConsumer<FindUsageRecord>, IConsumer<QueryShadowComparison>, IConsumer<QueryShadowResults>
+        : IConsumer<QueryUsage>, IConsumer<ExportUsage>, IConsumer<FindUsageRecord>, IConsumer<QueryShadowComparison>, IConsumer<QueryShadowResults>,
+            IConsumer<QueryPromptStats>
     {
+        public Task Consume(ConsumeContext<QueryPromptStats> context)
+        {
+            var ask = context.Message;
+            stub.Asked.Enqueue(ask);
+            var row = new PromptVersionStats("1", 4, 1, 0.25, 120, 100, 200, 40, 20, new Dictionary<string, decimal> { ["USD"] = 0.004m }, 2, 0.5);
+            return context.RespondAsync(new PromptStatsReport(ask.RequestId, ask.PromptId, ask.From, ask.To, [row]));
+        }
+
         public Task Consume(ConsumeContext<QueryShadowComparison> context)
         {
             stub.Asked.Enqueue(context.Message);

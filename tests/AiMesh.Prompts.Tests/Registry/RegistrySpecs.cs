@@ -261,6 +261,66 @@ public abstract class RegistrySpecs(ITestDatabase database)
         Assert.Contains(seen, s => s.Version == "2");
     }
 
+    [Fact]
+    public async Task A_split_is_stored_replaced_and_ended_every_fault_of_its_shares_answered_at_once()
+    {
+        await using var host = await StartAsync();
+        var name = Name();
+        await CreateAsync(host, name);
+        await PublishAsync(host, name, Draft);
+        await PublishAsync(host, name, Draft);
+        await MoveAsync(host, name, "production", 1, expected: 0);
+
+        var (_, bad) = await host.StoreAsync(s => s.SetSplitAsync(name, "production", [new(1, 60), new(1, 30), new(2, 0)], "ops", default));
+        Assert.Equal((400, "invalid_prompt"), (bad!.Status, bad.Code));
+        Assert.Contains("percent must be 1 to 100", bad.Message, StringComparison.Ordinal);
+        Assert.Contains("named twice", bad.Message, StringComparison.Ordinal);
+        Assert.Contains("sum to 100, not 90", bad.Message, StringComparison.Ordinal);
+        var (_, noLabel) = await host.StoreAsync(s => s.SetSplitAsync(name, "staging", [new(1, 100)], "ops", default));
+        Assert.Equal((404, "label_not_found"), (noLabel!.Status, noLabel.Code));
+        var (_, noVersion) = await host.StoreAsync(s => s.SetSplitAsync(name, "production", [new(1, 50), new(7, 50)], "ops", default));
+        Assert.Equal((404, "prompt_version_not_found"), (noVersion!.Status, noVersion.Code));
+
+        var (first, _) = await host.StoreAsync(s => s.SetSplitAsync(name, "production", [new(1, 90), new(2, 10)], "ops", default));
+        await host.StoreAsync(s => s.SetSplitAsync(name, "production", [new(2, 100)], "grace", default));
+        Assert.NotNull(first);
+        var stored = (await host.StoreAsync(s => s.FindAsync(name, default)))!;
+        Assert.Equal([new SplitShare(2, 100)], stored.Splits["production"].Shares);
+        Assert.Equal("grace", stored.Splits["production"].ChangedBy);
+        Assert.Equal(1, stored.Labels["production"].Version);
+
+        // Served from the catalog once the change is read: every user on 2 by the split, version 1 when named outright.
+        await ChangedAsync(host, name);
+        Assert.Equal("2", (await host.RenderAsync(Body("""{"model":"m","prompt":{"id":"NAME","variables":{"topic":"t"}}}""", name), "end-user:a")).Rendered!.PromptVersion);
+        Assert.Equal("1", (await host.RenderAsync(Body("""{"model":"m","prompt":{"id":"NAME","version":1,"variables":{"topic":"t"}}}""", name), "end-user:a")).Rendered!.PromptVersion);
+
+        Assert.Null(await host.StoreAsync(s => s.EndSplitAsync(name, "production", "ops", default)));
+        var again = await host.StoreAsync(s => s.EndSplitAsync(name, "production", "ops", default));
+        Assert.Equal((404, "split_not_found"), (again!.Status, again.Code));
+        Assert.Empty((await host.StoreAsync(s => s.FindAsync(name, default)))!.Splits);
+        await ChangedAsync(host, name);
+        Assert.Equal("1", (await host.RenderAsync(Body("""{"model":"m","prompt":{"id":"NAME","variables":{"topic":"t"}}}""", name), "end-user:a")).Rendered!.PromptVersion);
+    }
+
+    [Fact]
+    public async Task A_registry_made_before_experiments_gets_the_splits_table_at_start()
+    {
+        var name = Name();
+        await using (var old = await StartAsync())
+        {
+            await CreateAsync(old, name);
+            await PublishAsync(old, name, Draft);
+            await MoveAsync(old, name, "production", 1, expected: 0);
+            await using var scope = old.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<PromptsDbContext>().Database.ExecuteSqlRawAsync("DROP TABLE prompt_splits");
+        }
+
+        await using var host = await StartAsync();
+        var (split, failure) = await host.StoreAsync(s => s.SetSplitAsync(name, "production", [new(1, 100)], "ops", default));
+        Assert.True(split is not null, failure?.Message);
+        Assert.Single((await host.StoreAsync(s => s.FindAsync(name, default)))!.Splits);
+    }
+
     private Task<PromptsHost> StartAsync(Dictionary<string, string?>? settings = null)
     {
         var all = new Dictionary<string, string?>(settings ?? [])

@@ -88,10 +88,10 @@ internal sealed class PromptsHost : IAsyncDisposable
     }
 
     /// <summary>Asks prompts on its queue, as the saga does, and returns whichever answer came.</summary>
-    public async Task<(PromptRendered? Rendered, PromptRenderFailed? Failed)> RenderAsync(string body)
+    public async Task<(PromptRendered? Rendered, PromptRenderFailed? Failed)> RenderAsync(string body, string? stickyKey = null)
     {
         var client = Harness.Bus.CreateRequestClient<RenderPrompt>(Endpoints.PromptsAddress, RequestTimeout.After(s: 30));
-        var response = await client.GetResponse<PromptRendered, PromptRenderFailed>(new RenderPrompt(Guid.NewGuid(), body));
+        var response = await client.GetResponse<PromptRendered, PromptRenderFailed>(new RenderPrompt(Guid.NewGuid(), body, stickyKey));
         if (response.Is(out Response<PromptRendered>? rendered))
         {
             return (rendered.Message, null);
