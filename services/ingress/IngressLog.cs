@@ -1,6 +1,6 @@
 namespace AiMesh.Ingress;
 
-/// <summary>Ingress log messages. Event ids 1000–1099. Ids and numbers only: never bodies, prompts or credentials.</summary>
+/// <summary>Ingress log messages. Event ids 1000–1099; chain runs 1100–1109. Ids and numbers only: never bodies, prompts or credentials.</summary>
 internal static partial class IngressLog
 {
     [LoggerMessage(1001, LogLevel.Debug, "Request {RequestId} submitted: {Api}, stream={Stream}")]
@@ -53,4 +53,13 @@ internal static partial class IngressLog
 
     [LoggerMessage(1072, LogLevel.Error, "Request {RequestId}: its logged bodies could not be prepared ({ExceptionType}); its usage is recorded without them")]
     public static partial void BodiesNotLogged(ILogger logger, Guid requestId, string exceptionType);
+
+    [LoggerMessage(1100, LogLevel.Debug, "Chain run {RunId}: chain {Chain} started, {Steps} steps")]
+    public static partial void ChainStarted(ILogger logger, Guid runId, string chain, int steps);
+
+    [LoggerMessage(1101, LogLevel.Information, "Chain run {RunId}: chain {Chain} step {Index} ({Step}, request {RequestId}) failed with {Status} {Code}; later steps not run")]
+    public static partial void ChainStepFailed(ILogger logger, Guid runId, string chain, int index, string step, Guid requestId, int status, string code);
+
+    [LoggerMessage(1102, LogLevel.Debug, "Chain run {RunId}: chain {Chain} completed, {Steps} steps")]
+    public static partial void ChainCompleted(ILogger logger, Guid runId, string chain, int steps);
 }

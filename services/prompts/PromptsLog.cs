@@ -1,7 +1,7 @@
 namespace AiMesh.Prompts;
 
 /// <summary>
-/// Prompts log messages. Event ids 6000–6019. Names, ids and numbers only: never a template's text nor a variable's
+/// Prompts log messages. Event ids 6000–6019; chains 6040–6049. Names, ids and numbers only: never a template's text nor a variable's
 /// value, which may carry whatever a client sent.
 /// </summary>
 internal static partial class PromptsLog
@@ -32,4 +32,10 @@ internal static partial class PromptsLog
 
     [LoggerMessage(6008, LogLevel.Warning, "A stored prompt version's variable schema cannot be read; its requests are rendered without it: {Error}")]
     public static partial void SchemaUnreadable(ILogger logger, string error);
+
+    [LoggerMessage(6040, LogLevel.Information, "Chain {Name} saved ({Steps} steps) by {Author}")]
+    public static partial void ChainSaved(ILogger logger, string name, int steps, string author);
+
+    [LoggerMessage(6041, LogLevel.Information, "Chain {Name} deleted")]
+    public static partial void ChainDeleted(ILogger logger, string name);
 }

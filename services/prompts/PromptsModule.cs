@@ -1,4 +1,5 @@
 using AiMesh.Hosting;
+using AiMesh.Prompts.Chains;
 using AiMesh.Prompts.Registry;
 using AiMesh.Prompts.Rendering;
 using AiMesh.Prompts.Store;
@@ -14,7 +15,8 @@ namespace AiMesh.Prompts;
 /// RenderPrompt (queue aimesh-prompts) → PromptRendered or PromptRenderFailed, from this replica's catalog of the
 /// stored registry (prompts, immutable versions, labels) or, for names the store does not have, from configured
 /// templates. ListPrompts, GetPrompt, CreatePrompt, PublishPromptVersion, MovePromptLabel, DiffPromptVersions and
-/// PreviewPrompt (queue aimesh-prompts-admin, asked by policy's admin API) → the store. PromptChanged (published, one temporary queue per replica) → that prompt read again into the catalog.
+/// PreviewPrompt (queue aimesh-prompts-admin, asked by policy's admin API) → the store; SaveChain, GetChain, DeleteChain
+/// (same queue; GetChain also asked by the ingress before a chain run) → the chains table. PromptChanged (published, one temporary queue per replica) → that prompt read again into the catalog.
 /// </summary>
 public sealed class PromptsModule : IMeshModule
 {
@@ -39,6 +41,7 @@ public sealed class PromptsModule : IMeshModule
         services.AddDbContextPool<PromptsDbContext>((provider, db) =>
             PromptsDatabase.Configure(db, provider.GetRequiredService<IOptions<PromptsOptions>>().Value.Database));
         services.AddScoped<PromptStore>();
+        services.AddScoped<ChainStore>();
         services.AddSingleton<PromptCatalog>();
 
         // Registered before the bus, so on a healthy start the tables exist before the first message is consumed.
@@ -53,6 +56,7 @@ public sealed class PromptsModule : IMeshModule
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<RenderPromptConsumer, RenderPromptConsumerDefinition>();
         bus.AddConsumer<PromptAdminConsumer, PromptAdminConsumerDefinition>();
+        bus.AddConsumer<ChainAdminConsumer, ChainAdminConsumerDefinition>();
         bus.AddConsumer<PromptChangedConsumer, PromptChangedConsumerDefinition>().Endpoint(e =>
         {
             e.Name = changesEndpointName;

@@ -7,6 +7,7 @@ namespace AiMesh.Ingress.Saga;
 /// set the request failed; <see cref="ChunkCount"/> chunks were streamed before it ended either way.
 /// <see cref="DroppedParameters"/> are request fields the deployment sent without (the client is told in a header);
 /// <see cref="Cost"/> is the router's cost of the request (the <c>x-aimesh-cost</c> header of a whole answer).
+/// <see cref="PromptVersion"/> is the version of the named prompt that was rendered (a chain step's answer shows it).
 /// </summary>
 public sealed record CompletionAnswered(
     Guid RequestId,
@@ -17,4 +18,5 @@ public sealed record CompletionAnswered(
     string? Deployment,
     TokenUsage? Usage,
     IReadOnlyList<string>? DroppedParameters = null,
-    Cost? Cost = null);
+    Cost? Cost = null,
+    string? PromptVersion = null);

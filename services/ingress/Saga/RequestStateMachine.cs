@@ -286,7 +286,8 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         new(saga.CorrelationId, "", saga.Api, saga.Model, saga.ClientAddress);
 
     private static CompletionAnswered Routed(RequestState saga, CompletionRouted routed) => new(
-        saga.CorrelationId, routed.Status, routed.Body, routed.ChunkCount, null, routed.Deployment, routed.Usage, routed.DroppedParameters, routed.Cost);
+        saga.CorrelationId, routed.Status, routed.Body, routed.ChunkCount, null, routed.Deployment, routed.Usage, routed.DroppedParameters, routed.Cost,
+        saga.PromptVersion);
 
     private static CompletionAnswered Failed(RequestState saga, CompletionFailed failed) => new(
         saga.CorrelationId, failed.Status, null, failed.ChunkCount,

@@ -268,7 +268,7 @@ internal static class PromptEndpoints
     }
 
     /// <summary>Asks the prompts service; its refusal as a problem (a missing prompt as the one fixed 404), silence as 503.</summary>
-    private static async Task<(TAnswer? Answer, IResult? Problem)> AskAsync<TRequest, TAnswer>(IBus bus, TRequest request, CancellationToken cancellationToken)
+    internal static async Task<(TAnswer? Answer, IResult? Problem)> AskAsync<TRequest, TAnswer>(IBus bus, TRequest request, CancellationToken cancellationToken)
         where TRequest : class
         where TAnswer : class
     {

@@ -10,6 +10,8 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
 {
     public const string PromptsTable = "prompts";
 
+    public const string ChainsTable = "prompt_chains";
+
     public DbSet<PromptRecord> Prompts => Set<PromptRecord>();
 
     public DbSet<PromptVersionRecord> Versions => Set<PromptVersionRecord>();
@@ -17,6 +19,8 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
     public DbSet<PromptLabelRecord> Labels => Set<PromptLabelRecord>();
 
     public DbSet<LabelMoveRecord> LabelMoves => Set<LabelMoveRecord>();
+
+    public DbSet<ChainRecord> Chains => Set<ChainRecord>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -87,6 +91,19 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
             e.Property(m => m.MovedBy).HasColumnName("moved_by").HasMaxLength(200).IsRequired();
             e.HasIndex(m => new { m.PromptId, m.Label }).HasDatabaseName("ix_prompt_label_moves_label");
             e.HasOne<PromptRecord>().WithMany().HasForeignKey(m => m.PromptId);
+        });
+
+        // No foreign keys to prompts: a chain names its prompts, checked when it is saved; a prompt is never deleted.
+        modelBuilder.Entity<ChainRecord>(e =>
+        {
+            e.ToTable(ChainsTable);
+            e.HasKey(c => c.Name);
+            e.Property(c => c.Name).HasColumnName("name").HasMaxLength(200);
+            e.Property(c => c.OrganizationId).HasColumnName("organization_id").HasMaxLength(200);
+            e.Property(c => c.Model).HasColumnName("model").HasMaxLength(200);
+            e.Property(c => c.Steps).HasColumnName("steps").IsRequired();
+            e.Property(c => c.Updated).HasColumnName("updated");
+            e.Property(c => c.UpdatedBy).HasColumnName("updated_by").HasMaxLength(200).IsRequired();
         });
     }
 

@@ -1,4 +1,5 @@
 using AiMesh.Hosting;
+using AiMesh.Prompts.Chains;
 using AiMesh.Prompts.Templates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -40,6 +41,9 @@ internal sealed class SchemaInitializer(
                 await creator.CreateTablesAsync(cancellationToken);
                 created = true;
             }
+
+            // Schema steps for tables added after the registry's first release (each idempotent).
+            await ChainSchema.EnsureAsync(db, cancellationToken);
 
             if (db.Database.IsSqlite())
             {

@@ -21,11 +21,11 @@ public sealed class MessageDurabilityTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "CreatePrompt", "DeploymentHealthListed", "DiffPromptVersions", "ExportUsage",
-             "FindUsageRecord", "GetPrompt", "GetProviderCredentials", "ListDeploymentHealth", "ListModels", "ListPrompts", "ModelsListed", "MovePromptLabel", "PreviewPrompt", "PromptFound",
-             "PromptLabelMoved", "PromptPreviewed", "PromptRenderFailed", "PromptRendered", "PromptRequestFailed", "PromptVersionPublished", "PromptVersionsDiffed", "PromptsListed", "ProviderCredentialsListed", "PublishPromptVersion",
-             "QueryShadowComparison", "QueryShadowResults", "QueryUsage", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion", "ShadowComparison", "ShadowResultsPage", "TokensCounted",
-             "UsageExport", "UsageRecordFound", "UsageReport"],
+            ["AuthorizeRequest", "ChainDeleted", "ChainFound", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "CreatePrompt", "DeleteChain",
+             "DeploymentHealthListed", "DiffPromptVersions", "ExportUsage", "FindUsageRecord", "GetChain", "GetPrompt", "GetProviderCredentials", "ListDeploymentHealth", "ListModels", "ListPrompts",
+             "ModelsListed", "MovePromptLabel", "PreviewPrompt", "PromptFound", "PromptLabelMoved", "PromptPreviewed", "PromptRenderFailed", "PromptRendered", "PromptRequestFailed", "PromptVersionPublished",
+             "PromptVersionsDiffed", "PromptsListed", "ProviderCredentialsListed", "PublishPromptVersion", "QueryShadowComparison", "QueryShadowResults", "QueryUsage", "RenderPrompt", "RequestAuthorized", "RequestDenied",
+             "RouteCompletion", "SaveChain", "ShadowComparison", "ShadowResultsPage", "TokensCounted", "UsageExport", "UsageRecordFound", "UsageReport"],
             transient);
         Assert.False(typeof(RecordUsage).IsDefined(typeof(TransientMessageAttribute), false));
         Assert.False(typeof(UsageMetered).IsDefined(typeof(TransientMessageAttribute), false));
