@@ -41,7 +41,15 @@ internal sealed class CompletionExchange(
     /// <summary>How long an answer that overtook policy's waits for it, for the rate-limit headers (see <see cref="ResponseRelay.LimitsAsync"/>).</summary>
     private static readonly TimeSpan AdmissionPatience = TimeSpan.FromMilliseconds(100);
 
-    public Task ChatAsync(HttpContext http) => HandleAsync(http, "chat.completions", ChatRequestValidator.Validate, OpenAiAnswerWriter.Instance);
+    public Task ChatAsync(HttpContext http) => HandleAsync(
+        http,
+        "chat.completions",
+        (body, maxDepth) =>
+        {
+            var (folded, error) = PromptHeaders.Fold(http.Request.Headers, body, maxDepth);
+            return error is null ? ChatRequestValidator.Validate(folded!, maxDepth) : (null, error);
+        },
+        OpenAiAnswerWriter.Instance);
 
     public Task EmbeddingsAsync(HttpContext http) => HandleAsync(http, "embeddings", EmbeddingsRequestValidator.Validate, OpenAiAnswerWriter.Instance);
 
