@@ -1,6 +1,6 @@
 namespace AiMesh.Ingress;
 
-/// <summary>Ingress log messages. Event ids 1000–1099. Ids and numbers only: never bodies, prompts or credentials.</summary>
+/// <summary>Ingress log messages. Event ids 1000–1099; chain runs 1100–1109. Ids and numbers only: never bodies, prompts or credentials.</summary>
 internal static partial class IngressLog
 {
     [LoggerMessage(1001, LogLevel.Debug, "Request {RequestId} submitted: {Api}, stream={Stream}")]
@@ -68,4 +68,13 @@ internal static partial class IngressLog
 
     [LoggerMessage(1111, LogLevel.Warning, "Feedback {FeedbackId}: policy or metering did not answer in time")]
     public static partial void FeedbackUnanswered(ILogger logger, Guid feedbackId);
+
+    [LoggerMessage(1100, LogLevel.Debug, "Chain run {RunId}: chain {Chain} started, {Steps} steps")]
+    public static partial void ChainStarted(ILogger logger, Guid runId, string chain, int steps);
+
+    [LoggerMessage(1101, LogLevel.Information, "Chain run {RunId}: chain {Chain} step {Index} ({Step}, request {RequestId}) failed with {Status} {Code}; later steps not run")]
+    public static partial void ChainStepFailed(ILogger logger, Guid runId, string chain, int index, string step, Guid requestId, int status, string code);
+
+    [LoggerMessage(1102, LogLevel.Debug, "Chain run {RunId}: chain {Chain} completed, {Steps} steps")]
+    public static partial void ChainCompleted(ILogger logger, Guid runId, string chain, int steps);
 }

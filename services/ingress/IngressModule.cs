@@ -9,6 +9,7 @@ using AiMesh.Hosting.Streams;
 using AiMesh.Ingress.Admin;
 using AiMesh.Ingress.Anthropic;
 using AiMesh.Ingress.Authentication;
+using AiMesh.Ingress.Chains;
 using AiMesh.Ingress.Feedback;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
@@ -43,6 +44,7 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddSingleton<ResponseRelays>();
         builder.Services.AddSingleton<SagaInbox>();
         builder.Services.AddSingleton<CompletionExchange>();
+        builder.Services.AddSingleton<ChainExchange>();
         builder.Services.AddSingleton<ModelLabels>();
         builder.Services.AddSingleton<IngressMetrics>();
         builder.Services.AddHostedService<ModelCatalogRefresher>();
@@ -108,6 +110,9 @@ public sealed class IngressModule : IMeshModule
         });
         bus.AddRequestClient<RecordFeedback>(Endpoints.MeteringQueriesAddress, RequestTimeout.After(s: 5));
 
+        // A chain's definition, read once per run from the registry's admin side (prompts reads it from its database).
+        bus.AddRequestClient<GetChain>(Endpoints.PromptsAdminAddress, RequestTimeout.After(s: 5));
+
         // A count may ask the provider (at most 10 s, then the router estimates): the wait covers that.
         bus.AddRequestClient<CountTokens>(Endpoints.RouterAddress, RequestTimeout.After(s: 15));
         bus.AddReceiveEndpointObserver<InstanceEndpointObserver>();
@@ -128,6 +133,8 @@ public sealed class IngressModule : IMeshModule
         var exchange = app.Services.GetRequiredService<CompletionExchange>();
         app.MapPost("/v1/chat/completions", exchange.ChatAsync);
         app.MapPost("/v1/embeddings", exchange.EmbeddingsAsync);
+        var chains = app.Services.GetRequiredService<ChainExchange>();
+        app.MapPost("/v1/chains/{name}/run", (HttpContext http, string name) => chains.RunAsync(http, name));
         app.MapPost(StreamChannel.PathPrefix + "{requestId}", app.Services.GetRequiredService<StreamChannelEndpoint>().HandleAsync);
         app.MapPost("/v1/messages", app.Services.GetRequiredService<MessagesEndpoint>().CreateAsync);
         app.MapPost("/v1/messages/count_tokens", (HttpContext http, CountTokensEndpoint counter) => counter.CountAsync(http));

@@ -1,7 +1,7 @@
 namespace AiMesh.Prompts;
 
 /// <summary>
-/// Prompts log messages. Event ids 6000–6019, 6020–6029 (prompt APIs), 6030–6039 (experiments). Names, ids and numbers only: never a template's text nor a variable's
+/// Prompts log messages. Event ids 6000–6019, 6020–6029 (prompt APIs), 6030–6039 (experiments), 6040–6049 (chains). Names, ids and numbers only: never a template's text nor a variable's
 /// value, which may carry whatever a client sent.
 /// </summary>
 internal static partial class PromptsLog
@@ -44,4 +44,10 @@ internal static partial class PromptsLog
 
     [LoggerMessage(6031, LogLevel.Information, "Prompt {Name}: the split on label {Label} ended by {EndedBy}")]
     public static partial void SplitEnded(ILogger logger, string name, string label, string endedBy);
+
+    [LoggerMessage(6040, LogLevel.Information, "Chain {Name} saved ({Steps} steps) by {Author}")]
+    public static partial void ChainSaved(ILogger logger, string name, int steps, string author);
+
+    [LoggerMessage(6041, LogLevel.Information, "Chain {Name} deleted")]
+    public static partial void ChainDeleted(ILogger logger, string name);
 }

@@ -1,4 +1,5 @@
 using AiMesh.Hosting;
+using AiMesh.Prompts.Chains;
 using AiMesh.Prompts.Registry;
 using AiMesh.Prompts.Rendering;
 using AiMesh.Prompts.Store;
@@ -17,6 +18,7 @@ namespace AiMesh.Prompts;
 /// PreviewPrompt (queue aimesh-prompts-admin, asked by policy's admin API) → the store; SetPromptApi, GetPromptApi,
 /// DeletePromptApi (policy's admin API) and ListPromptApis (the ingress) on the same queue → prompt_apis, with
 /// PromptApisChanged published on every change. PromptChanged (published, one temporary queue per replica) → that prompt read again into the catalog.
+/// SaveChain, GetChain, DeleteChain (same queue; GetChain also asked by the ingress before a chain run) → the chains table.
 /// </summary>
 public sealed class PromptsModule : IMeshModule
 {
@@ -42,6 +44,7 @@ public sealed class PromptsModule : IMeshModule
             PromptsDatabase.Configure(db, provider.GetRequiredService<IOptions<PromptsOptions>>().Value.Database));
         services.AddScoped<PromptStore>();
         services.AddScoped<PromptApiStore>();
+        services.AddScoped<ChainStore>();
         services.AddSingleton<PromptCatalog>();
 
         // Registered before the bus, so on a healthy start the tables exist before the first message is consumed.
@@ -57,6 +60,7 @@ public sealed class PromptsModule : IMeshModule
         bus.AddConsumer<RenderPromptConsumer, RenderPromptConsumerDefinition>();
         bus.AddConsumer<PromptAdminConsumer, PromptAdminConsumerDefinition>();
         bus.AddConsumer<PromptApiConsumer, PromptApiConsumerDefinition>();
+        bus.AddConsumer<ChainAdminConsumer, ChainAdminConsumerDefinition>();
         bus.AddConsumer<PromptChangedConsumer, PromptChangedConsumerDefinition>().Endpoint(e =>
         {
             e.Name = changesEndpointName;

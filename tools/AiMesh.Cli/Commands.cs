@@ -1,6 +1,6 @@
 namespace AiMesh.Cli;
 
-/// <summary>Every command, as a table: <c>aimesh keys|teams|users|credentials|deployments|limits|budgets|usage|prompts &lt;verb&gt;</c>, each one admin API call.</summary>
+/// <summary>Every command, as a table: <c>aimesh keys|teams|users|credentials|deployments|limits|budgets|usage|prompts|chains &lt;verb&gt;</c>, each one admin API call.</summary>
 internal static class Commands
 {
     public static IReadOnlyList<CliCommand> All { get; } =
@@ -129,7 +129,26 @@ internal static class Commands
         })),
         new("prompts", "end-split", ["name", "label"], [], a => new(HttpMethod.Delete, $"/admin/prompts/{Segment(a, 0)}/labels/{Segment(a, 1)}/split")),
         new("prompts", "stats", ["name"], ["from", "to"], a => new(HttpMethod.Get, $"/admin/prompts/{Segment(a, 0)}/stats" + Query(("from", a.One("from")), ("to", a.One("to"))))),
+
+        // Prompt chains: the definition as JSON ({"model", "steps": [...]}, inline or @path) with the owning organization
+        // apart; a run's input as JSON, sent to the OpenAI surface with the same bearer credential (for a run, a virtual key).
+        new("chains", "set", ["name"], ["definition", "organization"], a => new(HttpMethod.Put, $"/admin/chains/{Segment(a, 0)}", Definition(a))),
+        new("chains", "show", ["name"], [], a => new(HttpMethod.Get, $"/admin/chains/{Segment(a, 0)}")),
+        new("chains", "delete", ["name"], [], a => new(HttpMethod.Delete, $"/admin/chains/{Segment(a, 0)}")),
+        new("chains", "run", ["name"], ["input"], a => new(HttpMethod.Post, $"/v1/chains/{Segment(a, 0)}/run", Json(Text(a.One("input") ?? "{}")))),
     ];
+
+    /// <summary>A chain's <c>--definition</c> (JSON, or <c>@path</c>) with <c>--organization</c> added; as given when it is not a JSON object, so the API names the fault.</summary>
+    private static System.Text.Json.Nodes.JsonNode? Definition(CliArguments a)
+    {
+        var definition = Json(Text(a.One("definition") ?? "{}"));
+        if (definition is System.Text.Json.Nodes.JsonObject fields && a.One("organization") is { } organization)
+        {
+            fields["organizationId"] = organization;
+        }
+
+        return definition;
+    }
 
     /// <summary><c>@path</c>: the file's text (a template is often many lines); anything else as given.</summary>
     private static string Text(string value) => value.StartsWith('@') ? File.ReadAllText(value[1..]) : value;

@@ -49,5 +49,6 @@ internal static class AdminEndpoints
         LimitEndpoints.Map(admin);
         DeploymentEndpoints.Map(admin);
         PromptEndpoints.Map(admin);
+        ChainEndpoints.Map(admin);
     }
 }

@@ -12,6 +12,7 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
     public const string PromptsTable = "prompts";
 
     public const string ApisTable = "prompt_apis";
+    public const string ChainsTable = "prompt_chains";
 
     public DbSet<PromptRecord> Prompts => Set<PromptRecord>();
 
@@ -23,6 +24,7 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
 
     public DbSet<PromptApiRecord> Apis => Set<PromptApiRecord>();
     public DbSet<PromptSplitRecord> Splits => Set<PromptSplitRecord>();
+    public DbSet<ChainRecord> Chains => Set<ChainRecord>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -126,6 +128,19 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
             e.Property(s => s.ChangedAt).HasColumnName("changed_at");
             e.Property(s => s.ChangedBy).HasColumnName("changed_by").HasMaxLength(200).IsRequired();
             e.HasOne<PromptRecord>().WithMany().HasForeignKey(s => s.PromptId);
+        });
+
+        // No foreign keys to prompts: a chain names its prompts, checked when it is saved; a prompt is never deleted.
+        modelBuilder.Entity<ChainRecord>(e =>
+        {
+            e.ToTable(ChainsTable);
+            e.HasKey(c => c.Name);
+            e.Property(c => c.Name).HasColumnName("name").HasMaxLength(200);
+            e.Property(c => c.OrganizationId).HasColumnName("organization_id").HasMaxLength(200);
+            e.Property(c => c.Model).HasColumnName("model").HasMaxLength(200);
+            e.Property(c => c.Steps).HasColumnName("steps").IsRequired();
+            e.Property(c => c.Updated).HasColumnName("updated");
+            e.Property(c => c.UpdatedBy).HasColumnName("updated_by").HasMaxLength(200).IsRequired();
         });
     }
 

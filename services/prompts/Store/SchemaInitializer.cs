@@ -1,4 +1,5 @@
 using AiMesh.Hosting;
+using AiMesh.Prompts.Chains;
 using AiMesh.Prompts.Templates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -47,6 +48,9 @@ internal sealed class SchemaInitializer(
 
             // The splits step: a registry made before experiments gets their table (see PromptSplitTable).
             await PromptSplitTable.EnsureAsync(db, cancellationToken);
+
+            // Schema steps for tables added after the registry's first release (each idempotent).
+            await ChainSchema.EnsureAsync(db, cancellationToken);
 
             if (db.Database.IsSqlite())
             {

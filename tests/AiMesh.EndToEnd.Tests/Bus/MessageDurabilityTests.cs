@@ -21,14 +21,14 @@ public sealed class MessageDurabilityTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["AuthorizeRequest", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens", "CreatePrompt", "DeletePromptApi",
-             "DeploymentHealthListed", "DiffPromptVersions", "ExportUsage", "FeedbackRecorded", "FeedbackRefused", "FindUsageRecord", "GetPrompt", "GetPromptApi",
-             "GetProviderCredentials", "ListDeploymentHealth", "ListModels", "ListPromptApis", "ListPrompts", "ModelsListed", "MovePromptLabel", "PreviewPrompt",
-             "PromptApiFound", "PromptApisListed", "PromptFound", "PromptLabelMoved", "PromptPreviewed", "PromptRenderFailed", "PromptRendered", "PromptRequestFailed",
-             "PromptSplitSet", "PromptStatsReport", "PromptVersionPublished", "PromptVersionsDiffed", "PromptsListed", "ProviderCredentialsListed",
-             "PublishPromptVersion", "QueryPromptStats", "QueryShadowComparison", "QueryShadowResults", "QueryUsage", "RecordFeedback", "RenderPrompt",
-             "RequestAuthorized", "RequestDenied", "RouteCompletion", "SetPromptApi", "SetPromptSplit", "ShadowComparison", "ShadowResultsPage", "TokensCounted",
-             "UsageExport", "UsageRecordFound", "UsageReport"],
+            ["AuthorizeRequest", "ChainDeleted", "ChainFound", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens",
+             "CreatePrompt", "DeleteChain", "DeletePromptApi", "DeploymentHealthListed", "DiffPromptVersions", "ExportUsage", "FeedbackRecorded", "FeedbackRefused",
+             "FindUsageRecord", "GetChain", "GetPrompt", "GetPromptApi", "GetProviderCredentials", "ListDeploymentHealth", "ListModels", "ListPromptApis", "ListPrompts",
+             "ModelsListed", "MovePromptLabel", "PreviewPrompt", "PromptApiFound", "PromptApisListed", "PromptFound", "PromptLabelMoved", "PromptPreviewed",
+             "PromptRenderFailed", "PromptRendered", "PromptRequestFailed", "PromptSplitSet", "PromptStatsReport", "PromptVersionPublished", "PromptVersionsDiffed",
+             "PromptsListed", "ProviderCredentialsListed", "PublishPromptVersion", "QueryPromptStats", "QueryShadowComparison", "QueryShadowResults", "QueryUsage",
+             "RecordFeedback", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion", "SaveChain", "SetPromptApi", "SetPromptSplit",
+             "ShadowComparison", "ShadowResultsPage", "TokensCounted", "UsageExport", "UsageRecordFound", "UsageReport"],
             transient);
         Assert.False(typeof(RecordUsage).IsDefined(typeof(TransientMessageAttribute), false));
         Assert.False(typeof(UsageMetered).IsDefined(typeof(TransientMessageAttribute), false));

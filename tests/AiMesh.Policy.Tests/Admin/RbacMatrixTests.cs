@@ -135,6 +135,15 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["read stats of A's prompt"] = ([200, 200, 200, 200, 200], (w, _) => Get($"/admin/prompts/{w.PromptA}/stats")),
         ["read stats of B's prompt"] = ([200, 404, 404, 404, 404], (w, _) => Get($"/admin/prompts/{w.PromptB}/stats")),
 
+        // Chains: as prompts (ReadPrompts to read, ManagePrompts to save or delete), within the chain's organization.
+        ["read chain of A"] = ([200, 200, 200, 200, 200], async (w, _) => await Get($"/admin/chains/{await w.FreshChainAsync(w.OrgA, w.PromptA)}")),
+        ["save chain in A"] = ([200, 200, 403, 403, 403], (w, _) => Put($"/admin/chains/{Unique("c")}", RbacWorld.ChainBody(w.OrgA, w.PromptA))),
+        ["replace chain of A"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/chains/{await w.FreshChainAsync(w.OrgA, w.PromptA)}", RbacWorld.ChainBody(w.OrgA, w.PromptA))),
+        ["delete chain of A"] = ([204, 204, 403, 403, 403], async (w, _) => await Delete($"/admin/chains/{await w.FreshChainAsync(w.OrgA, w.PromptA)}")),
+        ["read chain of B"] = ([200, 404, 404, 404, 404], async (w, _) => await Get($"/admin/chains/{await w.FreshChainAsync(w.OrgB, w.PromptB)}")),
+        ["save chain in B"] = ([200, 404, 403, 403, 403], (w, _) => Put($"/admin/chains/{Unique("c")}", RbacWorld.ChainBody(w.OrgB, w.PromptB))),
+        ["delete chain of B"] = ([204, 404, 403, 403, 403], async (w, _) => await Delete($"/admin/chains/{await w.FreshChainAsync(w.OrgB, w.PromptB)}")),
+
         // Limits and budgets per subject: read with the subject; below admin never one's own organization's, user's or
         // keys'; a team_admin only its teams' keys; an org_admin its organization's teams, users and keys.
         ["read limits of another user's key"] = ([200, 200, 200, 200, 200], async (w, _) => await Get($"/admin/keys/{await w.FreshKeyAsync(userId: w.OtherUser)}/limits")),

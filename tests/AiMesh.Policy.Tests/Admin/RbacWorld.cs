@@ -119,6 +119,22 @@ public sealed class RbacWorld : IAsyncLifetime
         return name;
     }
 
+    /// <summary>A new one-step chain of <paramref name="organization"/> rendering <paramref name="prompt"/>, made by the bootstrap admin.</summary>
+    public async Task<string> FreshChainAsync(Guid organization, string prompt)
+    {
+        var name = $"chain-{Guid.NewGuid():N}";
+        await AdminApi.OkAsync(await Root.PutAsJsonAsync($"/admin/chains/{name}", ChainBody(organization, prompt)));
+        return name;
+    }
+
+    /// <summary>The body of <c>PUT /admin/chains/{name}</c>: one step on <paramref name="prompt"/>, its variable from the input.</summary>
+    public static object ChainBody(Guid organization, string prompt) => new
+    {
+        organizationId = organization,
+        model = "gpt-4o",
+        steps = new[] { new { name = "only", prompt, variables = new Dictionary<string, string> { ["topic"] = "$input.topic" } } },
+    };
+
     /// <summary>An admin API client presenting this key.</summary>
     public HttpClient ClientFor(string secret) => host.Client(secret);
 

@@ -278,6 +278,41 @@ public sealed class CliTests
         Assert.Null(shown["splits"]);
     }
 
+    [Fact]
+    public async Task An_operator_sets_shows_and_deletes_a_chain_from_the_command_line_and_a_bad_definition_is_refused_naming_its_step()
+    {
+        await using var host = await AdminHost.StartAsync(null, new AiMesh.Prompts.PromptsModule());
+        await OkAsync(host, "prompts", "create", "cli-chain-prompt");
+        await OkAsync(host, "prompts", "publish", "cli-chain-prompt", "--msg", "user=Summarize {{ text }}", "--variable", "text");
+        var definition = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(definition, """
+                {"model": "gpt-4o-mini", "steps": [
+                  {"name": "summarize", "prompt": "cli-chain-prompt", "variables": {"text": "$input.text"}},
+                  {"name": "again", "prompt": "cli-chain-prompt", "version": 1, "variables": {"text": "$steps.summarize.output"}}]}
+                """);
+            var set = await OkAsync(host, "chains", "set", "cli-chain", "--definition", $"@{definition}");
+            var shown = await OkAsync(host, "chains", "show", "cli-chain");
+            var bad = await RunAsync(host, AdminHost.BootstrapKey, "chains", "set", "cli-bad", "--definition",
+                """{"model":"gpt-4o-mini","steps":[{"name":"a","prompt":"cli-chain-prompt","variables":{"text":"$steps.b.output"}}]}""");
+            var deleted = await RunAsync(host, AdminHost.BootstrapKey, "chains", "delete", "cli-chain");
+            var gone = await RunAsync(host, AdminHost.BootstrapKey, "chains", "show", "cli-chain");
+
+            Assert.Equal(2, set["steps"]!.AsArray().Count);
+            Assert.Equal(("summarize", "$steps.summarize.output"), (shown["steps"]![0]!.Text("name"), shown["steps"]![1]!["variables"]!.Text("text")));
+            Assert.Equal(1, bad.Exit);
+            Assert.Contains("steps[0] (a): variable 'text' refers to step 'b', which the chain does not have.", bad.Errors, StringComparison.Ordinal);
+            Assert.Equal(0, deleted.Exit);
+            Assert.Equal(1, gone.Exit);
+            Assert.Contains("404", gone.Errors, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(definition);
+        }
+    }
+
     private static async Task<JsonObject> OkAsync(AdminHost host, params string[] args)
     {
         var (exit, output, errors) = await RunAsync(host, AdminHost.BootstrapKey, args);
