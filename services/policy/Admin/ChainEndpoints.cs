@@ -1,5 +1,7 @@
 using AiMesh.Contracts.Prompts;
+using AiMesh.Policy.Store;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace AiMesh.Policy.Admin;
 
@@ -25,7 +27,7 @@ internal static class ChainEndpoints
         return chain is null ? problem! : TypedResults.Ok(chain);
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext http, IBus bus, AdminBody body, string name)
+    private static async Task<IResult> SaveAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, AdminBody body, string name)
     {
         var (request, invalid) = await body.ReadForAsync<SaveChainRequest>(http, AdminOperation.ManagePrompts);
         if (request is null)
@@ -66,10 +68,16 @@ internal static class ChainEndpoints
 
         var save = new SaveChain(NewId.NextGuid(), name, organization, request.Model, request.Steps, actor.Name);
         var (saved, failed) = await PromptEndpoints.AskAsync<SaveChain, ChainFound>(bus, save, http.RequestAborted);
-        return saved is null ? failed! : TypedResults.Ok(saved.Chain);
+        if (saved is null)
+        {
+            return failed!;
+        }
+
+        await RegistryAudit.SaveAsync(http, databases, time, "chain.saved", "chain", name, organization, existing, saved.Chain);
+        return TypedResults.Ok(saved.Chain);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, IBus bus, string name)
+    private static async Task<IResult> DeleteAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, string name)
     {
         var (chain, problem) = await FindAsync(http, bus, name, AdminOperation.ManagePrompts);
         if (chain is null)
@@ -78,7 +86,13 @@ internal static class ChainEndpoints
         }
 
         var (_, failed) = await PromptEndpoints.AskAsync<DeleteChain, ChainDeleted>(bus, new DeleteChain(NewId.NextGuid(), name), http.RequestAborted);
-        return failed ?? TypedResults.NoContent();
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        await RegistryAudit.SaveAsync(http, databases, time, "chain.deleted", "chain", name, chain.OrganizationId, chain, null);
+        return TypedResults.NoContent();
     }
 
     /// <summary>The chain, when the actor may do <paramref name="operation"/> to it; else the answer to give (403, 404, 503).</summary>

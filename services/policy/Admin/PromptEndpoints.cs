@@ -1,8 +1,10 @@
 using System.Globalization;
 using AiMesh.Contracts;
 using AiMesh.Contracts.Prompts;
+using AiMesh.Policy.Store;
 using MassTransit;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 
 namespace AiMesh.Policy.Admin;
 
@@ -40,7 +42,7 @@ internal static class PromptEndpoints
     }
 
     /// <summary>Publishes the prompt as an API (issue 7): the ingress serves it at <c>/v1/prompts/{name}/run</c> and at its own path, if any.</summary>
-    private static async Task<IResult> SetApiAsync(HttpContext http, IBus bus, AdminBody body, string name)
+    private static async Task<IResult> SetApiAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, AdminBody body, string name)
     {
         var (request, invalid) = await body.ReadForAsync<SetPromptApiRequest>(http, AdminOperation.ManagePrompts);
         if (request is null)
@@ -63,7 +65,13 @@ internal static class PromptEndpoints
             NewId.NextGuid(), prompt.Name, request.Path, request.Label, request.Version, request.Model, request.Output ?? "text",
             request.OutputSchema?.GetRawText(), request.RequestsPerMinute, request.Enabled ?? true, AdminActor.Of(http).Name);
         var (found, failed) = await AskAsync<SetPromptApi, PromptApiFound>(bus, set, http.RequestAborted);
-        return found is null ? failed! : TypedResults.Ok(found.Api);
+        if (found is null)
+        {
+            return failed!;
+        }
+
+        await RegistryAudit.SaveAsync(http, databases, time, "prompt.api_set", "prompt_api", prompt.Name, prompt.OrganizationId, null, found.Api);
+        return TypedResults.Ok(found.Api);
     }
 
     private static async Task<IResult> GetApiAsync(HttpContext http, IBus bus, string name)
@@ -78,7 +86,7 @@ internal static class PromptEndpoints
         return found is null ? failed! : TypedResults.Ok(found.Api);
     }
 
-    private static async Task<IResult> DeleteApiAsync(HttpContext http, IBus bus, string name)
+    private static async Task<IResult> DeleteApiAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, string name)
     {
         var (prompt, problem) = await FindAsync(http, bus, name, AdminOperation.ManagePrompts);
         if (prompt is null)
@@ -88,7 +96,13 @@ internal static class PromptEndpoints
 
         var (found, failed) = await AskAsync<DeletePromptApi, PromptApiFound>(
             bus, new DeletePromptApi(NewId.NextGuid(), prompt.Name, AdminActor.Of(http).Name), http.RequestAborted);
-        return found is null ? failed! : TypedResults.NoContent();
+        if (found is null)
+        {
+            return failed!;
+        }
+
+        await RegistryAudit.SaveAsync(http, databases, time, "prompt.api_deleted", "prompt_api", prompt.Name, prompt.OrganizationId, found.Api, null);
+        return TypedResults.NoContent();
     }
 
     /// <summary><c>limit</c> (1–200, default 50) and <c>cursor</c>; <c>organizationId</c> for an admin (others see their own organization's).</summary>
@@ -120,7 +134,7 @@ internal static class PromptEndpoints
             : TypedResults.Ok(new AdminPage<PromptSummary>(listed.Prompts, offset + size < listed.Total ? UsageEndpoints.Cursor(offset + size) : null));
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IBus bus, AdminBody body)
+    private static async Task<IResult> CreateAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, AdminBody body)
     {
         var (request, invalid) = await body.ReadForAsync<CreatePromptRequest>(http, AdminOperation.ManagePrompts);
         if (request is null)
@@ -145,7 +159,13 @@ internal static class PromptEndpoints
         }
 
         var (found, problem) = await AskAsync<CreatePrompt, PromptFound>(bus, new CreatePrompt(NewId.NextGuid(), request.Name, organization?.ToString()), http.RequestAborted);
-        return found is null ? problem! : TypedResults.Created($"{AdminEndpoints.Prefix}/prompts/{Uri.EscapeDataString(found.Prompt.Name)}", found.Prompt);
+        if (found is null)
+        {
+            return problem!;
+        }
+
+        await RegistryAudit.SaveAsync(http, databases, time, "prompt.created", "prompt", found.Prompt.Name, found.Prompt.OrganizationId, null, new { found.Prompt.Name, found.Prompt.OrganizationId });
+        return TypedResults.Created($"{AdminEndpoints.Prefix}/prompts/{Uri.EscapeDataString(found.Prompt.Name)}", found.Prompt);
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, IBus bus, string name)
@@ -165,7 +185,7 @@ internal static class PromptEndpoints
         return prompt.Versions.FirstOrDefault(v => v.Number == number) is { } version ? TypedResults.Ok(version) : AdminProblems.NotFound;
     }
 
-    private static async Task<IResult> PublishAsync(HttpContext http, IBus bus, AdminBody body, string name)
+    private static async Task<IResult> PublishAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, AdminBody body, string name)
     {
         var (request, invalid) = await body.ReadForAsync<PublishPromptVersionRequest>(http, AdminOperation.ManagePrompts);
         if (request is null)
@@ -216,12 +236,17 @@ internal static class PromptEndpoints
             AdminActor.Of(http).Name,
             request.Message ?? "");
         var (published, failed) = await AskAsync<PublishPromptVersion, PromptVersionPublished>(bus, publish, http.RequestAborted);
-        return published is null
-            ? failed!
-            : TypedResults.Created($"{AdminEndpoints.Prefix}/prompts/{Uri.EscapeDataString(prompt.Name)}/versions/{published.Version.Number}", published.Version);
+        if (published is null)
+        {
+            return failed!;
+        }
+
+        await RegistryAudit.SaveAsync(
+            http, databases, time, "prompt.version_published", "prompt_version", $"{prompt.Name}/{published.Version.Number}", prompt.OrganizationId, null, published.Version);
+        return TypedResults.Created($"{AdminEndpoints.Prefix}/prompts/{Uri.EscapeDataString(prompt.Name)}/versions/{published.Version.Number}", published.Version);
     }
 
-    private static async Task<IResult> MoveLabelAsync(HttpContext http, IBus bus, AdminBody body, string name, string label)
+    private static async Task<IResult> MoveLabelAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, AdminBody body, string name, string label)
     {
         var (request, invalid) = await body.ReadForAsync<MovePromptLabelRequest>(http, AdminOperation.ManagePrompts);
         if (request is null)
@@ -234,13 +259,13 @@ internal static class PromptEndpoints
             return AdminProblems.Invalid("version", "a version number (1 or more) is required.");
         }
 
-        return await MoveAsync(http, bus, name, new MovePromptLabel(NewId.NextGuid(), name, label, version, request.ExpectedVersion, false, AdminActor.Of(http).Name));
+        return await MoveAsync(http, bus, databases, time, name, new MovePromptLabel(NewId.NextGuid(), name, label, version, request.ExpectedVersion, false, AdminActor.Of(http).Name));
     }
 
-    private static async Task<IResult> RollbackAsync(HttpContext http, IBus bus, string name, string label) =>
-        await MoveAsync(http, bus, name, new MovePromptLabel(NewId.NextGuid(), name, label, null, null, true, AdminActor.Of(http).Name));
+    private static async Task<IResult> RollbackAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, string name, string label) =>
+        await MoveAsync(http, bus, databases, time, name, new MovePromptLabel(NewId.NextGuid(), name, label, null, null, true, AdminActor.Of(http).Name));
 
-    private static async Task<IResult> MoveAsync(HttpContext http, IBus bus, string name, MovePromptLabel move)
+    private static async Task<IResult> MoveAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, string name, MovePromptLabel move)
     {
         var (prompt, problem) = await FindAsync(http, bus, name, AdminOperation.ManagePrompts);
         if (prompt is null)
@@ -249,7 +274,16 @@ internal static class PromptEndpoints
         }
 
         var (moved, failed) = await AskAsync<MovePromptLabel, PromptLabelMoved>(bus, move, http.RequestAborted);
-        return moved is null ? failed! : TypedResults.Ok(moved.Label);
+        if (moved is null)
+        {
+            return failed!;
+        }
+
+        var before = prompt.Labels.FirstOrDefault(l => l.Name == move.Label);
+        await RegistryAudit.SaveAsync(
+            http, databases, time, move.Rollback ? "prompt.label_rolled_back" : "prompt.label_moved", "prompt_label", $"{prompt.Name}/{move.Label}",
+            prompt.OrganizationId, before, moved.Label);
+        return TypedResults.Ok(moved.Label);
     }
 
     /// <summary><c>from</c> and <c>to</c>: version numbers; the unified diff of the second against the first.</summary>

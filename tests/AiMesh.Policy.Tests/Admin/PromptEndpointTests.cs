@@ -69,6 +69,55 @@ public sealed class PromptEndpointTests
     }
 
     [Fact]
+    public async Task Every_registry_write_is_audited_after_it_happened_and_a_refused_one_is_not()
+    {
+        await using var host = await AdminHost.StartAsync(null, new PromptsModule());
+        using var admin = host.Client();
+
+        await AdminApi.OkAsync(await admin.PostAsJsonAsync("/admin/prompts", new { name = "audited" }));
+        foreach (var text in new[] { "one", "two" })
+        {
+            await admin.PostOkAsync("/admin/prompts/audited/versions", new { messages = new[] { new { role = "user", content = text } }, model = "gpt-4o-mini" });
+        }
+
+        await AdminApi.OkAsync(await admin.PutAsJsonAsync("/admin/prompts/audited/labels/production", new { version = 1 }));
+        await AdminApi.OkAsync(await admin.PutAsJsonAsync("/admin/prompts/audited/labels/production", new { version = 2 }));
+        await admin.PostOkAsync("/admin/prompts/audited/labels/production/rollback", new { });
+        await AdminApi.ProblemAsync(await admin.PutAsJsonAsync("/admin/prompts/audited/labels/production", new { version = 2, expectedVersion = 2 }), HttpStatusCode.Conflict);
+        await AdminApi.OkAsync(await admin.PutAsJsonAsync("/admin/prompts/audited/api", new { version = 1 }));
+        using (var deleted = await admin.DeleteAsync("/admin/prompts/audited/api"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        await AdminApi.OkAsync(await admin.PutAsJsonAsync("/admin/chains/audited-chain", new
+        {
+            model = "gpt-4o-mini",
+            steps = new[] { new { name = "only", prompt = "audited", variables = new Dictionary<string, string>() } },
+        }));
+        using (var deleted = await admin.DeleteAsync("/admin/chains/audited-chain"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        async Task<int> CountAsync(string operation, string objectId) =>
+            (await admin.GetOkAsync($"/admin/audit?operation={operation}&objectId={Uri.EscapeDataString(objectId)}"))["items"]!.AsArray().Count;
+
+        Assert.Equal(1, await CountAsync("prompt.created", "audited"));
+        Assert.Equal(1, await CountAsync("prompt.version_published", "audited/1"));
+        Assert.Equal(1, await CountAsync("prompt.version_published", "audited/2"));
+        Assert.Equal(2, await CountAsync("prompt.label_moved", "audited/production"));      // the 409 left none
+        Assert.Equal(1, await CountAsync("prompt.label_rolled_back", "audited/production"));
+        Assert.Equal(1, await CountAsync("prompt.api_set", "audited"));
+        Assert.Equal(1, await CountAsync("prompt.api_deleted", "audited"));
+        Assert.Equal(1, await CountAsync("chain.saved", "audited-chain"));
+        Assert.Equal(1, await CountAsync("chain.deleted", "audited-chain"));
+        var rollback = (await admin.GetOkAsync("/admin/audit?operation=prompt.label_rolled_back&objectId=audited%2Fproduction"))["items"]![0]!;
+        Assert.Contains("\"version\":2", rollback["before"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("\"version\":1", rollback["after"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_version_whose_template_fails_is_400_naming_the_fault_and_nothing_of_the_server()
     {
         await using var host = await AdminHost.StartAsync(null, new PromptsModule());
