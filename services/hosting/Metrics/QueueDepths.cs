@@ -33,6 +33,7 @@ internal sealed class QueueDepths : BackgroundService
     private readonly ILogger<QueueDepths> _logger;
     private readonly Counter<long> _failures;
     private volatile IReadOnlyList<(string Queue, long Messages, long Consumers)> _depths = [];
+    private static readonly TimeSpan DropLimit = TimeSpan.FromSeconds(2);
     private IConnection? _connection;
     private int _failedReads;
 
@@ -77,11 +78,7 @@ internal sealed class QueueDepths : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-            _connection = null;
-        }
+        await DropConnectionAsync();
     }
 
     private IEnumerable<Measurement<long>> Measure(Func<(string Queue, long Messages, long Consumers), long> value) =>
@@ -111,11 +108,29 @@ internal sealed class QueueDepths : BackgroundService
                 HostingLog.QueueDepthReadFailed(_logger, ex);
             }
 
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync();
-                _connection = null;
-            }
+            await DropConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// Aborts the connection, within <see cref="DropLimit"/>: a graceful close waits for the broker's answer (up to the
+    /// client's 30 s), which a broker that just cut us off never sends, and a host's stop must not wait for it.
+    /// </summary>
+    private async Task DropConnectionAsync()
+    {
+        if (Interlocked.Exchange(ref _connection, null) is not { } connection)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.AbortAsync(DropLimit).WaitAsync(DropLimit);
+            await connection.DisposeAsync().AsTask().WaitAsync(DropLimit);
+        }
+        catch (Exception ex) when (ex is TimeoutException or ObjectDisposedException or IOException or AlreadyClosedException)
+        {
+            // Gone either way: nothing here can still use it.
         }
     }
 
