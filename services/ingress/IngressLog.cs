@@ -77,4 +77,10 @@ internal static partial class IngressLog
 
     [LoggerMessage(1102, LogLevel.Debug, "Chain run {RunId}: chain {Chain} completed, {Steps} steps")]
     public static partial void ChainCompleted(ILogger logger, Guid runId, string chain, int steps);
+
+    [LoggerMessage(1103, LogLevel.Warning, "Chain run {RunId}: the answer of step request {RequestId} did not reach the run ({Code}); its client gets 504 at the deadline")]
+    public static partial void ChainStepAnswerLost(ILogger logger, Guid runId, Guid requestId, string code);
+
+    [LoggerMessage(1104, LogLevel.Error, "Chain run {RunId}: handing a message between its saga and a step's failed")]
+    public static partial void ChainDeliveryFailed(ILogger logger, Guid runId, Exception exception);
 }

@@ -45,6 +45,8 @@ public sealed class IngressModule : IMeshModule
         builder.Services.AddSingleton<SagaInbox>();
         builder.Services.AddSingleton<CompletionExchange>();
         builder.Services.AddSingleton<ChainExchange>();
+        builder.Services.AddSingleton<ChainRuns>();
+        builder.Services.AddSingleton<ChainSteps>();
         builder.Services.AddSingleton<ModelLabels>();
         builder.Services.AddSingleton<IngressMetrics>();
         builder.Services.AddHostedService<ModelCatalogRefresher>();
@@ -96,6 +98,7 @@ public sealed class IngressModule : IMeshModule
     public void ConfigureBus(IBusRegistrationConfigurator bus)
     {
         bus.AddRequestSaga();
+        bus.AddChainSaga();
         bus.AddConsumer<CompletionChunkConsumer, InstanceConsumerDefinition<CompletionChunkConsumer>>();
         bus.AddRequestClient<AuthorizeRequest>(Endpoints.PolicyAddress, RequestTimeout.After(s: 3));
         bus.AddRequestClient<ListModels>(Endpoints.RouterAddress, RequestTimeout.After(s: 3));

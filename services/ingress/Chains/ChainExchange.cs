@@ -1,12 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiMesh.Contracts.Prompts;
-using AiMesh.Contracts.Routing;
 using AiMesh.Ingress.Authentication;
 using AiMesh.Ingress.Http;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.OpenAi;
-using AiMesh.Ingress.Relay;
 using AiMesh.Ingress.Saga;
 using AiMesh.Ingress.Usage;
 using MassTransit;
@@ -16,30 +14,22 @@ namespace AiMesh.Ingress.Chains;
 
 /// <summary>
 /// <c>POST /v1/chains/{name}/run</c>: runs a stored prompt chain for a caller authenticated like a chat completion. The
-/// definition comes from the prompts service over the bus (<see cref="GetChain"/>, never its database); then each step
-/// is a child chat completion naming its prompt, submitted in process into the request saga with its own request id and
-/// the caller's credential, so each is admitted by policy (limits, budgets), rendered, routed and metered exactly once
-/// like any request; its answer comes back on a relay of its own and its assistant text becomes the step's output.
-/// The first step that fails ends the run: later steps are never submitted, and the client gets that step's status
-/// with an error naming it.
+/// definition comes from the prompts service over the bus (<see cref="GetChain"/>, never its database); the run itself
+/// is the chain saga's (<see cref="ChainStateMachine"/>), started in process: it submits each step as a request of the
+/// request saga and answers here once, with every step's output or the step that failed. This exchange only checks the
+/// call, waits for that answer within the run's deadline, and writes it.
 /// </summary>
 internal sealed class ChainExchange(
     IngressInstance instance,
     BusHealth busHealth,
     UsageSender usage,
-    ResponseRelays relays,
+    ChainRuns runs,
     SagaInbox inbox,
-    IBus bus,
     IRequestClient<GetChain> chains,
     CallerAuthentication authentication,
     IOptions<IngressOptions> options,
     ILogger<ChainExchange> logger)
 {
-    /// <summary>Tags every step's usage event carries: the chain, the run (the answer's id) and the step.</summary>
-    public const string ChainTag = "aimesh.chain";
-    public const string RunTag = "aimesh.chain_run";
-    public const string StepTag = "aimesh.chain_step";
-
     public async Task RunAsync(HttpContext http, string name)
     {
         var settings = options.Value;
@@ -86,35 +76,72 @@ internal sealed class ChainExchange(
             return;
         }
 
-        // One deadline for the whole chain: each step's saga gets what is left of it.
+        // One deadline for the whole chain: each step's request gets what is left of it.
         var deadline = started + settings.RequestTimeout;
         IngressLog.ChainStarted(logger, runId, chain.Name, chain.Steps.Count);
-        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
-        var completed = new List<ChainStepResult>(chain.Steps.Count);
-        for (var i = 0; i < chain.Steps.Count; i++)
+        var ended = runs.Open(runId);
+        try
         {
-            var step = chain.Steps[i];
-            var stepId = NewId.NextGuid();
-            var (answer, failure) = await RunStepAsync(http, chain, step, stepId, runId, caller, input, outputs, deadline, settings);
-            if (failure is not null)
+            var start = new StartChain(
+                runId, chain, input.ToJsonString(), caller.CredentialHash, caller.Principal, http.Connection.RemoteIpAddress?.ToString(), deadline);
+            if (await inbox.TryDeliverAsync(start) is { } refused)
             {
-                if (http.RequestAborted.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                IngressLog.ChainStepFailed(logger, runId, chain.Name, i + 1, step.Name, stepId, failure.Status, failure.Code ?? "");
-                await ChainAnswers.WriteFailureAsync(http.Response, runId, chain.Name, i, chain.Steps.Count, step.Name, stepId, failure, completed, http.RequestAborted);
+                // A start that did not finish in time may still have begun the run: it must not go on for nobody.
+                await inbox.TryDeliverAsync(new AbandonChain(runId, "not_started"));
+                await OpenAiErrors.WriteAsync(http.Response, refused);
                 return;
             }
 
-            var output = ChainStepPlan.OutputOf(answer!.Body);
-            outputs[step.Name] = output;
-            completed.Add(new ChainStepResult(step.Name, stepId, step.Prompt, answer.PromptVersion, output, answer.Usage));
-        }
+            if (await WaitAsync(http, runId, ended, deadline, settings) is not { } outcome)
+            {
+                return;
+            }
 
-        IngressLog.ChainCompleted(logger, runId, chain.Name, completed.Count);
-        await ChainAnswers.WriteAsync(http.Response, runId, chain.Name, completed, http.RequestAborted);
+            if (outcome.Failure is { } failure)
+            {
+                IngressLog.ChainStepFailed(
+                    logger, runId, chain.Name, failure.Index + 1, failure.Step, failure.StepRequestId, failure.Error.Status, failure.Error.Code ?? "");
+                await ChainAnswers.WriteFailureAsync(
+                    http.Response, runId, chain.Name, failure.Index, chain.Steps.Count, failure.Step, failure.StepRequestId, failure.Error, outcome.Completed,
+                    http.RequestAborted);
+                return;
+            }
+
+            IngressLog.ChainCompleted(logger, runId, chain.Name, outcome.Completed.Count);
+            await ChainAnswers.WriteAsync(http.Response, runId, chain.Name, outcome.Completed, http.RequestAborted);
+        }
+        finally
+        {
+            runs.Close(runId);
+        }
+    }
+
+    /// <summary>
+    /// The run's outcome; null when there is none to write. Each step's request is answered by the deadline plus the
+    /// router's grace (the request saga's own timeout); past twice that (an answer the bus lost) the run is given up as
+    /// the chat exchange gives a request up: 504. A client that leaves gives the run up too, and gets nothing.
+    /// </summary>
+    private async Task<ChainOutcome?> WaitAsync(HttpContext http, Guid runId, Task<ChainOutcome> ended, DateTimeOffset deadline, IngressOptions settings)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var patience = deadline + settings.RouterGrace + settings.RouterGrace - DateTimeOffset.UtcNow;
+        wait.CancelAfter(patience > TimeSpan.Zero ? patience : TimeSpan.Zero);
+        try
+        {
+            return await ended.WaitAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            await inbox.TryDeliverAsync(new AbandonChain(runId, "deadline"));
+            await OpenAiErrors.WriteAsync(http.Response, new ApiError(504, "api_error", "timeout", "The chain did not finish before its deadline."));
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            IngressLog.ClientLeft(logger, runId);
+            await inbox.TryDeliverAsync(new AbandonChain(runId, "client_disconnected"));
+            return null;
+        }
     }
 
     private static JsonObject? ParseInput(byte[] body, int maxDepth)
@@ -157,105 +184,6 @@ internal sealed class ChainExchange(
         catch (RequestTimeoutException)
         {
             return (null, new ApiError(503, "api_error", "prompts_unavailable", "A gateway service is unavailable; try again shortly.", null, 1));
-        }
-    }
-
-    /// <summary>
-    /// One step as a child request of the saga, answered on a relay of its own. Returns the answer, or the error the
-    /// step ended with (the saga's own: a denial, a render failure, a router error, the deadline; or the bus's).
-    /// </summary>
-    private async Task<(CompletionAnswered? Answer, ApiError? Failure)> RunStepAsync(
-        HttpContext http, ChainDetail chain, ChainStepDetail step, Guid stepId, Guid runId, Caller caller, JsonObject input,
-        IReadOnlyDictionary<string, string> outputs, DateTimeOffset deadline, IngressOptions settings)
-    {
-        var body = ChainStepPlan.Body(chain, step, input, outputs);
-        var now = DateTimeOffset.UtcNow;
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal) { [ChainTag] = chain.Name, [RunTag] = runId.ToString("D"), [StepTag] = step.Name };
-        var relay = relays.Open(stepId);
-        try
-        {
-            var submit = new SubmitCompletion(
-                stepId, "chat.completions", ChainStepPlan.ModelOf(chain, step), body, false, true, caller.CredentialHash,
-                http.Connection.RemoteIpAddress?.ToString(), null, tags, now, deadline, now + settings.SubmitTimeout,
-                null, caller.Principal, body.Length / 4, null);
-            if (await TryDeliverAsync(submit) is { } refused)
-            {
-                await TryDeliverAsync(new AbandonRequest(stepId));
-                return (null, refused);
-            }
-
-            // The saga answers every step by its deadline plus the router's grace; past that (an answer the bus lost) the
-            // step is given up as the chat exchange gives one up.
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-            wait.CancelAfter(Max(deadline + settings.RouterGrace + settings.RouterGrace - DateTimeOffset.UtcNow, TimeSpan.Zero));
-            try
-            {
-                while (true)
-                {
-                    var item = await relay.ReadAsync(settings.StreamGapTimeout, wait.Token);
-                    if (item.Answer is { } answer)
-                    {
-                        return answer.Error is { } error ? (null, OpenAiErrors.From(answer.Status, error)) : (answer, null);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
-            {
-                await AbandonAsync(stepId, "deadline");
-                return (null, new ApiError(504, "api_error", "timeout", "The request did not finish before its deadline."));
-            }
-            catch (OperationCanceledException)
-            {
-                IngressLog.ClientLeft(logger, stepId);
-                await AbandonAsync(stepId, "client_disconnected");
-                return (null, new ApiError(499, "api_error", "client_cancelled", "The client went away."));
-            }
-        }
-        finally
-        {
-            relays.Close(stepId);
-        }
-    }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private async Task AbandonAsync(Guid requestId, string reason)
-    {
-        try
-        {
-            await bus.Publish(new CompletionAbandoned(requestId, reason)).WaitAsync(options.Value.SubmitTimeout);
-        }
-        catch (TimeoutException)
-        {
-            busHealth.SendFailed();
-            IngressLog.SubmitTimedOut(logger, requestId);
-        }
-
-        await TryDeliverAsync(new AbandonRequest(requestId));
-    }
-
-    /// <returns>Null when the saga took the message; else what to tell the client (as the chat exchange does).</returns>
-    private async Task<ApiError?> TryDeliverAsync<T>(T message)
-        where T : class
-    {
-        var limit = options.Value.SubmitTimeout;
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await inbox.DeliverAsync(message, timeout.Token).WaitAsync(limit);
-            busHealth.SendSucceeded();
-            return null;
-        }
-        catch (Exception ex) when (BusHealth.IsBrokerFailure(ex) || (ex is OperationCanceledException && timeout.IsCancellationRequested))
-        {
-            busHealth.SendFailed();
-            IngressLog.DeliveryFailed(logger, typeof(T).Name, ex);
-            return ApiError.Unavailable("bus_unavailable");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            IngressLog.TransitionFailed(logger, typeof(T).Name, ex);
-            return new ApiError(500, "api_error", "internal_error", "The gateway failed to start the request; it can be retried.");
         }
     }
 }

@@ -7,7 +7,6 @@ using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.Relay;
 using AiMesh.Ingress.Usage;
 using AiMesh.Ingress.Saga;
-using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +23,6 @@ internal sealed class CompletionExchange(
     UsageSender usage,
     ResponseRelays relays,
     SagaInbox inbox,
-    IBus bus,
     CallerAuthentication authentication,
     IngressMetrics metrics,
     IOptions<IngressOptions> options,
@@ -145,7 +143,7 @@ internal sealed class CompletionExchange(
         var relay = relays.Open(requestId);
         try
         {
-            var refused = await SubmitAsync(new SubmitCompletion(
+            var refused = await inbox.SubmitAsync(new SubmitCompletion(
                 requestId, request.Api, request.Model, request.Body, request.Stream, request.HasPrompt, caller.CredentialHash,
                 http.Connection.RemoteIpAddress?.ToString(), request.User, request.Tags, started, started + settings.RequestTimeout,
                 started + settings.SubmitTimeout, request.ClientHeaders, caller.Principal, request.Body.Length / 4, request.MaxOutputTokens,
@@ -164,59 +162,6 @@ internal sealed class CompletionExchange(
             // A logged request's bodies: what the client sent, and its key, to be masked wherever it appears.
             relay.EndCapture()?.ExchangeEnded(body!, PresentedKey.Read(http.Request).Key);
             relays.Close(requestId);
-        }
-    }
-
-    /// <summary>
-    /// Starts the saga in process; its first step sends to policy. If that send fails or does not finish within
-    /// <see cref="IngressOptions.SubmitTimeout"/> (bounded by <c>WaitAsync</c>: while MassTransit reconnects to a lost
-    /// broker a send can outlive its cancellation token), the client is told 503 and the saga is abandoned, so a send
-    /// that completes late starts nothing anyone waits for.
-    /// </summary>
-    /// <returns>Null once the saga has started; else the error the client gets.</returns>
-    private async Task<ApiError?> SubmitAsync(SubmitCompletion message)
-    {
-        var refused = await TryDeliverAsync(message);
-        if (refused is null)
-        {
-            return null;
-        }
-
-        if (refused.Status == StatusCodes.Status503ServiceUnavailable)
-        {
-            IngressLog.SubmitTimedOut(logger, message.RequestId);
-        }
-
-        await TryDeliverAsync(new AbandonRequest(message.RequestId));
-        return refused;
-    }
-
-    /// <returns>Null when the saga took the message; else what to tell a client about it.</returns>
-    private async Task<ApiError?> TryDeliverAsync<T>(T message)
-        where T : class
-    {
-        var limit = options.Value.SubmitTimeout;
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await inbox.DeliverAsync(message, timeout.Token).WaitAsync(limit);
-            busHealth.SendSucceeded();
-            return null;
-        }
-        catch (Exception ex) when (BusHealth.IsBrokerFailure(ex) || (ex is OperationCanceledException && timeout.IsCancellationRequested))
-        {
-            // A send the broker refused or that did not finish in time: the bus is not serving.
-            busHealth.SendFailed();
-            IngressLog.DeliveryFailed(logger, typeof(T).Name, ex);
-            return ApiError.Unavailable("bus_unavailable");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Anything else failed this one transition, not the bus: it must not turn every other request away.
-            // (Seen: MassTransit 8.4's in-memory saga repository throws NullReferenceException for a message that
-            // arrives while its saga is being removed — an abandonment racing the answer.)
-            IngressLog.TransitionFailed(logger, typeof(T).Name, ex);
-            return new ApiError(500, "api_error", "internal_error", "The gateway failed to start the request; it can be retried.");
         }
     }
 
@@ -253,7 +198,7 @@ internal sealed class CompletionExchange(
                     if (LostFailure(deadline) is { } lost)
                     {
                         IngressLog.ExchangeGaveUp(logger, relay.RequestId, lost.Code!);
-                        await FinishAsync(http, writer, relay, RelayItem.ForAnswer(Failed(relay.RequestId, lost), incomplete: false), streaming, measure, aborted);
+                        await FinishAsync(http, writer, relay, RelayItem.ForAnswer(CompletionAnswered.Refused(relay.RequestId, lost), incomplete: false), streaming, measure, aborted);
                         await AbandonAsync(relay.RequestId);
                         return;
                     }
@@ -322,9 +267,6 @@ internal sealed class CompletionExchange(
             ? new ApiError(504, "api_error", "timeout", "The request did not finish before its deadline.")
             : null;
     }
-
-    private static CompletionAnswered Failed(Guid requestId, ApiError error) =>
-        new(requestId, error.Status, null, 0, new AnswerError(error.Type, error.Code!, error.Message, null, error.RetryAfterSeconds), null, null);
 
     private async Task FinishAsync(
         HttpContext http, IAnswerWriter writer, ResponseRelay relay, RelayItem item, bool streaming, RequestMeasure measure, CancellationToken aborted)
@@ -420,20 +362,9 @@ internal sealed class CompletionExchange(
         http.Response.Headers["X-Accel-Buffering"] = "no";
     }
 
-    private async Task AbandonAsync(Guid requestId)
+    private Task AbandonAsync(Guid requestId)
     {
         IngressLog.ClientLeft(logger, requestId);
-        var limit = options.Value.SubmitTimeout;
-        try
-        {
-            await bus.Publish(new CompletionAbandoned(requestId, "client_disconnected")).WaitAsync(limit);
-        }
-        catch (TimeoutException)
-        {
-            busHealth.SendFailed();
-            IngressLog.SubmitTimedOut(logger, requestId);
-        }
-
-        await TryDeliverAsync(new AbandonRequest(requestId));
+        return inbox.AbandonAsync(requestId, "client_disconnected");
     }
 }

@@ -1,4 +1,5 @@
 using AiMesh.Contracts.Routing;
+using AiMesh.Ingress.OpenAi;
 
 namespace AiMesh.Ingress.Saga;
 
@@ -19,4 +20,9 @@ public sealed record CompletionAnswered(
     TokenUsage? Usage,
     IReadOnlyList<string>? DroppedParameters = null,
     Cost? Cost = null,
-    string? PromptVersion = null);
+    string? PromptVersion = null)
+{
+    /// <summary>The answer for a request the gateway ended itself with <paramref name="error"/>, before anything was streamed.</summary>
+    internal static CompletionAnswered Refused(Guid requestId, ApiError error) =>
+        new(requestId, error.Status, null, 0, new AnswerError(error.Type, error.Code ?? "", error.Message, error.Param, error.RetryAfterSeconds), null, null);
+}

@@ -71,6 +71,12 @@ public sealed class RequestState : SagaStateMachineInstance
     /// <summary>The rate-limit counters policy charged for this request, handed back when it ends; null when none.</summary>
     public LimitSettlement? Settlement { get; set; }
 
+    /// <summary>The chain run this request is a step of (its answer goes to that run's saga); null for a client's own request.</summary>
+    public Guid? ChainRunId { get; set; }
+
+    /// <summary>A logged chain step's request body as the chain made it (a step has no exchange to hand it to its capture).</summary>
+    internal byte[]? StepRequest { get; set; }
+
     /// <summary>The request's bodies being kept (the key or its team logs bodies); its usage record waits for them. Null when not logged.</summary>
     internal BodyCapture? Capture { get; set; }
 }

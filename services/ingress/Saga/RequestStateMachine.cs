@@ -4,6 +4,7 @@ using AiMesh.Contracts.Policy;
 using AiMesh.Contracts.Prompts;
 using AiMesh.Contracts.Routing;
 using AiMesh.Ingress.Bodies;
+using AiMesh.Ingress.Chains;
 using AiMesh.Ingress.Relay;
 using AiMesh.Ingress.Usage;
 using MassTransit;
@@ -18,9 +19,11 @@ namespace AiMesh.Ingress.Saga;
 /// </summary>
 internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState>
 {
-    public RequestStateMachine(IOptions<IngressOptions> options, ResponseRelays relays, StreamChannelAddress channel, UsageSender usage, ILogger<RequestStateMachine> logger)
+    public RequestStateMachine(
+        IOptions<IngressOptions> options, ResponseRelays relays, ChainSteps chainSteps, StreamChannelAddress channel, UsageSender usage, ILogger<RequestStateMachine> logger)
     {
         var timeouts = options.Value;
+        var answers = new AnswerActivity.Answers(relays, chainSteps);
         InstanceState(x => x.CurrentState);
 
         Event(() => Submitted, e => e.CorrelateById(m => m.Message.RequestId));
@@ -100,7 +103,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                         .TransitionTo(Routing.Pending)),
             When(Authorization.Completed2)
                 .Then(c => relays.Find(c.Saga.CorrelationId)?.Decided(c.Message.Limits))
-                .Answer(relays, c => Fail(c.Saga, c.Message.Status,
+                .Answer(answers, c => Fail(c.Saga, c.Message.Status,
                     new AnswerError(TypeFor(c.Message.Status), c.Message.Code, c.Message.Message, null, c.Message.RetryAfterSeconds)))
                 .Finalize(),
 
@@ -109,12 +112,12 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
             When(Authorization.Faulted)
                 .If(c => c.Saga.RouteAttached, b => b.Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "policy_unavailable")))
                 .Then(c => relays.Find(c.Saga.CorrelationId)?.Decided(null))
-                .Answer(relays, c => Unavailable(c.Saga, "policy_unavailable"))
+                .Answer(answers, c => Unavailable(c.Saga, "policy_unavailable"))
                 .Finalize(),
             When(Authorization.TimeoutExpired)
                 .If(c => c.Saga.RouteAttached, b => b.Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "policy_unavailable")))
                 .Then(c => relays.Find(c.Saga.CorrelationId)?.Decided(null))
-                .Answer(relays, c => Unavailable(c.Saga, "policy_unavailable"))
+                .Answer(answers, c => Unavailable(c.Saga, "policy_unavailable"))
                 .Finalize(),
 
             // Not yet admitted. Without a route attached nothing was started: done. With one, policy may be routing it
@@ -125,17 +128,17 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                     wait => wait.Then(c => c.Saga.Abandoned = true),
                     done => done.Finalize()),
             When(Routing.Completed)
-                .Answer(relays, c => Routed(c.Saga, c.Message))
+                .Answer(answers, c => Routed(c.Saga, c.Message))
                 .Then(c => c.Saga.EarlyUsage = Usage(c.Saga, c.Message))
                 .ArmTimeout(timeouts.PolicyTimeout, c => AuthorizationOf(c.Saga))
                 .TransitionTo(RoutedBeforeAdmission),
             When(Routing.Completed2)
-                .Answer(relays, c => Failed(c.Saga, c.Message))
+                .Answer(answers, c => Failed(c.Saga, c.Message))
                 .Then(c => c.Saga.EarlyUsage = Usage(c.Saga, c.Message))
                 .ArmTimeout(timeouts.PolicyTimeout, c => AuthorizationOf(c.Saga))
                 .TransitionTo(RoutedBeforeAdmission),
             When(Routing.Faulted)
-                .Answer(relays, c => RouterFailed(c.Saga))
+                .Answer(answers, c => RouterFailed(c.Saga))
                 .Then(c => c.Saga.EarlyUsage = Usage(c.Saga, CompletionOutcomes.Error, 502, "router_failed"))
                 .ArmTimeout(timeouts.PolicyTimeout, c => AuthorizationOf(c.Saga))
                 .TransitionTo(RoutedBeforeAdmission));
@@ -170,16 +173,16 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                 .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))
                 .TransitionTo(Routing.Pending),
             When(PromptRendering.Completed2)
-                .Answer(relays, c => Fail(c.Saga, c.Message.Status,
+                .Answer(answers, c => Fail(c.Saga, c.Message.Status,
                     new AnswerError("invalid_request_error", c.Message.Code, c.Message.Message, c.Message.Param, null)))
                 .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Error, c.Message.Status, c.Message.Code))
                 .Finalize(),
             When(PromptRendering.Faulted)
-                .Answer(relays, c => Unavailable(c.Saga, "prompts_unavailable"))
+                .Answer(answers, c => Unavailable(c.Saga, "prompts_unavailable"))
                 .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
                 .Finalize(),
             When(PromptRendering.TimeoutExpired)
-                .Answer(relays, c => Unavailable(c.Saga, "prompts_unavailable"))
+                .Answer(answers, c => Unavailable(c.Saga, "prompts_unavailable"))
                 .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Error, 503, "prompts_unavailable"))
                 .Finalize(),
             When(Abandoned)
@@ -189,20 +192,20 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
 
         During(Routing.Pending, [
             When(Routing.Completed)
-                .Answer(relays, c => Routed(c.Saga, c.Message))
+                .Answer(answers, c => Routed(c.Saga, c.Message))
                 .RecordUsage(usage, c => Usage(c.Saga, c.Message))
                 .Finalize(),
             When(Routing.Completed2)
-                .Answer(relays, c => Failed(c.Saga, c.Message))
+                .Answer(answers, c => Failed(c.Saga, c.Message))
                 .RecordUsage(usage, c => Usage(c.Saga, c.Message))
                 .Finalize(),
             When(Routing.Faulted)
-                .Answer(relays, c => RouterFailed(c.Saga))
+                .Answer(answers, c => RouterFailed(c.Saga))
                 .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.Error, 502, "router_failed"))
                 .Finalize(),
             When(Routing.TimeoutExpired)
                 .Publish(c => new CompletionAbandoned(c.Saga.CorrelationId, "deadline"))
-                .Answer(relays, c => Fail(c.Saga, 504, new AnswerError("api_error", "timeout", "The request did not finish before its deadline.", null, null)))
+                .Answer(answers, c => Fail(c.Saga, 504, new AnswerError("api_error", "timeout", "The request did not finish before its deadline.", null, null)))
                 .RecordUsage(usage, c => Usage(c.Saga, CompletionOutcomes.TimedOut, 504, "timeout"))
                 .Finalize(),
 
@@ -257,6 +260,7 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         saga.ClientHeaders = message.ClientHeaders;
         saga.StartedAt = message.StartedAt;
         saga.Deadline = message.Deadline;
+        saga.ChainRunId = message.ChainRunId;
     }
 
     private static void Admit(RequestState saga, RequestAuthorized admitted, ResponseRelays relays, IngressOptions options, ILogger logger)
@@ -278,6 +282,13 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
         {
             var capture = new BodyCapture(options.BodyLogMaxBytes, logger);
             saga.Capture = relay.TryStartCapture(capture) ? capture : null;
+        }
+        else if (admitted.LogBodies && saga.ChainRunId is not null)
+        {
+            // A chain step has no exchange: the saga fills its capture itself, with the body the chain made (before
+            // rendering, as a client's request is logged as sent) and the answer (see AnswerActivity, UsageActivity).
+            saga.Capture = new BodyCapture(options.BodyLogMaxBytes, logger);
+            saga.StepRequest = System.Text.Encoding.UTF8.GetBytes(saga.Body);
         }
 
         relay?.Decided(admitted.Limits);

@@ -1,3 +1,4 @@
+using AiMesh.Ingress.Chains;
 using MassTransit;
 
 namespace AiMesh.Ingress.Saga;
@@ -15,5 +16,16 @@ internal static class RequestStateRepository
     {
         bus.AddSagaStateMachine<RequestStateMachine, RequestState, RequestStateDefinition>()
             .InMemoryRepository();
+    }
+
+    /// <summary>
+    /// The chain saga, in memory for the same reasons. It has no endpoint of its own on the bus: it takes its messages
+    /// only in process (<see cref="SagaInbox"/>), from the chain exchange and from the request saga answering a step.
+    /// </summary>
+    public static void AddChainSaga(this IBusRegistrationConfigurator bus)
+    {
+        var chains = bus.AddSagaStateMachine<ChainStateMachine, ChainState>();
+        chains.InMemoryRepository();
+        chains.ExcludeFromConfigureEndpoints();
     }
 }

@@ -18,6 +18,7 @@ namespace AiMesh.Ingress.Saga;
 /// <param name="AuthorizeAs">What policy authorizes in place of <paramref name="Model"/>: <c>prompt:{name}</c> for a
 /// published prompt API, so a key may be allowed an API without the model behind it (and the other way round).</param>
 /// <param name="ApiRequestsPerMinute">The called prompt API's own rate limit (<c>AuthorizeRequest.ApiRequestsPerMinute</c>).</param>
+/// <param name="ChainRunId">Set for a step of a chain run: its answer goes to that run's saga (<c>ChainStateMachine</c>), not to a relay.</param>
 public sealed record SubmitCompletion(
     Guid RequestId,
     string Api,
@@ -37,4 +38,5 @@ public sealed record SubmitCompletion(
     long? InputTokens = null,
     long? MaxOutputTokens = null,
     string? AuthorizeAs = null,
-    int? ApiRequestsPerMinute = null);
+    int? ApiRequestsPerMinute = null,
+    Guid? ChainRunId = null);

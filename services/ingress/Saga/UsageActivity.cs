@@ -30,6 +30,16 @@ internal static class UsageActivity
             }
 
             var capture = context.Saga.Capture;
-            await AfterTransition.Run(context, capture is null ? () => usage.Enqueue(recorded) : () => capture.Recorded(recorded, usage.Enqueue));
+            var stepRequest = context.Saga.StepRequest;
+            await AfterTransition.Run(context, capture is null ? () => usage.Enqueue(recorded) : () =>
+            {
+                // A logged chain step has no exchange to end its capture: the saga ends it, after the answer went in.
+                if (stepRequest is not null)
+                {
+                    capture.ExchangeEnded(stepRequest, knownSecret: null);
+                }
+
+                capture.Recorded(recorded, usage.Enqueue);
+            });
         });
 }

@@ -122,6 +122,102 @@ public sealed class ChainTests(ChainMesh mesh) : IClassFixture<ChainMesh>
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task A_logged_keys_chain_stores_each_steps_usage_with_its_bodies()
+    {
+        using var admin = AdminCalls.Client(mesh.Ingress, TestEnvironment.AdminKey);
+        var id = Guid.NewGuid().ToString("N");
+        var chain = await ThreeStepChainAsync(admin, id, translateModel: "gpt-4o-mini");
+        var created = await AdminCalls.OkAsync(await admin.PostAsJsonAsync(
+            "/admin/keys", new { owner = new { userId = await AdminCalls.AdminUserAsync(admin) }, models = new[] { "gpt-4o-mini" }, logBodies = true }));
+        var secret = created["secret"]!.GetValue<string>();
+        await AdminCalls.ServedAsync(mesh.Ingress, secret);
+        var marker = $"m{id}";
+
+        using var client = AdminCalls.Client(mesh.Ingress, secret);
+        using var response = await client.PostAsJsonAsync($"/v1/chains/{chain}/run", new { text = marker });
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.StatusCode == HttpStatusCode.OK, answer.ToJsonString());
+
+        // A step has no exchange of its own: its saga fills the capture, so each usage event is stored, with the body
+        // the chain made for the step (its prompt and variables, as a client's request is logged as sent) and the answer.
+        foreach (var step in answer["steps"]!.AsArray())
+        {
+            var read = await AdminCalls.OkAsync(await ReadWhenStoredAsync(admin, step!["request_id"]!.GetValue<string>()));
+            var request = JsonNode.Parse(read["bodies"]!["request"]!.GetValue<string>())!;
+            Assert.Equal($"p{id}-{step["name"]!.GetValue<string>()}", request["prompt"]!["id"]!.GetValue<string>());
+            var stored = JsonNode.Parse(read["bodies"]!["response"]!.GetValue<string>())!;
+            Assert.Equal(step["output"]!.GetValue<string>(), stored["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task A_client_leaving_mid_chain_stops_the_step_under_way_meters_it_cancelled_and_sends_no_later_step()
+    {
+        using var admin = AdminCalls.Client(mesh.Ingress, TestEnvironment.AdminKey);
+        var id = Guid.NewGuid().ToString("N");
+        var slow = await PromptAsync(admin, $"p{id}-slow", "slow {{ text }}", "text");
+        var echo = await PromptAsync(admin, $"p{id}-echo", "echo: E2 {{ before }}", "before");
+        var chain = await ChainAsync(
+            admin,
+            $"c{id}",
+            new { name = "slow", prompt = slow, model = "lagging-model", variables = new Dictionary<string, string> { ["text"] = "$input.text" } },
+            new { name = "echo", prompt = echo, variables = new Dictionary<string, string> { ["before"] = "$steps.slow.output" } });
+        var marker = $"m{id}";
+
+        // The client gives up while the provider holds step 1 (lagging-model answers after 3 s).
+        using var client = AdminCalls.Client(mesh.Ingress, TestEnvironment.ClientKey);
+        using var leave = new CancellationTokenSource();
+        var run = client.PostAsJsonAsync($"/v1/chains/{chain}/run", new { text = marker }, leave.Token);
+        await WaitForAsync(() => Task.FromResult(mesh.Mock.Recorder.Snapshot().FirstOrDefault(r => r.Body.Contains($"slow {marker}", StringComparison.Ordinal))));
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        // The chain saga abandons the step: the router stops the provider call, and the step is metered, cancelled.
+        var stopped = await mesh.Mock.Recorder.WaitForAsync(
+            r => r.Body.Contains($"slow {marker}", StringComparison.Ordinal) && r.Cancelled, TimeSpan.FromSeconds(15));
+        Assert.False(stopped.Completed);
+        var usage = await WaitForAsync(async () => (await mesh.UsageAsync()).SingleOrDefault(u => u.Tags?.Contains($"c{id}", StringComparison.Ordinal) == true));
+        Assert.Equal(("client_cancelled", 499), (usage.Outcome, usage.Status));
+
+        // Step 2 never reaches the provider.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(mesh.Mock.Recorder.Snapshot(), r => r.Body.Contains("E2 ", StringComparison.Ordinal) && r.Body.Contains(marker, StringComparison.Ordinal));
+    }
+
+    private static async Task<HttpResponseMessage> ReadWhenStoredAsync(HttpClient admin, string requestId)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var response = await admin.GetAsync($"/admin/usage/requests/{requestId}");
+            if (response.StatusCode != HttpStatusCode.NotFound)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(50);
+        }
+
+        throw new Xunit.Sdk.XunitException($"No usage event for request {requestId}.");
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> read)
+        where T : class
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await read() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new Xunit.Sdk.XunitException("Not found in time.");
+    }
+
     /// <summary>summarize (echo "S1 text") → translate (echo "T2 " + summarize's output, on <paramref name="translateModel"/>) → polish (echo "F3 " + translate's output + a literal).</summary>
     private static async Task<string> ThreeStepChainAsync(HttpClient admin, string id, string translateModel)
     {

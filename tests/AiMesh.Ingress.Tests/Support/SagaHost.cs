@@ -1,4 +1,6 @@
 using AiMesh.Contracts;
+using AiMesh.Contracts.Prompts;
+using AiMesh.Ingress.Chains;
 using AiMesh.Ingress.Instance;
 using AiMesh.Ingress.Relay;
 using AiMesh.Ingress.Saga;
@@ -33,7 +35,13 @@ internal sealed class SagaHost : IAsyncDisposable
         Relays = host.Services.GetRequiredService<ResponseRelays>();
         Scheduler = host.Services.GetRequiredService<InProcessScheduleMessageProvider>();
         Inbox = host.Services.GetRequiredService<SagaInbox>();
+        Chains = Harness.GetSagaStateMachineHarness<ChainStateMachine, ChainState>();
+        Runs = host.Services.GetRequiredService<ChainRuns>();
     }
+
+    public ISagaStateMachineTestHarness<ChainStateMachine, ChainState> Chains { get; }
+
+    public ChainRuns Runs { get; }
 
     public SagaInbox Inbox { get; }
 
@@ -112,6 +120,17 @@ internal sealed class SagaHost : IAsyncDisposable
         var relay = Relays.Open(request.RequestId);
         await Inbox.DeliverAsync(request, CancellationToken.None);
         return relay;
+    }
+
+    /// <summary>Starts a chain run as the chain exchange does: its outcome is awaited on <see cref="Runs"/>.</summary>
+    public async Task<(Guid RunId, Task<ChainOutcome> Ended)> StartChainAsync(ChainDetail chain, string input)
+    {
+        var runId = Guid.NewGuid();
+        var ended = Runs.Open(runId);
+        await Inbox.DeliverAsync(
+            new StartChain(runId, chain, input, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", null, "10.1.2.3", DateTimeOffset.UtcNow.AddMinutes(10)),
+            CancellationToken.None);
+        return (runId, ended);
     }
 
     /// <summary>Tells the saga its client left, as the exchange does.</summary>
