@@ -44,6 +44,7 @@ public sealed class MeteringModule : IMeshModule
         services.AddScoped<ShadowReports>();
         services.AddScoped<PromptStats>();
         services.AddScoped<FeedbackRecorder>();
+        services.AddSingleton<FeedbackWaits>();
         services.AddSingleton<IUsageLog, UsageLog>();
 
         // Registered here, before the host adds the bus, so it starts (and on a healthy start, finishes) first.

@@ -39,6 +39,18 @@ public sealed class MeteringOptionsSpecs
         Assert.Contains(result.Failures!, f => f.StartsWith("Metering:Bodies:", StringComparison.Ordinal) && f.Contains("Retention", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:00:05")]
+    public void A_feedback_wait_outside_zero_to_four_seconds_is_refused(string wait)
+    {
+        var result = new MeteringOptionsValidator().Validate(null, new MeteringOptions { FeedbackWait = TimeSpan.Parse(wait, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Failures!, f => f.StartsWith("Metering:FeedbackWait", StringComparison.Ordinal));
+        Assert.True(new MeteringOptionsValidator().Validate(null, new MeteringOptions()).Succeeded, "the default (3 s) is valid");
+    }
+
     [Fact]
     public async Task An_unknown_provider_and_a_missing_connection_string_fail_the_start_together()
     {

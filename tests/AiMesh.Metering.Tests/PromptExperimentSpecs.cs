@@ -8,7 +8,7 @@ namespace AiMesh.Metering.Tests;
 
 /// <summary>
 /// Prompt experiments on metering's side, run once per database provider: a caller's score of its own request kept once
-/// (a later one replaces it), another's request refused like an unknown one, and a prompt's figures per version
+/// (a later one replaces it, one that arrives before its request's event waits for it), another's request refused like an unknown one, and a prompt's figures per version
 /// (<see cref="QueryPromptStats"/>) with exact counts, error rate, nearest-rank latencies, tokens, cost per currency and
 /// the feedback joined by request id, within the period and organization asked. Each spec uses a prompt of its own.
 /// </summary>
@@ -95,6 +95,22 @@ public abstract class PromptExperimentSpecs(ITestDatabase database)
         var backwards = await AskAsync<QueryPromptStats, PromptStatsReport>(host, new QueryPromptStats(NewId.NextGuid(), prompt, Day, Day, null));
         Assert.NotNull(backwards.Error);
         Assert.Empty(backwards.Versions);
+    }
+
+    [Fact]
+    public async Task Feedback_that_arrives_before_its_requests_usage_event_waits_for_it_and_is_kept()
+    {
+        await using var host = await MeteringTestHost.StartReadyAsync(database);
+        var usage = Usage(Prompt(), "1", minute: 1) with { KeyId = "key-a", PrincipalId = "user:alice" };
+
+        // The client scores the answer at once; the request's usage record is still on its way (here: sent later).
+        var scored = FeedbackAsync(host, usage.RequestId, 1, "key-a", "user:alice");
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(scored.IsCompleted, "metering waits for the event instead of answering 404");
+        await StoredAsync(host, usage);
+
+        var recorded = Assert.IsType<FeedbackRecorded>(await scored);
+        Assert.Equal((usage.RequestId, 1d), (recorded.ScoredRequestId, recorded.Score));
     }
 
     private static string Prompt() => $"prompt-{Guid.NewGuid():N}";

@@ -9,6 +9,8 @@ namespace AiMesh.Metering.Configuration;
 /// </summary>
 internal sealed class MeteringOptionsValidator : IValidateOptions<MeteringOptions>
 {
+    private static readonly TimeSpan MaxFeedbackWait = TimeSpan.FromSeconds(4);
+
     public ValidateOptionsResult Validate(string? name, MeteringOptions options)
     {
         var failures = new List<string>();
@@ -34,6 +36,11 @@ internal sealed class MeteringOptionsValidator : IValidateOptions<MeteringOption
         if (!Validator.TryValidateObject(options.Shadow, new ValidationContext(options.Shadow), results, validateAllProperties: true))
         {
             failures.AddRange(results.Select(r => $"{MeteringOptions.Section}:Shadow: {r.ErrorMessage}"));
+        }
+
+        if (options.FeedbackWait < TimeSpan.Zero || options.FeedbackWait > MaxFeedbackWait)
+        {
+            failures.Add($"{MeteringOptions.Section}:FeedbackWait must be from 0 to {MaxFeedbackWait} (the ingress waits 5 s for metering's answer).");
         }
 
         if (!string.IsNullOrWhiteSpace(options.Database.Provider) && !DatabaseProviders.IsKnown(options.Database.Provider))
