@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using AiMesh.Contracts.Prompts;
 using AiMesh.Prompts.Store;
 using AiMesh.Prompts.Tests.Support;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AiMesh.Prompts.Tests.Registry;
 
@@ -82,23 +80,6 @@ public abstract class PromptApiSpecs(ITestDatabase database)
         Assert.NotNull(first);
         var (_, taken) = await SetAsync(host, Set(other) with { Path = path });
         Assert.Equal((409, "path_taken"), (taken!.Status, taken.Code));
-    }
-
-    [Fact]
-    public async Task The_schema_step_adds_the_table_to_a_registry_created_before_it()
-    {
-        await using var host = await StartAsync();
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<PromptsDbContext>();
-            await db.Database.ExecuteSqlRawAsync("DROP TABLE prompt_apis");
-            await PromptsDatabase.EnsureApisTableAsync(db, default);
-            await PromptsDatabase.EnsureApisTableAsync(db, default);
-        }
-
-        var name = await PromptAsync(host, Draft);
-        var (api, failure) = await SetAsync(host, Set(name) with { Path = $"/apis/{name}" });
-        Assert.True(api is not null, failure?.Message);
     }
 
     private static SetPromptApi Set(string name) =>
