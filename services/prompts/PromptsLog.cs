@@ -6,8 +6,8 @@ namespace AiMesh.Prompts;
 /// </summary>
 internal static partial class PromptsLog
 {
-    [LoggerMessage(6000, LogLevel.Information, "Prompts schema ready on {Provider} (created: {Created})")]
-    public static partial void SchemaReady(ILogger logger, string provider, bool created);
+    [LoggerMessage(6000, LogLevel.Information, "Prompts schema ready on {Provider} at version {Version} ({Applied} steps applied now)")]
+    public static partial void SchemaReady(ILogger logger, string provider, int version, int applied);
 
     [LoggerMessage(6001, LogLevel.Warning, "Prompts database on {Provider} not available (attempt {Attempt}); retrying in {Delay}")]
     public static partial void SchemaUnavailable(ILogger logger, Exception exception, string provider, int attempt, TimeSpan delay);

@@ -16,7 +16,7 @@ namespace AiMesh.Prompts;
 /// stored registry (prompts, immutable versions, labels) or, for names the store does not have, from configured
 /// templates. ListPrompts, GetPrompt, CreatePrompt, PublishPromptVersion, MovePromptLabel, DiffPromptVersions and
 /// PreviewPrompt (queue aimesh-prompts-admin, asked by policy's admin API) → the store; SetPromptApi, GetPromptApi,
-/// DeletePromptApi (policy's admin API) and ListPromptApis (the ingress) on the same queue → prompt_apis, with
+/// DeletePromptApi, ListPromptApiPage (policy's admin API) and ListPromptApis (the ingress) on the same queue → prompt_apis, with
 /// PromptApisChanged published on every change. PromptChanged (published, one temporary queue per replica) → that prompt read again into the catalog.
 /// SaveChain, GetChain, DeleteChain (same queue; GetChain also asked by the ingress before a chain run) → the chains table.
 /// </summary>

@@ -27,8 +27,11 @@ internal static class CliRunner
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
         var (arguments, parseError) = CliArguments.Parse(args);
+        // Two commands may share their words and differ by how many arguments follow (prompts api list | show <name>).
         var command = arguments is { Positional.Count: >= 2 }
-            ? Commands.All.FirstOrDefault(c => c.Group == arguments.Positional[0] && c.Verb == arguments.Positional[1])
+            ? Commands.All.Where(c => c.Group == arguments.Positional[0] && c.Verb == arguments.Positional[1])
+                .OrderBy(c => arguments.Positional.Count == 2 + c.Positional.Length ? 0 : 1)
+                .FirstOrDefault()
             : null;
         if (arguments is null || command is null)
         {

@@ -121,6 +121,10 @@ internal static class Commands
             "delete" => new(HttpMethod.Delete, $"/admin/prompts/{Segment(a, 1)}/api"),
             _ => new(HttpMethod.Get, $"/admin/prompts/{Segment(a, 1)}/api"),
         }),
+        // Every published API (the whole word after "api" is read as list: with one argument, nothing but the list is asked).
+        new("prompts", "api", ["list"], ["organization", "limit", "cursor"], a => new(HttpMethod.Get, "/admin/prompts/apis" + Query(
+            ("organizationId", a.One("organization")), ("limit", a.One("limit")), ("cursor", a.One("cursor"))))),
+
         // Experiments: a label's requests split by --version number=percent (repeated, summing to 100), ended by end-split;
         // a prompt's figures per version over --from/--to (ISO 8601; default the last 24 hours).
         new("prompts", "split", ["name", "label"], ["version"], a => new(HttpMethod.Put, $"/admin/prompts/{Segment(a, 0)}/labels/{Segment(a, 1)}/split", new

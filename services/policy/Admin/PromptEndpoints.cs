@@ -23,10 +23,18 @@ internal static class PromptEndpoints
     private const int DefaultLimit = 50;
     private const int MaxLimit = 200;
 
+    /// <summary>
+    /// <c>/admin/prompts/apis</c> lists the published APIs. A literal segment wins over <c>/{name}</c>, so a prompt of
+    /// this name could not be read: creating one is refused. Choice: refuse the name rather than move the list elsewhere,
+    /// because the list belongs beside the prompts it lists and a prompt called "apis" is not worth a worse route.
+    /// </summary>
+    internal const string ApisSegment = "apis";
+
     public static void Map(RouteGroupBuilder admin)
     {
         var group = admin.MapGroup("/prompts").WithTags("prompts").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", ListAsync).Produces<AdminPage<PromptSummary>>();
+        group.MapGet("/" + ApisSegment, ListApisAsync).Produces<AdminPage<PromptApiDetail>>();
         group.MapPost("/", CreateAsync).Produces<PromptDetail>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{name}", GetAsync).Produces<PromptDetail>();
         group.MapPost("/{name}/versions", PublishAsync).Produces<PromptVersionDetail>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
@@ -108,10 +116,45 @@ internal static class PromptEndpoints
     /// <summary><c>limit</c> (1–200, default 50) and <c>cursor</c>; <c>organizationId</c> for an admin (others see their own organization's).</summary>
     private static async Task<IResult> ListAsync(HttpContext http, IBus bus, string? limit, string? cursor, Guid? organizationId)
     {
+        var (page, invalid) = ListPage(http, limit, cursor, organizationId);
+        if (page is null)
+        {
+            return invalid!;
+        }
+
+        var (listed, problem) = await AskAsync<ListPrompts, PromptsListed>(
+            bus, new ListPrompts(NewId.NextGuid(), page.Organization, page.Offset, page.Size), http.RequestAborted);
+        return listed is null ? problem! : TypedResults.Ok(new AdminPage<PromptSummary>(listed.Prompts, page.Next(listed.Total)));
+    }
+
+    /// <summary>
+    /// Every published prompt API the actor may read (as one API: <see cref="AdminOperation.ReadPrompts"/> in the prompt's
+    /// organization), by prompt name, paged like <c>/admin/prompts</c>; each with its path, label or pinned version,
+    /// output mode, own rate limit and the version and model it runs now.
+    /// </summary>
+    private static async Task<IResult> ListApisAsync(HttpContext http, IBus bus, string? limit, string? cursor, Guid? organizationId)
+    {
+        var (page, invalid) = ListPage(http, limit, cursor, organizationId);
+        if (page is null)
+        {
+            return invalid!;
+        }
+
+        var (listed, problem) = await AskAsync<ListPromptApiPage, PromptApiPageListed>(
+            bus, new ListPromptApiPage(NewId.NextGuid(), page.Organization, page.Offset, page.Size), http.RequestAborted);
+        return listed is null ? problem! : TypedResults.Ok(new AdminPage<PromptApiDetail>(listed.Apis, page.Next(listed.Total)));
+    }
+
+    /// <summary>
+    /// The page a registry list asks for: <c>limit</c> (1–200, default 50), <c>cursor</c> (an offset, opaque), and the
+    /// organization: the one named by an admin (none: every one), always the actor's own for other roles.
+    /// </summary>
+    private static (RegistryPage? Page, IResult? Problem) ListPage(HttpContext http, string? limit, string? cursor, Guid? organizationId)
+    {
         var actor = AdminActor.Of(http);
         if (!AdminRules.MayEver(actor, AdminOperation.ReadPrompts))
         {
-            return AdminProblems.Forbidden();
+            return (null, AdminProblems.Forbidden());
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -124,14 +167,17 @@ internal static class PromptEndpoints
         var offset = UsageEndpoints.Offset(cursor, errors);
         if (errors.Count > 0)
         {
-            return AdminProblems.Invalid(errors);
+            return (null, AdminProblems.Invalid(errors));
         }
 
         var organization = AdminRules.SeesAllOrganizations(actor) ? organizationId?.ToString() : actor.OrganizationId.ToString();
-        var (listed, problem) = await AskAsync<ListPrompts, PromptsListed>(bus, new ListPrompts(NewId.NextGuid(), organization, offset, size), http.RequestAborted);
-        return listed is null
-            ? problem!
-            : TypedResults.Ok(new AdminPage<PromptSummary>(listed.Prompts, offset + size < listed.Total ? UsageEndpoints.Cursor(offset + size) : null));
+        return (new RegistryPage(organization, offset, size), null);
+    }
+
+    private sealed record RegistryPage(string? Organization, int Offset, int Size)
+    {
+        /// <summary>The cursor of the page after this one, or null when this is the last.</summary>
+        public string? Next(int total) => Offset + Size < total ? UsageEndpoints.Cursor(Offset + Size) : null;
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, IBus bus, IDbContextFactory<PolicyDbContext> databases, TimeProvider time, AdminBody body)
@@ -146,6 +192,11 @@ internal static class PromptEndpoints
         if (string.IsNullOrWhiteSpace(request.Name))
         {
             return AdminProblems.Invalid("name", "is required.");
+        }
+
+        if (string.Equals(request.Name, ApisSegment, StringComparison.Ordinal))
+        {
+            return AdminProblems.Invalid("name", $"'{ApisSegment}' is reserved: /admin/prompts/{ApisSegment} lists the published APIs.");
         }
 
         // An org_admin's prompts are its organization's; only an admin creates another's, or one for the whole deployment.

@@ -127,6 +127,24 @@ internal sealed partial class PromptApiStore(PromptsDbContext db, PromptStore pr
             .ToList();
     }
 
+    /// <summary>
+    /// A page of APIs by prompt name (of one organization's prompts when <paramref name="organizationId"/> is set) with
+    /// what each runs now, and how many there are: the admin list. Only the page's prompts are read, not the registry.
+    /// </summary>
+    public async Task<(IReadOnlyList<PromptApiDetail> Apis, int Total)> PageAsync(string? organizationId, int skip, int take, CancellationToken cancellationToken)
+    {
+        var query = db.Apis.AsNoTracking().Join(db.Prompts.AsNoTracking(), a => a.PromptId, p => p.Id, (api, prompt) => new { api, prompt });
+        if (organizationId is not null)
+        {
+            query = query.Where(x => x.prompt.OrganizationId == organizationId);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var page = await query.OrderBy(x => x.prompt.Name).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        var loaded = (await prompts.LoadAsync([.. page.Select(x => x.prompt)], cancellationToken)).ToDictionary(p => p.Id);
+        return ([.. page.Select(x => Detail(loaded[x.prompt.Id], x.api))], total);
+    }
+
     private static (StoredVersion? Version, StoreFailure? Failure) Resolve(StoredPrompt prompt, string? label, int? number)
     {
         if (number is { } n)

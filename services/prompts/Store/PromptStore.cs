@@ -255,7 +255,7 @@ internal sealed partial class PromptStore(PromptsDbContext db, TimeProvider time
         }
     }
 
-    private async Task<IReadOnlyList<StoredPrompt>> LoadAsync(List<PromptRecord> prompts, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredPrompt>> LoadAsync(List<PromptRecord> prompts, CancellationToken cancellationToken)
     {
         if (prompts.Count == 0)
         {

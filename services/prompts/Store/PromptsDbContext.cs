@@ -5,7 +5,9 @@ namespace AiMesh.Prompts.Store;
 /// <summary>
 /// The prompt registry: prompts, their immutable versions, the labels pointing at versions, every label move and the
 /// experiments (splits) running on labels.
-/// Saving a changed or deleted version is refused here, not just avoided by the store's code.
+/// Saving a changed or deleted version is refused here, not just avoided by the store's code. The tables are made by
+/// the schema steps (<see cref="Migrations.SchemaMigrations"/>), not from this model: a change here needs a new step
+/// with the same columns on both providers.
 /// </summary>
 internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> options) : DbContext(options)
 {
@@ -13,6 +15,7 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
 
     public const string ApisTable = "prompt_apis";
     public const string ChainsTable = "prompt_chains";
+    public const string SplitsTable = "prompt_splits";
 
     public DbSet<PromptRecord> Prompts => Set<PromptRecord>();
 
@@ -97,7 +100,6 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
             e.HasOne<PromptRecord>().WithMany().HasForeignKey(m => m.PromptId);
         });
 
-        // Keep in step with PromptsDatabase.CreateApisTableSql, which adds the table to a registry created before it.
         modelBuilder.Entity<PromptApiRecord>(e =>
         {
             e.ToTable(ApisTable);
@@ -117,10 +119,9 @@ internal sealed class PromptsDbContext(DbContextOptions<PromptsDbContext> option
             e.HasOne<PromptRecord>().WithMany().HasForeignKey(a => a.PromptId);
         });
 
-        // Added by the splits schema step (PromptSplitTable): a database made before it gets the table at start.
         modelBuilder.Entity<PromptSplitRecord>(e =>
         {
-            e.ToTable(PromptSplitTable.Name);
+            e.ToTable(SplitsTable);
             e.HasKey(s => new { s.PromptId, s.Label });
             e.Property(s => s.PromptId).HasColumnName("prompt_id");
             e.Property(s => s.Label).HasColumnName("label").HasMaxLength(100);

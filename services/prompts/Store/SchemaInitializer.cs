@@ -1,7 +1,6 @@
 using AiMesh.Hosting;
-using AiMesh.Prompts.Chains;
+using AiMesh.Prompts.Store.Migrations;
 using AiMesh.Prompts.Templates;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
@@ -9,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace AiMesh.Prompts.Store;
 
 /// <summary>
-/// Creates the database and the registry's tables when they are missing (metering's approach). A database that is
-/// down at start does not stop the host: requests naming configured templates are served meanwhile, and stored
-/// prompts appear once an attempt succeeds and the catalog loads.
+/// Creates the database when it is missing and brings the registry's schema to its latest version
+/// (<see cref="SchemaMigrator"/>: versioned steps, one journal, safe when replicas start together). A database that is
+/// down at start does not stop the host: requests naming configured templates are served meanwhile, and stored prompts
+/// appear once an attempt succeeds and the catalog loads.
 /// </summary>
 internal sealed class SchemaInitializer(
     IServiceScopeFactory scopes,
@@ -26,40 +26,20 @@ internal sealed class SchemaInitializer(
         try
         {
             PromptsDatabase.PrepareStorage(database);
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<PromptsDbContext>();
-            var creator = db.GetService<IRelationalDatabaseCreator>();
-            if (!await creator.ExistsAsync(cancellationToken))
+            await using (var scope = scopes.CreateAsyncScope())
             {
-                await creator.CreateAsync(cancellationToken);
+                // A PostgreSQL database of its own (the default in tests, a choice in deployments) is created here. Two
+                // replicas racing: the loser fails on "already exists" and finds the database on its next attempt.
+                var creator = scope.ServiceProvider.GetRequiredService<PromptsDbContext>().GetService<IRelationalDatabaseCreator>();
+                if (!await creator.ExistsAsync(cancellationToken))
+                {
+                    await creator.CreateAsync(cancellationToken);
+                }
             }
 
-            var created = false;
-            if (!await PromptsDatabase.TableExistsAsync(db, cancellationToken))
-            {
-                // Two replicas racing here: the loser fails on "already exists" and finds the tables on its next attempt.
-                await creator.CreateTablesAsync(cancellationToken);
-                created = true;
-            }
-            else
-            {
-                await PromptsDatabase.EnsureApisTableAsync(db, cancellationToken);
-            }
-
-            // The splits step: a registry made before experiments gets their table (see PromptSplitTable).
-            await PromptSplitTable.EnsureAsync(db, cancellationToken);
-
-            // Schema steps for tables added after the registry's first release (each idempotent).
-            await ChainSchema.EnsureAsync(db, cancellationToken);
-
-            if (db.Database.IsSqlite())
-            {
-                // WAL: the catalog's reloads read beside a writer.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            }
-
+            var applied = await SchemaMigrator.MigrateAsync(database, Time, cancellationToken);
             state.MarkReady();
-            PromptsLog.SchemaReady(logger, database.Provider, created);
+            PromptsLog.SchemaReady(logger, database.Provider, SchemaMigrations.Latest, applied.Count);
             return true;
         }
         catch (OperationCanceledException) when (IsStopping)

@@ -23,8 +23,8 @@ public sealed class MessageDurabilityTests
         Assert.Equal(
             ["AuthorizeRequest", "ChainDeleted", "ChainFound", "CompletionAbandoned", "CompletionChunk", "CompletionFailed", "CompletionRouted", "CountTokens",
              "CreatePrompt", "DeleteChain", "DeletePromptApi", "DeploymentHealthListed", "DiffPromptVersions", "ExportUsage", "FeedbackRecorded", "FeedbackRefused",
-             "FindUsageRecord", "GetChain", "GetPrompt", "GetPromptApi", "GetProviderCredentials", "ListDeploymentHealth", "ListModels", "ListPromptApis", "ListPrompts",
-             "ModelsListed", "MovePromptLabel", "PreviewPrompt", "PromptApiFound", "PromptApisListed", "PromptFound", "PromptLabelMoved", "PromptPreviewed",
+             "FindUsageRecord", "GetChain", "GetPrompt", "GetPromptApi", "GetProviderCredentials", "ListDeploymentHealth", "ListModels", "ListPromptApiPage", "ListPromptApis", "ListPrompts",
+             "ModelsListed", "MovePromptLabel", "PreviewPrompt", "PromptApiFound", "PromptApiPageListed", "PromptApisListed", "PromptFound", "PromptLabelMoved", "PromptPreviewed",
              "PromptRenderFailed", "PromptRendered", "PromptRequestFailed", "PromptSplitSet", "PromptStatsReport", "PromptVersionPublished", "PromptVersionsDiffed",
              "PromptsListed", "ProviderCredentialsListed", "PublishPromptVersion", "QueryPromptStats", "QueryShadowComparison", "QueryShadowResults", "QueryUsage",
              "RecordFeedback", "RenderPrompt", "RequestAuthorized", "RequestDenied", "RouteCompletion", "SaveChain", "SetPromptApi", "SetPromptSplit",

@@ -182,6 +182,14 @@ public sealed class PromptApiTests(PromptApiMesh mesh) : IClassFixture<PromptApi
             var shown = await AdminCalls.OkAsync(await admin.GetAsync("/admin/prompts/sentiment/api"));
             Assert.Equal((1, "gpt-4o-mini", "production"), (shown["currentVersion"]!.GetValue<int>(), shown["currentModel"]!.GetValue<string>(), shown["label"]!.GetValue<string>()));
 
+            // The operator's list of every published API, through the ingress's admin surface to policy and prompts.
+            var listed = (await AdminCalls.OkAsync(await admin.GetAsync("/admin/prompts/apis?limit=200")))["items"]!.AsArray()
+                .ToDictionary(i => i!["name"]!.GetValue<string>(), i => i!);
+            Assert.Equal(
+                ("/apis/sentiment", "json", 2),
+                (listed["sentiment"]["path"]!.GetValue<string>(), listed["classify"]["output"]!.GetValue<string>(), listed["limited"]["requestsPerMinute"]!.GetValue<int>()));
+            Assert.Contains("strict", listed.Keys);
+
             // The ingress learns of the APIs from the prompts service's event.
             using var http = new HttpClient { BaseAddress = mesh.Ingress };
             await EventuallyAsync(async () =>

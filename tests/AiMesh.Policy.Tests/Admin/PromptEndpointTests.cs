@@ -69,6 +69,39 @@ public sealed class PromptEndpointTests
     }
 
     [Fact]
+    public async Task Every_published_API_is_listed_by_name_a_page_at_a_time_with_what_it_runs()
+    {
+        await using var host = await AdminHost.StartAsync(null, new PromptsModule());
+        using var admin = host.Client();
+        foreach (var name in new[] { "listed-c", "listed-a", "listed-b", "listed-unpublished" })
+        {
+            await AdminApi.OkAsync(await admin.PostAsJsonAsync("/admin/prompts", new { name }));
+            await admin.PostOkAsync($"/admin/prompts/{name}/versions", new { messages = new[] { new { role = "user", content = "hi" } }, model = "gpt-4o-mini" });
+            await AdminApi.OkAsync(await admin.PutAsJsonAsync($"/admin/prompts/{name}/labels/production", new { version = 1 }));
+        }
+
+        await AdminApi.OkAsync(await admin.PutAsJsonAsync("/admin/prompts/listed-a/api", new { path = "/apis/a", requestsPerMinute = 7 }));
+        await AdminApi.OkAsync(await admin.PutAsJsonAsync("/admin/prompts/listed-b/api", new { version = 1, output = "json", enabled = false }));
+        await AdminApi.OkAsync(await admin.PutAsJsonAsync("/admin/prompts/listed-c/api", new { label = "production" }));
+
+        var first = await admin.GetOkAsync("/admin/prompts/apis?limit=2");
+        var second = await admin.GetOkAsync($"/admin/prompts/apis?limit=2&cursor={first.Text("nextCursor")}");
+
+        Assert.Equal(["listed-a", "listed-b"], first["items"]!.AsArray().Select(i => i!.Text("name")));
+        Assert.Equal(["listed-c"], second["items"]!.AsArray().Select(i => i!.Text("name")));
+        Assert.Null(second["nextCursor"]);
+        var (a, b) = (first["items"]![0]!, first["items"]![1]!);
+        Assert.Equal(("/apis/a", "production", 7, "text", 1), (a.Text("path"), a.Text("label"), a["requestsPerMinute"]!.GetValue<int>(), a.Text("output"), a["currentVersion"]!.GetValue<int>()));
+        Assert.Equal((null, 1, "json", false), (b["label"]?.GetValue<string>(), b["version"]!.GetValue<int>(), b.Text("output"), b["enabled"]!.GetValue<bool>()));
+
+        // The list's segment is not a prompt's name: creating one so called is refused; a bad limit is named.
+        var reserved = await AdminApi.ProblemAsync(await admin.PostAsJsonAsync("/admin/prompts", new { name = "apis" }), HttpStatusCode.BadRequest);
+        Assert.Contains("reserved", reserved.ToJsonString(), StringComparison.Ordinal);
+        var badLimit = await AdminApi.ProblemAsync(await admin.GetAsync("/admin/prompts/apis?limit=0"), HttpStatusCode.BadRequest);
+        Assert.Contains("limit", badLimit.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_registry_write_is_audited_after_it_happened_and_a_refused_one_is_not()
     {
         await using var host = await AdminHost.StartAsync(null, new PromptsModule());

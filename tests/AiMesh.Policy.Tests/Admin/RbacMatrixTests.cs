@@ -124,6 +124,7 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
         ["create prompt in B"] = ([201, 404, 403, 403, 403], (w, _) => Post("/admin/prompts", new { name = Unique("p"), organizationId = w.OrgB })),
         ["label prompt of B"] = ([200, 404, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshPromptAsync(w.OrgB)}/labels/production", new { version = 1 })),
         ["publish A's prompt as an API"] = ([200, 200, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshPromptAsync(w.OrgA)}/api", new { version = 1, model = "gpt-4o-mini" })),
+        ["list prompt APIs"] = ([200, 200, 200, 200, 200], (_, _) => Get("/admin/prompts/apis")),
         ["read the API of A's prompt"] = ([200, 200, 200, 200, 200], async (w, _) => await Get($"/admin/prompts/{await w.FreshPromptApiAsync(w.OrgA)}/api")),
         ["withdraw the API of A's prompt"] = ([204, 204, 403, 403, 403], async (w, _) => await Delete($"/admin/prompts/{await w.FreshPromptApiAsync(w.OrgA)}/api")),
         ["publish B's prompt as an API"] = ([200, 404, 403, 403, 403], async (w, _) => await Put($"/admin/prompts/{await w.FreshPromptAsync(w.OrgB)}/api", new { version = 1, model = "gpt-4o-mini" })),
@@ -242,6 +243,26 @@ public sealed class RbacMatrixTests(RbacWorld world) : IClassFixture<RbacWorld>
 
         var all = JsonNode.Parse(await world.Actors["admin"].Client.GetStringAsync($"/admin/users?organizationId={world.OrgB}"))!.AsObject();
         Assert.Contains(world.UserB.ToString(), all.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_prompt_API_list_shows_another_tenants_APIs_to_an_admin_only()
+    {
+        var (apiA, apiB) = (await world.FreshPromptApiAsync(world.OrgA), await world.FreshPromptApiAsync(world.OrgB));
+        foreach (var role in RbacWorld.Roles.Where(r => r != "admin"))
+        {
+            var client = world.Actors[role].Client;
+            foreach (var path in new[] { "/admin/prompts/apis?limit=200", $"/admin/prompts/apis?limit=200&organizationId={world.OrgB}" })
+            {
+                var text = await client.GetStringAsync(path);
+                Assert.Contains(apiA, text, StringComparison.Ordinal);
+                Assert.DoesNotContain(apiB, text, StringComparison.Ordinal);
+            }
+        }
+
+        var ofB = await world.Actors["admin"].Client.GetStringAsync($"/admin/prompts/apis?limit=200&organizationId={world.OrgB}");
+        Assert.Contains(apiB, ofB, StringComparison.Ordinal);
+        Assert.DoesNotContain(apiA, ofB, StringComparison.Ordinal);
     }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";

@@ -243,11 +243,14 @@ public sealed class CliTests
 
         var set = await OkAsync(host, "prompts", "api", "set", "cli-api", "--path", "/apis/rate", "--output", "json", "--output-schema", """{"type":"object"}""", "--rpm", "5");
         var shown = await OkAsync(host, "prompts", "api", "show", "cli-api");
+        var listed = await OkAsync(host, "prompts", "api", "list", "--limit", "10");
         var deleted = await RunAsync(host, AdminHost.BootstrapKey, "prompts", "api", "delete", "cli-api");
         var gone = await RunAsync(host, AdminHost.BootstrapKey, "prompts", "api", "show", "cli-api");
 
         Assert.Equal(("/apis/rate", "json", 5, 1), (set.Text("path"), set.Text("output"), set["requestsPerMinute"]!.GetValue<int>(), set["currentVersion"]!.GetValue<int>()));
         Assert.Equal(("production", "gpt-4o-mini", true), (shown.Text("label"), shown.Text("currentModel"), shown["enabled"]!.GetValue<bool>()));
+        var item = Assert.Single(listed["items"]!.AsArray(), i => i!.Text("name") == "cli-api")!;
+        Assert.Equal(("/apis/rate", 5), (item.Text("path"), item["requestsPerMinute"]!.GetValue<int>()));
         Assert.Equal(0, deleted.Exit);
         Assert.Equal(1, gone.Exit);
         Assert.Contains("404", gone.Errors, StringComparison.Ordinal);

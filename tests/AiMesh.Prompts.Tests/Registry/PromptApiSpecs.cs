@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using AiMesh.Contracts.Prompts;
 using AiMesh.Prompts.Store;
 using AiMesh.Prompts.Tests.Support;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AiMesh.Prompts.Tests.Registry;
 
@@ -85,20 +83,32 @@ public abstract class PromptApiSpecs(ITestDatabase database)
     }
 
     [Fact]
-    public async Task The_schema_step_adds_the_table_to_a_registry_created_before_it()
+    public async Task A_page_of_APIs_is_one_organizations_by_prompt_name_with_how_many_there_are()
     {
         await using var host = await StartAsync();
-        await using (var scope = host.Services.CreateAsyncScope())
+        var organization = Guid.NewGuid().ToString();
+        var names = new List<string>();
+        for (var i = 0; i < 3; i++)
         {
-            var db = scope.ServiceProvider.GetRequiredService<PromptsDbContext>();
-            await db.Database.ExecuteSqlRawAsync("DROP TABLE prompt_apis");
-            await PromptsDatabase.EnsureApisTableAsync(db, default);
-            await PromptsDatabase.EnsureApisTableAsync(db, default);
+            var name = await PromptAsync(host, Draft, organization);
+            await SetAsync(host, Set(name) with { RequestsPerMinute = 10 + i });
+            names.Add(name);
         }
 
-        var name = await PromptAsync(host, Draft);
-        var (api, failure) = await SetAsync(host, Set(name) with { Path = $"/apis/{name}" });
-        Assert.True(api is not null, failure?.Message);
+        var unpublished = await PromptAsync(host, Draft, organization);
+        var elsewhere = await PromptAsync(host, Draft, Guid.NewGuid().ToString());
+        await SetAsync(host, Set(elsewhere));
+        names.Sort(StringComparer.Ordinal);
+
+        var (first, _) = await host.AdminAsync<ListPromptApiPage, PromptApiPageListed>(new ListPromptApiPage(Guid.NewGuid(), organization, 0, 2));
+        var (rest, _) = await host.AdminAsync<ListPromptApiPage, PromptApiPageListed>(new ListPromptApiPage(Guid.NewGuid(), organization, 2, 2));
+        var (all, _) = await host.AdminAsync<ListPromptApiPage, PromptApiPageListed>(new ListPromptApiPage(Guid.NewGuid(), null, 0, 200));
+
+        Assert.Equal((3, 3), (first!.Total, rest!.Total));
+        Assert.Equal(names, first.Apis.Concat(rest.Apis).Select(a => a.Name));
+        Assert.Equal((1, "fallback-model", "production"), (first.Apis[0].CurrentVersion, first.Apis[0].CurrentModel, first.Apis[0].Label));
+        Assert.Contains(all!.Apis, a => a.Name == elsewhere);
+        Assert.DoesNotContain(all.Apis, a => a.Name == unpublished);
     }
 
     private static SetPromptApi Set(string name) =>
@@ -108,10 +118,14 @@ public abstract class PromptApiSpecs(ITestDatabase database)
         host.AdminAsync<SetPromptApi, PromptApiFound>(set);
 
     /// <summary>A new prompt with these versions, its <c>production</c> label on version 1.</summary>
-    private static async Task<string> PromptAsync(PromptsHost host, params VersionDraft[] versions)
+    private static Task<string> PromptAsync(PromptsHost host, params VersionDraft[] versions) => PromptAsync(host, versions[0], null, versions[1..]);
+
+    /// <summary>A new prompt of <paramref name="organization"/> with these versions, its <c>production</c> label on version 1.</summary>
+    private static async Task<string> PromptAsync(PromptsHost host, VersionDraft first, string? organization, params VersionDraft[] more)
     {
+        var versions = more.Prepend(first);
         var name = $"api-{Guid.NewGuid():N}";
-        var (created, failure) = await host.StoreAsync(s => s.CreateAsync(name, null, default));
+        var (created, failure) = await host.StoreAsync(s => s.CreateAsync(name, organization, default));
         Assert.True(created is not null, failure?.Message);
         foreach (var version in versions)
         {

@@ -302,25 +302,6 @@ public abstract class RegistrySpecs(ITestDatabase database)
         Assert.Equal("1", (await host.RenderAsync(Body("""{"model":"m","prompt":{"id":"NAME","variables":{"topic":"t"}}}""", name), "end-user:a")).Rendered!.PromptVersion);
     }
 
-    [Fact]
-    public async Task A_registry_made_before_experiments_gets_the_splits_table_at_start()
-    {
-        var name = Name();
-        await using (var old = await StartAsync())
-        {
-            await CreateAsync(old, name);
-            await PublishAsync(old, name, Draft);
-            await MoveAsync(old, name, "production", 1, expected: 0);
-            await using var scope = old.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<PromptsDbContext>().Database.ExecuteSqlRawAsync("DROP TABLE prompt_splits");
-        }
-
-        await using var host = await StartAsync();
-        var (split, failure) = await host.StoreAsync(s => s.SetSplitAsync(name, "production", [new(1, 100)], "ops", default));
-        Assert.True(split is not null, failure?.Message);
-        Assert.Single((await host.StoreAsync(s => s.FindAsync(name, default)))!.Splits);
-    }
-
     private Task<PromptsHost> StartAsync(Dictionary<string, string?>? settings = null)
     {
         var all = new Dictionary<string, string?>(settings ?? [])
