@@ -54,4 +54,24 @@ internal static class AdminCalls
             return JsonNode.Parse(text)!.AsObject();
         }
     }
+
+    /// <summary>
+    /// <c>GET /admin/usage/requests/{id}</c> once metering has stored the request (its record leaves after the answer):
+    /// the whole read (<c>usage</c>, and <c>bodies</c> when logged). Asked again while it is 404, within 30 s.
+    /// </summary>
+    public static async Task<JsonObject> StoredUsageAsync(HttpClient admin, string requestId)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var response = await admin.GetAsync($"/admin/usage/requests/{requestId}", deadline.Token);
+            if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+            {
+                return await OkAsync(response);
+            }
+
+            response.Dispose();
+            await Task.Delay(50, deadline.Token);
+        }
+    }
 }

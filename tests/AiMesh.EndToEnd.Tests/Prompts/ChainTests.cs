@@ -43,7 +43,7 @@ public sealed class ChainTests(ChainMesh mesh) : IClassFixture<ChainMesh>
         var runId = answer["id"]!.GetValue<string>();
         foreach (var step in steps)
         {
-            var usage = await UsageAsync(admin, step!["request_id"]!.GetValue<string>());
+            var usage = (await AdminCalls.StoredUsageAsync(admin, step!["request_id"]!.GetValue<string>()))["usage"]!;
             Assert.Equal(("ok", 200), (usage["outcome"]!.GetValue<string>(), usage["status"]!.GetValue<int>()));
             Assert.StartsWith($"p{id}-", usage["promptId"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.Equal((chain, runId, step["name"]!.GetValue<string>()),
@@ -77,9 +77,9 @@ public sealed class ChainTests(ChainMesh mesh) : IClassFixture<ChainMesh>
         Assert.DoesNotContain(mesh.Mock.Recorder.Snapshot(), r => r.Body.Contains("F3 ", StringComparison.Ordinal) && r.Body.Contains(marker, StringComparison.Ordinal));
 
         // Metering holds the two steps that ran, one event each: step 1 answered, step 2 failed as its router said.
-        var summarized = await UsageAsync(admin, error["steps"]![0]!["request_id"]!.GetValue<string>());
+        var summarized = (await AdminCalls.StoredUsageAsync(admin, error["steps"]![0]!["request_id"]!.GetValue<string>()))["usage"]!;
         Assert.Equal("ok", summarized["outcome"]!.GetValue<string>());
-        var failed = await UsageAsync(admin, error["failed_step"]!["request_id"]!.GetValue<string>());
+        var failed = (await AdminCalls.StoredUsageAsync(admin, error["failed_step"]!["request_id"]!.GetValue<string>()))["usage"]!;
         Assert.Equal((500, "translate"), (failed["status"]!.GetValue<int>(), failed["tags"]!["aimesh.chain_step"]!.GetValue<string>()));
         Assert.Equal(2, await EventsOfRunAsync(error["id"]!.GetValue<string>()));
     }
@@ -143,7 +143,7 @@ public sealed class ChainTests(ChainMesh mesh) : IClassFixture<ChainMesh>
         // the chain made for the step (its prompt and variables, as a client's request is logged as sent) and the answer.
         foreach (var step in answer["steps"]!.AsArray())
         {
-            var read = await AdminCalls.OkAsync(await ReadWhenStoredAsync(admin, step!["request_id"]!.GetValue<string>()));
+            var read = await AdminCalls.StoredUsageAsync(admin, step!["request_id"]!.GetValue<string>());
             var request = JsonNode.Parse(read["bodies"]!["request"]!.GetValue<string>())!;
             Assert.Equal($"p{id}-{step["name"]!.GetValue<string>()}", request["prompt"]!["id"]!.GetValue<string>());
             var stored = JsonNode.Parse(read["bodies"]!["response"]!.GetValue<string>())!;
@@ -183,23 +183,6 @@ public sealed class ChainTests(ChainMesh mesh) : IClassFixture<ChainMesh>
         // Step 2 never reaches the provider.
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(mesh.Mock.Recorder.Snapshot(), r => r.Body.Contains("E2 ", StringComparison.Ordinal) && r.Body.Contains(marker, StringComparison.Ordinal));
-    }
-
-    private static async Task<HttpResponseMessage> ReadWhenStoredAsync(HttpClient admin, string requestId)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            var response = await admin.GetAsync($"/admin/usage/requests/{requestId}");
-            if (response.StatusCode != HttpStatusCode.NotFound)
-            {
-                return response;
-            }
-
-            response.Dispose();
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"No usage event for request {requestId}.");
     }
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> read)
@@ -245,23 +228,6 @@ public sealed class ChainTests(ChainMesh mesh) : IClassFixture<ChainMesh>
         await AdminCalls.OkAsync(await admin.PostAsJsonAsync($"/admin/prompts/{name}/versions", new { messages = new[] { new { role = "user", content = user } }, variables }));
         await AdminCalls.OkAsync(await admin.PutAsJsonAsync($"/admin/prompts/{name}/labels/production", new { version = 1 }));
         return name;
-    }
-
-    /// <summary>The usage event of one request as the admin API shows it (waiting, bounded, for metering to store it).</summary>
-    private static async Task<JsonNode> UsageAsync(HttpClient admin, string requestId)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            using var response = await admin.GetAsync($"/admin/usage/requests/{requestId}");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["usage"]!;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"No usage event for request {requestId}.");
     }
 
     /// <summary>How many stored usage events carry the run's tag (read once every event the run's answer named is there).</summary>

@@ -39,7 +39,7 @@ public sealed class DistributedPromptTests(DistributedMesh mesh) : IClassFixture
         var runId = answer["id"]!.GetValue<string>();
         foreach (var step in answer["steps"]!.AsArray())
         {
-            var usage = await UsageAsync(admin, step!["request_id"]!.GetValue<string>());
+            var usage = (await AdminCalls.StoredUsageAsync(admin, step!["request_id"]!.GetValue<string>()))["usage"]!;
             Assert.Equal(("ok", runId), (usage["outcome"]!.GetValue<string>(), usage["tags"]!["aimesh.chain_run"]!.GetValue<string>()));
         }
 
@@ -65,7 +65,7 @@ public sealed class DistributedPromptTests(DistributedMesh mesh) : IClassFixture
 
         Assert.NotNull(called);
         Assert.Equal($"A api {marker}", called["output"]!.GetValue<string>());
-        var apiUsage = await UsageAsync(admin, called["id"]!.GetValue<string>());
+        var apiUsage = (await AdminCalls.StoredUsageAsync(admin, called["id"]!.GetValue<string>()))["usage"]!;
         Assert.Equal(first, apiUsage["promptId"]!.GetValue<string>());
     }
 
@@ -78,20 +78,4 @@ public sealed class DistributedPromptTests(DistributedMesh mesh) : IClassFixture
         return name;
     }
 
-    /// <summary>The usage event of one request as the admin API shows it (waiting, bounded, for metering to store it).</summary>
-    private static async Task<JsonNode> UsageAsync(HttpClient admin, string requestId)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            using var response = await admin.GetAsync($"/admin/usage/requests/{requestId}");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["usage"]!;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"No usage event for request {requestId}.");
-    }
 }

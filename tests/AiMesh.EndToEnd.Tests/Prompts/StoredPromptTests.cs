@@ -40,7 +40,7 @@ public sealed class StoredPromptTests(EmbeddedMesh mesh) : IClassFixture<Embedde
         // No version or label named: production.
         var first = await AskAsync(new() { ["x-aimesh-prompt"] = name, ["x-aimesh-prompt-variables"] = """{"persona":"pirate"}""" });
         Assert.Equal("Answer as a pirate, version one.", first.System);
-        var usage = (await MeteredAsync(admin, first.RequestId))["usage"]!;
+        var usage = (await AdminCalls.StoredUsageAsync(admin, first.RequestId.ToString()))["usage"]!;
         Assert.Equal((name, "1"), (usage["promptId"]!.GetValue<string>(), usage["promptVersion"]!.GetValue<string>()));
 
         // The label moved through the admin API is what the next request gets.
@@ -60,22 +60,6 @@ public sealed class StoredPromptTests(EmbeddedMesh mesh) : IClassFixture<Embedde
         // A variables header without the prompt's name is refused, not ignored.
         var orphan = await Assert.ThrowsAsync<ClientResultException>(() => AskAsync(new() { ["x-aimesh-prompt-variables"] = """{"persona":"poet"}""" }));
         Assert.Equal(400, orphan.Status);
-    }
-
-    /// <summary>The request's usage as the admin API reads it, once metering stored it (the record leaves after the answer).</summary>
-    private static async Task<JsonObject> MeteredAsync(HttpClient admin, Guid requestId)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            using var response = await admin.GetAsync($"/admin/usage/requests/{requestId}", deadline.Token);
-            if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
-            {
-                return await AdminCalls.OkAsync(response);
-            }
-
-            await Task.Delay(100, deadline.Token);
-        }
     }
 
     /// <summary>One chat completion through the SDK with <paramref name="headers"/> added; the system message the provider got.</summary>
