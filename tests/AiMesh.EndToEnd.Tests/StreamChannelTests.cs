@@ -70,6 +70,55 @@ public sealed class StreamChannelTests(DistributedMeshWithChannelProxy mesh) : I
     }
 
     [Fact]
+    public async Task A_chunk_lost_in_the_break_does_not_change_the_code_the_client_sees()
+    {
+        // The order CI once hit by chance, made certain: the router's socket takes a chunk that never arrives (the proxy
+        // drops it), so the router counts more chunks than the ingress got when it notices the break at its next write.
+        var marker = Guid.NewGuid().ToString("N");
+        using var response = await mesh.Http.SendAsync(
+            Sse.Post(mesh.Ingress, "v1/chat/completions", $$"""{"model":"slow-model","stream":true,"messages":[{"role":"user","content":"{{marker}}"}]}"""),
+            HttpCompletionOption.ResponseHeadersRead);
+        var events = new List<string>();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(limit.Token);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(limit.Token) is { } line)
+            {
+                if (!line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                events.Add(line["data: ".Length..]);
+                if (events.Count == 2)
+                {
+                    mesh.Channel.Swallow();
+                    while (mesh.Channel.Swallowed == 0)
+                    {
+                        await Task.Delay(10, limit.Token);
+                    }
+
+                    mesh.Channel.Cut();
+                }
+            }
+        }
+        finally
+        {
+            mesh.Channel.Restore();
+        }
+
+        Assert.DoesNotContain("[DONE]", events);
+        var error = JsonDocument.Parse(events[^1]).RootElement.GetProperty("error");
+        Assert.Equal("stream_relay_broken", error.GetProperty("code").GetString());
+        Assert.DoesNotContain(events[..^1], e => JsonDocument.Parse(e).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").ValueKind == JsonValueKind.String);
+
+        var seen = await mesh.Mock.Recorder.WaitForAsync(r => r.Body.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.True(seen.Cancelled, "the provider saw the call stopped");
+    }
+
+    [Fact]
     public async Task A_channel_refused_before_the_first_chunk_leaves_the_stream_to_the_bus()
     {
         mesh.Channel.StopAccepting();

@@ -268,16 +268,34 @@ internal sealed class CompletionExchange(
             : null;
     }
 
+    /// <summary>
+    /// The error an answered exchange ends in; null when it succeeded. A failed answer keeps its own error even when
+    /// chunks it counts never came: the router counts a chunk once its socket took it, so when the stream channel breaks
+    /// (<c>stream_relay_broken</c>) the chunk written into the break is counted and lost, and whether one was depends only
+    /// on timing. Both are the same fault; the router's code names its cause, is the one metering records, and is the
+    /// same whichever way the race went. <c>stream_incomplete</c> is the ingress's own word for the one case no one
+    /// else reports: an answer saying the provider finished whose counted chunks never came.
+    /// </summary>
+    internal static ApiError? EndingError(RelayItem item)
+    {
+        var answer = item.Answer!;
+        if (answer.Error is { } error)
+        {
+            return OpenAiErrors.From(answer.Status, error);
+        }
+
+        return item.Incomplete ? new ApiError(502, "api_error", "stream_incomplete", "The answer stream was interrupted inside the gateway.") : null;
+    }
+
     private async Task FinishAsync(
         HttpContext http, IAnswerWriter writer, ResponseRelay relay, RelayItem item, bool streaming, RequestMeasure measure, CancellationToken aborted)
     {
         var requestId = relay.RequestId;
         var answer = item.Answer!;
-        var error = answer.Error is { } e ? OpenAiErrors.From(answer.Status, e) : null;
-        if (item.Incomplete)
+        var error = EndingError(item);
+        if (item.Incomplete && answer.Error is null)
         {
             IngressLog.StreamIncomplete(logger, requestId);
-            error = new ApiError(502, "api_error", "stream_incomplete", "The answer stream was interrupted inside the gateway.");
         }
 
         measure.Status = error?.Status ?? answer.Status;

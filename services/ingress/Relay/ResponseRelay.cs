@@ -27,6 +27,10 @@ internal sealed class ResponseRelay
     private object? _capture;
     private static readonly object Ended = new();
 
+    // Posted after the last chunk a stream channel delivered: no chunk can come any more (see ChannelClosed).
+    private static readonly object ChannelEnd = new();
+    private bool _channelClosed;
+
     public ResponseRelay(Guid requestId)
     {
         RequestId = requestId;
@@ -91,9 +95,18 @@ internal sealed class ResponseRelay
     public void Post(CompletionAnswered answer) => _inbox.Writer.TryWrite(answer);
 
     /// <summary>
+    /// The request's stream channel is closed, whole or broken; called after the last chunk it delivered was posted.
+    /// No chunk can come any more (a router sends by bus only when the channel was refused, and a request takes one
+    /// channel), so once the answer is here a chunk it counts that is still missing ends the stream at once instead of
+    /// after the gap timeout: when the channel breaks, the chunk written into the break is counted and never comes.
+    /// </summary>
+    public void ChannelClosed() => _inbox.Writer.TryWrite(ChannelEnd);
+
+    /// <summary>
     /// The next item in order: a chunk's data, or the answer once all its chunks were read. Waits at most
     /// <paramref name="gapTimeout"/> for chunks the answer counts but that have not come; then the answer is
-    /// returned with <see cref="RelayItem.Incomplete"/> set, so the stream ends in an error, never as complete.
+    /// returned with <see cref="RelayItem.Incomplete"/> set, so the stream ends in an error, never as complete (at once
+    /// when the stream channel has closed: see <see cref="ChannelClosed"/>).
     /// </summary>
     public async ValueTask<RelayItem> ReadAsync(TimeSpan gapTimeout, CancellationToken cancellationToken)
     {
@@ -124,7 +137,7 @@ internal sealed class ResponseRelay
                     // Already delivered: a late reader must not call a chunk missing that is sitting in the inbox.
                     item = waiting;
                 }
-                else if (left <= TimeSpan.Zero)
+                else if (left <= TimeSpan.Zero || _channelClosed)
                 {
                     return RelayItem.ForAnswer(_answer, incomplete: true);
                 }
@@ -156,6 +169,9 @@ internal sealed class ResponseRelay
                 case CompletionAnswered a:
                     _answer = a;
                     _answerArrivedAt = Environment.TickCount64;
+                    break;
+                case var end when ReferenceEquals(end, ChannelEnd):
+                    _channelClosed = true;
                     break;
                 default:
                     // A duplicate of a chunk already relayed (redelivery): drop it.

@@ -69,9 +69,14 @@ internal sealed class StreamChannelEndpoint(ResponseRelays relays, StreamChannel
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException or BadHttpRequestException)
         {
-            // The router's side went away mid-stream: it fails the call and says so by bus; the relay ends the client's
-            // stream in that error (or, failing that, in its own once the chunks it was promised do not come).
+            // The router's side went away mid-stream: it fails the call and says so by bus, and the client's stream ends
+            // in that error (stream_relay_broken), also when a chunk the router counted was lost in the break.
             IngressLog.StreamChannelBroken(logger, id);
+        }
+        finally
+        {
+            // After every chunk it delivered: the relay need not wait for one the channel can no longer bring.
+            relay.ChannelClosed();
         }
     }
 

@@ -17,6 +17,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private TcpListener _listener;
     private Task _accepting;
     private volatile bool _cut;
+    private volatile bool _swallowing;
+    private long _swallowed;
 
     public TcpProxy(string targetHost, int targetPort)
         : this()
@@ -44,6 +46,15 @@ public sealed class TcpProxy : IAsyncDisposable
 
     /// <summary>How many connections it has accepted.</summary>
     public long Accepted => Interlocked.Read(ref _accepted);
+
+    /// <summary>
+    /// From now on, bytes the connecting side sends are read and dropped, not forwarded: its writes succeed and nothing
+    /// arrives, as when a connection breaks with data in flight. <see cref="Restore"/> forwards again.
+    /// </summary>
+    public void Swallow() => _swallowing = true;
+
+    /// <summary>How many bytes were dropped since <see cref="Swallow"/>.</summary>
+    public long Swallowed => Interlocked.Read(ref _swallowed);
 
     /// <summary>Refuses new connections; open ones carry on (the broker can then close them itself).</summary>
     public void StopAccepting()
@@ -76,6 +87,8 @@ public sealed class TcpProxy : IAsyncDisposable
         _listener = new TcpListener(IPAddress.Loopback, Port);
         _listener.Start();
         _cut = false;
+        _swallowing = false;
+        Interlocked.Exchange(ref _swallowed, 0);
         _accepting = AcceptAsync(_listener);
     }
 
@@ -114,6 +127,23 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Copies the connecting side's bytes on, or drops them while <see cref="Swallow"/> is on.</summary>
+    private async Task ForwardAsync(NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            if (_swallowing)
+            {
+                Interlocked.Add(ref _swallowed, read);
+                continue;
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+        }
+    }
+
     private async Task PipeAsync(TcpClient inbound)
     {
         var outbound = new TcpClient();
@@ -122,7 +152,7 @@ public sealed class TcpProxy : IAsyncDisposable
         try
         {
             await outbound.ConnectAsync(_target ?? throw new InvalidOperationException("The proxy has no target yet."), _stop.Token);
-            var a = inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token);
+            var a = ForwardAsync(inbound.GetStream(), outbound.GetStream());
             var b = outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token);
             await Task.WhenAny(a, b);
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using AiMesh.Hosting.Streams;
+using AiMesh.Ingress.OpenAi;
 using AiMesh.Ingress.Relay;
 using AiMesh.Ingress.Saga;
 using Microsoft.AspNetCore.Builder;
@@ -111,6 +112,32 @@ public sealed class StreamChannelEndpointTests : IAsyncLifetime
         Assert.True(end.Incomplete, "the chunk that never came makes the stream end incomplete");
     }
 
+    [Fact]
+    public async Task A_channel_broken_mid_stream_ends_the_relay_in_the_routers_error_without_waiting_for_the_chunk_lost_in_the_break()
+    {
+        var id = Guid.NewGuid();
+        var relay = _relays.Open(id);
+        var relayed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var request = new HttpRequestMessage(HttpMethod.Post, StreamChannel.UrlFor(_base, id))
+        {
+            Content = new BreakingContent(Frames((0, "first"), (1, "second")), relayed.Task),
+        };
+        request.Headers.Add(StreamChannel.TokenHeader, _key.TokenFor(id));
+        var sending = _http.SendAsync(request);
+
+        Assert.Equal(["first", "second"], await ReadChunksAsync(relay, 2));
+        relayed.SetResult();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => sending);
+        // The router counted a third chunk: its socket took it, and the break lost it.
+        relay.Post(new CompletionAnswered(
+            id, 502, null, 3, new AnswerError("api_error", "stream_relay_broken", "The gateway lost the stream.", null, null), "d", null));
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var end = await relay.ReadAsync(TimeSpan.FromMinutes(5), patience.Token);
+        Assert.True(end.Incomplete);
+        Assert.Equal("stream_relay_broken", CompletionExchange.EndingError(end)?.Code);
+    }
+
     private HttpRequestMessage Post(Guid id, string? token, byte[] body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, StreamChannel.UrlFor(_base, id)) { Content = new ByteArrayContent(body) };
@@ -131,6 +158,24 @@ public sealed class StreamChannelEndpointTests : IAsyncLifetime
         }
 
         return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A channel body that sends its frames, then breaks (the connection is dropped mid-body) once told to.</summary>
+    private sealed class BreakingContent(byte[] frames, Task breakNow) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(frames);
+            await stream.FlushAsync();
+            await breakNow;
+            throw new IOException("The channel broke.");
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
     }
 
     private static async Task<List<string>> ReadChunksAsync(ResponseRelay relay, int count)
