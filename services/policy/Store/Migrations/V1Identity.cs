@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Policy.Store.Migrations;
 
 /// <summary>Version 1: organizations, teams, users and memberships, service accounts, access groups, virtual keys.</summary>
@@ -11,7 +13,7 @@ internal static class V1Identity
         "(CASE WHEN owner_user_id IS NULL THEN 0 ELSE 1 END + CASE WHEN owner_team_id IS NULL THEN 0 ELSE 1 END + " +
         "CASE WHEN owner_service_account_id IS NULL THEN 0 ELSE 1 END) = 1";
 
-    public static SchemaMigration Migration { get; } = new(1, "identity", Sqlite(), Postgres());
+    public static SchemaStep Migration { get; } = new(1, "identity", Sqlite(), Postgres());
 
     private static string Sqlite() => $"""
         CREATE TABLE organizations (

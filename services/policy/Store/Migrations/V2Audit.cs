@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Policy.Store.Migrations;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace AiMesh.Policy.Store.Migrations;
 /// </summary>
 internal static class V2Audit
 {
-    public static SchemaMigration Migration { get; } = new(2, "audit", Sqlite, Postgres);
+    public static SchemaStep Migration { get; } = new(2, "audit", Sqlite, Postgres);
 
     private const string Sqlite = """
         CREATE TABLE audit_events (

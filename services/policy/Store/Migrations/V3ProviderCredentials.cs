@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Policy.Store.Migrations;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace AiMesh.Policy.Store.Migrations;
 /// </summary>
 internal static class V3ProviderCredentials
 {
-    public static SchemaMigration Migration { get; } = new(3, "provider_credentials", Sqlite, Postgres);
+    public static SchemaStep Migration { get; } = new(3, "provider_credentials", Sqlite, Postgres);
 
     private const string Sqlite = """
         CREATE TABLE provider_credentials (

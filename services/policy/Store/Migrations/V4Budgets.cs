@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Policy.Store.Migrations;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace AiMesh.Policy.Store.Migrations;
 /// </summary>
 internal static class V4Budgets
 {
-    public static SchemaMigration Migration { get; } = new(4, "budgets", Sqlite, Postgres);
+    public static SchemaStep Migration { get; } = new(4, "budgets", Sqlite, Postgres);
 
     private const string Sqlite = """
         CREATE TABLE budget_spend (

@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Policy.Store.Migrations;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace AiMesh.Policy.Store.Migrations;
 /// </summary>
 internal static class V5EntityLimits
 {
-    public static SchemaMigration Migration { get; } = new(5, "entity limits and budgets", Sqlite, Postgres);
+    public static SchemaStep Migration { get; } = new(5, "entity limits and budgets", Sqlite, Postgres);
 
     private const string Sqlite = """
         CREATE TABLE entity_limits (

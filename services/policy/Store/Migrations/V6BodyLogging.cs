@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Policy.Store.Migrations;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace AiMesh.Policy.Store.Migrations;
 /// </summary>
 internal static class V6BodyLogging
 {
-    public static SchemaMigration Migration { get; } = new(6, "body_logging", Sqlite, Postgres);
+    public static SchemaStep Migration { get; } = new(6, "body_logging", Sqlite, Postgres);
 
     private const string Sqlite = """
         ALTER TABLE virtual_keys ADD COLUMN log_bodies INTEGER NOT NULL DEFAULT 0;

@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Policy.Store.Migrations;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace AiMesh.Policy.Store.Migrations;
 /// </summary>
 internal static class V7Residency
 {
-    public static SchemaMigration Migration { get; } = new(7, "residency", Sqlite, Postgres);
+    public static SchemaStep Migration { get; } = new(7, "residency", Sqlite, Postgres);
 
     private const string Sqlite = """
         ALTER TABLE virtual_keys ADD COLUMN regions TEXT NOT NULL DEFAULT '[]';

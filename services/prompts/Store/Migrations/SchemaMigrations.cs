@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Prompts.Store.Migrations;
 
 /// <summary>
@@ -10,7 +12,7 @@ internal static class SchemaMigrations
 {
     public const string Table = "prompts_schema_migrations";
 
-    public static IReadOnlyList<SchemaMigration> All { get; } = [V1Registry.Migration, V2Apis.Migration, V3Splits.Migration, V4Chains.Migration];
+    public static IReadOnlyList<SchemaStep> All { get; } = [V1Registry.Migration, V2Apis.Migration, V3Splits.Migration, V4Chains.Migration];
 
     public static int Latest => All[^1].Version;
 }

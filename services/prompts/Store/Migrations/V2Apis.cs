@@ -1,9 +1,11 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Prompts.Store.Migrations;
 
 /// <summary>Version 2: <c>prompt_apis</c>, prompts published as APIs (at most one per prompt, custom paths unique).</summary>
 internal static class V2Apis
 {
-    public static SchemaMigration Migration { get; } = new(2, "apis", Sqlite, Postgres);
+    public static SchemaStep Migration { get; } = new(2, "apis", Sqlite, Postgres);
 
     private const string Sqlite = """
         CREATE TABLE IF NOT EXISTS "prompt_apis" (

@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Prompts.Store.Migrations;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace AiMesh.Prompts.Store.Migrations;
 /// </summary>
 internal static class V3Splits
 {
-    public static SchemaMigration Migration { get; } = new(3, "splits", Sqlite, Postgres);
+    public static SchemaStep Migration { get; } = new(3, "splits", Sqlite, Postgres);
 
     private const string Sqlite = """
         CREATE TABLE IF NOT EXISTS "prompt_splits" (

@@ -1,3 +1,5 @@
+using AiMesh.Hosting.Storage;
+
 namespace AiMesh.Prompts.Store.Migrations;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace AiMesh.Prompts.Store.Migrations;
 /// </summary>
 internal static class V4Chains
 {
-    public static SchemaMigration Migration { get; } = new(4, "chains", Sqlite, Postgres);
+    public static SchemaStep Migration { get; } = new(4, "chains", Sqlite, Postgres);
 
     private const string Sqlite = """
         CREATE TABLE IF NOT EXISTS "prompt_chains" (

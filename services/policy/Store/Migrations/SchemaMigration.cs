@@ -1,7 +1,0 @@
-namespace AiMesh.Policy.Store.Migrations;
-
-/// <summary>
-/// One step of the policy schema: hand-written SQL per provider (there is no dotnet-ef here, and the SQL is what
-/// runs, so it is what is reviewed). A step is never edited once released; a change is a new, higher version.
-/// </summary>
-internal sealed record SchemaMigration(int Version, string Name, string Sqlite, string Postgres);
