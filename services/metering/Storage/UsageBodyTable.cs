@@ -31,7 +31,8 @@ internal static class UsageBodyTable
     /// <summary>
     /// The columns added since the table was first made, as each provider declares them: added to a table that lacks
     /// them. <c>rendered_truncated</c> may be NOT NULL because it has a default (false: a row stored before had no
-    /// rendered body, so none was cut), which both providers fill into the existing rows.
+    /// rendered body, so none was cut), which both providers fill into the existing rows; the default also lets a replica
+    /// of the older build, still inserting without these columns during a rolling upgrade, go on storing.
     /// </summary>
     private static readonly (string Column, string Sqlite, string Postgres)[] Added =
     [
