@@ -9,4 +9,9 @@ namespace AiMesh.Contracts.Metering;
 /// each choice's assembled content and tool calls; null when none was kept (an error answer, a client gone before any).</param>
 /// <param name="RequestTruncated">The request was longer than the cap and was cut.</param>
 /// <param name="ResponseTruncated">The answer was longer than the cap and was cut.</param>
-public sealed record UsageBodies(string? Request, string? Response, bool RequestTruncated = false, bool ResponseTruncated = false);
+/// <param name="Rendered">For a request naming a stored prompt, the body the provider was asked with: the chat request with
+/// the template's messages rendered (<c>PromptRendered.Body</c>), redacted and capped like <paramref name="Request"/>;
+/// null for any other request, and when rendering never finished.</param>
+/// <param name="RenderedTruncated">The rendered body was longer than the cap and was cut.</param>
+public sealed record UsageBodies(
+    string? Request, string? Response, bool RequestTruncated = false, bool ResponseTruncated = false, string? Rendered = null, bool RenderedTruncated = false);

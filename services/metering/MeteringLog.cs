@@ -33,6 +33,9 @@ internal static partial class MeteringLog
     [LoggerMessage(4012, LogLevel.Information, "Metering schema on {Provider}: added columns {Columns} to usage_events")]
     public static partial void ColumnsAdded(ILogger logger, string provider, string columns);
 
+    [LoggerMessage(4072, LogLevel.Information, "Metering schema on {Provider}: added columns {Columns} to usage_bodies")]
+    public static partial void BodyColumnsAdded(ILogger logger, string provider, string columns);
+
     [LoggerMessage(4013, LogLevel.Warning, "Metering schema on {Provider}: usage_rollups was created beside stored usage events, which it does not count yet; run ./aimesh metering rebuild-projections")]
     public static partial void RollupsNeedRebuild(ILogger logger, string provider);
 

@@ -118,6 +118,18 @@ public sealed class WireCompatibilityTests
     }
 
     [Fact]
+    public void Rendered_bodies_travel_and_bodies_from_before_read_without_them()
+    {
+        var bodies = new UsageBodies("{\"prompt\":{}}", null, Rendered: "{\"messages\":[]}", RenderedTruncated: true);
+        Assert.Equal(bodies, JsonSerializer.Deserialize<UsageBodies>(JsonSerializer.Serialize(bodies, Wire), Wire));
+
+        var before = JsonSerializer.Deserialize<UsageBodies>("""{"request":"{}","response":null,"requestTruncated":false,"responseTruncated":true}""", Wire)!;
+        Assert.Equal(new UsageBodies("{}", null, ResponseTruncated: true), before);
+        Assert.Null(before.Rendered);
+        Assert.False(before.RenderedTruncated);
+    }
+
+    [Fact]
     public void The_finance_event_is_marked_as_an_integration_event_and_reads()
     {
         Assert.Equal(1, typeof(UsageMetered).GetCustomAttribute<IntegrationEventAttribute>()!.Version);

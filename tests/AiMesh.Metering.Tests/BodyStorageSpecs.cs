@@ -3,20 +3,24 @@ using AiMesh.Contracts.Metering;
 using AiMesh.Metering.Storage;
 using AiMesh.Metering.Tests.Infrastructure;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AiMesh.Metering.Tests;
 
 /// <summary>
 /// Logged bodies (<c>usage_bodies</c>), run once per provider: stored with their event in its transaction, once, read
-/// back with the event over the bus, and swept after their retention while the event stays.
+/// back with the event over the bus (a prompt request's rendered body too), and swept after their retention while the
+/// event stays; a table from before the rendered body's columns gets them at start.
 /// </summary>
 public abstract class BodyStorageSpecs(ITestDatabase database)
 {
     private static readonly UsageBodies Bodies = new(
         "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"key [redacted], Zoë\"}]}",
         "{\"choices\":[{\"index\":0,\"content\":\"Done.\"}]}",
-        RequestTruncated: true);
+        RequestTruncated: true,
+        Rendered: "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hello Zoë\"}]}",
+        RenderedTruncated: true);
 
     [Fact]
     public async Task Bodies_are_stored_with_their_event_once_and_read_back_with_it()
@@ -76,6 +80,39 @@ public abstract class BodyStorageSpecs(ITestDatabase database)
         Assert.NotNull(after.Record);
         Assert.Null(after.Record.Bodies);
         Assert.Contains(host.Logs.Lines, l => l.EventId == 4050);
+    }
+
+    [Fact]
+    public async Task A_body_table_from_before_the_rendered_columns_gets_them_at_start_and_its_rows_read_without_one()
+    {
+        await using var database2 = await database.CreateSwitchableAsync(up: true);
+        var old = Usages.Full(NewId.NextGuid()) with { Bodies = new UsageBodies("{\"messages\":[]}", null) };
+        await using (var first = await MeteringTestHost.StartReadyAsync(database.Provider, database2.ConnectionString))
+        {
+            Assert.DoesNotContain(first.Logs.Lines, l => l.EventId == 4072);
+            await first.SendAsync(old);
+            await first.Published.WaitForMeteredAsync(old.RequestId);
+
+            // Back to the table an older build made (SQLite has DROP COLUMN since 3.35).
+            await using var scope = first.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MeteringDbContext>();
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE usage_bodies DROP COLUMN rendered");
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE usage_bodies DROP COLUMN rendered_truncated");
+        }
+
+        await using var host = await MeteringTestHost.StartReadyAsync(database.Provider, database2.ConnectionString);
+        var added = Assert.Single(host.Logs.Lines, l => l.EventId == 4072);
+        Assert.Contains("rendered, rendered_truncated", added.Text, StringComparison.Ordinal);
+        var usage = Usages.Full(NewId.NextGuid()) with { Bodies = Bodies };
+        await host.SendAsync(usage);
+        await host.Published.WaitForMeteredAsync(usage.RequestId);
+
+        Assert.Equal(Bodies, (await FindAsync(host, usage.RequestId)).Record!.Bodies);
+        Assert.Equal(old.Bodies, (await FindAsync(host, old.RequestId)).Record!.Bodies);
+
+        // A third start finds the table current and adds nothing.
+        await using var again = await MeteringTestHost.StartReadyAsync(database.Provider, database2.ConnectionString);
+        Assert.DoesNotContain(again.Logs.Lines, l => l.EventId == 4072);
     }
 
     private static async Task<UsageRecordFound> FindAsync(MeteringTestHost host, Guid requestId)

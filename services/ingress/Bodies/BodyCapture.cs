@@ -8,7 +8,8 @@ namespace AiMesh.Ingress.Bodies;
 /// client fills it as it writes: the answer it wrote, or the stream's chunks it relayed (references only: they are
 /// strings already made). Two sides end it, in either order: the exchange when it is done with the client
 /// (<see cref="ExchangeEnded"/>, with the request body as received) and the saga when it makes the usage record
-/// (<see cref="Recorded"/>). The second one builds the redacted, capped bodies (<see cref="BodyLog"/>) and enqueues
+/// (<see cref="Recorded"/>). A request naming a stored prompt also gets the body the prompts service rendered
+/// (<see cref="Rendered"/>, from the saga, before routing). The second one builds the redacted, capped bodies (<see cref="BodyLog"/>) and enqueues
 /// the record with them: a logged record leaves only once the answer is complete, and no secret leaves the ingress.
 /// <para>
 /// Never made when logging is off: that path allocates nothing for bodies and reads one null field per chunk.
@@ -23,6 +24,7 @@ internal sealed class BodyCapture(int maxBytes, ILogger logger)
     private long _chunkChars;
     private bool _chunksCut;
     private string? _answer;
+    private string? _rendered;
     private byte[]? _request;
     private string? _knownSecret;
     private bool _exchangeEnded;
@@ -51,6 +53,15 @@ internal sealed class BodyCapture(int maxBytes, ILogger logger)
         lock (_gate)
         {
             _answer = json;
+        }
+    }
+
+    /// <summary>The request as the prompts service rendered it (the body the saga routes); a reference, redacted at the end like the rest.</summary>
+    public void Rendered(string body)
+    {
+        lock (_gate)
+        {
+            _rendered = body;
         }
     }
 
@@ -93,7 +104,7 @@ internal sealed class BodyCapture(int maxBytes, ILogger logger)
         UsageBodies? bodies = null;
         try
         {
-            bodies = BodyLog.Build(_request!, _answer, _chunks.Count > 0 || _chunksCut ? _chunks : null, _chunksCut, maxBytes, _knownSecret);
+            bodies = BodyLog.Build(_request!, _answer, _chunks.Count > 0 || _chunksCut ? _chunks : null, _chunksCut, maxBytes, _knownSecret, _rendered);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

@@ -12,6 +12,9 @@ namespace AiMesh.Ingress.Bodies;
 /// UTF-8, a cut one marked truncated.
 /// <list type="bullet">
 /// <item>The request: the body exactly as the client sent it (its own surface's format), redacted as JSON.</item>
+/// <item>The rendered request, for a request naming a stored prompt: the body the saga routed
+/// (<c>PromptRendered.Body</c>, the template's messages filled in with the variables), redacted and capped exactly like
+/// the request. It is content (it holds the variables' values), so it is kept only where the request is.</item>
 /// <item>A whole answer: its JSON body (the mesh's OpenAI-shaped answer; on the Anthropic surface the same answer
 /// before the writer translated it), redacted as JSON.</item>
 /// <item>A stream: one JSON object with each choice's assembled <c>content</c>, <c>reasoning</c> and
@@ -27,9 +30,17 @@ internal static class BodyLog
     /// <summary>Read past the cap before cutting, so a credential that straddles the cut is still recognised.</summary>
     private const int Margin = 4096;
 
-    public static UsageBodies Build(byte[] request, string? answer, IReadOnlyList<string>? chunks, bool chunksCut, int maxBytes, string? knownSecret)
+    public static UsageBodies Build(
+        byte[] request, string? answer, IReadOnlyList<string>? chunks, bool chunksCut, int maxBytes, string? knownSecret, string? rendered = null)
     {
         var (requestText, requestCut) = Redacted(request, maxBytes, knownSecret);
+        string? renderedText = null;
+        var renderedCut = false;
+        if (rendered is not null)
+        {
+            (renderedText, renderedCut) = Redacted(Encoding.UTF8.GetBytes(rendered), maxBytes, knownSecret);
+        }
+
         string? responseText = null;
         var responseCut = false;
         if (answer is not null)
@@ -42,7 +53,7 @@ internal static class BodyLog
             responseCut |= chunksCut;
         }
 
-        return new UsageBodies(requestText, responseText, requestCut, responseCut);
+        return new UsageBodies(requestText, responseText, requestCut, responseCut, renderedText, renderedCut);
     }
 
     /// <summary>The stream's chunks (OpenAI <c>chat.completion.chunk</c> JSON) folded into one object per choice.</summary>

@@ -168,6 +168,9 @@ internal sealed class RequestStateMachine : MassTransitStateMachine<RequestState
                     c.Saga.Body = c.Message.Body;
                     c.Saga.PromptId = c.Message.PromptId;
                     c.Saga.PromptVersion = c.Message.PromptVersion;
+
+                    // A logged request keeps what the provider is asked with too (content: only when bodies are logged).
+                    c.Saga.Capture?.Rendered(c.Message.Body);
                 })
                 .Request(Routing, c => RouteOf(c.Saga, channel))
                 .ArmTimeout(timeouts.RequestTimeout + timeouts.RouterGrace, c => RouteOf(c.Saga, channel))

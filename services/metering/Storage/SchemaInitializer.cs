@@ -56,8 +56,11 @@ internal sealed class SchemaInitializer(
                 MeteringLog.RollupsNeedRebuild(logger, database.Provider);
             }
 
-            // Bodies kept by body logging, beside their events (see UsageBodyTable).
-            await UsageBodyTable.EnsureAsync(db, cancellationToken);
+            // Bodies kept by body logging, beside their events (see UsageBodyTable); an older table gets the rendered body's columns.
+            if (await UsageBodyTable.EnsureAsync(db, cancellationToken) is { Count: > 0 } bodyColumns)
+            {
+                MeteringLog.BodyColumnsAdded(logger, database.Provider, string.Join(", ", bodyColumns));
+            }
 
             // The routers' reports, kept until their request's usage event exists (see UsageReconciler).
             await RouterReportTable.EnsureAsync(db, cancellationToken);

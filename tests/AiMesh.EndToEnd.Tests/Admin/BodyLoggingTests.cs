@@ -1,6 +1,9 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Text;
 using System.Text.Json.Nodes;
 using AiMesh.EndToEnd.Tests.Infrastructure;
+using OpenAI;
 using OpenAI.Chat;
 
 namespace AiMesh.EndToEnd.Tests.Admin;
@@ -8,8 +11,9 @@ namespace AiMesh.EndToEnd.Tests.Admin;
 /// <summary>
 /// Body logging on the embedded mesh, as an operator switches it on and a client uses it with the official OpenAI SDK:
 /// the stored bodies hold the prompt and the answer with the secrets masked, while the provider got the prompt as sent
-/// (bodies are logged, never altered); a key without the flag stores none; a team's flag covers its keys. Read back
-/// through <c>GET /admin/usage/requests/{id}</c>, each read audited.
+/// (bodies are logged, never altered); a key without the flag stores none; a team's flag covers its keys; a request
+/// naming a stored prompt keeps its rendered body too, only when logged. Read back through
+/// <c>GET /admin/usage/requests/{id}</c>, each read audited.
 /// </summary>
 public sealed class BodyLoggingTests(EmbeddedMesh mesh) : IClassFixture<EmbeddedMesh>
 {
@@ -117,6 +121,55 @@ public sealed class BodyLoggingTests(EmbeddedMesh mesh) : IClassFixture<Embedded
         AssertRedacted(read["bodies"]!["request"]!.GetValue<string>(), marker, secret);
     }
 
+    [Fact]
+    public async Task A_logged_keys_stored_prompt_request_keeps_the_rendered_body_redacted_and_an_unlogged_one_keeps_none()
+    {
+        using var admin = Client(TestEnvironment.AdminKey);
+        var name = $"release-{Guid.NewGuid():N}";
+        await OkAsync(await admin.PostAsJsonAsync("/admin/prompts", new { name }));
+        await OkAsync(await admin.PostAsJsonAsync($"/admin/prompts/{name}/versions", new
+        {
+            messages = new[] { new { role = "system", content = "You are the release bot. Deploy {{ target }} now." } },
+            variables = new[] { "target" },
+            message = "first",
+        }));
+        await OkAsync(await admin.PutAsJsonAsync($"/admin/prompts/{name}/labels/production", new { version = 1 }));
+
+        // The variable's value carries a provider key: it reaches the rendered messages, which are redacted like the request.
+        var headers = new Dictionary<string, string> { ["x-aimesh-prompt"] = name, ["x-aimesh-prompt-variables"] = $$"""{"target":"with {{ProviderKey}}"}""" };
+        var user = await AdminUserAsync(admin);
+        var (logged, _) = await KeyAsync(admin, new { userId = user }, logBodies: true);
+        var marker = Guid.NewGuid().ToString("N");
+
+        var requestId = await NewRequestAsync(() => PromptClient(logged, headers).CompleteChatAsync([new UserChatMessage($"ship it {marker}")]));
+
+        var seen = await mesh.Mock.Recorder.WaitForAsync(r => r.Body.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Contains($"Deploy with {ProviderKey} now.", seen.Body, StringComparison.Ordinal);
+        var read = await ReadAsync(admin, requestId);
+        Assert.Equal((name, "1"), (read["usage"]!["promptId"]!.GetValue<string>(), read["usage"]!["promptVersion"]!.GetValue<string>()));
+        var bodies = read["bodies"]!;
+        var rendered = bodies["rendered"]!.GetValue<string>();
+        var messages = JsonNode.Parse(rendered)!["messages"]!.AsArray();
+        Assert.Equal(("system", "You are the release bot. Deploy with [redacted] now."), (messages[0]!["role"]!.GetValue<string>(), messages[0]!["content"]!.GetValue<string>()));
+        Assert.Equal($"ship it {marker}", messages[1]!["content"]!.GetValue<string>());
+        Assert.False(bodies["renderedTruncated"]!.GetValue<bool>());
+        Assert.DoesNotContain(ProviderKey, rendered, StringComparison.Ordinal);
+        Assert.DoesNotContain(logged, rendered, StringComparison.Ordinal);
+
+        // The request stays as the client sent it: the template's text is only in the rendered body.
+        var request = bodies["request"]!.GetValue<string>();
+        Assert.Contains(marker, request, StringComparison.Ordinal);
+        Assert.DoesNotContain("release bot", request, StringComparison.Ordinal);
+
+        // Without the flag: the prompt id and version on the usage, no body at all.
+        var (unlogged, _) = await KeyAsync(admin, new { userId = user }, logBodies: false);
+        var plainId = await NewRequestAsync(() => PromptClient(unlogged, headers).CompleteChatAsync([new UserChatMessage($"ship it {marker} unlogged")]));
+        var plain = await ReadAsync(admin, plainId);
+        Assert.Equal((name, "1"), (plain["usage"]!["promptId"]!.GetValue<string>(), plain["usage"]!["promptVersion"]!.GetValue<string>()));
+        Assert.Null(plain["bodies"]);
+        Assert.Null(plain["bodiesStoredAt"]);
+    }
+
     /// <summary>The text carries the request's marker but none of the secrets, nor the caller's own key.</summary>
     private static void AssertRedacted(string text, string marker, string callerKey)
     {
@@ -161,7 +214,38 @@ public sealed class BodyLoggingTests(EmbeddedMesh mesh) : IClassFixture<Embedded
 
     private HttpClient Client(string key) => AdminCalls.Client(mesh.Ingress, key);
 
+    /// <summary>The SDK's chat client with the prompt headers on every call (its typed calls cannot add a body member).</summary>
+    private ChatClient PromptClient(string key, Dictionary<string, string> headers)
+    {
+        var options = new OpenAIClientOptions { Endpoint = new Uri(mesh.Ingress, "v1"), RetryPolicy = new ClientRetryPolicy(0), NetworkTimeout = TimeSpan.FromSeconds(60) };
+        options.AddPolicy(new HeaderPolicy(headers), PipelinePosition.PerCall);
+        return new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient("gpt-4o-mini");
+    }
+
     private static Task<Guid> AdminUserAsync(HttpClient admin) => AdminCalls.AdminUserAsync(admin);
 
     private static Task<JsonObject> OkAsync(HttpResponseMessage response) => AdminCalls.OkAsync(response);
+
+    private sealed class HeaderPolicy(Dictionary<string, string> headers) : PipelinePolicy
+    {
+        public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        {
+            Add(message);
+            ProcessNext(message, pipeline, currentIndex);
+        }
+
+        public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        {
+            Add(message);
+            return ProcessNextAsync(message, pipeline, currentIndex);
+        }
+
+        private void Add(PipelineMessage message)
+        {
+            foreach (var (name, value) in headers)
+            {
+                message.Request.Headers.Set(name, value);
+            }
+        }
+    }
 }

@@ -140,7 +140,8 @@ public sealed class ChainTests(ChainMesh mesh) : IClassFixture<ChainMesh>
         Assert.True(response.StatusCode == HttpStatusCode.OK, answer.ToJsonString());
 
         // A step has no exchange of its own: its saga fills the capture, so each usage event is stored, with the body
-        // the chain made for the step (its prompt and variables, as a client's request is logged as sent) and the answer.
+        // the chain made for the step (its prompt and variables, as a client's request is logged as sent), its rendered body
+        // and the answer.
         foreach (var step in answer["steps"]!.AsArray())
         {
             var read = await AdminCalls.StoredUsageAsync(admin, step!["request_id"]!.GetValue<string>());
@@ -148,6 +149,13 @@ public sealed class ChainTests(ChainMesh mesh) : IClassFixture<ChainMesh>
             Assert.Equal($"p{id}-{step["name"]!.GetValue<string>()}", request["prompt"]!["id"]!.GetValue<string>());
             var stored = JsonNode.Parse(read["bodies"]!["response"]!.GetValue<string>())!;
             Assert.Equal(step["output"]!.GetValue<string>(), stored["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+
+            // And the step's rendered body: its template filled in, what the provider got.
+            var rendered = JsonNode.Parse(read["bodies"]!["rendered"]!.GetValue<string>())!;
+            Assert.Null(rendered["prompt"]);
+            var tag = new Dictionary<string, string> { ["summarize"] = "echo: S1 ", ["translate"] = "echo: T2 ", ["polish"] = "echo: F3 " }[step["name"]!.GetValue<string>()];
+            Assert.Contains(rendered["messages"]!.AsArray(), m => m!["content"]!.GetValue<string>() is var text
+                && text.StartsWith(tag, StringComparison.Ordinal) && text.Contains(marker, StringComparison.Ordinal));
         }
     }
 

@@ -116,6 +116,53 @@ public sealed class BodyLogTests
         Assert.Equal("key-7", record.KeyId);
     }
 
+    [Fact]
+    public void A_prompt_requests_rendered_body_is_kept_beside_the_request_redacted_like_it()
+    {
+        // The variable's value carries a provider key and the caller's own key: both reach the rendered messages.
+        var request = """{"model":"gpt-4o-mini","prompt":{"id":"support-answer","variables":{"question":"is sk-abc123def456ghi789jkl012 mine? """ + Key + "\"}}}";
+        var rendered = $$"""{"model":"gpt-4o-mini","messages":[{"role":"system","content":"Answer politely."},{"role":"user","content":"Customer asks: is sk-abc123def456ghi789jkl012 mine? {{Key}}"}]}""";
+        var capture = new BodyCapture(64 * 1024, NullLogger.Instance);
+        RecordUsage? enqueued = null;
+
+        capture.Rendered(rendered);
+        capture.Answer("""{"choices":[]}""");
+        capture.ExchangeEnded(Encoding.UTF8.GetBytes(request), Key);
+        capture.Recorded(Record(), r => enqueued = r);
+
+        var bodies = enqueued!.Bodies!;
+        using var parsed = JsonDocument.Parse(bodies.Rendered!);
+        var messages = parsed.RootElement.GetProperty("messages");
+        Assert.Equal("Answer politely.", messages[0].GetProperty("content").GetString());
+        Assert.Equal("Customer asks: is [redacted] mine? [redacted]", messages[1].GetProperty("content").GetString());
+        Assert.False(bodies.RenderedTruncated);
+        Assert.Contains("\"prompt\":{\"id\":\"support-answer\"", bodies.Request, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-", bodies.Request + bodies.Rendered, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rendered_body_over_the_cap_is_cut_and_marked_on_its_own()
+    {
+        var rendered = $$"""{"messages":[{"role":"user","content":"{{new string('x', 3000)}}"}]}""";
+
+        var bodies = BodyLog.Build("""{"prompt":{"id":"p"}}"""u8.ToArray(), null, null, false, 1024, null, rendered);
+
+        Assert.True(bodies.RenderedTruncated);
+        Assert.Equal(1024, Encoding.UTF8.GetByteCount(bodies.Rendered!));
+        Assert.StartsWith("{\"messages\":[{\"role\":\"user\",\"content\":\"xxx", bodies.Rendered, StringComparison.Ordinal);
+        Assert.False(bodies.RequestTruncated);
+        Assert.Equal("""{"prompt":{"id":"p"}}""", bodies.Request);
+    }
+
+    [Fact]
+    public void A_request_without_a_prompt_keeps_no_rendered_body()
+    {
+        var bodies = BodyLog.Build("""{"messages":[]}"""u8.ToArray(), null, null, false, 1024, null);
+
+        Assert.Null(bodies.Rendered);
+        Assert.False(bodies.RenderedTruncated);
+    }
+
     private static RecordUsage Record() => new(
         Guid.NewGuid(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "p", "key-7", "chat.completions", "m", null, null, 0, "ok", 200, null, null, 1, null,
         false, null, null, null, null, null);
