@@ -26,5 +26,8 @@ internal sealed class ChainRuns
         }
     }
 
+    /// <summary>Whether the run's exchange still waits for it (it closes the run once it answered or gave it up).</summary>
+    public bool IsOpen(Guid runId) => _open.ContainsKey(runId);
+
     public void Close(Guid runId) => _open.TryRemove(runId, out _);
 }

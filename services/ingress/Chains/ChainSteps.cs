@@ -9,11 +9,20 @@ namespace AiMesh.Ingress.Chains;
 /// and never inside it: each delivery runs on its own task, so one saga's transition never waits for the other's, and
 /// a refused step still ends the run (its refusal comes back as the step's answer).
 /// </summary>
-internal sealed class ChainSteps(SagaInbox inbox, ILogger<ChainSteps> logger)
+internal sealed class ChainSteps(SagaInbox inbox, ChainRuns runs, ILogger<ChainSteps> logger)
 {
-    /// <summary>Submits a step. A step the saga could not take (the bus down) is answered with that error, which ends the run.</summary>
+    /// <summary>
+    /// Submits a step. A step the saga could not take (the bus down) is answered with that error, which ends the run.
+    /// A run whose exchange is gone submits nothing: the run was given up while the step was on its way here (its
+    /// abandonment found no step's saga to stop yet), and a step submitted now would call the provider for nobody.
+    /// </summary>
     public void Submit(Guid runId, SubmitCompletion step) => Run(runId, async () =>
     {
+        if (!runs.IsOpen(runId))
+        {
+            return;
+        }
+
         if (await inbox.SubmitAsync(step) is { } refused)
         {
             await AnsweredAsync(runId, CompletionAnswered.Refused(step.RequestId, refused));

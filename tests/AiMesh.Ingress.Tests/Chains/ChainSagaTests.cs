@@ -116,6 +116,26 @@ public sealed class ChainSagaTests
         Assert.False(ended.IsCompleted);
     }
 
+    [Fact]
+    public async Task A_run_whose_exchange_is_gone_submits_no_further_step()
+    {
+        await using var mesh = await SagaHost.StartAsync();
+        var router = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        mesh.Neighbours.Router = Neighbours.After<RouteCompletion>(router.Task, c => c.RespondAsync(Neighbours.Routed(c.Message, Answer("first"), 0)));
+
+        var (runId, _) = await mesh.StartChainAsync(TwoSteps, """{"text":"hello"}""");
+        var first = await mesh.Neighbours.Routes.WaitForAsync(_ => true);
+
+        // The exchange has stopped waiting (its client left) while step 1 was with the provider; then step 1 answers.
+        mesh.Runs.Close(runId);
+        router.SetResult();
+        await mesh.Neighbours.Usage.WaitForAsync(u => u.RequestId == first.RequestId);
+        await mesh.SettleAsync();
+
+        Assert.Single(mesh.Neighbours.Authorizations.Snapshot());
+        Assert.Single(mesh.Neighbours.Routes.Snapshot());
+    }
+
     private static string Answer(string text) =>
         $$"""{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{{text}}"},"finish_reason":"stop"}]}""";
 }
