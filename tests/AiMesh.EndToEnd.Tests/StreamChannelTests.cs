@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AiMesh.EndToEnd.Tests.Infrastructure;
+using AiMesh.MockProvider;
 using OpenAI.Chat;
 
 namespace AiMesh.EndToEnd.Tests;
@@ -34,38 +35,12 @@ public sealed class StreamChannelTests(DistributedMeshWithChannelProxy mesh) : I
     [Fact]
     public async Task A_channel_broken_mid_stream_ends_the_stream_in_an_error_and_stops_the_provider_call()
     {
-        var marker = Guid.NewGuid().ToString("N");
-        using var response = await mesh.Http.SendAsync(
-            Sse.Post(mesh.Ingress, "v1/chat/completions", $$"""{"model":"slow-model","stream":true,"messages":[{"role":"user","content":"{{marker}}"}]}"""),
-            HttpCompletionOption.ResponseHeadersRead);
-        var events = new List<string>();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using (var stream = await response.Content.ReadAsStreamAsync(limit.Token))
+        var seen = await BreakMidStreamAsync(_ =>
         {
-            using var reader = new StreamReader(stream);
-            while (await reader.ReadLineAsync(limit.Token) is { } line)
-            {
-                if (!line.StartsWith("data: ", StringComparison.Ordinal))
-                {
-                    continue;
-                }
+            mesh.Channel.Cut();
+            return Task.CompletedTask;
+        });
 
-                events.Add(line["data: ".Length..]);
-                if (events.Count == 2)
-                {
-                    mesh.Channel.Cut();
-                }
-            }
-        }
-
-        mesh.Channel.Restore();
-        Assert.DoesNotContain("[DONE]", events);
-        var error = JsonDocument.Parse(events[^1]).RootElement.GetProperty("error");
-        Assert.Equal("stream_relay_broken", error.GetProperty("code").GetString());
-        Assert.DoesNotContain(events[..^1], e => JsonDocument.Parse(e).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").ValueKind == JsonValueKind.String);
-
-        var seen = await mesh.Mock.Recorder.WaitForAsync(r => r.Body.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
-        Assert.True(seen.Cancelled, "the provider saw the call stopped");
         Assert.False(seen.Completed);
     }
 
@@ -74,6 +49,25 @@ public sealed class StreamChannelTests(DistributedMeshWithChannelProxy mesh) : I
     {
         // The order CI once hit by chance, made certain: the router's socket takes a chunk that never arrives (the proxy
         // drops it), so the router counts more chunks than the ingress got when it notices the break at its next write.
+        await BreakMidStreamAsync(async limit =>
+        {
+            mesh.Channel.Swallow();
+            while (mesh.Channel.Swallowed == 0)
+            {
+                await Task.Delay(10, limit);
+            }
+
+            mesh.Channel.Cut();
+        });
+    }
+
+    /// <summary>
+    /// Streams from slow-model and breaks the channel with <paramref name="breakChannel"/> after the second event; asserts
+    /// the client's stream ends in the router's <c>stream_relay_broken</c> error, never <c>[DONE]</c> or an invented
+    /// finish, and that the provider saw the call stopped. Returns the provider's record of the call.
+    /// </summary>
+    private async Task<RecordedRequest> BreakMidStreamAsync(Func<CancellationToken, Task> breakChannel)
+    {
         var marker = Guid.NewGuid().ToString("N");
         using var response = await mesh.Http.SendAsync(
             Sse.Post(mesh.Ingress, "v1/chat/completions", $$"""{"model":"slow-model","stream":true,"messages":[{"role":"user","content":"{{marker}}"}]}"""),
@@ -94,13 +88,7 @@ public sealed class StreamChannelTests(DistributedMeshWithChannelProxy mesh) : I
                 events.Add(line["data: ".Length..]);
                 if (events.Count == 2)
                 {
-                    mesh.Channel.Swallow();
-                    while (mesh.Channel.Swallowed == 0)
-                    {
-                        await Task.Delay(10, limit.Token);
-                    }
-
-                    mesh.Channel.Cut();
+                    await breakChannel(limit.Token);
                 }
             }
         }
@@ -116,6 +104,7 @@ public sealed class StreamChannelTests(DistributedMeshWithChannelProxy mesh) : I
 
         var seen = await mesh.Mock.Recorder.WaitForAsync(r => r.Body.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         Assert.True(seen.Cancelled, "the provider saw the call stopped");
+        return seen;
     }
 
     [Fact]
